@@ -1,0 +1,75 @@
+// The generic readers: an RFC 3464 report with no format of its own, and the plain-text notice
+// of an MTA no specific format knows. They run after every specific format.
+#include "formats/generic.h"
+
+#include "formats/signals.h"
+#include "util/text.h"
+
+namespace bounceback::formats {
+namespace {
+
+void fill_from_block(const RecipientBlock& block, report::RecipientEvidence& r) {
+  if (r.diagnostic.empty()) r.diagnostic = diagnostic_of(block.text);
+  if (r.command.empty()) r.command = failed_command(block.text);
+  if (r.remote_mta.empty()) {
+    const Host host = remote_host(block.text);
+    r.remote_mta = host.name;
+    if (r.remote_ip.empty()) r.remote_ip = host.ip;
+  }
+}
+
+report::RecipientEvidence* find_recipient(report::Report& report, std::string_view address) {
+  for (report::RecipientEvidence& r : report.recipients) {
+    if (util::iequals(r.recipient, address)) return &r;
+  }
+  return nullptr;
+}
+
+std::string own_address(const report::Context& context) {
+  auto address = mime::first_address(context.from);
+  return address ? *address : std::string();
+}
+
+}  // namespace
+
+bool claims_rfc3464(const report::Context& context) { return context.delivery_status_part >= 0; }
+
+bool extract_rfc3464(const report::Context& context, report::Report& report) {
+  if (report.recipients.empty()) return false;
+  // The notice often holds the server's full words where the DSN part has none or a summary.
+  for (const RecipientBlock& block : recipient_blocks(context.notice, own_address(context))) {
+    if (report::RecipientEvidence* r = find_recipient(report, block.address)) fill_from_block(block, *r);
+  }
+  if (report.recipients.size() == 1) {
+    report::RecipientEvidence& only = report.recipients.front();
+    if (only.command.empty()) only.command = failed_command(context.notice);
+  }
+  return true;
+}
+
+bool claims_plain_text(const report::Context& context) { return looks_like_bounce(context); }
+
+bool extract_plain_text(const report::Context& context, report::Report& report) {
+  if (!report.recipients.empty()) return false;
+  const std::vector<RecipientBlock> blocks = recipient_blocks(context.notice, own_address(context));
+  const std::vector<std::string_view> failed =
+      context.message.root().headers.raw_all("X-Failed-Recipients");
+  for (const RecipientBlock& block : blocks) {
+    report::RecipientEvidence r;
+    r.recipient = block.address;
+    fill_from_block(block, r);
+    report.recipients.push_back(std::move(r));
+  }
+  for (std::string_view value : failed) {
+    for (const std::string& address : mime::find_addresses(value)) {
+      if (find_recipient(report, address) != nullptr) continue;
+      report::RecipientEvidence r;
+      r.recipient = address;
+      r.diagnostic = diagnostic_of(context.notice);
+      report.recipients.push_back(std::move(r));
+    }
+  }
+  return !report.recipients.empty();
+}
+
+}  // namespace bounceback::formats

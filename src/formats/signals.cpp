@@ -1,0 +1,227 @@
+#include "formats/signals.h"
+
+#include <array>
+
+#include "bounceback/codes.h"
+#include "util/text.h"
+
+namespace bounceback::formats {
+namespace {
+
+using util::icontains;
+
+// Sender names of delivery reports ("MAILER-DAEMON@mx.example.com", "Mail Delivery System").
+constexpr std::array<std::string_view, 10> kBounceSenders = {
+    "mailer-daemon", "mailer_daemon", "mail-daemon", "mailerdaemon", "postmaster",
+    "mail delivery", "maildelivery", "mdaemon", "microsoftexchange", "bounce"};
+
+// Subjects of delivery reports, in English and the languages MTAs localise to.
+constexpr std::array<std::string_view, 40> kBounceSubjects = {
+    "undeliver",                      // "Undelivered Mail Returned to Sender", "Undeliverable:"
+    "undelivered",
+    "delivery status notification",   // Sendmail, Gmail, Exchange
+    "delivery failure",
+    "delivery failed",
+    "delivery has failed",
+    "delivery notification",
+    "delivery problem",
+    "failure notice",                 // qmail
+    "failed delivery",
+    "mail delivery failed",           // Exim
+    "returned mail",                  // Sendmail
+    "returned to sender",
+    "non-delivery",
+    "nondeliverable",
+    "not delivered",
+    "could not be delivered",
+    "mail system error",
+    "delayed mail",                   // Postfix delay notice
+    "delivery delayed",
+    "warning: could not send",
+    "message status",
+    "mail could not be delivered",
+    "permanent error",
+    "rejected:",
+    "delivery report",
+    "unzustellbar",                   // German
+    "nicht zustellbar",
+    "non remis",                      // French
+    "non distribuable",
+    "échec de la remise",
+    "no se puede entregar",           // Spanish
+    "no entregado",
+    "impossibile recapitare",         // Italian
+    "onbestelbaar",                   // Dutch
+    "不達",                           // Japanese
+    "配信不能",
+    "退信",                           // Chinese
+    "未能送达",
+    "Не доставлено",                  // Russian
+};
+
+bool is_local_part_char(char c) {
+  return util::is_alnum(c) || c == '.' || c == '_' || c == '-' || c == '+' || c == '=' ||
+         c == '\'' || c == '/' || c == '%' || c == '!' || c == '#' || c == '$' || c == '&' ||
+         c == '*' || c == '?' || c == '^' || c == '`' || c == '{' || c == '}' || c == '|' || c == '~';
+}
+
+// The address that opens a line, or "". Accepts "<a@b>:", "a@b", "  <a@b>", "a@b:", "a@b
+// (reason)" and "Recipient: <a@b>"-less forms only; a line that merely mentions an address in
+// prose does not open with one.
+std::string leading_address(std::string_view line) {
+  std::string_view rest = util::trim(line);
+  bool bracketed = false;
+  if (!rest.empty() && rest[0] == '<') {
+    bracketed = true;
+    rest.remove_prefix(1);
+  }
+  size_t i = 0;
+  while (i < rest.size() && is_local_part_char(rest[i])) ++i;
+  if (i == 0 || i >= rest.size() || rest[i] != '@') return {};
+  ++i;
+  const size_t domain_start = i;
+  while (i < rest.size() && (util::is_alnum(rest[i]) || rest[i] == '.' || rest[i] == '-')) ++i;
+  std::string_view domain = rest.substr(domain_start, i - domain_start);
+  while (!domain.empty() && domain.back() == '.') domain.remove_suffix(1);
+  if (domain.empty() || (!bracketed && domain.find('.') == std::string_view::npos)) return {};
+  const std::string_view after = util::trim(rest.substr(i));
+  const bool ends_cleanly = after.empty() || after[0] == '>' || after[0] == ':' || after[0] == '(' ||
+                            after[0] == ',' || after[0] == ';' || after[0] == '.' ||
+                            util::istarts_with(after, "on ") || util::istarts_with(after, "...");
+  if (!ends_cleanly) return {};
+  return std::string(rest.substr(0, domain_start)) + std::string(domain);
+}
+
+bool same_address(std::string_view a, std::string_view b) { return util::iequals(a, b); }
+
+std::string unfold_lines(std::string_view text) { return util::collapse_space(text); }
+
+bool holds_code(std::string_view line) { return !find_codes(line).empty(); }
+
+}  // namespace
+
+bool from_contains(const report::Context& context, std::string_view needle) {
+  return icontains(context.from, needle);
+}
+
+bool subject_contains(const report::Context& context, std::string_view needle) {
+  return icontains(context.subject, needle);
+}
+
+bool notice_contains(const report::Context& context, std::string_view needle) {
+  return icontains(context.notice, needle);
+}
+
+bool looks_like_bounce(const report::Context& context) {
+  if (context.message.root().headers.has("X-Failed-Recipients")) return true;
+  for (std::string_view sender : kBounceSenders) {
+    if (icontains(context.from, sender)) return true;
+  }
+  for (std::string_view subject : kBounceSubjects) {
+    if (icontains(context.subject, subject)) return true;
+  }
+  return false;
+}
+
+std::string failed_command(std::string_view text) {
+  struct Phrase {
+    std::string_view words;
+    std::string_view command;
+  };
+  // Postfix "(in reply to RCPT TO command)", Exim "after RCPT TO:<..>", Sendmail ">>> DATA",
+  // Microsoft "... after MAIL FROM".
+  static constexpr std::array<Phrase, 16> kPhrases = {{
+      {"in reply to rcpt to", "RCPT"},     {"in reply to mail from", "MAIL"},
+      {"in reply to end of data", "DATA"}, {"in reply to data", "DATA"},
+      {"in reply to helo", "HELO"},        {"in reply to ehlo", "EHLO"},
+      {"in reply to starttls", "STARTTLS"},{"after rcpt to", "RCPT"},
+      {"after mail from", "MAIL"},         {"after end of data", "DATA"},
+      {"after data", "DATA"},              {"after initial connection", "CONN"},
+      {">>> rcpt to", "RCPT"},             {">>> mail from", "MAIL"},
+      {">>> data", "DATA"},                {"after helo", "HELO"},
+  }};
+  size_t best = std::string_view::npos;
+  std::string_view command;
+  for (const Phrase& p : kPhrases) {
+    const size_t at = util::ifind(text, p.words);
+    if (at < best) {
+      best = at;
+      command = p.command;
+    }
+  }
+  return std::string(command);
+}
+
+Host remote_host(std::string_view text) {
+  Host host;
+  const size_t open = text.find('[');
+  if (open == std::string_view::npos) return host;
+  const size_t close = text.find(']', open);
+  if (close == std::string_view::npos) return host;
+  const std::string_view ip = text.substr(open + 1, close - open - 1);
+  if (ip.empty() || ip.size() > 45 || ip.find_first_not_of("0123456789abcdefABCDEF.:IPv") != std::string_view::npos) {
+    return host;
+  }
+  host.ip = std::string(ip);
+  size_t end = open;
+  while (end > 0 && text[end - 1] == ' ') --end;
+  size_t begin = end;
+  while (begin > 0 && (util::is_alnum(text[begin - 1]) || text[begin - 1] == '.' || text[begin - 1] == '-')) --begin;
+  host.name = std::string(text.substr(begin, end - begin));
+  if (host.name.find('.') == std::string::npos) host.name.clear();
+  return host;
+}
+
+std::vector<RecipientBlock> recipient_blocks(std::string_view notice, std::string_view exclude) {
+  std::vector<RecipientBlock> blocks;
+  std::vector<size_t> starts;
+  size_t pos = 0;
+  std::string_view line;
+  while (true) {
+    const size_t line_start = pos;
+    if (!util::next_line(notice, pos, line)) break;
+    std::string address = leading_address(line);
+    if (address.empty() || same_address(address, exclude)) continue;
+    bool seen = false;
+    for (const RecipientBlock& b : blocks) seen = seen || same_address(b.address, address);
+    if (seen) continue;
+    blocks.push_back({std::move(address), {}});
+    starts.push_back(line_start);
+  }
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    const size_t end = i + 1 < blocks.size() ? starts[i + 1] : notice.size();
+    blocks[i].text = notice.substr(starts[i], end - starts[i]);
+  }
+  return blocks;
+}
+
+std::string diagnostic_of(std::string_view block) {
+  size_t pos = 0;
+  std::string_view line;
+  bool first = true;
+  size_t body_start = std::string_view::npos;
+  while (true) {
+    const size_t line_start = pos;
+    if (!util::next_line(block, pos, line)) break;
+    if (first) {
+      first = false;
+      body_start = pos;
+      // The address line itself may carry the words: "<a@b>: 550 no such user".
+      const size_t colon = line.find(">:");
+      if (colon != std::string_view::npos && holds_code(line.substr(colon))) {
+        return unfold_lines(line.substr(colon + 2));
+      }
+      continue;
+    }
+    if (holds_code(line)) {
+      const size_t paragraph_end = block.find("\n\n", line_start);
+      return unfold_lines(block.substr(line_start, paragraph_end == std::string_view::npos
+                                                       ? std::string_view::npos
+                                                       : paragraph_end - line_start));
+    }
+  }
+  if (body_start == std::string_view::npos || body_start >= block.size()) return {};
+  return unfold_lines(block.substr(body_start));
+}
+
+}  // namespace bounceback::formats

@@ -1,0 +1,47 @@
+// Shared recognisers for the formats: does this message look like a bounce at all, and where is
+// each recipient's part of the notice.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "report/report.h"
+
+namespace bounceback::formats {
+
+// From a mailer daemon or postmaster, or a subject that bounces use, or X-Failed-Recipients.
+bool looks_like_bounce(const report::Context& context);
+
+// True when the report's From address's local part or display name contains `needle`, or the
+// From domain ends with it (case-insensitive).
+bool from_contains(const report::Context& context, std::string_view needle);
+bool subject_contains(const report::Context& context, std::string_view needle);
+bool notice_contains(const report::Context& context, std::string_view needle);
+
+// The SMTP command a text says failed ("in reply to RCPT TO command", "after end of data",
+// ">>> DATA"), normalised to RCPT, MAIL, DATA, HELO, EHLO, STARTTLS, AUTH, CONN; "" if none.
+std::string failed_command(std::string_view text);
+
+// A host name and IP named in a text as "host mx.example.com[192.0.2.1]" or
+// "mx.example.com [192.0.2.1]" (Postfix, Exim, Sendmail).
+struct Host {
+  std::string name;
+  std::string ip;
+};
+Host remote_host(std::string_view text);
+
+// A recipient address at the start of a notice line and the text that belongs to it.
+struct RecipientBlock {
+  std::string address;
+  std::string_view text;  // from the address's line to the next recipient's line
+};
+// Addresses that open a line (optionally indented, in <>, followed by ':' or nothing else of
+// note), excluding `exclude` (the report's own From). Each address once, in order.
+std::vector<RecipientBlock> recipient_blocks(std::string_view notice, std::string_view exclude);
+
+// The server's words in a block: from the first line that holds a reply or status code to the
+// end of its paragraph, unfolded; else the block without its address line, unfolded.
+std::string diagnostic_of(std::string_view block);
+
+}  // namespace bounceback::formats

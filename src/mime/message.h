@@ -1,0 +1,106 @@
+// RFC 5322 header and MIME tree parsing over one message buffer, zero-copy where it matters.
+// Input is expected with LF line endings (see normalize_line_endings); views point into it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "bounceback/decoder.h"
+
+namespace bounceback::mime {
+
+// Returns `in` itself when it holds no CR; otherwise CRLF and bare CR become LF in `storage`
+// and a view of `storage` is returned.
+std::string_view normalize_line_endings(std::string_view in, std::string& storage);
+
+struct HeaderField {
+  std::string_view name;   // as written
+  std::string_view value;  // raw, folding kept, leading blanks after the colon removed
+};
+
+class Headers {
+ public:
+  void add(HeaderField field) { fields_.push_back(field); }
+  const std::vector<HeaderField>& fields() const { return fields_; }
+  bool empty() const { return fields_.empty(); }
+
+  // First field of that name (ASCII case-insensitive), raw.
+  std::optional<std::string_view> raw(std::string_view name) const;
+  std::vector<std::string_view> raw_all(std::string_view name) const;
+  bool has(std::string_view name) const { return raw(name).has_value(); }
+  // First field of that name unfolded, RFC 2047 decoded to UTF-8 and trimmed; "" when absent.
+  std::string get(std::string_view name) const;
+
+ private:
+  std::vector<HeaderField> fields_;
+};
+
+// Parses the header block at the start of `text` up to the first empty line. Lines that are not
+// fields end the block (the rest is body) with a warning. A block over `max_bytes` is cut there.
+struct HeaderBlock {
+  Headers headers;
+  std::string_view body;  // after the empty line; the whole text when there are no headers
+};
+HeaderBlock parse_header_block(std::string_view text, size_t max_bytes,
+                               std::vector<std::string>* warnings);
+
+struct ContentType {
+  std::string type = "text";      // lower-case
+  std::string subtype = "plain";  // lower-case
+  std::vector<std::pair<std::string, std::string>> params;  // names lower-case, RFC 2231 joined
+
+  std::string param(std::string_view name) const;  // "" when absent
+  bool is(std::string_view type_, std::string_view subtype_) const {
+    return type == type_ && subtype == subtype_;
+  }
+};
+ContentType parse_content_type(std::string_view raw_value);
+
+struct Part {
+  Headers headers;
+  ContentType content_type;
+  std::string transfer_encoding;  // lower-case, "7bit" when absent
+  std::string_view raw_body;      // before transfer decoding
+  int depth = 0;
+  int parent = -1;
+  std::vector<int> children;      // indices into Message::parts
+
+  bool is_multipart() const { return content_type.type == "multipart"; }
+  // message/rfc822, message/global: the child is the embedded message's root part.
+  bool is_embedded_message() const;
+};
+
+struct Message {
+  std::vector<Part> parts;  // parts[0] is the root; depth-first order
+  std::vector<std::string> warnings;
+
+  const Part& root() const { return parts.front(); }
+};
+
+// Never fails: broken MIME is recovered from with warnings (missing closing boundary, boundary
+// on an unindented line, wrong case, nesting past limits.max_mime_depth becomes a leaf, parts
+// past limits.max_parts are dropped).
+Message parse_message(std::string_view text, const Limits& limits);
+
+// Content-Transfer-Encoding decoding; tolerant of garbage (bad bytes skipped, truncation kept).
+std::string decode_transfer(std::string_view body, std::string_view encoding);
+
+// Bytes in `charset` to UTF-8 (ICU behind a normalising alias table). Unknown charsets are
+// treated as UTF-8 with invalid sequences replaced; *known is set false then.
+std::string to_utf8(std::string_view bytes, std::string_view charset, bool* known = nullptr);
+
+// A leaf part's body, transfer-decoded and converted to UTF-8.
+std::string decode_text(const Part& part);
+
+// An unstructured header value unfolded, RFC 2047 encoded words decoded to UTF-8, trimmed.
+std::string decode_header_value(std::string_view raw_value);
+
+// Every addr-spec (local@domain) in a text, in order, as written: "<a@b>", "a@b", "rfc822; a@b".
+std::vector<std::string> find_addresses(std::string_view text);
+// The first address of a header value or "rfc822; addr" field, or nullopt.
+std::optional<std::string> first_address(std::string_view text);
+
+}  // namespace bounceback::mime

@@ -1,0 +1,82 @@
+// The evidence a report gives, before classification: what the extractors (RFC 3464 DSN, ARF,
+// auto-reply, and the per-MTA text formats) produce and the classifier turns into records.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bounceback/types.h"
+#include "mime/message.h"
+
+namespace bounceback::report {
+
+// What one report says about one recipient.
+struct RecipientEvidence {
+  std::string recipient;           // as found; the decoder validates and lower-cases the domain
+  std::string original_recipient;
+  std::string action;              // failed, delayed, delivered, relayed, expanded
+  std::string status;              // "5.1.1" as reported
+  std::optional<int> reply_code;
+  std::string command;             // RCPT, DATA, MAIL, ...
+  std::string diagnostic;          // the server's words, unfolded
+  std::string remote_mta;
+  std::string remote_ip;
+  std::string last_attempt;        // date text as found
+  std::optional<Reason> format_reason;  // what the format itself says, see classify::Evidence
+};
+
+struct Report {
+  Kind kind = Kind::kBounce;  // bounce, feedback or autoreply; per-recipient action refines it
+  std::string decoder;        // "rfc3464", "postfix", "arf", ...
+  std::string reporting_mta;
+  std::string arrival_date;
+  std::string feedback_type;  // ARF
+  std::string source_ip;      // ARF Source-IP
+  std::vector<RecipientEvidence> recipients;
+};
+
+// The bounced (original) message as far as the report carries it.
+struct OriginalMessage {
+  std::string from;        // From or Return-Path address
+  std::string to;          // first To address
+  std::string message_id;
+  std::string subject;
+};
+
+// The parsed message with the views every extractor needs, computed once.
+struct Context {
+  const mime::Message& message;
+  std::string from;     // the report's own From header, decoded
+  std::string subject;  // the report's own Subject, decoded
+  // The human-readable notice: decoded text of the report's first text part(s) outside any
+  // attached message, cut before an inline copy of the original message. UTF-8, LF.
+  std::string notice;
+  // The inline copy of the original message (headers and body) when the notice carries one,
+  // else empty. A view into `notice`'s storage owner is not possible, so it is its own string.
+  std::string inline_original;
+  int delivery_status_part = -1;   // message/(global-)delivery-status
+  int feedback_report_part = -1;   // message/feedback-report
+  int original_part = -1;          // message/rfc822, message/global, text/rfc822-headers
+};
+
+Context make_context(const mime::Message& message);
+
+// RFC 3464: one RecipientEvidence per per-recipient group; false when the part holds none.
+bool parse_delivery_status(std::string_view body, Report& report);
+
+// RFC 5965 ARF feedback report.
+bool parse_feedback_report(const Context& context, Report& report);
+
+// RFC 3834 and the usual vacation markers: an automatic reply, not a failure.
+bool is_auto_reply(const Context& context);
+
+OriginalMessage find_original_message(const Context& context);
+
+// Parses "5.1.1" at the start of text; empty when text holds no valid enhanced status code.
+std::string leading_status(std::string_view text);
+// Splits a DSN field value "smtp; 550 5.1.1 ..." into its type and its text.
+std::string_view field_text(std::string_view value);
+
+}  // namespace bounceback::report
