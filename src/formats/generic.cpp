@@ -25,11 +25,6 @@ report::RecipientEvidence* find_recipient(report::Report& report, std::string_vi
   return nullptr;
 }
 
-std::string own_address(const report::Context& context) {
-  auto address = mime::first_address(context.from);
-  return address ? *address : std::string();
-}
-
 }  // namespace
 
 bool claims_rfc3464(const report::Context& context) { return context.delivery_status_part >= 0; }
@@ -37,7 +32,7 @@ bool claims_rfc3464(const report::Context& context) { return context.delivery_st
 bool extract_rfc3464(const report::Context& context, report::Report& report) {
   if (report.recipients.empty()) return false;
   // The notice often holds the server's full words where the DSN part has none or a summary.
-  for (const RecipientBlock& block : recipient_blocks(context.notice, own_address(context))) {
+  for (const RecipientBlock& block : recipient_blocks(context.notice, own_addresses(context))) {
     if (report::RecipientEvidence* r = find_recipient(report, block.address)) fill_from_block(block, *r);
   }
   if (report.recipients.size() == 1) {
@@ -51,7 +46,8 @@ bool claims_plain_text(const report::Context& context) { return looks_like_bounc
 
 bool extract_plain_text(const report::Context& context, report::Report& report) {
   if (!report.recipients.empty()) return false;
-  const std::vector<RecipientBlock> blocks = recipient_blocks(context.notice, own_address(context));
+  const std::vector<std::string> own = own_addresses(context);
+  const std::vector<RecipientBlock> blocks = recipient_blocks(context.notice, own);
   const std::vector<std::string_view> failed =
       context.message.root().headers.raw_all("X-Failed-Recipients");
   for (const RecipientBlock& block : blocks) {
@@ -69,7 +65,15 @@ bool extract_plain_text(const report::Context& context, report::Report& report) 
       report.recipients.push_back(std::move(r));
     }
   }
-  return !report.recipients.empty();
+  if (report.recipients.empty()) {
+    report::RecipientEvidence r;
+    r.recipient = first_prose_recipient(context.notice, own);
+    if (r.recipient.empty()) return false;
+    r.diagnostic = diagnostic_of(context.notice);
+    r.command = failed_command(context.notice);
+    report.recipients.push_back(std::move(r));
+  }
+  return true;
 }
 
 }  // namespace bounceback::formats

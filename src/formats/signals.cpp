@@ -94,6 +94,13 @@ std::string leading_address(std::string_view line) {
 
 bool same_address(std::string_view a, std::string_view b) { return util::iequals(a, b); }
 
+bool is_excluded(std::string_view address, const std::vector<std::string>& exclude) {
+  for (const std::string& e : exclude) {
+    if (same_address(address, e)) return true;
+  }
+  return is_daemon_address(address);
+}
+
 std::string unfold_lines(std::string_view text) { return util::collapse_space(text); }
 
 bool holds_code(std::string_view line) { return !find_codes(line).empty(); }
@@ -172,7 +179,33 @@ Host remote_host(std::string_view text) {
   return host;
 }
 
-std::vector<RecipientBlock> recipient_blocks(std::string_view notice, std::string_view exclude) {
+bool is_daemon_address(std::string_view address) {
+  const std::string_view local = address.substr(0, address.find('@'));
+  for (std::string_view daemon : {"mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon", "double-bounce"}) {
+    if (util::iequals(local, daemon)) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> own_addresses(const report::Context& context) {
+  std::vector<std::string> own;
+  const mime::Headers& headers = context.message.root().headers;
+  for (std::string_view name : {"From", "To", "Return-Path", "Delivered-To"}) {
+    for (std::string_view value : headers.raw_all(name)) {
+      for (std::string& address : mime::find_addresses(value)) own.push_back(std::move(address));
+    }
+  }
+  return own;
+}
+
+std::string first_prose_recipient(std::string_view notice, const std::vector<std::string>& exclude) {
+  for (std::string& address : mime::find_addresses(notice)) {
+    if (!is_excluded(address, exclude)) return std::move(address);
+  }
+  return {};
+}
+
+std::vector<RecipientBlock> recipient_blocks(std::string_view notice, const std::vector<std::string>& exclude) {
   std::vector<RecipientBlock> blocks;
   std::vector<size_t> starts;
   size_t pos = 0;
@@ -181,7 +214,7 @@ std::vector<RecipientBlock> recipient_blocks(std::string_view notice, std::strin
     const size_t line_start = pos;
     if (!util::next_line(notice, pos, line)) break;
     std::string address = leading_address(line);
-    if (address.empty() || same_address(address, exclude)) continue;
+    if (address.empty() || is_excluded(address, exclude)) continue;
     bool seen = false;
     for (const RecipientBlock& b : blocks) seen = seen || same_address(b.address, address);
     if (seen) continue;

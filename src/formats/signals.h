@@ -37,8 +37,17 @@ struct RecipientBlock {
   std::string_view text;  // from the address's line to the next recipient's line
 };
 // Addresses that open a line (optionally indented, in <>, followed by ':' or nothing else of
-// note), excluding `exclude` (the report's own From). Each address once, in order.
-std::vector<RecipientBlock> recipient_blocks(std::string_view notice, std::string_view exclude);
+// note), excluding the report's own addresses. Each address once, in order.
+std::vector<RecipientBlock> recipient_blocks(std::string_view notice, const std::vector<std::string>& exclude);
+
+// The report's own addresses (From, To, and mailer-daemon/postmaster names): never a failed
+// recipient, since a bounce comes from the daemon and goes to the original sender.
+std::vector<std::string> own_addresses(const report::Context& context);
+bool is_daemon_address(std::string_view address);
+
+// The first address in running text that is not one of `exclude` nor a daemon's, for notices that
+// name the recipient in prose: "There was an error delivering your mail to <a@b>."
+std::string first_prose_recipient(std::string_view notice, const std::vector<std::string>& exclude);
 
 // The server's words in a block: from the first line that holds a reply or status code to the
 // end of its paragraph, unfolded; else the block without its address line, unfolded.

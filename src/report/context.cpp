@@ -10,7 +10,7 @@ namespace {
 
 // Lines after which a notice quotes the original message inline (no MIME part of its own).
 // Matched case-insensitively at the start of a trimmed line.
-constexpr std::array<std::string_view, 19> kOriginalMessageMarkers = {
+constexpr std::array<std::string_view, 20> kOriginalMessageMarkers = {
     "--- Below this line is a copy of the message.",            // qmail
     "------ This is a copy of the message, including all the headers.",  // Exim
     "------ This is a copy of the message's headers.",          // Exim, headers only
@@ -29,6 +29,7 @@ constexpr std::array<std::string_view, 19> kOriginalMessageMarkers = {
     "--------Original Message--------",                         // Yahoo (older)
     "------ Original Message ------",
     "-- The header and top 20 lines of the message follows --", // Imail
+    "Message headers follow.",                                  // DragonFly Mail Agent
     "Headers of the original message:",
 };
 

@@ -1,0 +1,45 @@
+// `bounceback decode`: hands the inputs to the batch runner and prints its summary.
+#include <cstdio>
+#include <string>
+
+#include "bounceback/decoder.h"
+#include "cli/commands.h"
+#include "io/batch.h"
+
+namespace bounceback::cli {
+namespace {
+
+io::OutputFormat output_format(const std::string& name) {
+  if (name == "text") return io::OutputFormat::kText;
+  if (name == "json") return io::OutputFormat::kJson;
+  if (name == "csv") return io::OutputFormat::kCsv;
+  return io::OutputFormat::kJsonLines;
+}
+
+Limits limits_of(const DecodeCommand& command) {
+  Limits limits;
+  if (command.max_message_size) limits.max_message_bytes = command.max_message_size;
+  if (command.max_mime_depth) limits.max_mime_depth = command.max_mime_depth;
+  if (command.max_parts) limits.max_parts = command.max_parts;
+  if (command.max_header_size) limits.max_header_bytes = command.max_header_size;
+  return limits;
+}
+
+}  // namespace
+
+int run_decode(const DecodeCommand& command) {
+  const Decoder decoder(DecodeOptions{limits_of(command)});
+  io::BatchOptions options;
+  options.paths = command.paths;
+  options.format = output_format(command.format);
+  options.threads = command.threads;
+  options.include_non_reports = command.include_non_reports;
+  options.color = command.color;
+  options.progress = command.progress;
+  const io::BatchSummary summary = io::run_batch(options, decoder, stdout, stderr);
+  const std::string text = io::format_summary(summary);
+  std::fwrite(text.data(), 1, text.size(), stderr);
+  return summary.complete() ? kExitOk : kExitInput;
+}
+
+}  // namespace bounceback::cli

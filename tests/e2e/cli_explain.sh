@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# bounceback explain on the texts people paste.
+source "$(dirname "$0")/lib/assert.bash"
+
+run explain --format json "553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)"
+expect_status 0 "qmail relaying denial"
+expect_out '"reason":"norelaying"' "relaying denied"
+expect_out '"side":"sender"' "it is the sender's side"
+expect_out '"code":"553"' "the reply code is found"
+expect_out '"code":"5.7.1"' "the status code is found"
+
+run explain --format json $'550-5.1.1 The email account that you tried to reach does not exist. Please try\n550-5.1.1 double-checking the recipient\'s email address for typos or\n550-5.1.1 unnecessary spaces.'
+expect_status 0 "Gmail multiline reply"
+expect_out '"reason":"userunknown"' "the account does not exist"
+expect_out '"hard_bounce":true' "it is a hard bounce"
+
+run explain --format json "PERM_FAILURE: SMTP Error (state 13): 550 5.1.1 recipient rejected"
+expect_status 0 "Google Groups style"
+expect_out '"reason":"userunknown"' "5.1.1 decides"
+expect_out_not '"code":"13"' "(state 13) is not a code"
+
+run explain --format json "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)"
+expect_status 0 "qmail connection failure"
+expect_out '"hard_bounce":false' "temporary"
+expect_out '"code":"4.4.1"' "qmail #code found"
+
+run explain "Client host [192.0.2.1] blocked using bl.spamcop.net"
+expect_status 0 "blocklist, text output"
+expect_out "Spamcop" "the blocklist is named"
+expect_out "192.0.2.1" "the listed IP is named"
+
+run_stdin "" explain -
+expect_status 2 "empty input is a usage error"
+
+run_stdin "$(head -c 200000 /dev/urandom | tr -d '\0')" explain -
+[ "$status" -le 2 ] || fail "binary input must not crash (status $status)"
+checks=$((checks + 1))
+
+run_stdin "$(printf '550 5.1.1 %01000000d' 0)" explain -
+expect_status 0 "a 1 MB single line"
+
+run_stdin "$(cat "$EXAMPLES/bounces/postfix-user-unknown.eml")" explain -
+expect_status 0 "a whole bounce message"
+expect_out "jane.doe@example.com" "the record's recipient is shown"
+
+finish
