@@ -2,6 +2,7 @@
 // Input is expected with LF line endings (see normalize_line_endings); views point into it.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -76,13 +77,17 @@ struct Part {
 struct Message {
   std::vector<Part> parts;  // parts[0] is the root; depth-first order
   std::vector<std::string> warnings;
+  // Bytes that parts point into besides the input: the input with CRs made LF, the decoded body
+  // of a base64 message/rfc822. Shared, so copies and moves of a Message keep its views valid.
+  std::vector<std::shared_ptr<const std::string>> buffers;
 
   const Part& root() const { return parts.front(); }
 };
 
 // Never fails: broken MIME is recovered from with warnings (missing closing boundary, boundary
 // on an unindented line, wrong case, nesting past limits.max_mime_depth becomes a leaf, parts
-// past limits.max_parts are dropped).
+// past limits.max_parts are dropped). Views point into `text`, which must outlive the Message,
+// or into Message::buffers.
 Message parse_message(std::string_view text, const Limits& limits);
 
 // Content-Transfer-Encoding decoding; tolerant of garbage (bad bytes skipped, truncation kept).

@@ -1,0 +1,58 @@
+// A tiny template language for the explanation texts, so that the wording lives in data files and
+// every sentence still reads well when a piece of evidence is unknown.
+//   {name}      the value of a fact (see Fact below)
+//   [a|b|...]   the first alternative whose own {name}s are all known; nothing when none is.
+//               Groups nest; a nested group never makes its enclosing alternative fail.
+// "The mailbox[ of {recipient}] is full." renders "The mailbox of jane@example.com is full." or,
+// with no recipient, "The mailbox is full."
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace bounceback::explain {
+
+// The pieces of evidence a template can name.
+enum class Fact {
+  kRecipient,    // jane@example.com
+  kDomain,       // example.com, the recipient's domain
+  kSender,       // news@shop.example
+  kHost,         // the remote host that answered: mx.example.com
+  kNetHost,      // the host a network problem concerns: "mx.example.com (192.0.2.1)"
+  kNetProblem,   // what went wrong on the network, a rendered phrase
+  kDuration,     // how long delivery was tried: "4 days"
+  kBlocklist,    // "Spamcop", or the zone when no operator is named
+  kZone,         // "bl.spamcop.net", when the operator is named too
+  kListing,      // the blocklist told in words: "Spamcop's blocklist (bl.spamcop.net)"
+  kListedIp,     // the sending address a blocklist names
+  kSide,         // a sentence saying whose side the problem is on
+  kCode,         // the code a fallback explanation is about: "550", "5.7.1"
+  kTitle,        // that code's title
+  kExplanation,  // the first sentence of that code's explanation
+  kCause,        // why a delayed message is delayed, from the reason's description
+};
+inline constexpr size_t kFactCount = static_cast<size_t>(Fact::kCause) + 1;
+
+std::optional<Fact> fact_from_name(std::string_view name);
+
+// The known evidence for one record. An empty value is the same as an unknown fact.
+class Facts {
+ public:
+  void set(Fact fact, std::string value) { values_[static_cast<size_t>(fact)] = std::move(value); }
+  const std::string& get(Fact fact) const { return values_[static_cast<size_t>(fact)]; }
+
+ private:
+  std::array<std::string, kFactCount> values_;
+};
+
+std::string render(std::string_view tmpl, const Facts& facts);
+
+// The {name}s a template uses, in order; lets tests check every template against Fact.
+std::vector<std::string_view> placeholders(std::string_view tmpl);
+
+}  // namespace bounceback::explain

@@ -1,0 +1,244 @@
+#include "explain/texts.h"
+
+#include <iterator>
+
+#include "util/text.h"
+
+namespace bounceback::explain {
+namespace {
+
+struct ReasonText {
+  Reason reason;
+  Text text;
+};
+
+constexpr ReasonText kReasonTexts[] = {
+#define BB_REASON_TEXT(id, summary, advice1, advice2, advice3) \
+  {Reason::id, {summary, {advice1, advice2, advice3}}},
+#include "explain/reasons_text.def"
+#undef BB_REASON_TEXT
+};
+
+constexpr size_t kReasonCount = 0
+#define BB_REASON(id, name, side, description) +1
+#include "bounceback/reasons.def"
+#undef BB_REASON
+    ;
+
+constexpr bool reason_texts_follow_reasons() {
+  for (size_t i = 0; i < std::size(kReasonTexts); ++i) {
+    if (kReasonTexts[i].reason != static_cast<Reason>(i)) return false;
+  }
+  return std::size(kReasonTexts) == kReasonCount;
+}
+static_assert(reason_texts_follow_reasons(),
+              "reasons_text.def needs one entry per reason of reasons.def, in the same order");
+
+struct KindText {
+  Kind kind;
+  Text text;
+};
+
+// Kinds not listed here are told by their reason: delivered, autoreply (vacation), feedback.
+constexpr KindText kKindTexts[] = {
+    {Kind::kDelay,
+     {"Your message[ to {recipient}] has not been delivered yet[: {net_problem}| ({cause})]; the "
+      "sending server "
+      "keeps trying, usually for a few days, and will tell you if it gives up.",
+      {"No action is needed yet: this is a warning, not a failure.",
+       "If the delay lasts for days, check the address and tell the person another way.", ""}}},
+    {Kind::kRelayed,
+     {"The message[ to {recipient}] was passed on[ by {host}] to a system that sends no delivery "
+      "reports, so its final delivery cannot be confirmed.",
+      {"No action is needed.", "", ""}}},
+    {Kind::kExpanded,
+     {"The message[ to {recipient}] reached a mailing list or alias, which passed it on to its "
+      "members.",
+      {"No action is needed.", "", ""}}},
+};
+
+struct FeedbackText {
+  std::string_view feedback_type;
+  Text text;
+};
+
+// ARF feedback types: RFC 5965 (abuse, fraud, virus, other), RFC 6591 (auth-failure), and the
+// "opt-out" and "not-spam" types mailbox providers send. "other" is told by the feedback reason.
+constexpr FeedbackText kFeedbackTexts[] = {
+    {"abuse",
+     {"[{recipient}|The recipient] marked your message as spam. Stop mailing them.",
+      {"Stop mailing [{recipient}|this person] and remove them from all your lists.",
+       "Complaints harm your sender reputation: send only to people who asked for your mail, and "
+       "make unsubscribing easy.",
+       ""}}},
+    {"fraud",
+     {"[{recipient}|The recipient] reported your message as fraud or phishing (a fake message "
+      "meant to trick people).",
+      {"Stop mailing [{recipient}|this person] and remove them from all your lists.",
+       "If you did not send this message, someone is faking your domain: set up DMARC so that "
+       "such mail is refused.",
+       ""}}},
+    {"virus",
+     {"[{recipient}|The recipient] reported that your message carried a virus.",
+      {"Scan the computers and servers that send your mail with an up-to-date antivirus program.",
+       "Stop mailing [{recipient}|this person] until the cause is found.", ""}}},
+    {"opt-out",
+     {"[{recipient}|The recipient] asked to stop receiving your mail.",
+      {"Remove [{recipient}|this person] from your lists now.", "", ""}}},
+    {"not-spam",
+     {"[{recipient}|The recipient] marked your message as not spam. Nothing failed.",
+      {"No action is needed.", "", ""}}},
+    {"auth-failure",
+     {"A message sent in your domain's name failed the SPF, DKIM or DMARC checks (the checks that "
+      "prove who sent it)[ at {host}]; this is a report of that failure, not a complaint.",
+      {"If you sent the message, fix SPF and DKIM for the service that sent it.",
+       "If you did not, someone is faking your domain: a DMARC policy of quarantine or reject "
+       "has such mail refused.",
+       ""}}},
+};
+
+struct SideSentence {
+  Side side;
+  std::string_view sentence;
+};
+
+constexpr SideSentence kSideSentences[] = {
+    {Side::kSender, "This is on your side, not the recipient's."},
+    {Side::kRecipient, "This is on the recipient's side, not yours."},
+    {Side::kNetwork, "This is a network or server problem, not a problem with the address."},
+};
+
+constexpr std::string_view kHardBounceAdvice =
+    "Remove [{recipient}|this address] from your mailing lists: sending to it again will fail "
+    "the same way.";
+constexpr std::string_view kSoftSenderAdvice =
+    "There is no need to remove the address: send the message again once the problem is fixed.";
+constexpr std::string_view kSoftAdvice =
+    "If it still fails after several tries over a few days, stop sending to "
+    "[{recipient}|this address].";
+
+constexpr std::string_view kLoop = "the message went round in a loop between mail servers";
+constexpr std::string_view kTimeout =
+    "[{net_host}|the receiving server] did not answer in time (the connection timed out)";
+constexpr std::string_view kRefused = "[{net_host}|the receiving server] refused the connection";
+constexpr std::string_view kNotInDns =
+    "[{net_host}|the receiving domain] could not be found in the DNS (the internet's address book)";
+constexpr std::string_view kUnreachable =
+    "[{net_host}|the receiving server] could not be reached over the network";
+constexpr std::string_view kLostConnection =
+    "the connection to [{net_host}|the receiving server] broke off";
+constexpr std::string_view kNoConnection =
+    "no connection could be made to [{net_host}|the receiving server]";
+
+struct NetworkProblem {
+  std::string_view phrase;   // matched ignoring case; the first match in table order wins
+  std::string_view problem;  // empty: the phrase names no network problem, stop looking
+};
+
+constexpr NetworkProblem kNetworkProblems[] = {
+    // Exim: "retry timeout exceeded" says the retry period ran out, not that a connection did.
+    {"retry timeout exceeded", {}},
+    // sendmail: "554 5.4.6 Too many hops"; Domino: "Maximum hop count exceeded"
+    {"too many hops", kLoop},
+    {"hop count", kLoop},
+    // Postfix: "mail for example.com loops back to myself"; Exim: "mail loop detected"
+    {"loops back to myself", kLoop},
+    {"mail loop", kLoop},
+    // Postfix: "connect to mx.example.com[192.0.2.1]:25: Connection timed out";
+    // Gmail: "[nora.example.jp 192.0.2.222: timed out]"
+    {"timed out", kTimeout},
+    // Microsoft: "451 4.4.0 Primary target IP address responded with: 421 4.4.2 Timeout"
+    {"timeout", kTimeout},
+    // Office 365: "550 5.4.316 Message expired, connection refused"
+    {"connection refused", kRefused},
+    // Gmail: "DNS type 'mx' lookup of example.jp responded with code NXDOMAIN"
+    {"nxdomain", kNotInDns},
+    // Postfix: "Name service error for name=example.org type=MX: Host not found"
+    {"name service error", kNotInDns},
+    {"host not found", kNotInDns},
+    // Office 365: "550 5.4.312 Message expired, DNS query failed"
+    {"dns query failed", kNotInDns},
+    // Postfix: "connect to mx.example.com[192.0.2.1]:25: No route to host"
+    {"no route to host", kUnreachable},
+    {"network is unreachable", kUnreachable},
+    // qmail: "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)"
+    {"establish an smtp connection", kNoConnection},
+    // Postfix: "lost connection with mx.example.com[192.0.2.1] while receiving the initial
+    // server greeting"
+    {"lost connection", kLostConnection},
+    // Messaging Server: "Failed connect() to TCP port 25"; "unable to connect to remote server"
+    {"connect", kNoConnection},
+};
+
+constexpr std::string_view kListing = "[{blocklist}'s blocklist[ ({zone})]]";
+
+constexpr Text kUnexplained = {
+    "No SMTP code, failure wording or delivery report was found in this text.",
+    {"If this is from a bounce, paste all of it, including the line with a three-digit code such "
+     "as 550 or a status such as 5.1.1.",
+     "", ""}};
+
+}  // namespace
+
+const Text& reason_text(Reason reason) {
+  const auto index = static_cast<size_t>(reason);
+  return index < std::size(kReasonTexts) ? kReasonTexts[index].text
+                                         : reason_text(Reason::kUndefined);
+}
+
+const Text* kind_text(Kind kind) {
+  for (const KindText& entry : kKindTexts) {
+    if (entry.kind == kind) return &entry.text;
+  }
+  return nullptr;
+}
+
+const Text* feedback_text(std::string_view feedback_type) {
+  const std::string_view type = util::trim(feedback_type);
+  for (const FeedbackText& entry : kFeedbackTexts) {
+    if (util::iequals(entry.feedback_type, type)) return &entry.text;
+  }
+  return nullptr;
+}
+
+std::string_view side_sentence(Side side) {
+  for (const SideSentence& entry : kSideSentences) {
+    if (entry.side == side) return entry.sentence;
+  }
+  return {};
+}
+
+std::string_view retry_advice(Reason reason, bool hard_bounce, Side side) {
+  // A suppression list entry is itself the decision to stop sending; its advice says so.
+  if (reason == Reason::kSuppressed) return {};
+  if (hard_bounce) return kHardBounceAdvice;
+  return side == Side::kSender ? kSoftSenderAdvice : kSoftAdvice;
+}
+
+std::string_view network_problem(std::string_view diagnostic) {
+  for (const NetworkProblem& entry : kNetworkProblems) {
+    if (util::icontains(diagnostic, entry.phrase)) return entry.problem;
+  }
+  return {};
+}
+
+std::string_view listing_template() { return kListing; }
+
+const Text& unexplained_text() { return kUnexplained; }
+
+std::vector<std::string_view> all_templates() {
+  std::vector<std::string_view> templates;
+  const auto add_text = [&templates](const Text& text) {
+    templates.push_back(text.summary);
+    for (std::string_view line : text.advice) templates.push_back(line);
+  };
+  for (const ReasonText& entry : kReasonTexts) add_text(entry.text);
+  for (const KindText& entry : kKindTexts) add_text(entry.text);
+  for (const FeedbackText& entry : kFeedbackTexts) add_text(entry.text);
+  add_text(kUnexplained);
+  for (const NetworkProblem& entry : kNetworkProblems) templates.push_back(entry.problem);
+  templates.insert(templates.end(), {kHardBounceAdvice, kSoftSenderAdvice, kSoftAdvice, kListing});
+  return templates;
+}
+
+}  // namespace bounceback::explain

@@ -1,0 +1,48 @@
+// The wording of every explanation, as templates (explain/template.h). The reason texts live in
+// reasons_text.def; the smaller tables for kinds, feedback types and sides live in texts.cpp.
+#pragma once
+
+#include <array>
+#include <string_view>
+#include <vector>
+
+#include "bounceback/types.h"
+
+namespace bounceback::explain {
+
+struct Text {
+  std::string_view summary;
+  std::array<std::string_view, 3> advice;  // most useful first; empty entries are unused
+};
+
+const Text& reason_text(Reason reason);
+
+// The text for a kind that is told by its kind rather than its reason (delay, relayed,
+// expanded), or nullptr.
+const Text* kind_text(Kind kind);
+
+// The text for an ARF feedback type ("abuse", "auth-failure", ...), or nullptr when unknown.
+const Text* feedback_text(std::string_view feedback_type);
+
+// "This is on your side, not the recipient's."; empty for Side::kNone.
+std::string_view side_sentence(Side side);
+
+// The closing advice line of a failed delivery: remove the address when retrying can never
+// work; otherwise retry, and stop after repeated failures when the address may be at fault.
+// Empty when the reason's own advice already decides about the address.
+std::string_view retry_advice(Reason reason, bool hard_bounce, Side side);
+
+// A phrase template for the network problem a diagnostic describes, or "" when it names none:
+// "[{net_host}|the receiving server] did not answer in time (the connection timed out)".
+std::string_view network_problem(std::string_view diagnostic);
+
+// How a blocklist is named in a sentence: "Spamcop's blocklist (bl.spamcop.net)".
+std::string_view listing_template();
+
+// For a text in which nothing could be recognised.
+const Text& unexplained_text();
+
+// Every template above, so tests can check that each names only known facts.
+std::vector<std::string_view> all_templates();
+
+}  // namespace bounceback::explain

@@ -1,0 +1,79 @@
+#include "formats/sections.h"
+
+#include "mime/message.h"
+#include "util/text.h"
+
+namespace bounceback::formats {
+
+std::optional<std::string_view> after_marker(std::string_view text, std::string_view marker) {
+  const size_t at = util::ifind(text, marker);
+  if (at == std::string_view::npos) return std::nullopt;
+  return text.substr(at + marker.size());
+}
+
+std::optional<std::string_view> after_line_with(std::string_view text, std::string_view marker) {
+  const size_t at = util::ifind(text, marker);
+  if (at == std::string_view::npos) return std::nullopt;
+  const size_t end_of_line = text.find('\n', at);
+  if (end_of_line == std::string_view::npos) return std::string_view{};
+  return text.substr(end_of_line + 1);
+}
+
+std::string_view before_marker(std::string_view text, std::string_view marker) {
+  return text.substr(0, util::ifind(text, marker));
+}
+
+std::string_view first_paragraph(std::string_view text) {
+  size_t begin = 0;
+  while (begin < text.size() && util::is_space(text[begin])) ++begin;
+  // Back to the start of the first non-blank line, so that its indentation is kept.
+  while (begin > 0 && text[begin - 1] != '\n') --begin;
+  const std::string_view rest = text.substr(begin);
+  size_t pos = 0;
+  std::string_view line;
+  while (true) {
+    const size_t line_start = pos;
+    if (!util::next_line(rest, pos, line)) return rest;
+    if (util::trim(line).empty()) return rest.substr(0, line_start);
+  }
+}
+
+std::string_view value_after(std::string_view text, std::string_view marker) {
+  const std::optional<std::string_view> rest = after_marker(text, marker);
+  if (!rest) return {};
+  return util::trim(rest->substr(0, rest->find('\n')));
+}
+
+std::optional<Reason> stated_reason(std::string_view text, std::span<const StatedReason> table) {
+  for (const StatedReason& entry : table) {
+    if (util::icontains(text, entry.words)) return entry.reason;
+  }
+  return std::nullopt;
+}
+
+std::string tagged_command(std::string_view text, std::span<const CommandTag> table) {
+  for (const CommandTag& entry : table) {
+    if (util::icontains(text, entry.tag)) return std::string(entry.command);
+  }
+  return {};
+}
+
+std::vector<std::string> failed_recipients_header(const report::Context& context) {
+  std::vector<std::string> addresses;
+  for (std::string_view value : context.message.root().headers.raw_all("X-Failed-Recipients")) {
+    for (std::string& address : mime::find_addresses(value)) addresses.push_back(std::move(address));
+  }
+  return addresses;
+}
+
+report::RecipientEvidence& evidence_for(std::vector<report::RecipientEvidence>& recipients,
+                                        std::string_view address) {
+  for (report::RecipientEvidence& r : recipients) {
+    if (util::iequals(r.recipient, address)) return r;
+  }
+  report::RecipientEvidence& added = recipients.emplace_back();
+  added.recipient = std::string(address);
+  return added;
+}
+
+}  // namespace bounceback::formats

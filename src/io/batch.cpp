@@ -1,0 +1,325 @@
+#include "io/batch.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string_view>
+#include <system_error>
+#include <thread>
+#include <utility>
+
+#include "bounceback/output.h"
+#include "io/progress.h"
+
+namespace bounceback::io {
+namespace {
+
+// The reader may run this far ahead of the writer: enough queued work to keep every thread busy
+// while the writer waits for one slow message, little enough to keep memory flat.
+constexpr size_t kMessagesInFlightPerThread = 32;
+constexpr size_t kBytesInFlight = size_t{64} << 20;  // one larger message is still let through
+
+// ---- formatting, done by the decoding threads ----
+
+struct Formatter {
+  OutputFormat format;
+  TextStyle style;
+
+  // What goes between two records, also between the records of two messages.
+  std::string_view separator() const {
+    switch (format) {
+      case OutputFormat::kJson: return ",\n";
+      case OutputFormat::kText: return "\n";
+      case OutputFormat::kJsonLines:
+      case OutputFormat::kCsv: return "";
+    }
+    return "";
+  }
+
+  void append(const Record& record, std::string& out) const {
+    switch (format) {
+      case OutputFormat::kJsonLines:
+        append_json(record, out);
+        out.push_back('\n');
+        return;
+      case OutputFormat::kJson: append_json(record, out); return;
+      case OutputFormat::kCsv: append_csv(record, out); return;
+      case OutputFormat::kText: append_text(record, out, style); return;
+    }
+  }
+
+  std::string prologue() const {
+    std::string text;
+    if (format == OutputFormat::kJson) text = "[\n";
+    if (format == OutputFormat::kCsv) append_csv_header(text);
+    return text;
+  }
+
+  std::string_view epilogue(size_t records_written) const {
+    if (format != OutputFormat::kJson) return "";
+    return records_written > 0 ? "\n]\n" : "]\n";
+  }
+};
+
+// What decoding one message gave, ready for the writer.
+struct Outcome {
+  std::string source;
+  uint64_t bytes = 0;
+  std::string output;  // its records, formatted and separated
+  size_t records = 0;
+  bool is_report = false;
+  size_t warnings = 0;
+  std::optional<std::string> error;
+};
+
+// The record written for a message without a report when the user asks for one per message.
+Record non_report_record(const std::string& source, const std::optional<std::string>& error) {
+  Record record;
+  record.source = source;
+  record.kind = Kind::kNone;
+  record.summary = error ? "This message could not be decoded: " + *error : "This message is not a delivery report.";
+  return record;
+}
+
+Outcome decode_message(const InputMessage& message, const Decoder& decoder, const Formatter& formatter,
+                       bool include_non_reports) {
+  DecodeResult result = decoder.decode(message.bytes, message.source);
+  Outcome outcome;
+  outcome.source = message.source;
+  outcome.bytes = message.bytes.size();
+  outcome.is_report = result.is_report;
+  outcome.warnings = result.warnings.size();
+  if (result.error) outcome.error = result.error->message;
+  if (result.records.empty() && include_non_reports) {
+    result.records.push_back(non_report_record(message.source, outcome.error));
+  }
+  for (const Record& record : result.records) {
+    if (outcome.records++ > 0) outcome.output.append(formatter.separator());
+    formatter.append(record, outcome.output);
+  }
+  return outcome;
+}
+
+// ---- the pipeline between the reader, the decoding threads and the writer ----
+
+struct Job {
+  size_t sequence;
+  InputMessage message;
+};
+
+// Messages are numbered as read; decoding threads complete them in any order; the writer takes
+// them back in number order. One lock guards it all: the work per message dwarfs the locking.
+class Pipeline {
+ public:
+  explicit Pipeline(size_t max_messages_in_flight) : max_messages_(max_messages_in_flight) {}
+
+  // Reader: queues a message, waiting while the window is full. False once the writer stopped.
+  bool submit(InputMessage&& message) {
+    std::unique_lock lock(mutex_);
+    const size_t size = message.bytes.size();
+    reader_cv_.wait(lock, [&] { return stopped_ || has_room_for(size); });
+    if (stopped_) return false;
+    ++in_flight_;
+    bytes_in_flight_ += size;
+    jobs_.push_back(Job{submitted_++, std::move(message)});
+    worker_cv_.notify_one();
+    return true;
+  }
+
+  void close_input() {
+    const std::lock_guard lock(mutex_);
+    input_closed_ = true;
+    worker_cv_.notify_all();
+    writer_cv_.notify_all();
+  }
+
+  // Decoding threads: the next message to decode; nullopt when there is no more work.
+  std::optional<Job> take_job() {
+    std::unique_lock lock(mutex_);
+    worker_cv_.wait(lock, [&] { return stopped_ || input_closed_ || !jobs_.empty(); });
+    if (stopped_ || jobs_.empty()) return std::nullopt;
+    Job job = std::move(jobs_.front());
+    jobs_.pop_front();
+    return job;
+  }
+
+  void complete(size_t sequence, Outcome&& outcome) {
+    const std::lock_guard lock(mutex_);
+    done_.emplace(sequence, std::move(outcome));
+    if (sequence == next_to_write_) writer_cv_.notify_one();
+  }
+
+  // Writer: the outcomes in input order; nullopt after the last one.
+  std::optional<Outcome> next_outcome() {
+    std::unique_lock lock(mutex_);
+    writer_cv_.wait(lock, [&] {
+      return done_.contains(next_to_write_) || (input_closed_ && next_to_write_ == submitted_);
+    });
+    const auto it = done_.find(next_to_write_);
+    if (it == done_.end()) return std::nullopt;
+    Outcome outcome = std::move(it->second);
+    done_.erase(it);
+    ++next_to_write_;
+    --in_flight_;
+    bytes_in_flight_ -= outcome.bytes;
+    reader_cv_.notify_one();
+    return outcome;
+  }
+
+  // Writer: the output failed; the reader and the decoding threads give up.
+  void stop() {
+    const std::lock_guard lock(mutex_);
+    stopped_ = true;
+    reader_cv_.notify_all();
+    worker_cv_.notify_all();
+  }
+
+ private:
+  bool has_room_for(size_t size) const {
+    if (in_flight_ == 0) return true;
+    return in_flight_ < max_messages_ && bytes_in_flight_ + size <= kBytesInFlight;
+  }
+
+  const size_t max_messages_;
+  std::mutex mutex_;
+  std::condition_variable reader_cv_;
+  std::condition_variable worker_cv_;
+  std::condition_variable writer_cv_;
+  std::deque<Job> jobs_;             // waiting to be decoded, oldest first
+  std::map<size_t, Outcome> done_;   // decoded, waiting for their turn to be written
+  size_t submitted_ = 0;
+  size_t next_to_write_ = 0;
+  size_t in_flight_ = 0;             // submitted and not yet written
+  uint64_t bytes_in_flight_ = 0;
+  bool input_closed_ = false;
+  bool stopped_ = false;
+};
+
+unsigned decoding_threads(unsigned requested) {
+  if (requested > 0) return requested;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// Writes to the output stream and remembers the first failure.
+class OutputWriter {
+ public:
+  explicit OutputWriter(std::FILE* out) : out_(out) {}
+
+  bool write(std::string_view text) {
+    if (error_ || text.empty()) return !error_;
+    if (std::fwrite(text.data(), 1, text.size(), out_) != text.size()) fail();
+    return !error_;
+  }
+
+  bool flush() {
+    if (!error_ && std::fflush(out_) != 0) fail();
+    return !error_;
+  }
+
+  const std::optional<std::string>& error() const { return error_; }
+
+ private:
+  void fail() { error_ = "cannot write the output: " + std::error_code(errno, std::generic_category()).message(); }
+
+  std::FILE* out_;
+  std::optional<std::string> error_;
+};
+
+void add_to_summary(const Outcome& outcome, BatchSummary& summary) {
+  ++summary.messages;
+  summary.bytes += outcome.bytes;
+  summary.records += outcome.records;
+  summary.warnings += outcome.warnings;
+  if (outcome.is_report) {
+    ++summary.reports;
+  } else if (!outcome.error) {
+    ++summary.non_reports;
+  }
+  if (outcome.error) summary.decode_errors.push_back(InputProblem{outcome.source, *outcome.error});
+}
+
+// ---- the summary in words ----
+
+std::string counted(size_t n, std::string_view one, std::string_view many) {
+  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
+void append_problem_list(std::string_view heading, const std::vector<InputProblem>& problems, std::string& out) {
+  if (problems.empty()) return;
+  out.append(heading).append(":\n");
+  const size_t listed = std::min(problems.size(), kMaxListedProblems);
+  for (size_t i = 0; i < listed; ++i) {
+    out.append("  ").append(problems[i].source).append(": ").append(problems[i].reason).append("\n");
+  }
+  if (problems.size() > listed) out.append("  ... and ").append(std::to_string(problems.size() - listed)).append(" more\n");
+}
+
+}  // namespace
+
+BatchSummary run_batch(const BatchOptions& options, const Decoder& decoder, std::FILE* out, std::FILE* err) {
+  const unsigned threads = decoding_threads(options.threads);
+  const Formatter formatter{options.format, TextStyle{options.color}};
+  Pipeline pipeline(kMessagesInFlightPerThread * threads);
+  BatchSummary summary;
+
+  std::vector<InputProblem> unreadable;  // the reader's alone until it is joined
+  std::jthread reader([&] {
+    const SourceOptions source_options{decoder.options().limits.max_message_bytes, options.stdin_fd};
+    read_inputs(options.paths, source_options,
+                InputHandlers{[&](InputMessage&& message) { return pipeline.submit(std::move(message)); },
+                              [&](InputProblem&& problem) { unreadable.push_back(std::move(problem)); }});
+    pipeline.close_input();
+  });
+
+  std::vector<std::jthread> workers;
+  workers.reserve(threads);
+  for (unsigned i = 0; i < threads; ++i) {
+    workers.emplace_back([&] {
+      while (std::optional<Job> job = pipeline.take_job()) {
+        pipeline.complete(job->sequence, decode_message(job->message, decoder, formatter, options.include_non_reports));
+      }
+    });
+  }
+
+  OutputWriter writer(out);
+  ProgressLine progress(err, options.progress);
+  writer.write(formatter.prologue());
+  while (std::optional<Outcome> outcome = pipeline.next_outcome()) {
+    if (outcome->records > 0 && summary.records > 0) writer.write(formatter.separator());
+    if (!writer.write(outcome->output)) {
+      pipeline.stop();
+      break;
+    }
+    add_to_summary(*outcome, summary);
+    progress.update(summary.messages, summary.bytes);
+  }
+  reader.join();
+  workers.clear();
+  writer.write(formatter.epilogue(summary.records));
+  writer.flush();
+  progress.finish();
+
+  summary.unreadable = std::move(unreadable);
+  summary.output_error = writer.error();
+  return summary;
+}
+
+std::string format_summary(const BatchSummary& s) {
+  std::string out = "Read " + counted(s.messages, "message", "messages");
+  out.append(" (").append(counted(s.reports, "delivery report", "delivery reports"));
+  out.append(", ").append(counted(s.non_reports, "other message", "other messages")).append(")");
+  out.append("; wrote ").append(counted(s.records, "record", "records")).append(".\n");
+  if (s.warnings > 0) {
+    out.append(counted(s.warnings, "warning", "warnings")).append(" about damaged or unusual messages.\n");
+  }
+  append_problem_list(counted(s.unreadable.size(), "input", "inputs") + " could not be read", s.unreadable, out);
+  append_problem_list(counted(s.decode_errors.size(), "message", "messages") + " could not be decoded",
+                      s.decode_errors, out);
+  if (s.output_error) out.append("Stopped early: ").append(*s.output_error).append(".\n");
+  return out;
+}
+
+}  // namespace bounceback::io

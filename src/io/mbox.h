@@ -1,0 +1,60 @@
+// Splitting an mbox into its messages, fed in windows so that memory stays bounded by the largest
+// message whatever the size of the file (or pipe) it comes from.
+//
+// A message starts with a "From " envelope line at the start of the data or after a blank line
+// (splitting on every "\nFrom " over-counts: bodies quote such lines). The envelope line is
+// dropped, so is the blank line mbox writers put between messages, and mboxrd quoting is undone
+// (">From " -> "From ", ">>From " -> ">From "; in mboxo files this also turns a genuine ">From "
+// into "From ", which changes nothing a decoder looks at). CRLF mboxes, a missing final newline and
+// empty messages are accepted.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace bounceback::io {
+
+inline constexpr std::string_view kMboxEnvelope = "From ";
+
+// Whether data that starts a file is an mbox: its first line is an envelope line.
+inline bool starts_like_mbox(std::string_view data) { return data.starts_with(kMboxEnvelope); }
+
+// One message of an mbox: `raw` runs from its envelope line up to the next envelope line.
+std::string unquote_mbox_message(std::string_view raw);
+
+struct MboxEntry {
+  size_t number = 0;       // 1-based position in the mbox
+  std::string message;     // the message bytes, see unquote_mbox_message()
+  bool too_large = false;  // over the limit: `message` is empty and its bytes are skipped
+};
+
+class MboxSplitter {
+ public:
+  // REQUIRES: the first bytes fed start with kMboxEnvelope.
+  explicit MboxSplitter(size_t max_message_bytes) : max_message_bytes_(max_message_bytes) {}
+
+  // Appends the next bytes of the mbox. Bytes of messages already taken are released first.
+  void feed(std::string_view bytes);
+  // No more bytes will come: the data after the last envelope line is the last message.
+  void finish() { finished_ = true; }
+  // The next message that is complete, in order; nullopt when more bytes are needed (or, after
+  // finish(), when all are taken). A message over the limit is returned once, as too_large, as
+  // soon as the limit is passed, and its bytes are dropped as they arrive.
+  std::optional<MboxEntry> next();
+
+ private:
+  std::optional<MboxEntry> take(size_t end);
+  void wait_for_more();
+
+  size_t max_message_bytes_;
+  std::string buffer_;
+  size_t start_ = 0;  // where the current message begins in buffer_
+  size_t scan_ = 0;   // where to resume looking for the next envelope line
+  size_t number_ = 0;
+  bool skipping_ = false;  // the current message is over the limit
+  bool finished_ = false;
+};
+
+}  // namespace bounceback::io

@@ -1,0 +1,264 @@
+#include "io/sources.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+#include "io/mbox.h"
+
+namespace bounceback::io {
+namespace {
+
+// How much of an mbox or a pipe is read at once.
+constexpr size_t kReadWindow = size_t{1} << 20;
+
+std::string error_text(int error) { return std::error_code(error, std::generic_category()).message(); }
+
+// Owns a descriptor from open(); closes it when done.
+class OpenFile {
+ public:
+  explicit OpenFile(int fd) : fd_(fd) {}
+  OpenFile(const OpenFile&) = delete;
+  OpenFile& operator=(const OpenFile&) = delete;
+  ~OpenFile() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int fd() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+struct ReadResult {
+  size_t bytes = 0;  // 0 at the end of the input
+  int error = 0;
+};
+
+ReadResult read_some(int fd, char* data, size_t size) {
+  for (;;) {
+    const ssize_t n = ::read(fd, data, size);
+    if (n >= 0) return {static_cast<size_t>(n), 0};
+    if (errno != EINTR) return {0, errno};
+  }
+}
+
+// Appends to `out` until it holds `limit` bytes or the input ends; returns 0 or an errno value.
+int read_up_to(int fd, std::string& out, size_t limit) {
+  while (out.size() < limit) {
+    const size_t filled = out.size();
+    out.resize(filled + std::min(kReadWindow, limit - filled));
+    const ReadResult result = read_some(fd, out.data() + filled, out.size() - filled);
+    out.resize(filled + result.bytes);
+    if (result.error != 0) return result.error;
+    if (result.bytes == 0) break;
+  }
+  return 0;
+}
+
+std::optional<size_t> regular_file_size(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  return static_cast<size_t>(st.st_size);
+}
+
+std::string join_path(const std::string& folder, std::string_view name) {
+  std::string path = folder;
+  if (!path.ends_with('/')) path.push_back('/');
+  path.append(name);
+  return path;
+}
+
+bool is_folder(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool is_maildir(const std::string& folder) {
+  return is_folder(join_path(folder, "cur")) || is_folder(join_path(folder, "new"));
+}
+
+struct FolderListing {
+  std::vector<std::string> names;  // sorted, without "." and ".."
+  int error = 0;                   // when set, `names` holds what was listed before it
+};
+
+FolderListing list_folder(const std::string& path) {
+  FolderListing listing;
+  const std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(path.c_str()), ::closedir);
+  if (!dir) {
+    listing.error = errno;
+    return listing;
+  }
+  for (;;) {
+    errno = 0;
+    const dirent* entry = ::readdir(dir.get());
+    if (entry == nullptr) {
+      listing.error = errno;
+      break;
+    }
+    const std::string_view name = entry->d_name;
+    if (name != "." && name != "..") listing.names.emplace_back(name);
+  }
+  std::sort(listing.names.begin(), listing.names.end());
+  return listing;
+}
+
+struct FolderId {
+  dev_t device;
+  ino_t inode;
+  bool operator==(const FolderId&) const = default;
+};
+
+// Where an entry was found, which decides what is read and what is a problem.
+enum class Place {
+  kNamed,        // given by the user: pipes and devices are read too
+  kFolder,       // inside a folder
+  kMaildirRoot,  // directly inside a Maildir: only folders count
+};
+
+class InputWalker {
+ public:
+  InputWalker(const SourceOptions& options, const InputHandlers& handlers)
+      : options_(options), handlers_(handlers) {}
+
+  bool read_path(const std::string& path) {
+    if (path == "-") return read_stream(options_.stdin_fd, path);
+    return read_entry(path, Place::kNamed);
+  }
+
+ private:
+  bool read_entry(const std::string& path, Place place) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return unreachable(path, errno);
+    if (S_ISDIR(st.st_mode)) return read_folder(path, FolderId{st.st_dev, st.st_ino});
+    if (place == Place::kMaildirRoot) return true;
+    if (S_ISREG(st.st_mode) || place == Place::kNamed) return read_file(path);
+    return problem(path, "not a regular file or folder");
+  }
+
+  bool unreachable(const std::string& path, int error) {
+    struct stat link {};
+    if (error == ENOENT && ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+      return problem(path, "broken symbolic link: its target does not exist");
+    }
+    return problem(path, "cannot open: " + error_text(error));
+  }
+
+  bool read_folder(const std::string& path, FolderId id) {
+    if (std::find(open_folders_.begin(), open_folders_.end(), id) != open_folders_.end()) {
+      return problem(path, "not read: a symbolic link loop leads back to a folder being read");
+    }
+    const FolderListing listing = list_folder(path);
+    if (listing.error != 0) problem(path, "cannot read folder: " + error_text(listing.error));
+    const bool maildir = is_maildir(path);
+    open_folders_.push_back(id);
+    bool go_on = true;
+    for (const std::string& name : listing.names) {
+      if (maildir && name == "tmp") continue;
+      go_on = read_entry(join_path(path, name), maildir ? Place::kMaildirRoot : Place::kFolder);
+      if (!go_on) break;
+    }
+    open_folders_.pop_back();
+    return go_on;
+  }
+
+  bool read_file(const std::string& path) {
+    const OpenFile file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (file.fd() < 0) return problem(path, "cannot open: " + error_text(errno));
+    return read_stream(file.fd(), path);
+  }
+
+  bool read_stream(int fd, const std::string& source) {
+    std::string bytes;
+    if (const int error = read_up_to(fd, bytes, kMboxEnvelope.size())) return cannot_read(source, error);
+    if (starts_like_mbox(bytes)) return read_mbox(fd, source, bytes);
+
+    const std::optional<size_t> size = regular_file_size(fd);
+    if (size && *size > options_.max_message_bytes) return too_large(source);
+    if (size) bytes.reserve(*size);
+    if (const int error = read_up_to(fd, bytes, just_over_limit())) return cannot_read(source, error);
+    if (bytes.size() > options_.max_message_bytes) return too_large(source);
+    return handlers_.on_message(InputMessage{source, std::move(bytes)});
+  }
+
+  bool read_mbox(int fd, const std::string& source, std::string_view head) {
+    MboxSplitter splitter(options_.max_message_bytes);
+    splitter.feed(head);
+    std::string window(kReadWindow, '\0');
+    for (bool at_end = false;;) {
+      while (std::optional<MboxEntry> entry = splitter.next()) {
+        if (!deliver(source, std::move(*entry))) return false;
+      }
+      if (at_end) return true;
+      const ReadResult result = read_some(fd, window.data(), window.size());
+      if (result.error != 0) return cannot_read(source, result.error);
+      if (result.bytes == 0) {
+        splitter.finish();
+        at_end = true;
+      } else {
+        splitter.feed(std::string_view(window).substr(0, result.bytes));
+      }
+    }
+  }
+
+  bool deliver(const std::string& mbox_source, MboxEntry&& entry) {
+    std::string source = mbox_source + "#" + std::to_string(entry.number);
+    if (entry.too_large) return too_large(source);
+    return handlers_.on_message(InputMessage{std::move(source), std::move(entry.message)});
+  }
+
+  size_t just_over_limit() const {
+    const size_t limit = options_.max_message_bytes;
+    return limit == std::numeric_limits<size_t>::max() ? limit : limit + 1;
+  }
+
+  bool cannot_read(const std::string& source, int error) { return problem(source, "cannot read: " + error_text(error)); }
+
+  bool too_large(const std::string& source) {
+    return problem(source, "larger than the message size limit of " + describe_size(options_.max_message_bytes) +
+                               " (raise it with --max-message-size)");
+  }
+
+  // Problems never stop the reading: returns true to carry on.
+  bool problem(const std::string& source, std::string reason) {
+    handlers_.on_problem(InputProblem{source, std::move(reason)});
+    return true;
+  }
+
+  const SourceOptions& options_;
+  const InputHandlers& handlers_;
+  std::vector<FolderId> open_folders_;  // the folders being read, outermost first
+};
+
+}  // namespace
+
+bool read_inputs(const std::vector<std::string>& paths, const SourceOptions& options,
+                 const InputHandlers& handlers) {
+  InputWalker walker(options, handlers);
+  for (const std::string& path : paths) {
+    if (!walker.read_path(path)) return false;
+  }
+  return true;
+}
+
+std::string describe_size(size_t bytes) {
+  constexpr size_t kKiB = 1024;
+  constexpr size_t kMiB = kKiB * 1024;
+  constexpr size_t kGiB = kMiB * 1024;
+  if (bytes >= kGiB && bytes % kGiB == 0) return std::to_string(bytes / kGiB) + " GiB";
+  if (bytes >= kMiB && bytes % kMiB == 0) return std::to_string(bytes / kMiB) + " MiB";
+  if (bytes >= kKiB && bytes % kKiB == 0) return std::to_string(bytes / kKiB) + " KiB";
+  return std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes");
+}
+
+}  // namespace bounceback::io

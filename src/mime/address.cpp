@@ -1,0 +1,177 @@
+// Finding addr-specs (local@domain) in free text: headers, DSN fields, diagnostics. Each '@' is
+// grown outwards over the characters an address can hold; nothing is lower-cased.
+#include <unicode/uchar.h>
+
+#include <algorithm>
+
+#include "mime/decoding.h"
+#include "mime/message.h"
+#include "util/text.h"
+
+namespace bounceback::mime {
+namespace {
+
+// A quoted local part longer than this is not one: it stops the backwards scan on hostile input.
+constexpr size_t kMaxQuotedLocalPart = 256;
+constexpr size_t kMaxDomainLiteral = 64;
+
+// RFC 5322 atext plus bytes >= 0x80 (RFC 6531 UTF-8 local parts in message/global reports).
+bool is_atext(char c) {
+  static constexpr std::string_view kSpecials = "!#$%&'*+-/=?^_`{|}~";
+  return util::is_alnum(c) || static_cast<unsigned char>(c) >= 0x80 || kSpecials.find(c) != std::string_view::npos;
+}
+
+// Host name characters; '_' is not allowed in host names but appears in real ones.
+bool is_domain_char(char c) {
+  return util::is_alnum(c) || c == '-' || c == '.' || c == '_' || static_cast<unsigned char>(c) >= 0x80;
+}
+
+struct AddressSpan {
+  size_t begin;
+  size_t end;
+  bool in_angle_brackets;
+};
+
+// Start of a quoted local part ending with the '"' just before `at`: "\"jane doe\"@example.org".
+std::optional<size_t> quoted_local_part_begin(std::string_view text, size_t at, size_t floor) {
+  const size_t limit = std::max(floor, at > kMaxQuotedLocalPart ? at - kMaxQuotedLocalPart : 0);
+  for (size_t pos = at - 1; pos > limit;) {
+    --pos;
+    if (text[pos] == '\n') return std::nullopt;
+    if (text[pos] != '"') continue;
+    size_t backslashes = 0;
+    while (pos - backslashes > limit && text[pos - backslashes - 1] == '\\') ++backslashes;
+    if (backslashes % 2 == 0) return pos;
+  }
+  return std::nullopt;
+}
+
+// Code points that are neither letters nor digits at the edges of a UTF-8 run are punctuation
+// of the text around the address: "kijitora@example.jp。" or "「kijitora@example.jp」".
+size_t skip_leading_non_alnum(std::string_view text, size_t begin, size_t end) {
+  while (begin < end && static_cast<unsigned char>(text[begin]) >= 0x80) {
+    const CodePoint point = decode_utf8_at(text.substr(0, end), begin);
+    if (point.value >= 0 && u_isalnum(point.value)) break;
+    begin += point.length;
+  }
+  return begin;
+}
+
+size_t drop_trailing_non_alnum(std::string_view text, size_t begin, size_t end) {
+  while (end > begin && static_cast<unsigned char>(text[end - 1]) >= 0x80) {
+    const CodePoint point = decode_utf8_before(text, begin, end);
+    if (point.value >= 0 && u_isalnum(point.value)) break;
+    end -= point.length;
+  }
+  return end;
+}
+
+// Length of a "key=" that precedes an address in Authentication-Results and Received-SPF
+// ("smtp.mailfrom=jane@example.org", "envelope-from=jane@example.org"): a dotted key or one of
+// the SPF keys. VERP and SRS local parts ("list-jane=example.org@", "SRS0=HHH=TT=") keep theirs.
+size_t property_name_length(std::string_view local) {
+  static constexpr std::string_view kSpfKeys[] = {"envelope-from", "envelope-to"};
+  const size_t equals = local.find('=');
+  if (equals == std::string_view::npos) return 0;
+  const std::string_view key = local.substr(0, equals);
+  const bool is_property = key.find('.') != std::string_view::npos ||
+                           std::any_of(std::begin(kSpfKeys), std::end(kSpfKeys),
+                                       [&](std::string_view spf_key) { return util::iequals(key, spf_key); });
+  return is_property ? equals + 1 : 0;
+}
+
+std::optional<size_t> local_part_begin(std::string_view text, size_t at, size_t floor) {
+  if (at > floor && text[at - 1] == '"') return quoted_local_part_begin(text, at, floor);
+  size_t begin = at;
+  while (begin > floor && (is_atext(text[begin - 1]) || text[begin - 1] == '.')) --begin;
+  begin = skip_leading_non_alnum(text, begin, at);
+  begin += property_name_length(text.substr(begin, at - begin));
+  while (begin < at && text[begin] == '.') ++begin;
+  if (begin == at) return std::nullopt;
+  return begin;
+}
+
+// End of the domain after `at`: a host name without trailing dots or hyphens ("a@b.c." in a
+// sentence), cut at an empty label, or a literal ("postmaster@[192.0.2.1]").
+std::optional<size_t> domain_end(std::string_view text, size_t at, bool* dotted) {
+  const size_t start = at + 1;
+  if (start < text.size() && text[start] == '[') {
+    const std::string_view literal = text.substr(start + 1, kMaxDomainLiteral);
+    const size_t close = literal.find(']');
+    const auto is_literal_char = [](char c) { return util::is_alnum(c) || c == '.' || c == ':' || c == '-'; };
+    if (close == std::string_view::npos || close == 0 ||
+        !std::all_of(literal.begin(), literal.begin() + static_cast<std::ptrdiff_t>(close), is_literal_char)) {
+      return std::nullopt;
+    }
+    *dotted = true;
+    return start + close + 2;
+  }
+  size_t end = start;
+  while (end < text.size() && is_domain_char(text[end])) ++end;
+  const size_t empty_label = text.substr(start, end - start).find("..");
+  if (empty_label != std::string_view::npos) end = start + empty_label;
+  for (size_t before = std::string_view::npos; end != before;) {
+    before = end;
+    end = drop_trailing_non_alnum(text, start, end);
+    while (end > start && (text[end - 1] == '.' || text[end - 1] == '-')) --end;
+  }
+  if (end == start || (!util::is_alnum(text[start]) && static_cast<unsigned char>(text[start]) < 0x80)) {
+    return std::nullopt;
+  }
+  *dotted = text.substr(start, end - start).find('.') != std::string_view::npos;
+  return end;
+}
+
+// The address around the '@' at `at`, not reaching back before `floor` (the previous match).
+std::optional<AddressSpan> address_at(std::string_view text, size_t at, size_t floor) {
+  std::optional<size_t> begin = local_part_begin(text, at, floor);
+  bool dotted = false;
+  const std::optional<size_t> end = domain_end(text, at, &dotted);
+  if (!begin || !end) return std::nullopt;
+  // 'jane@example.org' and `jane@example.org': the quote is punctuation, not part of the name.
+  if (text[*begin] == '`' || (text[*begin] == '\'' && *end < text.size() && text[*end] == '\'')) ++*begin;
+  if (*begin == at) return std::nullopt;
+  const bool in_angle_brackets = *begin > 0 && text[*begin - 1] == '<' && *end < text.size() && text[*end] == '>';
+  // A dotless domain is a real address only where the writer marked it as one:
+  // "<postmaster@localhost>"; elsewhere "user@host" is usually a log token or a version tag.
+  if (!dotted && !in_angle_brackets) return std::nullopt;
+  return AddressSpan{*begin, *end, in_angle_brackets};
+}
+
+std::vector<AddressSpan> find_spans(std::string_view text) {
+  std::vector<AddressSpan> spans;
+  size_t floor = 0;
+  for (size_t at = text.find('@'); at != std::string_view::npos;) {
+    if (const auto span = address_at(text, at, floor)) {
+      spans.push_back(*span);
+      floor = span->end;
+      at = text.find('@', span->end);
+    } else {
+      at = text.find('@', at + 1);
+    }
+  }
+  return spans;
+}
+
+}  // namespace
+
+std::vector<std::string> find_addresses(std::string_view text) {
+  std::vector<std::string> addresses;
+  for (const AddressSpan& span : find_spans(text)) {
+    addresses.emplace_back(text.substr(span.begin, span.end - span.begin));
+  }
+  return addresses;
+}
+
+// "Jane (jane@old.example) <jane@example.org>": the bracketed address is the mailbox, anything
+// else in the value is a comment or a display name.
+std::optional<std::string> first_address(std::string_view text) {
+  const std::vector<AddressSpan> spans = find_spans(text);
+  if (spans.empty()) return std::nullopt;
+  const auto bracketed = std::find_if(spans.begin(), spans.end(),
+                                      [](const AddressSpan& span) { return span.in_angle_brackets; });
+  const AddressSpan& chosen = bracketed != spans.end() ? *bracketed : spans.front();
+  return std::string(text.substr(chosen.begin, chosen.end - chosen.begin));
+}
+
+}  // namespace bounceback::mime

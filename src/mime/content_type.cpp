@@ -1,0 +1,222 @@
+// Content-Type values (RFC 2045 5.1) with RFC 2231 parameter continuations and charsets.
+#include <algorithm>
+
+#include "mime/decoding.h"
+#include "mime/message.h"
+#include "util/text.h"
+
+namespace bounceback::mime {
+namespace {
+
+// Past this the input is hostile: no real Content-Type has a hundred parameters (and section
+// numbers have at most three digits).
+constexpr size_t kMaxParameters = 100;
+
+constexpr bool is_token_char(char c) {
+  return c > ' ' && c < 127 && c != '(' && c != ')' && c != '<' && c != '>' && c != '@' &&
+         c != ',' && c != ';' && c != ':' && c != '\\' && c != '"' && c != '/' && c != '[' &&
+         c != ']' && c != '?' && c != '=';
+}
+
+// A read position over the value, skipping blanks, line breaks and (nested) comments where RFC
+// 2045 allows them.
+class Cursor {
+ public:
+  explicit Cursor(std::string_view text) : text_(text) {}
+
+  bool done() const { return pos_ >= text_.size(); }
+  char peek() const { return done() ? '\0' : text_[pos_]; }
+  bool eat(char c) {
+    if (peek() != c) return false;
+    ++pos_;
+    return true;
+  }
+
+  void skip_blanks_and_comments() {
+    while (!done()) {
+      if (util::is_space(peek())) {
+        ++pos_;
+      } else if (peek() == '(') {
+        skip_comment();
+      } else {
+        return;
+      }
+    }
+  }
+
+  std::string_view take_token() {
+    const size_t begin = pos_;
+    while (!done() && is_token_char(text_[pos_])) ++pos_;
+    return text_.substr(begin, pos_ - begin);
+  }
+
+  // An unquoted value: RFC 2045 wants a token, mailers also write '/', '=', '?', ':' unquoted
+  // ("boundary=----=_NextPart_000_0001"), so it runs to the next blank or ';'.
+  std::string_view take_bare_value() {
+    const size_t begin = pos_;
+    while (!done() && !util::is_space(text_[pos_]) && text_[pos_] != ';') ++pos_;
+    return text_.substr(begin, pos_ - begin);
+  }
+
+  // A quoted string with backslash escapes; an unclosed one runs to the end of the value.
+  std::string take_quoted() {
+    std::string value;
+    ++pos_;
+    while (!done() && text_[pos_] != '"') {
+      if (text_[pos_] == '\\' && pos_ + 1 < text_.size()) ++pos_;
+      if (text_[pos_] != '\n') value.push_back(text_[pos_]);  // a folded quoted string unfolds
+      ++pos_;
+    }
+    if (!done()) ++pos_;
+    return value;
+  }
+
+  // Up to the next ';' (or the end), at least one byte: how unreadable parameters are skipped.
+  void skip_parameter() {
+    if (peek() != ';' && !done()) ++pos_;
+    while (!done() && text_[pos_] != ';') ++pos_;
+  }
+
+ private:
+  void skip_comment() {
+    int depth = 0;
+    while (!done()) {
+      const char c = text_[pos_++];
+      if (c == '\\') {
+        if (!done()) ++pos_;
+      } else if (c == '(') {
+        ++depth;
+      } else if (c == ')' && --depth == 0) {
+        return;
+      }
+    }
+  }
+
+  std::string_view text_;
+  size_t pos_ = 0;
+};
+
+// One "name=value" as written; RFC 2231 names carry "*N" sections and a trailing '*' when the
+// value is percent-encoded.
+struct RawParameter {
+  std::string name;  // lower-case, without the RFC 2231 suffix
+  int section = -1;  // -1 when the name has no section number
+  bool extended = false;
+  std::string value;
+};
+
+RawParameter split_rfc2231_name(std::string_view name, std::string value) {
+  RawParameter parameter{util::to_lower(name), -1, false, std::move(value)};
+  const size_t star = name.find('*');
+  if (star == std::string_view::npos || star == 0) return parameter;
+  // "name*", "name*0" or "name*0*": an optional section number, a final '*' when extended.
+  std::string_view digits = name.substr(star + 1);
+  const bool extended = name.back() == '*';
+  if (extended && !digits.empty()) digits.remove_suffix(1);
+  int section = -1;
+  if (!digits.empty()) {
+    if (digits.size() > 3 || !std::all_of(digits.begin(), digits.end(), util::is_digit)) return parameter;
+    section = std::stoi(std::string(digits));
+  }
+  parameter.name = util::to_lower(name.substr(0, star));
+  parameter.section = section;
+  parameter.extended = extended;
+  return parameter;
+}
+
+// Joins the sections of one RFC 2231 parameter in section order and decodes it:
+// "title*0*=us-ascii'en'This%20is; title*1*=%20fun" -> "This is fun".
+std::string join_rfc2231(std::vector<const RawParameter*> sections) {
+  std::stable_sort(sections.begin(), sections.end(),
+                   [](const RawParameter* a, const RawParameter* b) { return a->section < b->section; });
+  std::string charset;
+  std::string bytes;
+  for (const RawParameter* section : sections) {
+    std::string_view value = section->value;
+    if (section == sections.front() && section->extended) {
+      const size_t charset_end = value.find('\'');
+      const size_t language_end =
+          charset_end == std::string_view::npos ? std::string_view::npos : value.find('\'', charset_end + 1);
+      if (language_end != std::string_view::npos) {
+        charset = std::string(value.substr(0, charset_end));
+        value.remove_prefix(language_end + 1);
+      }
+    }
+    if (section->extended) {
+      append_percent_decoded(value, bytes);
+    } else {
+      bytes.append(value);
+    }
+  }
+  return charset.empty() ? bytes : to_utf8(bytes, charset);
+}
+
+// One parameter per name in order of first appearance; RFC 2231 forms win over a plain value
+// of the same name, which old readers were given as a fallback.
+std::vector<std::pair<std::string, std::string>> assemble(const std::vector<RawParameter>& raw) {
+  std::vector<std::pair<std::string, std::string>> params;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    const std::string& name = raw[i].name;
+    const auto seen = [&](const auto& param) { return param.first == name; };
+    if (std::any_of(params.begin(), params.end(), seen)) continue;
+    std::vector<const RawParameter*> rfc2231;
+    const RawParameter* plain = nullptr;
+    for (size_t j = i; j < raw.size(); ++j) {
+      if (raw[j].name != name) continue;
+      if (raw[j].section >= 0 || raw[j].extended) {
+        rfc2231.push_back(&raw[j]);
+      } else if (plain == nullptr) {
+        plain = &raw[j];
+      }
+    }
+    params.emplace_back(name, rfc2231.empty() ? plain->value : join_rfc2231(std::move(rfc2231)));
+  }
+  return params;
+}
+
+}  // namespace
+
+std::string ContentType::param(std::string_view name) const {
+  for (const auto& [key, value] : params) {
+    if (util::iequals(key, name)) return value;
+  }
+  return {};
+}
+
+ContentType parse_content_type(std::string_view raw_value) {
+  ContentType content_type;
+  Cursor cursor(raw_value);
+  cursor.skip_blanks_and_comments();
+  const std::string_view type = cursor.take_token();
+  cursor.skip_blanks_and_comments();
+  std::string_view subtype;
+  if (cursor.eat('/')) {
+    cursor.skip_blanks_and_comments();
+    subtype = cursor.take_token();
+  }
+  // RFC 2045 5.2: an unreadable type means the default, text/plain.
+  if (!type.empty() && !subtype.empty()) {
+    content_type.type = util::to_lower(type);
+    content_type.subtype = util::to_lower(subtype);
+  }
+
+  // Parameters; a missing ';' between them ("text/plain charset=utf-8") is forgiven.
+  std::vector<RawParameter> raw;
+  while (!cursor.done() && raw.size() < kMaxParameters) {
+    cursor.skip_blanks_and_comments();
+    if (cursor.eat(';')) continue;
+    const std::string_view name = cursor.take_token();
+    cursor.skip_blanks_and_comments();
+    if (name.empty() || !cursor.eat('=')) {
+      cursor.skip_parameter();
+      continue;
+    }
+    cursor.skip_blanks_and_comments();
+    std::string value = cursor.peek() == '"' ? cursor.take_quoted() : std::string(cursor.take_bare_value());
+    raw.push_back(split_rfc2231_name(name, std::move(value)));
+  }
+  content_type.params = assemble(raw);
+  return content_type;
+}
+
+}  // namespace bounceback::mime

@@ -1,0 +1,196 @@
+// Line endings and the RFC 5322 header block, scanned line by line without allocating.
+#include <algorithm>
+#include <cstring>
+
+#include "mime/message.h"
+#include "util/text.h"
+
+namespace bounceback::mime {
+namespace {
+
+constexpr bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+// Field names are printable US-ASCII without the colon (RFC 5322 2.2); obsolete syntax allows
+// blanks before the colon ("Subject : hi"). Returns the name's length, or 0 when the line is
+// not a field.
+size_t field_name_length(std::string_view line, size_t* colon) {
+  size_t length = 0;
+  while (length < line.size() && line[length] > ' ' && line[length] < 127 && line[length] != ':') {
+    ++length;
+  }
+  size_t pos = length;
+  while (pos < line.size() && is_blank(line[pos])) ++pos;
+  if (length == 0 || pos == line.size() || line[pos] != ':') return 0;
+  *colon = pos;
+  return length;
+}
+
+// "boundary=..." at the start of a line: Office 365 writes Content-Type parameters on an
+// unindented line ("Content-Type: multipart/alternative;\nboundary=\"_000_...\"").
+bool looks_like_parameter(std::string_view line) {
+  size_t length = 0;
+  while (length < line.size() &&
+         (util::is_alnum(line[length]) || line[length] == '-' || line[length] == '_' || line[length] == '*')) {
+    ++length;
+  }
+  return length > 0 && length < line.size() && line[length] == '=';
+}
+
+// The body after the first empty line at or after `from`, or nothing.
+std::string_view body_after_blank_line(std::string_view text, size_t from) {
+  const size_t blank = text.find("\n\n", from);
+  return blank == std::string_view::npos ? text.substr(text.size()) : text.substr(blank + 2);
+}
+
+void warn(std::vector<std::string>* warnings, std::string message) {
+  if (warnings != nullptr) warnings->push_back(std::move(message));
+}
+
+// The field being read: its value grows while continuation lines follow.
+struct OpenField {
+  std::string_view name;
+  size_t value_begin = 0;
+  size_t value_end = 0;
+};
+
+class HeaderScanner {
+ public:
+  HeaderScanner(std::string_view text, size_t max_bytes, std::vector<std::string>* warnings)
+      : text_(text), max_bytes_(max_bytes), warnings_(warnings) {}
+
+  HeaderBlock scan() {
+    size_t pos = skip_mbox_separator();
+    while (pos < text_.size()) {
+      const size_t newline = text_.find('\n', pos);
+      const size_t line_end = newline == std::string_view::npos ? text_.size() : newline;
+      const std::string_view line = text_.substr(pos, line_end - pos);
+      if (line.empty()) return finish(text_.substr(line_end + 1));
+      if (line_end > max_bytes_) return cut_at_limit(pos);
+      if (!take_line(line, pos)) return finish(text_.substr(pos));
+      pos = line_end + 1;
+    }
+    return finish(text_.substr(text_.size()));
+  }
+
+ private:
+  // An mbox file's "From sender date" separator line, when a single message was cut from one
+  // (but not an obsolete-syntax "From : jane@example.org" field).
+  size_t skip_mbox_separator() const {
+    if (!text_.starts_with("From ")) return 0;
+    const size_t newline = std::min(text_.find('\n'), text_.size());
+    size_t colon = 0;
+    if (field_name_length(text_.substr(0, newline), &colon) > 0) return 0;
+    return newline == text_.size() ? newline : newline + 1;
+  }
+
+  // Adds `line` (starting at `pos`) to the block; false when it is not part of the block.
+  bool take_line(std::string_view line, size_t pos) {
+    if (is_blank(line[0]) && has_open_) {
+      extend(line, pos);
+      return true;
+    }
+    if (has_open_ && util::iequals(open_.name, "Content-Type") && looks_like_parameter(line)) {
+      warn(warnings_, "Content-Type parameter on an unindented line joined to the field");
+      extend(line, pos);
+      return true;
+    }
+    size_t colon = 0;
+    const size_t name_length = field_name_length(line, &colon);
+    if (name_length == 0) {
+      warn(warnings_, "header line without a colon ends the header block");
+      return false;
+    }
+    close_open_field();
+    size_t value_begin = colon + 1;
+    while (value_begin < line.size() && is_blank(line[value_begin])) ++value_begin;
+    open_ = {line.substr(0, name_length), pos + value_begin, pos + line.size()};
+    has_open_ = true;
+    return true;
+  }
+
+  void extend(std::string_view line, size_t pos) {
+    if (open_.value_begin == open_.value_end) {
+      // "Subject:" alone on its line: the value starts with the continuation's first non-blank.
+      size_t first = 0;
+      while (first < line.size() && is_blank(line[first])) ++first;
+      open_.value_begin = pos + first;
+    }
+    open_.value_end = pos + line.size();
+  }
+
+  void close_open_field() {
+    if (!has_open_) return;
+    block_.headers.add({open_.name, text_.substr(open_.value_begin, open_.value_end - open_.value_begin)});
+    has_open_ = false;
+  }
+
+  // The line at `pos` crosses the limit: what lies before the limit is kept and the body still
+  // starts after the block's empty line.
+  HeaderBlock cut_at_limit(size_t pos) {
+    if (pos < max_bytes_ && !take_line(text_.substr(pos, max_bytes_ - pos), pos)) {
+      return finish(text_.substr(pos));
+    }
+    warn(warnings_, "header block larger than " + std::to_string(max_bytes_) + " bytes truncated");
+    return finish(body_after_blank_line(text_, pos));
+  }
+
+  HeaderBlock finish(std::string_view body) {
+    close_open_field();
+    block_.body = body;
+    return std::move(block_);
+  }
+
+  std::string_view text_;
+  size_t max_bytes_;
+  std::vector<std::string>* warnings_;
+  HeaderBlock block_;
+  OpenField open_;
+  bool has_open_ = false;
+};
+
+}  // namespace
+
+std::string_view normalize_line_endings(std::string_view in, std::string& storage) {
+  const void* first_cr = std::memchr(in.data(), '\r', in.size());
+  if (first_cr == nullptr) return in;
+  storage.clear();
+  storage.reserve(in.size());
+  size_t pos = 0;
+  size_t cr = static_cast<size_t>(static_cast<const char*>(first_cr) - in.data());
+  while (cr != std::string_view::npos) {
+    storage.append(in.substr(pos, cr - pos));
+    storage.push_back('\n');
+    pos = cr + 1;
+    if (pos < in.size() && in[pos] == '\n') ++pos;  // CRLF; a bare CR stands alone
+    cr = in.find('\r', pos);
+  }
+  storage.append(in.substr(pos));
+  return storage;
+}
+
+std::optional<std::string_view> Headers::raw(std::string_view name) const {
+  for (const HeaderField& field : fields_) {
+    if (util::iequals(field.name, name)) return field.value;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string_view> Headers::raw_all(std::string_view name) const {
+  std::vector<std::string_view> values;
+  for (const HeaderField& field : fields_) {
+    if (util::iequals(field.name, name)) values.push_back(field.value);
+  }
+  return values;
+}
+
+std::string Headers::get(std::string_view name) const {
+  const std::optional<std::string_view> value = raw(name);
+  return value ? decode_header_value(*value) : std::string();
+}
+
+HeaderBlock parse_header_block(std::string_view text, size_t max_bytes,
+                               std::vector<std::string>* warnings) {
+  return HeaderScanner(text, max_bytes, warnings).scan();
+}
+
+}  // namespace bounceback::mime

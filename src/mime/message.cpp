@@ -1,0 +1,225 @@
+// The MIME tree: one pass per nesting level over the message buffer, parts stored depth-first.
+#include "mime/message.h"
+
+#include <string.h>  // memmem
+
+#include <algorithm>
+
+#include "util/text.h"
+
+namespace bounceback::mime {
+namespace {
+
+// A message that breaks this often is hostile or garbage; more warnings say nothing new.
+constexpr size_t kMaxWarnings = 100;
+
+// A "--boundary" line in a multipart body.
+struct Delimiter {
+  size_t content_end;  // end of the part before it: the line break before "--" belongs to it
+  size_t next;         // just past the delimiter line
+  bool closing;        // "--boundary--"
+};
+
+// Finds delimiter lines with memmem. A candidate must be a whole line: "--boundary", then "--"
+// for the closing one, then only blanks (RFC 2046 transport padding), so an outer boundary that
+// is a prefix of an inner one ("=_part" and "=_part_2") does not match the inner lines.
+class DelimiterFinder {
+ public:
+  DelimiterFinder(std::string_view body, std::string_view boundary)
+      : body_(body), needle_("\n--" + std::string(boundary)) {}
+
+  // The first delimiter whose line starts at or after `from`.
+  std::optional<Delimiter> find(size_t from) const {
+    if (from == 0 && body_.starts_with(std::string_view(needle_).substr(1))) {
+      if (auto delimiter = delimiter_at(0, 0)) return delimiter;
+    }
+    size_t search = from == 0 ? 0 : from - 1;  // the line break may end the previous line
+    while (search < body_.size()) {
+      const void* hit = memmem(body_.data() + search, body_.size() - search, needle_.data(), needle_.size());
+      if (hit == nullptr) return std::nullopt;
+      const size_t newline = static_cast<size_t>(static_cast<const char*>(hit) - body_.data());
+      if (auto delimiter = delimiter_at(newline + 1, std::max(newline, from))) return delimiter;
+      search = newline + 1;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  std::optional<Delimiter> delimiter_at(size_t line_start, size_t content_end) const {
+    size_t pos = line_start + needle_.size() - 1;
+    const bool closing = body_.compare(pos, 2, "--") == 0;
+    if (closing) pos += 2;
+    while (pos < body_.size() && (body_[pos] == ' ' || body_[pos] == '\t')) ++pos;
+    if (pos < body_.size() && body_[pos] != '\n') return std::nullopt;
+    return Delimiter{content_end, std::min(pos + 1, body_.size()), closing};
+  }
+
+  std::string_view body_;
+  std::string needle_;
+};
+
+// "Content-Transfer-Encoding: Base64 (sic)" -> "base64".
+std::string transfer_encoding_of(const Headers& headers) {
+  const std::optional<std::string_view> raw = headers.raw("Content-Transfer-Encoding");
+  std::string_view value = raw ? util::trim(*raw) : std::string_view();
+  while (!value.empty() && value.front() == '"') value.remove_prefix(1);
+  size_t length = 0;
+  while (length < value.size() && !util::is_space(value[length]) && value[length] != '"' &&
+         value[length] != ';' && value[length] != '(') {
+    ++length;
+  }
+  return length == 0 ? std::string("7bit") : util::to_lower(value.substr(0, length));
+}
+
+class TreeBuilder {
+ public:
+  TreeBuilder(const Limits& limits, Message& message, size_t input_size)
+      : limits_(limits), message_(message), decode_budget_(input_size) {}
+
+  void parse_entity(std::string_view text, int parent, int depth, bool in_digest) {
+    if (part_limit_reached()) return;
+    const int index = add_part(text, parent, depth, in_digest);
+    const Part& part = message_.parts[static_cast<size_t>(index)];
+    if (!part.is_multipart() && !part.is_embedded_message()) return;
+    if (depth >= limits_.max_mime_depth) {
+      warn("MIME nesting deeper than " + std::to_string(limits_.max_mime_depth) +
+           " levels: the innermost part is read as a leaf");
+    } else if (part.is_multipart()) {
+      parse_multipart(index, depth);
+    } else {
+      parse_embedded(index, depth);
+    }
+  }
+
+ private:
+  int add_part(std::string_view text, int parent, int depth, bool in_digest) {
+    header_warnings_.clear();
+    HeaderBlock block = parse_header_block(text, limits_.max_header_bytes, &header_warnings_);
+    for (std::string& warning : header_warnings_) warn(std::move(warning));
+
+    Part part;
+    part.headers = std::move(block.headers);
+    part.raw_body = block.body;
+    part.depth = depth;
+    part.parent = parent;
+    if (const auto content_type = part.headers.raw("Content-Type")) {
+      part.content_type = parse_content_type(*content_type);
+    } else if (in_digest) {
+      part.content_type.type = "message";  // RFC 2046 5.1.5: the default inside a digest
+      part.content_type.subtype = "rfc822";
+    }
+    part.transfer_encoding = transfer_encoding_of(part.headers);
+
+    const int index = static_cast<int>(message_.parts.size());
+    message_.parts.push_back(std::move(part));
+    if (parent >= 0) message_.parts[static_cast<size_t>(parent)].children.push_back(index);
+    return index;
+  }
+
+  void parse_multipart(int index, int depth) {
+    const Part& part = message_.parts[static_cast<size_t>(index)];
+    const std::string boundary = part.content_type.param("boundary");
+    const std::string_view body = part.raw_body;
+    const bool digest = part.content_type.subtype == "digest";
+    if (boundary.empty()) {
+      warn("multipart without a boundary parameter: read as a leaf");
+      return;
+    }
+    const DelimiterFinder finder(body, boundary);
+    std::optional<Delimiter> delimiter = finder.find(0);
+    if (!delimiter) {
+      warn("multipart boundary never appears in the body: read as a leaf");
+      return;
+    }
+    while (!delimiter->closing && !stopped_) {
+      const size_t begin = delimiter->next;
+      const std::optional<Delimiter> next = finder.find(begin);
+      const size_t end = next ? next->content_end : body.size();
+      parse_entity(body.substr(begin, end - begin), index, depth + 1, digest);
+      if (!next) {
+        warn("multipart closing boundary missing: the last part runs to the end");
+        return;
+      }
+      delimiter = next;
+    }
+  }
+
+  // message/rfc822 and message/global: the body is a whole message. Broken MTAs base64- or
+  // QP-encode it (RFC 2046 allows only 7bit, 8bit, binary), so it is decoded first.
+  void parse_embedded(int index, int depth) {
+    const Part& part = message_.parts[static_cast<size_t>(index)];
+    std::string_view bytes = part.raw_body;
+    if (part.transfer_encoding == "base64" || part.transfer_encoding == "quoted-printable") {
+      warn("message/" + part.content_type.subtype + " part with " + part.transfer_encoding +
+           " transfer encoding decoded");
+      std::string decoded = decode_transfer(part.raw_body, part.transfer_encoding);
+      // Nested encoded messages each need a copy; the total is held to the input's size so a
+      // hostile message cannot multiply its memory by the nesting depth.
+      if (decoded.size() > decode_budget_) {
+        warn("decoded embedded messages exceed the input size: part read as a leaf");
+        return;
+      }
+      decode_budget_ -= decoded.size();
+      bytes = keep(std::move(decoded));
+    }
+    parse_entity(bytes, index, depth + 1, false);
+  }
+
+  // Stores `bytes` (line endings made LF) in the message and returns a view of the stored copy.
+  std::string_view keep(std::string bytes) {
+    std::string normalized;
+    if (normalize_line_endings(bytes, normalized).data() == normalized.data()) bytes = std::move(normalized);
+    message_.buffers.push_back(std::make_shared<const std::string>(std::move(bytes)));
+    return *message_.buffers.back();
+  }
+
+  bool part_limit_reached() {
+    if (message_.parts.size() < std::max<size_t>(limits_.max_parts, 1)) return false;
+    if (!stopped_) {
+      warn("more than " + std::to_string(limits_.max_parts) + " MIME parts: the rest are ignored");
+      stopped_ = true;
+    }
+    return true;
+  }
+
+  void warn(std::string warning) {
+    std::vector<std::string>& warnings = message_.warnings;
+    if (warnings.size() < kMaxWarnings) {
+      warnings.push_back(std::move(warning));
+    } else if (warnings.size() == kMaxWarnings) {
+      warnings.push_back("more warnings suppressed");
+    }
+  }
+
+  const Limits& limits_;
+  Message& message_;
+  size_t decode_budget_;
+  bool stopped_ = false;
+  std::vector<std::string> header_warnings_;
+};
+
+}  // namespace
+
+bool Part::is_embedded_message() const {
+  return content_type.type == "message" &&
+         (content_type.subtype == "rfc822" || content_type.subtype == "global");  // RFC 6532
+}
+
+Message parse_message(std::string_view text, const Limits& limits) {
+  Message message;
+  std::string normalized;
+  std::string_view input = normalize_line_endings(text, normalized);
+  if (input.data() == normalized.data()) {
+    message.buffers.push_back(std::make_shared<const std::string>(std::move(normalized)));
+    input = *message.buffers.back();
+  }
+  TreeBuilder(limits, message, text.size()).parse_entity(input, -1, 0, false);
+  return message;
+}
+
+std::string decode_text(const Part& part) {
+  const std::string charset = part.content_type.param("charset");
+  return to_utf8(decode_transfer(part.raw_body, part.transfer_encoding), charset);
+}
+
+}  // namespace bounceback::mime

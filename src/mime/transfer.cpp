@@ -1,0 +1,138 @@
+// Content-Transfer-Encoding and the small escape codecs built on the same loops.
+#include <algorithm>
+#include <array>
+#include <cstdint>
+
+#include "mime/decoding.h"
+#include "mime/message.h"
+#include "util/text.h"
+
+namespace bounceback::mime {
+namespace {
+
+constexpr uint8_t kBase64Skip = 0xFF;
+constexpr uint8_t kBase64Pad = 0xFE;
+
+constexpr std::array<uint8_t, 256> make_base64_table() {
+  std::array<uint8_t, 256> table{};
+  for (auto& entry : table) entry = kBase64Skip;
+  constexpr std::string_view alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (size_t i = 0; i < alphabet.size(); ++i) {
+    table[static_cast<unsigned char>(alphabet[i])] = static_cast<uint8_t>(i);
+  }
+  table['='] = kBase64Pad;
+  return table;
+}
+constexpr std::array<uint8_t, 256> kBase64 = make_base64_table();
+
+// Emits the whole bytes held by `count` pending sextets (2 -> 1 byte, 3 -> 2 bytes).
+char* flush_base64_tail(uint32_t bits, int count, char* dst) {
+  if (count == 2) {
+    *dst++ = static_cast<char>(bits >> 4);
+  } else if (count == 3) {
+    *dst++ = static_cast<char>(bits >> 10);
+    *dst++ = static_cast<char>(bits >> 2);
+  }
+  return dst;
+}
+
+// Copies `in` with each `escape` + two hex digits decoded; an escape without two hex digits is
+// kept literally. Runs between escapes are copied whole: this is the quoted-printable hot loop.
+void append_unescaped(std::string_view in, char escape, std::string& out) {
+  size_t pos = 0;
+  while (pos < in.size()) {
+    const size_t hit = in.find(escape, pos);
+    out.append(in.substr(pos, hit - pos));
+    if (hit == std::string_view::npos) return;
+    const int high = hit + 1 < in.size() ? hex_value(in[hit + 1]) : -1;
+    const int low = hit + 2 < in.size() ? hex_value(in[hit + 2]) : -1;
+    if (high >= 0 && low >= 0) {
+      out.push_back(static_cast<char>(high * 16 + low));
+      pos = hit + 3;
+    } else {
+      out.push_back(escape);
+      pos = hit + 1;
+    }
+  }
+}
+
+constexpr bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+std::string_view trim_trailing_blanks(std::string_view line) {
+  while (!line.empty() && (is_blank(line.back()) || line.back() == '\r')) line.remove_suffix(1);
+  return line;
+}
+
+}  // namespace
+
+void append_base64_decoded(std::string_view in, std::string& out) {
+  const size_t start = out.size();
+  out.resize(start + in.size() / 4 * 3 + 3);
+  char* dst = out.data() + start;
+  uint32_t bits = 0;
+  int count = 0;
+  for (const char c : in) {
+    const uint8_t value = kBase64[static_cast<unsigned char>(c)];
+    if (value < 64) {
+      bits = (bits << 6) | value;
+      if (++count == 4) {
+        *dst++ = static_cast<char>(bits >> 16);
+        *dst++ = static_cast<char>(bits >> 8);
+        *dst++ = static_cast<char>(bits);
+        bits = 0;
+        count = 0;
+      }
+    } else if (value == kBase64Pad) {
+      dst = flush_base64_tail(bits, count, dst);
+      bits = 0;
+      count = 0;
+    }
+  }
+  dst = flush_base64_tail(bits, count, dst);
+  out.resize(static_cast<size_t>(dst - out.data()));
+}
+
+void append_quoted_printable_decoded(std::string_view in, std::string& out) {
+  out.reserve(out.size() + in.size());
+  size_t pos = 0;
+  std::string_view line;
+  while (util::next_line(in, pos, line)) {
+    const bool had_newline = in[pos - 1] == '\n';
+    line = trim_trailing_blanks(line);
+    const bool soft_break = !line.empty() && line.back() == '=';
+    if (soft_break) line.remove_suffix(1);
+    append_unescaped(line, '=', out);
+    if (had_newline && !soft_break) out.push_back('\n');
+  }
+}
+
+void append_q_decoded(std::string_view in, std::string& out) {
+  // Underscores are spaces only when literal ("=5F" is a real underscore), so each underscore-free
+  // run is unescaped on its own.
+  size_t pos = 0;
+  while (pos <= in.size()) {
+    const size_t underscore = std::min(in.find('_', pos), in.size());
+    append_unescaped(in.substr(pos, underscore - pos), '=', out);
+    if (underscore == in.size()) return;
+    out.push_back(' ');
+    pos = underscore + 1;
+  }
+}
+
+void append_percent_decoded(std::string_view in, std::string& out) { append_unescaped(in, '%', out); }
+
+std::string decode_transfer(std::string_view body, std::string_view encoding) {
+  const std::string_view name = util::trim(encoding);
+  std::string out;
+  if (util::iequals(name, "base64")) {
+    append_base64_decoded(body, out);
+  } else if (util::iequals(name, "quoted-printable")) {
+    append_quoted_printable_decoded(body, out);
+  } else {
+    out.assign(body);  // 7bit, 8bit, binary and names nobody defined: the bytes are the content
+  }
+  return out;
+}
+
+}  // namespace bounceback::mime

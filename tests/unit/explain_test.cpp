@@ -1,0 +1,572 @@
+#include "bounceback/explain.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ostream>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bounceback/record.h"
+#include "bounceback/types.h"
+#include "explain/evidence.h"
+#include "explain/explainer.h"
+#include "explain/template.h"
+#include "explain/texts.h"
+
+namespace bounceback {
+
+// Failure messages name reasons and sides instead of printing their bytes.
+void PrintTo(Reason reason, std::ostream* out) { *out << to_string(reason); }
+void PrintTo(Side side, std::ostream* out) { *out << to_string(side); }
+
+namespace {
+
+using explain::Fact;
+using explain::Facts;
+
+constexpr Reason kAllReasons[] = {
+#define BB_REASON(id, name, side, description) Reason::id,
+#include "bounceback/reasons.def"
+#undef BB_REASON
+};
+
+bool contains(std::string_view text, std::string_view part) {
+  return text.find(part) != std::string_view::npos;
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+  std::string all;
+  for (const std::string& line : lines) all += line + "\n";
+  return all;
+}
+
+size_t sentence_count(std::string_view text) {
+  size_t count = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const bool ends = text[i] == '.' && (i + 1 == text.size() || text[i + 1] == ' ');
+    if (ends) ++count;
+  }
+  return count;
+}
+
+Record bounce(Reason reason) {
+  Record record;
+  record.kind = Kind::kBounce;
+  record.action = "failed";
+  record.reason = reason;
+  record.side = usual_side(reason);
+  record.recipient = "jane@example.com";
+  record.remote_mta = "mx.example.com";
+  return record;
+}
+
+Record explained(Record record) {
+  explain::explain_record(record);
+  return record;
+}
+
+// ---- the template language ----
+
+TEST(Template, OptionalGroupRendersOnlyWithItsFacts) {
+  Facts facts;
+  EXPECT_EQ(explain::render("The mailbox[ of {recipient}] is full.", facts),
+            "The mailbox is full.");
+  facts.set(Fact::kRecipient, "jane@example.com");
+  EXPECT_EQ(explain::render("The mailbox[ of {recipient}] is full.", facts),
+            "The mailbox of jane@example.com is full.");
+}
+
+TEST(Template, AlternativesPickTheFirstComplete) {
+  Facts facts;
+  facts.set(Fact::kHost, "mx.example.com");
+  EXPECT_EQ(explain::render("[{net_host}|{host}|the server] said no", facts),
+            "mx.example.com said no");
+  EXPECT_EQ(explain::render("[{net_host}|the server] said no", facts), "the server said no");
+  EXPECT_EQ(explain::render("[{net_host}] said no", facts), " said no");
+}
+
+TEST(Template, NestedGroupsDoNotFailTheirAlternative) {
+  Facts facts;
+  facts.set(Fact::kListing, "Spamcop's blocklist");
+  const std::string_view tmpl = "[Server[ {listed_ip}] is on {listing}.|Refused.]";
+  EXPECT_EQ(explain::render(tmpl, facts), "Server is on Spamcop's blocklist.");
+  facts.set(Fact::kListedIp, "192.0.2.1");
+  EXPECT_EQ(explain::render(tmpl, facts), "Server 192.0.2.1 is on Spamcop's blocklist.");
+  EXPECT_EQ(explain::render(tmpl, Facts{}), "Refused.");
+}
+
+TEST(Template, UnknownNamesAndBrokenSyntaxNeverCrash) {
+  Facts facts;
+  facts.set(Fact::kHost, "mx");
+  EXPECT_EQ(explain::render("[{no_such_fact}|fallback]", facts), "fallback");
+  EXPECT_EQ(explain::render("unclosed {host", facts), "unclosed {host");
+  EXPECT_EQ(explain::render("unclosed [group {host}", facts), "unclosed group mx");
+  EXPECT_EQ(explain::render("stray ] and | here", facts), "stray  and  here");
+}
+
+TEST(Texts, EveryTemplateNamesOnlyKnownFactsAndBalancesItsGroups) {
+  for (std::string_view tmpl : explain::all_templates()) {
+    for (std::string_view name : explain::placeholders(tmpl)) {
+      EXPECT_TRUE(explain::fact_from_name(name).has_value()) << name << " in: " << tmpl;
+    }
+    int depth = 0;
+    for (char c : tmpl) {
+      depth += c == '[' ? 1 : c == ']' ? -1 : 0;
+      EXPECT_GE(depth, 0) << tmpl;
+    }
+    EXPECT_EQ(depth, 0) << tmpl;
+  }
+}
+
+// ---- evidence found in the server's words ----
+
+TEST(Evidence, FindsTheHostOfAConnection) {
+  EXPECT_EQ(explain::find_host("connect to mx.example.org[203.0.113.5]:25: Connection timed out"),
+            "mx.example.org (203.0.113.5)");
+  EXPECT_EQ(explain::find_host("unable to connect to remote server [192.0.2.222:25]: timed out"),
+            "192.0.2.222");
+  EXPECT_EQ(explain::find_host("DNS type 'mx' lookup of example.jp responded with code NXDOMAIN"),
+            "example.jp");
+  EXPECT_EQ(explain::find_host("Host or domain name not found"), "");
+  EXPECT_EQ(explain::find_host("connect to [::1"), "");
+}
+
+TEST(Evidence, FindsHowLongDeliveryWasTried) {
+  EXPECT_EQ(explain::find_duration("554 4.4.7 Message expired: unable to deliver in 840 minutes."),
+            "840 minutes");
+  EXPECT_EQ(explain::find_duration("Gmail will retry for 47 more hours."), "47 hours");
+  EXPECT_EQ(explain::find_duration("undeliverable for 1 day"), "1 day");
+  EXPECT_EQ(explain::find_duration("host 192.0.2.1 said 550 daytime"), "");
+  EXPECT_EQ(explain::find_duration("7dayz 5 dayz"), "");
+}
+
+TEST(Evidence, SentenceValuesAreOneBoundedLine) {
+  EXPECT_EQ(explain::sentence_value(" jane@\r\nexample.com\t"), "jane@ example.com");
+  EXPECT_EQ(explain::sentence_value(std::string(10000, 'a')).size(), 256u);
+  const std::string cut = explain::sentence_value(std::string(255, 'a') + "\xC3\xA9");
+  EXPECT_EQ(cut, std::string(255, 'a'));  // never half a UTF-8 character
+  EXPECT_EQ(explain::domain_of("jane@example.com"), "example.com");
+  EXPECT_EQ(explain::domain_of("jane"), "");
+}
+
+// ---- explain_record ----
+
+TEST(ExplainRecord, EveryReasonHasASummaryAndAdvice) {
+  for (Reason reason : kAllReasons) {
+    const Record record = explained(bounce(reason));
+    SCOPED_TRACE(std::string(to_string(reason)));
+    EXPECT_FALSE(record.summary.empty());
+    EXPECT_FALSE(record.advice.empty());
+    EXPECT_LE(record.advice.size(), 4u);
+    EXPECT_EQ(record.summary.back(), '.') << record.summary;
+    EXPECT_LE(sentence_count(record.summary), 2u) << record.summary;
+    EXPECT_FALSE(contains(record.summary, "{") || contains(record.summary, "[")) << record.summary;
+    EXPECT_FALSE(contains(record.summary, "  ")) << record.summary;
+    const std::set<std::string> unique(record.advice.begin(), record.advice.end());
+    EXPECT_EQ(unique.size(), record.advice.size()) << joined(record.advice);
+    for (const std::string& line : record.advice) EXPECT_FALSE(line.empty());
+  }
+}
+
+TEST(ExplainRecord, EveryReasonReadsWellWithoutEvidence) {
+  for (Reason reason : kAllReasons) {
+    Record record;
+    record.kind = Kind::kBounce;
+    record.reason = reason;
+    explain::explain_record(record);
+    SCOPED_TRACE(std::string(to_string(reason)));
+    EXPECT_FALSE(record.summary.empty());
+    EXPECT_FALSE(contains(record.summary, "  ") || contains(record.summary, " .") ||
+                 contains(record.summary, "'s blocklist"))
+        << record.summary;
+  }
+}
+
+TEST(ExplainRecord, BlocklistNamesTheListTheIpAndTheHost) {
+  Record record = bounce(Reason::kBlocked);
+  record.remote_mta = "mail.example.com";
+  record.blocklist = Blocklist{"Spamcop", "bl.spamcop.net", "192.0.2.1"};
+  explain::explain_record(record);
+  EXPECT_EQ(record.summary,
+            "Your sending server 192.0.2.1 is listed on Spamcop's blocklist (bl.spamcop.net), so "
+            "mail.example.com refused it. This is on your side, not the recipient's.");
+  EXPECT_TRUE(contains(record.advice.front(), "192.0.2.1")) << record.advice.front();
+  EXPECT_TRUE(contains(record.advice.front(), "Spamcop")) << record.advice.front();
+}
+
+TEST(ExplainRecord, TheListedIpIsNotNamedAsTheHostThatRefused) {
+  Record record = bounce(Reason::kBlocked);
+  record.remote_mta.reset();
+  record.remote_ip = "192.0.2.49";
+  record.blocklist = Blocklist{"CBL", "cbl.abuseat.org", "192.0.2.49"};
+  explain::explain_record(record);
+  EXPECT_TRUE(contains(record.summary, "so the receiving server refused it")) << record.summary;
+}
+
+TEST(ExplainRecord, TheRemoteHostIsNamedWithoutItsComment) {
+  Record record = bounce(Reason::kRejected);
+  record.remote_mta = "mx.example.jp. (198.51.100.225, the server for the domain example.jp.)";
+  explain::explain_record(record);
+  EXPECT_TRUE(contains(record.summary, "The receiving server mx.example.jp refused"))
+      << record.summary;
+}
+
+TEST(ExplainRecord, BlockedWithoutBlocklistStillSaysWhoRefused) {
+  const Record record = explained(bounce(Reason::kBlocked));
+  EXPECT_TRUE(contains(record.summary, "mx.example.com")) << record.summary;
+  EXPECT_TRUE(contains(record.summary, "your side")) << record.summary;
+  EXPECT_FALSE(contains(record.summary, "listed")) << record.summary;
+}
+
+TEST(ExplainRecord, MailboxFullNamesTheAddressAndARetry) {
+  const Record record = explained(bounce(Reason::kMailboxFull));
+  EXPECT_EQ(record.summary, "The mailbox of jane@example.com is full. A later retry may work.");
+}
+
+TEST(ExplainRecord, UserUnknownNamesTheAddressAndTheServer) {
+  const Record record = explained(bounce(Reason::kUserUnknown));
+  EXPECT_TRUE(contains(record.summary, "jane@example.com")) << record.summary;
+  EXPECT_TRUE(contains(record.summary, "does not exist")) << record.summary;
+  EXPECT_TRUE(contains(record.summary, "mx.example.com")) << record.summary;
+}
+
+TEST(ExplainRecord, ExpiredNamesTheTimeAndTheSilentHost) {
+  Record record = bounce(Reason::kExpired);
+  record.remote_mta.reset();
+  record.diagnostic =
+      "554 4.4.7 Message expired: unable to deliver in 840 minutes. connect to "
+      "mx.example.org[203.0.113.5]:25: Connection timed out";
+  explain::explain_record(record);
+  EXPECT_TRUE(contains(record.summary, "840 minutes")) << record.summary;
+  EXPECT_TRUE(contains(record.summary, "mx.example.org (203.0.113.5) did not answer in time"))
+      << record.summary;
+}
+
+TEST(ExplainRecord, NetworkErrorNamesTheProblem) {
+  Record record = bounce(Reason::kNetworkError);
+  record.diagnostic = "DNS Error: DNS type 'mx' lookup of example.jp responded with code NXDOMAIN";
+  explain::explain_record(record);
+  EXPECT_TRUE(contains(record.summary, "example.jp could not be found in the DNS"))
+      << record.summary;
+  EXPECT_TRUE(contains(record.summary, "retry")) << record.summary;
+}
+
+TEST(ExplainRecord, NetworkErrorWithoutDiagnosticFallsBackToTheRemoteHost) {
+  Record record = bounce(Reason::kNetworkError);
+  record.diagnostic = "Connection refused";
+  explain::explain_record(record);
+  EXPECT_TRUE(contains(record.summary, "mx.example.com refused the connection")) << record.summary;
+}
+
+TEST(ExplainRecord, HardAndSoftBouncesGetDifferentAdvice) {
+  Record hard = bounce(Reason::kUserUnknown);
+  hard.hard_bounce = true;
+  Record soft = bounce(Reason::kUserUnknown);
+  soft.hard_bounce = false;
+  explain::explain_record(hard);
+  explain::explain_record(soft);
+  EXPECT_NE(hard.advice, soft.advice);
+  EXPECT_TRUE(contains(joined(hard.advice), "Remove jane@example.com from your mailing lists"))
+      << joined(hard.advice);
+  EXPECT_FALSE(contains(joined(soft.advice), "Remove jane@example.com")) << joined(soft.advice);
+  EXPECT_TRUE(contains(joined(soft.advice), "several tries")) << joined(soft.advice);
+}
+
+TEST(ExplainRecord, SenderSideFailuresDoNotBlameTheAddress) {
+  const Record record = explained(bounce(Reason::kSpamDetected));
+  EXPECT_FALSE(contains(joined(record.advice), "stop sending to")) << joined(record.advice);
+  EXPECT_TRUE(contains(joined(record.advice), "no need to remove the address"))
+      << joined(record.advice);
+}
+
+TEST(ExplainRecord, ReportsThatAreNotFailuresGetNoRetryAdvice) {
+  for (Reason reason : {Reason::kDelivered, Reason::kVacation, Reason::kFeedback}) {
+    const Record record = explained(bounce(reason));
+    EXPECT_FALSE(contains(joined(record.advice), "several tries")) << joined(record.advice);
+  }
+}
+
+TEST(ExplainRecord, SuppressedAdviceDoesNotContradictItself) {
+  const Record record = explained(bounce(Reason::kSuppressed));
+  EXPECT_TRUE(contains(record.advice.front(), "Remove jane@example.com")) << record.advice.front();
+  EXPECT_FALSE(contains(joined(record.advice), "no need to remove")) << joined(record.advice);
+}
+
+TEST(ExplainRecord, UndefinedFallsBackToTheCodeKnowledge) {
+  Record record = bounce(Reason::kUndefined);
+  record.status = "5.0.0";
+  record.reply_code = 550;
+  explain::explain_record(record);
+  EXPECT_TRUE(contains(record.summary, "failed with code 550")) << record.summary;
+  EXPECT_LE(sentence_count(record.summary), 2u) << record.summary;
+
+  const Record bare = explained(bounce(Reason::kUndefined));
+  EXPECT_TRUE(contains(bare.summary, "does not say why")) << bare.summary;
+}
+
+TEST(ExplainRecord, DelayIsNotAFailure) {
+  Record record = bounce(Reason::kMailboxFull);
+  record.kind = Kind::kDelay;
+  record.action = "delayed";
+  explain::explain_record(record);
+  EXPECT_TRUE(contains(record.summary, "not been delivered yet")) << record.summary;
+  EXPECT_TRUE(contains(record.summary, "keeps trying")) << record.summary;
+  EXPECT_TRUE(contains(record.summary, "over quota")) << record.summary;
+  EXPECT_FALSE(contains(joined(record.advice), "stop sending")) << joined(record.advice);
+
+  record.reason = Reason::kExpired;
+  record.diagnostic = "connect to mx.example.com[192.0.2.7]:25: Connection timed out";
+  explain::explain_record(record);
+  EXPECT_TRUE(contains(record.summary, "yet: mx.example.com (192.0.2.7) did not answer in time"))
+      << record.summary;
+  EXPECT_FALSE(contains(record.summary, "given up")) << record.summary;
+}
+
+TEST(ExplainRecord, FeedbackTellsToStopMailing) {
+  Record record = bounce(Reason::kFeedback);
+  record.kind = Kind::kFeedback;
+  record.feedback_type = "abuse";
+  explain::explain_record(record);
+  EXPECT_EQ(record.summary, "jane@example.com marked your message as spam. Stop mailing them.");
+  EXPECT_TRUE(contains(record.advice.front(), "Stop mailing jane@example.com"))
+      << record.advice.front();
+
+  record.feedback_type = "auth-failure";
+  explain::explain_record(record);
+  EXPECT_TRUE(contains(record.summary, "not a complaint")) << record.summary;
+}
+
+TEST(ExplainRecord, AutoreplyAndDeliveredSayNothingFailed) {
+  Record reply = bounce(Reason::kVacation);
+  reply.kind = Kind::kAutoreply;
+  explain::explain_record(reply);
+  EXPECT_TRUE(contains(reply.summary, "automatic reply")) << reply.summary;
+  EXPECT_TRUE(contains(reply.summary, "Nothing failed")) << reply.summary;
+
+  for (Kind kind : {Kind::kDelivered, Kind::kRelayed, Kind::kExpanded}) {
+    Record record = bounce(Reason::kDelivered);
+    record.kind = kind;
+    explain::explain_record(record);
+    EXPECT_TRUE(contains(record.summary, "jane@example.com")) << record.summary;
+    EXPECT_EQ(record.advice, std::vector<std::string>{"No action is needed."});
+  }
+}
+
+TEST(ExplainRecord, HostileValuesStayOneLine) {
+  Record record = bounce(Reason::kMailboxFull);
+  record.recipient = std::string("jane\r\n\x01@example.com") + std::string(5000, 'x');
+  explain::explain_record(record);
+  EXPECT_FALSE(contains(record.summary, "\n") || contains(record.summary, "\x01"));
+  EXPECT_LT(record.summary.size(), 400u);
+}
+
+// ---- explain_text ----
+
+TEST(ExplainText, QmailRelayingDenied) {
+  const Result<TextExplanation> result =
+      explain_text("553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)");
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->reason, Reason::kNoRelaying);
+  EXPECT_EQ(result->side, Side::kSender);
+  EXPECT_FALSE(result->hard_bounce);
+  EXPECT_TRUE(contains(result->summary, "relay")) << result->summary;
+  EXPECT_TRUE(contains(result->summary, "your side")) << result->summary;
+  ASSERT_EQ(result->codes.size(), 2u);
+  EXPECT_EQ(result->codes[0].code, "553");
+  EXPECT_EQ(result->codes[1].code, "5.7.1");
+}
+
+TEST(ExplainText, GmailMultilineUserUnknown) {
+  const Result<TextExplanation> result = explain_text(
+      "550-5.1.1 The email account that you tried to reach does not exist. Please try\n"
+      "550-5.1.1 double-checking the recipient's email address for typos or\n"
+      "550-5.1.1 unnecessary spaces.");
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->reason, Reason::kUserUnknown);
+  EXPECT_TRUE(result->hard_bounce);
+  EXPECT_EQ(result->side, Side::kRecipient);
+  EXPECT_TRUE(contains(result->summary, "does not exist")) << result->summary;
+  EXPECT_TRUE(contains(joined(result->advice), "Remove this address")) << joined(result->advice);
+}
+
+TEST(ExplainText, PermFailureUserUnknown) {
+  const Result<TextExplanation> result =
+      explain_text("PERM_FAILURE: SMTP Error (state 13): 550 5.1.1 recipient rejected");
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->reason, Reason::kUserUnknown);
+  EXPECT_TRUE(result->hard_bounce);
+  EXPECT_EQ(result->side, Side::kRecipient);
+  EXPECT_TRUE(contains(result->summary, "does not exist")) << result->summary;
+}
+
+TEST(ExplainText, QmailConnectionFailure) {
+  const Result<TextExplanation> result =
+      explain_text("Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)");
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->reason, Reason::kNetworkError);
+  EXPECT_FALSE(result->hard_bounce);
+  EXPECT_EQ(result->side, Side::kNetwork);
+  EXPECT_TRUE(contains(result->summary, "no connection could be made")) << result->summary;
+  EXPECT_TRUE(contains(result->summary, "retry")) << result->summary;
+}
+
+TEST(ExplainText, NamesTheAddressInTheReply) {
+  const Result<TextExplanation> result =
+      explain_text("550 5.2.2 <jane@example.com>: Mailbox full, quota exceeded");
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->reason, Reason::kMailboxFull);
+  EXPECT_TRUE(contains(result->summary, "jane@example.com")) << result->summary;
+}
+
+TEST(ExplainText, ABareCodeIsExplained) {
+  const Result<TextExplanation> result = explain_text("550");
+  ASSERT_TRUE(result.ok());
+  ASSERT_EQ(result->codes.size(), 1u);
+  EXPECT_TRUE(contains(result->summary, "550")) << result->summary;
+}
+
+TEST(ExplainText, TextWithoutCodesOrWordingSaysSo) {
+  const Result<TextExplanation> result = explain_text("hello world");
+  ASSERT_TRUE(result.ok());
+  EXPECT_TRUE(result->codes.empty());
+  EXPECT_EQ(result->reason, Reason::kUndefined);
+  EXPECT_TRUE(contains(result->summary, "No SMTP code")) << result->summary;
+}
+
+TEST(ExplainText, EmptyOrBlankIsAnError) {
+  for (std::string_view text : {std::string_view{}, std::string_view(" \n\t\r\n  ")}) {
+    const Result<TextExplanation> result = explain_text(text);
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(result.error().message, "nothing to explain: the text is empty");
+  }
+}
+
+constexpr std::string_view kPostfixBounce =
+    "Return-Path: <>\n"
+    "Received: by mail.shop.example (Postfix) id 3F1A2B; Mon, 3 Jun 2024 10:00:00 +0000 (UTC)\n"
+    "Date: Mon, 3 Jun 2024 10:00:00 +0000 (UTC)\n"
+    "From: MAILER-DAEMON@mail.shop.example (Mail Delivery System)\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    "To: news@shop.example\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status;\n"
+    "\tboundary=\"3F1A2B.1717408800/mail.shop.example\"\n"
+    "Message-Id: <20240603100000.3F1A2B@mail.shop.example>\n"
+    "\n"
+    "This is a MIME-encapsulated message.\n"
+    "\n"
+    "--3F1A2B.1717408800/mail.shop.example\n"
+    "Content-Description: Notification\n"
+    "Content-Type: text/plain; charset=us-ascii\n"
+    "\n"
+    "This is the mail system at host mail.shop.example.\n"
+    "\n"
+    "I'm sorry to have to inform you that your message could not\n"
+    "be delivered to one or more recipients.\n"
+    "\n"
+    "<jane@example.com>: host mx.example.com[192.0.2.10] said: 550 5.1.1\n"
+    "    <jane@example.com>: Recipient address rejected: User unknown in virtual\n"
+    "    mailbox table (in reply to RCPT TO command)\n"
+    "\n"
+    "--3F1A2B.1717408800/mail.shop.example\n"
+    "Content-Description: Delivery report\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mail.shop.example\n"
+    "X-Postfix-Queue-ID: 3F1A2B\n"
+    "Arrival-Date: Mon, 3 Jun 2024 09:59:58 +0000 (UTC)\n"
+    "\n"
+    "Final-Recipient: rfc822; jane@example.com\n"
+    "Original-Recipient: rfc822;jane@example.com\n"
+    "Action: failed\n"
+    "Status: 5.1.1\n"
+    "Remote-MTA: dns; mx.example.com\n"
+    "Diagnostic-Code: smtp; 550 5.1.1 <jane@example.com>: Recipient address rejected:\n"
+    "    User unknown in virtual mailbox table\n"
+    "\n"
+    "--3F1A2B.1717408800/mail.shop.example\n"
+    "Content-Description: Undelivered Message Headers\n"
+    "Content-Type: text/rfc822-headers\n"
+    "\n"
+    "From: news@shop.example\n"
+    "To: jane@example.com\n"
+    "Subject: Our June offers\n"
+    "\n"
+    "--3F1A2B.1717408800/mail.shop.example--\n";
+
+TEST(ExplainText, AWholeBounceGoesThroughTheDecoder) {
+  const Result<TextExplanation> result = explain_text(kPostfixBounce);
+  ASSERT_TRUE(result.ok());
+  ASSERT_EQ(result->records.size(), 1u);
+  EXPECT_EQ(result->records[0].recipient, "jane@example.com");
+  EXPECT_EQ(result->reason, Reason::kUserUnknown);
+  EXPECT_TRUE(result->hard_bounce);
+  EXPECT_TRUE(contains(result->summary, "jane@example.com")) << result->summary;
+  EXPECT_EQ(result->summary, result->records[0].summary);
+  EXPECT_FALSE(result->codes.empty());
+}
+
+TEST(ExplainText, AMessageThatIsNotAReportIsExplainedByItsBody) {
+  const Result<TextExplanation> chat =
+      explain_text("From: jane@example.com\nSubject: lunch?\n\nAre you free at noon?\n");
+  ASSERT_TRUE(chat.ok());
+  EXPECT_TRUE(chat->records.empty());
+  EXPECT_TRUE(contains(chat->summary, "No SMTP code")) << chat->summary;
+
+  const Result<TextExplanation> forwarded = explain_text(
+      "From: jane@example.com\nSubject: Fwd: failure\n\n452 4.2.2 Mailbox full, try later\n");
+  ASSERT_TRUE(forwarded.ok());
+  EXPECT_EQ(forwarded->reason, Reason::kMailboxFull);
+  EXPECT_FALSE(contains(forwarded->summary, "jane@example.com")) << forwarded->summary;
+}
+
+template <typename F>
+double seconds_taken(F&& run) {
+  const auto start = std::chrono::steady_clock::now();
+  run();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+TEST(ExplainText, AOneMegabyteLineIsQuick) {
+  std::string line;
+  while (line.size() < (size_t{1} << 20)) line += "550 5.1.1 no such user timed out connect to a ";
+  const double taken = seconds_taken([&line] {
+    const Result<TextExplanation> result = explain_text(line);
+    EXPECT_TRUE(result.ok());
+  });
+  EXPECT_LT(taken, 2.0);
+}
+
+TEST(ExplainText, BinaryJunkAndInvalidUtf8AreQuickAndSafe) {
+  std::string junk;
+  unsigned state = 12345;
+  for (size_t i = 0; i < (size_t{1} << 20); ++i) {
+    state = state * 1103515245u + 12345u;
+    junk.push_back(static_cast<char>(state >> 16));
+  }
+  const double taken = seconds_taken([&junk] {
+    const Result<TextExplanation> result = explain_text(junk);
+    if (result.ok()) {
+      EXPECT_FALSE(result->summary.empty());
+    }
+  });
+  EXPECT_LT(taken, 2.0);
+
+  const Result<TextExplanation> invalid = explain_text("550 \xFF\xFE\xC3 5.1.1 user \x80unknown");
+  ASSERT_TRUE(invalid.ok());
+  EXPECT_FALSE(invalid->summary.empty());
+}
+
+TEST(ExplainText, AHugeHeaderOnlyMessageIsQuick) {
+  std::string message = "Received: " + std::string(size_t{1} << 20, 'x');
+  const double taken = seconds_taken([&message] { EXPECT_TRUE(explain_text(message).ok()); });
+  EXPECT_LT(taken, 2.0);
+}
+
+}  // namespace
+}  // namespace bounceback

@@ -1,0 +1,190 @@
+// Transfer decoding (base64, quoted-printable) and charset conversion to UTF-8.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "mime/message.h"
+
+namespace bounceback::mime {
+namespace {
+
+TEST(MimeTransfer, Base64IgnoresLineBreaksAndGarbage) {
+  EXPECT_EQ(decode_transfer("SGVs\nbG8s\r\nIHdv*cmxk!IQ==\n", "base64"), "Hello, world!");
+  EXPECT_EQ(decode_transfer("SGVsbG8=", " BASE64 "), "Hello");
+}
+
+TEST(MimeTransfer, Base64ToleratesTruncationAndMissingPadding) {
+  EXPECT_EQ(decode_transfer("SGVsbG8", "base64"), "Hello");   // padding missing
+  EXPECT_EQ(decode_transfer("SGVsbA", "base64"), "Hell");
+  EXPECT_EQ(decode_transfer("SGVsb", "base64"), "Hel");        // cut mid-quantum: whole bytes kept
+  EXPECT_EQ(decode_transfer("S", "base64"), "");
+  EXPECT_EQ(decode_transfer("", "base64"), "");
+}
+
+TEST(MimeTransfer, Base64ConcatenatedPaddedChunks) {
+  EXPECT_EQ(decode_transfer("SGk=SGk=\nIQ==", "base64"), "HiHi!");
+}
+
+TEST(MimeTransfer, QuotedPrintableSoftBreaksAndHexCase) {
+  EXPECT_EQ(decode_transfer("caf=C3=a9 =\nsoft   \nnext=\r\nline\n", "quoted-printable"), "caf\xC3\xA9 soft\nnextline\n");
+  EXPECT_EQ(decode_transfer("a=  \nb", "Quoted-Printable"), "ab");  // blanks after a soft break
+}
+
+TEST(MimeTransfer, QuotedPrintableInvalidEscapesStayLiteral) {
+  EXPECT_EQ(decode_transfer("100=% sure =ZZ =4 end=", "quoted-printable"), "100=% sure =ZZ =4 end");
+  EXPECT_EQ(decode_transfer("=", "quoted-printable"), "");
+  EXPECT_EQ(decode_transfer("x=3", "quoted-printable"), "x=3");
+}
+
+TEST(MimeTransfer, IdentityEncodingsKeepBytes) {
+  const std::string_view bytes("a=3D\0\xFF", 6);
+  for (std::string_view encoding : {"7bit", "8bit", "binary", "x-uuencode", ""}) {
+    EXPECT_EQ(decode_transfer(bytes, encoding), bytes) << encoding;
+  }
+}
+
+TEST(MimeTransfer, LargeBodiesDecodeQuickly) {
+  std::string base64;
+  for (int i = 0; i < 300000; ++i) base64 += "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2\n";
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(decode_transfer(base64, "base64").size(), 300000u * 48);
+  std::string qp;
+  for (int i = 0; i < 300000; ++i) qp += "Sehr geehrte Damen und Herren, die Nachricht konnte nicht zugestell=\nt werden =C3=A4\n";
+  EXPECT_EQ(decode_transfer(qp, "quoted-printable").size(), 300000u * 79);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 3.0);
+}
+
+struct CharsetCase {
+  const char* charset;
+  std::string_view bytes;
+  std::string_view utf8;
+};
+
+class MimeCharset : public testing::TestWithParam<CharsetCase> {};
+
+TEST_P(MimeCharset, ConvertsAKnownString) {
+  const CharsetCase& c = GetParam();
+  bool known = false;
+  EXPECT_EQ(to_utf8(c.bytes, c.charset, &known), c.utf8) << c.charset;
+  EXPECT_TRUE(known) << c.charset;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Charsets, MimeCharset,
+    testing::Values(
+        CharsetCase{"UTF-8", "caf\xC3\xA9", "caf\xC3\xA9"},
+        CharsetCase{"us-ascii", "plain", "plain"},
+        CharsetCase{"ISO-8859-1", "caf\xE9", "caf\xC3\xA9"},
+        CharsetCase{"iso-8859-2", "\xB1", "\xC4\x85"},            // ą
+        CharsetCase{"iso-8859-3", "\xA1", "\xC4\xA6"},            // Ħ
+        CharsetCase{"iso-8859-4", "\xA1", "\xC4\x84"},            // Ą
+        CharsetCase{"iso-8859-5", "\xB0", "\xD0\x90"},            // А
+        CharsetCase{"iso-8859-6", "\xC7", "\xD8\xA7"},            // ا
+        CharsetCase{"iso-8859-7", "\xE1", "\xCE\xB1"},            // α
+        CharsetCase{"iso-8859-8", "\xE0", "\xD7\x90"},            // א
+        CharsetCase{"iso-8859-9", "\xFD", "\xC4\xB1"},            // ı
+        CharsetCase{"iso-8859-10", "\xA1", "\xC4\x84"},           // Ą
+        CharsetCase{"iso-8859-11", "\xA1", "\xE0\xB8\x81"},       // ก
+        CharsetCase{"iso-8859-13", "\xA1", "\xE2\x80\x9D"},       // ”
+        CharsetCase{"iso-8859-14", "\xA1", "\xE1\xB8\x82"},       // Ḃ
+        CharsetCase{"iso-8859-15", "\xA4", "\xE2\x82\xAC"},       // €
+        CharsetCase{"windows-1250", "\x8A", "\xC5\xA0"},          // Š
+        CharsetCase{"windows-1251", "\xC0", "\xD0\x90"},          // А
+        CharsetCase{"windows-1252", "\x80", "\xE2\x82\xAC"},      // €
+        CharsetCase{"windows-1253", "\xC1", "\xCE\x91"},          // Α
+        CharsetCase{"windows-1254", "\xD0", "\xC4\x9E"},          // Ğ
+        CharsetCase{"windows-1255", "\xE0", "\xD7\x90"},          // א
+        CharsetCase{"windows-1256", "\xC7", "\xD8\xA7"},          // ا
+        CharsetCase{"windows-1257", "\xC0", "\xC4\x84"},          // Ą
+        CharsetCase{"windows-1258", "\xD0", "\xC4\x90"},          // Đ
+        CharsetCase{"KOI8-R", "\xE1", "\xD0\x90"},                // А
+        CharsetCase{"koi8-u", "\xA4", "\xD1\x94"},                // є
+        CharsetCase{"ISO-2022-JP", "\x1B$B$3$s$K$A$O\x1B(B", "\xE3\x81\x93\xE3\x82\x93\xE3\x81\xAB\xE3\x81\xA1\xE3\x81\xAF"},
+        CharsetCase{"Shift_JIS", "\x82\xA0", "\xE3\x81\x82"},     // あ
+        CharsetCase{"EUC-JP", "\xA4\xA2", "\xE3\x81\x82"},        // あ
+        CharsetCase{"GB2312", "\xB0\xA1", "\xE5\x95\x8A"},        // 啊
+        CharsetCase{"GBK", "\x81\x40", "\xE4\xB8\x82"},           // 丂
+        CharsetCase{"GB18030", "\x81\x30\x81\x30", "\xC2\x80"},   // a four-byte sequence
+        CharsetCase{"Big5", "\xA4\x40", "\xE4\xB8\x80"},          // 一
+        CharsetCase{"EUC-KR", "\xB0\xA1", "\xEA\xB0\x80"},        // 가
+        CharsetCase{"UTF-16", std::string_view("\xFE\xFF\x00\x41", 4), "A"},
+        CharsetCase{"UTF-16LE", std::string_view("\x41\x00", 2), "A"},
+        CharsetCase{"UTF-7", "+AOk-", "\xC3\xA9"},
+        // Labels seen in mail that ICU alone does not read as meant.
+        CharsetCase{"utf8", "\xC3\xA9", "\xC3\xA9"},
+        CharsetCase{"uft-8", "\xC3\xA9", "\xC3\xA9"},
+        CharsetCase{"3Dutf-8", "\xC3\xA9", "\xC3\xA9"},
+        CharsetCase{"\"UTF-8\"", "\xC3\xA9", "\xC3\xA9"},
+        CharsetCase{"utf-8\\", "\xC3\xA9", "\xC3\xA9"},
+        CharsetCase{"ks_c_5601-1987", "\x81\x41", "\xEA\xB0\x82"},  // 갂, a UHC extension
+        CharsetCase{"euc-kr", "\x81\x41", "\xEA\xB0\x82"},
+        CharsetCase{"unicode-1-1-utf-7", "+AOk-", "\xC3\xA9"},
+        CharsetCase{"cp5022x", "\x1B$B-!\x1B(B", "\xE2\x91\xA0"},   // ①, an NEC row
+        CharsetCase{"ISO-2022-JP-MS", "\x1B(I12\x1B(B", "\xEF\xBD\xB1\xEF\xBD\xB2"},  // ｱｲ
+        CharsetCase{"x-sjis", "\x87\x40", "\xE2\x91\xA0"},          // ①
+        CharsetCase{"shift-jis", "\x82\xA0", "\xE3\x81\x82"},
+        CharsetCase{"gb2312", "\x81\x40", "\xE4\xB8\x82"},          // GBK char labelled GB2312
+        CharsetCase{"iso-8859-8-i", "\xE0", "\xD7\x90"},
+        CharsetCase{"windows-874", "\xA1", "\xE0\xB8\x81"},
+        CharsetCase{"tis-620", "\xA1", "\xE0\xB8\x81"},
+        CharsetCase{"x-mac-roman", "\x8E", "\xC3\xA9"},
+        CharsetCase{"x-mac-cyrillic", "\x80", "\xD0\x90"},
+        CharsetCase{"iso-8859-1", "\x93hi\x94", "\xE2\x80\x9Chi\xE2\x80\x9D"},  // cp1252 quotes
+        CharsetCase{"x-unknown", "caf\xC3\xA9", "caf\xC3\xA9"},
+        CharsetCase{"unknown-8bit", "caf\xE9", "caf\xC3\xA9"},
+        CharsetCase{"", "plain", "plain"}));
+
+TEST(MimeCharsetFallback, UnknownCharsetIsRepairedUtf8) {
+  bool known = true;
+  EXPECT_EQ(to_utf8("caf\xC3\xA9 \xFF", "x-klingon", &known), "caf\xC3\xA9 \xEF\xBF\xBD");
+  EXPECT_FALSE(known);
+  EXPECT_EQ(to_utf8("a", std::string(200, 'x')), "a");
+  EXPECT_EQ(to_utf8("a", "ISO_2022,locale=ja,version=4"), "a");  // not a label: no ICU options
+}
+
+TEST(MimeCharsetFallback, InvalidUtf8IsReplacedByMaximalSubparts) {
+  // Unicode's example: each maximal invalid subpart is one U+FFFD.
+  const std::string_view bytes("\x61\xF1\x80\x80\xE1\x80\xC2\x62\x80\x63\x80\xBF\x64", 13);
+  EXPECT_EQ(to_utf8(bytes, "utf-8"),
+            "a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c\xEF\xBF\xBD\xEF\xBF\xBD" "d");
+  EXPECT_EQ(to_utf8("\xED\xA0\x80", "utf-8"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
+  EXPECT_EQ(to_utf8("\xF4\x90\x80\x80", "utf-8").size(), 12u);                       // > U+10FFFF
+  EXPECT_EQ(to_utf8("\xC0\xAF", "us-ascii"), "\xEF\xBF\xBD\xEF\xBF\xBD");             // overlong
+  EXPECT_EQ(to_utf8("\xE2\x82", "utf-8"), "\xEF\xBF\xBD");                            // truncated
+  EXPECT_EQ(to_utf8(std::string_view("a\0b", 3), "utf-8"), std::string_view("a\0b", 3));
+}
+
+TEST(MimeCharsetFallback, InvalidBytesInIcuCharsetsBecomeReplacements) {
+  EXPECT_EQ(to_utf8("a\xA1" "b", "iso-8859-8"), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(to_utf8("\x82", "shift_jis"), "\xEF\xBF\xBD");
+}
+
+TEST(MimeCharsetFallback, ConvertersWorkOnManyThreads) {
+  std::vector<std::thread> threads;
+  std::vector<int> failures(4, 0);
+  for (size_t t = 0; t < failures.size(); ++t) {
+    threads.emplace_back([&failures, t] {
+      for (int i = 0; i < 2000; ++i) {
+        if (to_utf8("\x1B$B$3$s\x1B(B", "iso-2022-jp") != "\xE3\x81\x93\xE3\x82\x93") ++failures[t];
+        if (to_utf8("\xE1", "koi8-r") != "\xD0\x90") ++failures[t];
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (int failed : failures) EXPECT_EQ(failed, 0);
+}
+
+TEST(MimeDecodeText, TransferAndCharsetTogether) {
+  Part part;
+  part.content_type = parse_content_type("text/plain; charset=iso-2022-jp");
+  part.transfer_encoding = "base64";
+  part.raw_body = "GyRCR1s/Ljw6R1QbKEI=";
+  EXPECT_EQ(decode_text(part), "\xE9\x85\x8D\xE4\xBF\xA1\xE5\xA4\xB1\xE6\x95\x97");  // 配信失敗
+  Part plain;
+  plain.raw_body = "no charset \xC3\xA9";
+  EXPECT_EQ(decode_text(plain), "no charset \xC3\xA9");
+}
+
+}  // namespace
+}  // namespace bounceback::mime

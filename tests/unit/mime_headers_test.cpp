@@ -1,0 +1,188 @@
+// Header blocks, line endings, RFC 2047 encoded words and Content-Type values.
+#include <gtest/gtest.h>
+
+#include "mime/message.h"
+
+namespace bounceback::mime {
+namespace {
+
+constexpr size_t kNoLimit = size_t{1} << 20;
+
+TEST(MimeLineEndings, NoCarriageReturnIsZeroCopy) {
+  const std::string_view in = "a\nb\n";
+  std::string storage;
+  const std::string_view out = normalize_line_endings(in, storage);
+  EXPECT_EQ(out.data(), in.data());
+  EXPECT_TRUE(storage.empty());
+}
+
+TEST(MimeLineEndings, CrlfAndBareCrBecomeLf) {
+  std::string storage;
+  EXPECT_EQ(normalize_line_endings("a\r\nb\rc\r\r\nd\r", storage), "a\nb\nc\n\nd\n");
+  EXPECT_EQ(normalize_line_endings("\r\n\r\n", storage), "\n\n");
+}
+
+TEST(MimeHeaderBlock, FoldingDuplicatesAndBody) {
+  const std::string_view text =
+      "Received: from a\n\tby b\nReceived: from c\nX-Empty:\nSubject:\n  folded later\n\nbody\n";
+  std::vector<std::string> warnings;
+  const HeaderBlock block = parse_header_block(text, kNoLimit, &warnings);
+  EXPECT_TRUE(warnings.empty());
+  ASSERT_EQ(block.headers.fields().size(), 4u);
+  EXPECT_EQ(block.headers.raw("received"), "from a\n\tby b");
+  EXPECT_EQ(block.headers.raw_all("RECEIVED").size(), 2u);
+  EXPECT_EQ(block.headers.raw_all("Received")[1], "from c");
+  EXPECT_EQ(block.headers.raw("X-Empty"), "");
+  EXPECT_EQ(block.headers.raw("Subject"), "folded later");
+  EXPECT_EQ(block.headers.get("Received"), "from a by b");
+  EXPECT_EQ(block.headers.get("Absent"), "");
+  EXPECT_FALSE(block.headers.has("Absent"));
+  EXPECT_EQ(block.body, "body\n");
+}
+
+TEST(MimeHeaderBlock, LineWithoutColonEndsTheBlock) {
+  std::vector<std::string> warnings;
+  const HeaderBlock block = parse_header_block("To: a@b.c\nThis is the mail system\nmore\n", kNoLimit, &warnings);
+  EXPECT_EQ(block.headers.fields().size(), 1u);
+  EXPECT_EQ(block.body, "This is the mail system\nmore\n");
+  ASSERT_EQ(warnings.size(), 1u);
+}
+
+TEST(MimeHeaderBlock, NoHeadersMeansTheWholeTextIsBody) {
+  const HeaderBlock block = parse_header_block("  indented first line\n", kNoLimit, nullptr);
+  EXPECT_TRUE(block.headers.empty());
+  EXPECT_EQ(block.body, "  indented first line\n");
+  EXPECT_TRUE(parse_header_block("", kNoLimit, nullptr).headers.empty());
+  EXPECT_EQ(parse_header_block("\nbody", kNoLimit, nullptr).body, "body");
+}
+
+TEST(MimeHeaderBlock, MboxSeparatorAndObsoleteSyntax) {
+  const HeaderBlock block =
+      parse_header_block("From MAILER-DAEMON Tue Mar  4 09:15:02 2025\nSubject : hi\n\nbody", kNoLimit, nullptr);
+  ASSERT_EQ(block.headers.fields().size(), 1u);
+  EXPECT_EQ(block.headers.fields()[0].name, "Subject");
+  EXPECT_EQ(block.headers.raw("Subject"), "hi");
+  // "From :" with a blank before the colon is a field, not an mbox separator.
+  EXPECT_EQ(parse_header_block("From : a@b.c\n\n", kNoLimit, nullptr).headers.raw("From"), "a@b.c");
+}
+
+TEST(MimeHeaderBlock, EightBitBytesAreKept) {
+  const HeaderBlock block = parse_header_block("Subject: caf\xE9\n\n", kNoLimit, nullptr);
+  EXPECT_EQ(block.headers.raw("Subject"), "caf\xE9");
+  EXPECT_EQ(block.headers.get("Subject"), "caf\xEF\xBF\xBD");  // not UTF-8: replaced
+}
+
+TEST(MimeHeaderBlock, LimitCutsTheBlock) {
+  std::vector<std::string> warnings;
+  const HeaderBlock block = parse_header_block("A: 1\nB: 123456789\nC: 3\n\nbody", 12, &warnings);
+  EXPECT_EQ(block.headers.raw("A"), "1");
+  EXPECT_EQ(block.headers.raw("B"), "1234");
+  EXPECT_FALSE(block.headers.has("C"));
+  EXPECT_EQ(block.body, "body");
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("truncated"), std::string::npos);
+}
+
+TEST(MimeHeaderBlock, UnindentedParameterOnlyAfterContentType) {
+  std::vector<std::string> warnings;
+  const HeaderBlock joined =
+      parse_header_block("Content-Type: multipart/mixed;\nboundary=\"a:b\"\n\n", kNoLimit, &warnings);
+  EXPECT_EQ(joined.headers.raw("Content-Type"), "multipart/mixed;\nboundary=\"a:b\"");
+  EXPECT_EQ(parse_content_type(*joined.headers.raw("Content-Type")).param("boundary"), "a:b");
+  EXPECT_EQ(warnings.size(), 1u);
+  const HeaderBlock not_joined = parse_header_block("Subject: x\nboundary=\"y\"\n\n", kNoLimit, nullptr);
+  EXPECT_EQ(not_joined.headers.raw("Subject"), "x");
+  EXPECT_EQ(not_joined.body, "boundary=\"y\"\n\n");
+}
+
+TEST(MimeEncodedWords, Utf8Base64) {
+  EXPECT_EQ(decode_header_value("=?UTF-8?B?w6l0w6k=?="), "\xC3\xA9t\xC3\xA9");
+}
+
+TEST(MimeEncodedWords, Iso2022JpBase64) {
+  EXPECT_EQ(decode_header_value("=?ISO-2022-JP?B?GyRCJDMkcyRLJEEkTxsoQg==?="),
+            "\xE3\x81\x93\xE3\x82\x93\xE3\x81\xAB\xE3\x81\xA1\xE3\x81\xAF");  // こんにちは
+}
+
+TEST(MimeEncodedWords, Latin1QuotedWithUnderscores) {
+  EXPECT_EQ(decode_header_value("=?iso-8859-1?q?Caf=E9_cr=e8me=5F?="), "Caf\xC3\xA9 cr\xC3\xA8me_");
+}
+
+TEST(MimeEncodedWords, AdjacentWordsJoinWithoutTheSpaceBetween) {
+  EXPECT_EQ(decode_header_value("=?utf-8?q?a?= =?utf-8?q?b?=\n\t=?utf-8?q?c?="), "abc");
+  // A character split across two words: bytes are joined before conversion.
+  EXPECT_EQ(decode_header_value("=?UTF-8?B?4oA=?= =?UTF-8?B?kw==?="), "\xE2\x80\x93");
+  EXPECT_EQ(decode_header_value("=?utf-8?q?a?= =?iso-8859-1?q?=E9?="), "a\xC3\xA9");
+}
+
+TEST(MimeEncodedWords, TextAroundWordsKeepsItsSpaces) {
+  EXPECT_EQ(decode_header_value("  Re: =?utf-8?q?caf=C3=A9?= ok  "), "Re: caf\xC3\xA9 ok");
+  EXPECT_EQ(decode_header_value("Undelivered\n Mail\n\tReturned"), "Undelivered Mail Returned");
+  EXPECT_EQ(decode_header_value("\"=?utf-8?q?J=C3=BCrgen?=\" <j@x.y>"), "\"J\xC3\xBCrgen\" <j@x.y>");
+}
+
+TEST(MimeEncodedWords, MalformedWordsStayAsWritten) {
+  EXPECT_EQ(decode_header_value("=?utf-8?x?abc?="), "=?utf-8?x?abc?=");
+  EXPECT_EQ(decode_header_value("=?utf-8?q?unterminated"), "=?utf-8?q?unterminated");
+  EXPECT_EQ(decode_header_value("=??q?a?="), "=??q?a?=");
+  EXPECT_EQ(decode_header_value("a =?= b"), "a =?= b");
+  EXPECT_EQ(decode_header_value("=?"), "=?");
+}
+
+TEST(MimeEncodedWords, LanguageSuffixAndUnknownCharset) {
+  EXPECT_EQ(decode_header_value("=?utf-8*en?q?hi?="), "hi");
+  EXPECT_EQ(decode_header_value("=?x-no-such-charset?q?hi=FF?="), "hi\xEF\xBF\xBD");
+}
+
+TEST(MimeEncodedWords, LongRunsAreLinear) {
+  std::string value;
+  for (int i = 0; i < 200000; ++i) value += "=?utf-8?B?w6k=?= ";
+  const std::string decoded = decode_header_value(value);
+  EXPECT_EQ(decoded.size(), 400000u);
+}
+
+TEST(MimeContentType, TypeSubtypeAndParameters) {
+  const ContentType ct = parse_content_type(
+      " Multipart/Report ; Report-Type=delivery-status;\n\tboundary=\"Ab\\\"C=;d\" (comment) ; x=1");
+  EXPECT_TRUE(ct.is("multipart", "report"));
+  EXPECT_EQ(ct.param("report-type"), "delivery-status");
+  EXPECT_EQ(ct.param("BOUNDARY"), "Ab\"C=;d");
+  EXPECT_EQ(ct.param("x"), "1");
+  EXPECT_EQ(ct.param("absent"), "");
+}
+
+TEST(MimeContentType, GarbageMeansTextPlain) {
+  EXPECT_TRUE(parse_content_type("").is("text", "plain"));
+  EXPECT_TRUE(parse_content_type("text").is("text", "plain"));
+  EXPECT_TRUE(parse_content_type(";;;==\"").is("text", "plain"));
+  EXPECT_EQ(parse_content_type("text; charset=utf-8").param("charset"), "utf-8");
+}
+
+TEST(MimeContentType, ForgivingParameterSyntax) {
+  EXPECT_EQ(parse_content_type("text/plain charset=utf-8").param("charset"), "utf-8");
+  EXPECT_EQ(parse_content_type("text/plain; charset = \"utf-8\"").param("charset"), "utf-8");
+  EXPECT_EQ(parse_content_type("text/plain; charset=us-ascii (Plain text)").param("charset"), "us-ascii");
+  EXPECT_EQ(parse_content_type("multipart/mixed; boundary=\"unclosed").param("boundary"), "unclosed");
+  EXPECT_EQ(parse_content_type("text/plain; =x; junk; name=ok").param("name"), "ok");
+}
+
+TEST(MimeContentType, Rfc2231ContinuationsAndCharsets) {
+  const ContentType ct = parse_content_type(
+      "application/pdf; title*1*=%20fun; title*0*=us-ascii'en'This%20is; "
+      "name*0=\"long \"; name*1=file.pdf; name=\"fallback.pdf\"; "
+      "filename*=UTF-8''r%C3%A9sum%C3%A9.pdf; label*=iso-8859-1''caf%E9");
+  EXPECT_EQ(ct.param("title"), "This is fun");
+  EXPECT_EQ(ct.param("name"), "long file.pdf");
+  EXPECT_EQ(ct.param("filename"), "r\xC3\xA9sum\xC3\xA9.pdf");
+  EXPECT_EQ(ct.param("label"), "caf\xC3\xA9");
+}
+
+TEST(MimeContentType, HostileParameterCountsAreBounded) {
+  std::string value = "text/plain";
+  for (int i = 0; i < 100000; ++i) value += "; p" + std::to_string(i) + "*" + std::to_string(i % 1000) + "=x";
+  const ContentType ct = parse_content_type(value);
+  EXPECT_LE(ct.params.size(), 100u);
+}
+
+}  // namespace
+}  // namespace bounceback::mime
