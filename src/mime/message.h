@@ -1,5 +1,6 @@
 // RFC 5322 header and MIME tree parsing over one message buffer, zero-copy where it matters.
-// Input is expected with LF line endings (see normalize_line_endings); views point into it.
+// parse_message normalises CRLF and bare CR to LF itself (one memchr and no copy when there is
+// no CR); views point into the input or into Message::buffers.
 #pragma once
 
 #include <memory>
@@ -40,7 +41,10 @@ class Headers {
 };
 
 // Parses the header block at the start of `text` up to the first empty line. Lines that are not
-// fields end the block (the rest is body) with a warning. A block over `max_bytes` is cut there.
+// fields end the block (the rest is body) with a warning, except an unindented "name=value" line
+// after Content-Type, which is joined to it (Office 365). An mbox "From " line at the very start
+// is skipped. A block over `max_bytes` is cut there with a warning; the body still starts after
+// the block's empty line.
 struct HeaderBlock {
   Headers headers;
   std::string_view body;  // after the empty line; the whole text when there are no headers

@@ -166,9 +166,7 @@ DecodeResult Decoder::decode(std::string_view message, std::string_view source) 
                              " bytes (raise it with --max-message-size)"};
     return result;
   }
-  std::string storage;
-  const std::string_view text = mime::normalize_line_endings(message, storage);
-  const mime::Message parsed = mime::parse_message(text, options_.limits);
+  const mime::Message parsed = mime::parse_message(message, options_.limits);
   result.warnings = parsed.warnings;
   const report::Context context = report::make_context(parsed);
   report::Report report;

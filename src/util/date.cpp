@@ -134,7 +134,7 @@ std::optional<std::string> rfc5322_to_rfc3339(std::string_view date) {
   }
   int64_t y = 0, m = 0, d = 0;
   civil_from_days(days, y, m, d);
-  char out[32];
+  char out[64];
   std::snprintf(out, sizeof out, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", static_cast<long long>(y),
                 static_cast<long long>(m), static_cast<long long>(d), static_cast<long long>(in_day / 3600),
                 static_cast<long long>(in_day % 3600 / 60), static_cast<long long>(in_day % 60));
