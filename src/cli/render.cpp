@@ -26,14 +26,18 @@ std::string_view verdict_color(const CodeExplanation& code) {
   return "1;32";
 }
 
-std::string_view side_words(Side side) {
+std::string_view side_words(Side side, bool failed) {
   switch (side) {
-    case Side::kSender: return "the sender's side (your mail server, your message or your settings)";
-    case Side::kRecipient: return "the recipient's side (their address, mailbox or server)";
+    case Side::kSender: return "on the sender's side (your mail server, your message or your settings)";
+    case Side::kRecipient: return "on the recipient's side (their address, mailbox or server)";
     case Side::kNetwork: return "in between (the network, DNS or a server that did not answer)";
-    case Side::kNone: return "nobody's: nothing failed";
+    case Side::kNone: return failed ? "on no side in particular: the code alone does not tell" : "nowhere: nothing failed";
   }
   return "unknown";
+}
+
+bool is_failure(Reason reason) {
+  return reason != Reason::kDelivered && reason != Reason::kVacation && reason != Reason::kFeedback;
 }
 
 void append_field(std::string_view name, std::string_view value, std::string& out) {
@@ -54,22 +58,23 @@ void append_advice_json(const std::vector<std::string>& advice, std::string& out
 
 }  // namespace
 
-void append_wrapped(std::string_view text, std::string_view indent, size_t width, std::string& out) {
+void append_wrapped(std::string_view text, std::string_view indent, size_t width, std::string& out,
+                    std::string_view first_indent) {
   size_t column = 0;
   size_t pos = 0;
+  bool first_line = true;
   while (pos < text.size()) {
     while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\n' || text[pos] == '\t')) ++pos;
     if (pos >= text.size()) break;
     size_t end = pos;
     while (end < text.size() && text[end] != ' ' && text[end] != '\n' && text[end] != '\t') ++end;
     const std::string_view word = text.substr(pos, end - pos);
-    if (column == 0) {
-      out += indent;
-      column = indent.size();
-    } else if (column + 1 + word.size() > width) {
-      out += '\n';
-      out += indent;
-      column = indent.size();
+    if (column == 0 || column + 1 + word.size() > width) {
+      if (column != 0) out += '\n';
+      const std::string_view lead = first_line && !first_indent.empty() ? first_indent : indent;
+      out += lead;
+      column = lead.size();
+      first_line = false;
     } else {
       out += ' ';
       ++column;
@@ -93,12 +98,13 @@ void render_code_text(const CodeExplanation& code, const Style& style, std::stri
   out += '\n';
   append_wrapped(std::string("Class: ") + code.class_meaning, "  ", kWidth, out);
   append_wrapped(std::string("Subject: ") + code.subject_meaning, "  ", kWidth, out);
-  append_wrapped(std::string("Usually on ") + std::string(side_words(code.side)) + ".", "  ", kWidth, out);
+  const bool failed = code.permanent || code.temporary;
+  append_wrapped(std::string("Usually ") + std::string(side_words(code.side, failed)) + ".", "  ", kWidth, out);
   if (!code.basic_codes.empty()) append_wrapped("Sent with reply codes: " + code.basic_codes, "  ", kWidth, out);
   if (!code.reference.empty()) append_wrapped("Defined in: " + code.reference, "  ", kWidth, out);
   if (!code.advice.empty()) {
     out += "\n  What to do:\n";
-    for (const std::string& advice : code.advice) append_wrapped("- " + advice, "    ", kWidth, out);
+    for (const std::string& advice : code.advice) append_wrapped(advice, "      ", kWidth, out, "    - ");
   }
 }
 
@@ -147,7 +153,7 @@ void render_explanation_text(const TextExplanation& explanation, const Style& st
   append_wrapped("Reason: " + std::string(to_string(explanation.reason)) + " - " +
                      std::string(describe(explanation.reason)) + ".",
                  "", kWidth, out);
-  append_wrapped("The problem is on " + std::string(side_words(explanation.side)) + ".", "", kWidth, out);
+  append_wrapped("The problem is " + std::string(side_words(explanation.side, is_failure(explanation.reason))) + ".", "", kWidth, out);
   if (explanation.blocklist) {
     const Blocklist& b = *explanation.blocklist;
     std::string line = "Blocklist: " + b.name;
@@ -157,7 +163,7 @@ void render_explanation_text(const TextExplanation& explanation, const Style& st
   }
   if (!explanation.advice.empty()) {
     out += "\nWhat to do:\n";
-    for (const std::string& advice : explanation.advice) append_wrapped("- " + advice, "  ", kWidth, out);
+    for (const std::string& advice : explanation.advice) append_wrapped(advice, "    ", kWidth, out, "  - ");
   }
   for (const CodeExplanation& code : explanation.codes) {
     out += '\n';

@@ -25,7 +25,7 @@ std::string_view status_subject_name(int subject) {
     case 5: return "mail delivery protocol status";
     case 6: return "message content or media status";
     case 7: return "security or policy status";
-    default: return "status of an undefined subject";
+    default: return "status";
   }
 }
 
@@ -59,9 +59,9 @@ void add_advice(std::vector<std::string>& advice, const std::string_view (&table
 
 // Prepended to the table's explanation of a code that servers use although no standard defines it.
 constexpr std::string_view kNonStandardNote = "This code is not part of the mail standards. ";
-constexpr std::string_view kReadTheWords = "Read the server's own words that came with the code: they usually say more.";
-constexpr std::string_view kAskPostmaster =
-    "If they do not help, ask the recipient's mail administrator (postmaster).";
+constexpr std::string_view kReadTheWords =
+    "Read the server's own words that came with the code: they usually say more.";
+constexpr std::string_view kAskPostmaster = "If they do not help, ask the recipient's mail administrator (postmaster).";
 constexpr std::string_view kWait =
     "Wait: the sending server tries again by itself for a while, and the message may still arrive.";
 constexpr std::string_view kNothingToDo = "No action is needed: the code reports success.";
@@ -69,14 +69,14 @@ constexpr std::string_view kNothingToDo = "No action is needed: the code reports
 // The class digit's framing of a status detail, which the tables write class-neutral.
 std::string_view status_class_framing(int class_digit) {
   switch (class_digit) {
-    case 2: return "The first digit 2 marks a success report.";
+    case 2: return "Because the code starts with 2, it reports success.";
     case 4:
-      return "The first digit 4 marks a temporary failure: the sending server keeps trying for a while, "
-             "often several days, and the message may still arrive.";
+      return "Because the code starts with 4, the failure is temporary: the sending server keeps trying for a "
+             "while, often several days, and the message may still arrive.";
     case 5:
-      return "The first digit 5 marks a permanent failure: the message was not delivered, and sending it "
-             "again unchanged will fail the same way.";
-    default: return "With 4 in front this is a temporary failure; with 5 in front, a permanent one.";
+      return "Because the code starts with 5, the failure is permanent: the message was not delivered, and "
+             "sending it again unchanged will fail the same way.";
+    default: return "Under class 4 the failure would be temporary; under class 5, permanent.";
   }
 }
 
@@ -100,8 +100,9 @@ Result<StatusDigits> parse_status(std::string_view input, std::string_view code)
     start = dot + 1;
   }
   if (count == 4 && !code.ends_with('.')) {
-    return invalid(input, "it has four numbers, like an IP address or a version; a status code has three, "
-                          "class.subject.detail, such as 5.1.1");
+    return invalid(input,
+                   "it has four numbers, like an IP address or a version; a status code has three, "
+                   "class.subject.detail, such as 5.1.1");
   }
   if (count != 3) return invalid(input, "a status code has three numbers, class.subject.detail, such as 5.1.1");
 
@@ -122,15 +123,15 @@ Result<StatusDigits> parse_status(std::string_view input, std::string_view code)
 }
 
 Result<int> parse_reply(std::string_view input, std::string_view code) {
-  const std::optional<int> number = parse_number(code, code.size());
-  if (!number) return invalid(input, kShapeHint);
+  if (!std::all_of(code.begin(), code.end(), util::is_digit)) return invalid(input, kShapeHint);
   if (code.size() != 3) return invalid(input, "a reply code has exactly three digits, such as 550");
   if (code[0] < '2' || code[0] > '5') return invalid(input, "the first digit of a reply code must be 2, 3, 4 or 5");
+  const int number = (code[0] - '0') * 100 + (code[1] - '0') * 10 + (code[2] - '0');
   // Old Exchange servers send "571 5.7.1 Unable to relay": a table entry overrides the RFC's rule.
-  if (code[1] > '5' && !find_reply_code(*number)) {
+  if (code[1] > '5' && !find_reply_code(number)) {
     return invalid(input, "the second digit of a reply code must be 0 to 5");
   }
-  return *number;
+  return number;
 }
 
 std::string status_code_text(const StatusDigits& digits) {
@@ -152,11 +153,11 @@ void explain_known_status(const StatusCodeInfo& info, CodeExplanation& e) {
 // A detail the registry does not have: the digits say what they can, and the subject's "other"
 // entry (X.s.0) gives the usual side and advice.
 void explain_unknown_status(const StatusDigits& digits, CodeExplanation& e) {
-  e.title = "Unregistered code of the " + std::string(status_subject_name(digits.subject));
-  e.explanation = "The exact code " + e.code +
-                  " is not in the IANA registry of enhanced status codes, so only its digits can be read. " +
-                  e.subject_meaning;
   const StatusCodeInfo* other = find_status_code(digits.subject, 0);
+  e.title = "Unregistered " + std::string(status_subject_name(digits.subject)) + " code";
+  e.explanation = "The exact code " + e.code +
+                  " is not in the IANA registry of enhanced status codes, so only its digits can be read.";
+  if (other) e.explanation += " Its subject " + e.subject_meaning;
   e.side = other ? other->side : Side::kNone;
 }
 
@@ -229,8 +230,8 @@ CodeExplanation explain_reply(int code) {
   e.title = "Unregistered reply code";
   e.explanation = "The code " + e.code +
                   " is not defined by the mail standards and is not one servers commonly send, so only its "
-                  "digits can be read. " +
-                  e.class_meaning + " " + e.subject_meaning;
+                  "digits can be read. The first digit " +
+                  e.class_meaning + " The second digit " + e.subject_meaning;
   e.side = reply_side_from_digits(first, second);
   if (first < 4) {
     e.advice.emplace_back(kNothingToDo);
@@ -256,14 +257,14 @@ std::string_view reply_class_meaning(int first_digit) {
 
 std::string_view reply_subject_meaning(int second_digit) {
   switch (second_digit) {
-    case 0: return "A second digit 0 is about syntax: a command was malformed, unknown or out of order.";
-    case 1: return "A second digit 1 is about information, such as status or help.";
-    case 2: return "A second digit 2 is about the connection between the two servers.";
-    case 3: return "A second digit 3 has no meaning fixed by the standard; servers use it for logins and for "
-                   "the start of the message text.";
-    case 4: return "A second digit 4 has no meaning fixed by the standard.";
-    case 5: return "A second digit 5 is about the receiving mail system: a mailbox, the message or the "
-                   "requested mail action.";
+    case 0: return "0 means syntax: a command was malformed, unknown or out of order.";
+    case 1: return "1 means information, such as status or help.";
+    case 2: return "2 means the connection between the two servers.";
+    case 3:
+      return "3 has no meaning fixed by the standard; servers use it for logins and for the start of the "
+             "message text.";
+    case 4: return "4 has no meaning fixed by the standard.";
+    case 5: return "5 means the receiving mail system: a mailbox, the message or the requested mail action.";
     default: return "This second digit has no meaning in SMTP replies.";
   }
 }
@@ -279,17 +280,18 @@ std::string_view status_class_meaning(int class_digit) {
 
 std::string_view status_subject_meaning(int subject) {
   switch (subject) {
-    case 0: return "Subject 0, other or undefined: the code gives no more detail.";
-    case 1: return "Subject 1, addressing: about the recipient's or the sender's address.";
-    case 2: return "Subject 2, mailbox: about the recipient's mailbox, which the recipient controls.";
-    case 3: return "Subject 3, mail system: about the receiving mail system, which its administrator controls.";
-    case 4: return "Subject 4, network and routing: about the way between the servers, such as DNS or "
-                   "connections.";
-    case 5: return "Subject 5, mail delivery protocol: about the conversation between the two mail servers.";
-    case 6: return "Subject 6, message content or media: about the content of the message, such as its "
-                   "format or encoding.";
-    case 7: return "Subject 7, security or policy: about rules such as spam filters, blocklists, "
-                   "authentication or permissions.";
+    case 0: return "0 means other or undefined: the code gives no more detail.";
+    case 1: return "1 means addressing: about the recipient's or the sender's address.";
+    case 2: return "2 means mailbox: about the recipient's mailbox, which the recipient controls.";
+    case 3: return "3 means mail system: about the receiving mail system, which its administrator controls.";
+    case 4: return "4 means network and routing: about the way between the servers, such as DNS or connections.";
+    case 5: return "5 means mail delivery protocol: about the conversation between the two mail servers.";
+    case 6:
+      return "6 means message content or media: about the content of the message, such as its format or "
+             "encoding.";
+    case 7:
+      return "7 means security or policy: about rules such as spam filters, blocklists, authentication or "
+             "permissions.";
     default: return "This subject number has no meaning defined by the standard.";
   }
 }

@@ -6,8 +6,8 @@
 // quantity or a software version. Then it must stand where codes stand:
 // - a reply code in front of a status code ("550 5.1.1", "550-5.1.1"), after a word that
 //   introduces one ("said: 550", "SMTP error 550", "smtp; 550"), or at the start of a line or
-//   after "(", ":" or ";" with more text following on its line ("Reason: 542 Rejected", but not
-//   "Content-Length: 525");
+//   after "(", ":" or ";" ("Reason: 542 Rejected"); a code that ends its line must be a known one
+//   and not a header field's value ("Content-Length: 525");
 // - a status code anywhere, if the registry or the tables know its detail; an unknown detail only
 //   after a reply code, after qmail's "#", or after a word such as "Status:" or "dsn=", which keeps
 //   versions such as "X-Mailer: PHPMailer 5.2.7" out.
@@ -29,8 +29,8 @@ using util::is_digit;
 // returned '550 ...'", "with error code 550", Zoho's "ERROR_CODE :550", "Diagnostic-Code: smtp;
 // 550", "Status: 4.4.316", Postfix's "dsn=4.4.316".
 constexpr std::string_view kLeadWords[] = {
-    "said", "says", "error", "code", "reply", "replied", "returned", "response", "responded", "answered",
-    "smtp", "status", "dsn",
+    "said",     "says",      "error",    "code", "reply",  "replied", "returned",
+    "response", "responded", "answered", "smtp", "status", "dsn",
 };
 
 // Words that introduce a software version rather than a status code: "ESMTP Postfix (2.6.6)",
@@ -75,29 +75,29 @@ size_t skip_blanks_back(std::string_view text, size_t pos) {
   return pos;
 }
 
-// The word of letters that ends at `end`, lower-cased; empty when there is none or when it is
-// longer than any word of interest. "_" and "-" separate words: "ERROR_CODE", "X-Mailman-Version".
-std::string word_ending_at(std::string_view text, size_t end) {
+// The word of letters that ends at `end`; empty when there is none or when it is longer than any
+// word of interest. "_" and "-" separate words: "ERROR_CODE", "X-Mailman-Version".
+std::string_view word_ending_at(std::string_view text, size_t end) {
   size_t start = end;
   while (start > 0 && is_alpha(text[start - 1]) && end - start <= kMaxWordLength) --start;
   if (end - start > kMaxWordLength || is_alnum(before(text, start))) return {};
-  return util::to_lower(text.substr(start, end - start));
+  return text.substr(start, end - start);
 }
 
-// The word of letters after the blanks at `begin`, lower-cased; empty as above.
-std::string word_starting_at(std::string_view text, size_t begin) {
+// The word of letters after the blanks at `begin`; empty as above.
+std::string_view word_starting_at(std::string_view text, size_t begin) {
   size_t start = begin;
   while (start < text.size() && is_blank(text[start]) && start - begin < kMaxGapBeforeStatus) ++start;
   size_t end = start;
   while (end < text.size() && is_alpha(text[end]) && end - start <= kMaxWordLength) ++end;
   if (end - start > kMaxWordLength || is_alnum(at(text, end))) return {};
-  return util::to_lower(text.substr(start, end - start));
+  return text.substr(start, end - start);
 }
 
 template <size_t N>
 bool is_listed(std::string_view word, const std::string_view (&list)[N]) {
   for (std::string_view entry : list) {
-    if (word == entry) return true;
+    if (util::iequals(word, entry)) return true;
   }
   return false;
 }
@@ -186,12 +186,11 @@ bool has_status_shape(const Run& run) {
 }
 
 // What touches a status code allows it: "550-5.1.1", "(#5.7.1)", "[5.7.1];", but not "v4.2.1",
-// "::5.1.1", "4.2.2-1ubuntu" or "5.1.1:30".
+// "4.2.2-1ubuntu" or "5.1.1:30".
 bool status_is_delimited(std::string_view text, const Run& run) {
   const char left = before(text, run.begin);
   const bool dash_after_reply = left == '-' && is_digit(before(text, run.begin - 1));
   if (!opens_token(left) && left != '#' && !dash_after_reply) return false;
-  if (left == ':' && before(text, run.begin - 1) == ':') return false;
   const char right = at(text, run.end);
   if (right == '-') return !is_word_char(at(text, run.end + 1));
   if (right == ':') return !is_digit(at(text, run.end + 1));
@@ -227,11 +226,10 @@ size_t status_after(std::string_view text, size_t pos) {
 }
 
 // What touches a reply code allows it: "(550)", "550:", "550-5.1.1", "550-Mailbox unknown", but not
-// "fe80::250:1", "2001:db8:450::1" or "555-1234".
+// "2001:db8:450::1", "fe80::250:1" or "555-1234".
 bool reply_is_delimited(std::string_view text, const Run& run, bool status_next) {
   const char left = before(text, run.begin);
   if (!opens_token(left)) return false;
-  if (left == ':' && before(text, run.begin - 1) == ':') return false;
   const char right = at(text, run.end);
   const char after_right = at(text, run.end + 1);
   if (right == '-') return status_next || !is_digit(after_right);
@@ -251,12 +249,25 @@ bool starts_reply_clause(std::string_view text, size_t begin) {
   return pos < begin || glued_to == '\0' || is_blank(glued_to) || is_line_break(glued_to);
 }
 
+// "Content-Length: 525", "X-UID: 518": the number is the whole value of a header field.
+bool is_header_field_value(std::string_view text, size_t begin) {
+  const size_t colon = skip_blanks_back(text, begin);
+  if (before(text, colon) != ':') return false;
+  size_t start = colon - 1;
+  while (start > 0 && (is_word_char(text[start - 1]) || text[start - 1] == '-')) --start;
+  return start < colon - 1 && (start == 0 || is_line_break(text[start - 1]));
+}
+
 bool is_reply_code(std::string_view text, const Run& run, bool status_next) {
   if (!has_reply_shape(run) || run.joins_word || !reply_is_delimited(text, run, status_next)) return false;
   if (status_next) return true;
   if (is_listed(word_starting_at(text, run.end), kUnitWords)) return false;
-  if (has_lead_word_before(text, run.begin, LeadMark::kOptional)) return true;
-  return starts_reply_clause(text, run.begin) && has_text_after(text, run.end);
+  const bool lead_word = has_lead_word_before(text, run.begin, LeadMark::kOptional);
+  if (!lead_word && !starts_reply_clause(text, run.begin)) return false;
+  if (has_text_after(text, run.end)) return true;
+  // A code that ends its line must be a known one ("host mx.example.jp [192.0.2.1]: 550 :") and not
+  // a header field's value or a program's exit status ("unknown mailer error 255").
+  return find_reply_code(number(run.group[0])) != nullptr && (lead_word || !is_header_field_value(text, run.begin));
 }
 
 // Which codes were already reported, so that each is reported once in linear time.

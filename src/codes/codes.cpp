@@ -1,10 +1,10 @@
 // The built-in code tables and their lookups. The tables are constexpr arrays built from the .def
 // files beside this file; their order is checked at compile time so that the lookups can be
 // binary searches that never allocate.
+#include "bounceback/codes.h"
+
 #include <algorithm>
 #include <iterator>
-
-#include "bounceback/codes.h"
 
 namespace bounceback {
 namespace {
@@ -45,7 +45,8 @@ constexpr bool all_complete(const Table& table) {
 }
 
 static_assert(strictly_ascending(kReplyCodes, reply_before), "reply_codes.def must be in ascending order, once each");
-static_assert(strictly_ascending(kStatusCodes, status_before), "status_codes.def must be in ascending order, once each");
+static_assert(strictly_ascending(kStatusCodes, status_before),
+              "status_codes.def must be in ascending order, once each");
 static_assert(all_complete(kReplyCodes), "every reply code needs a title, explanation, reference and advice");
 static_assert(all_complete(kStatusCodes), "every status code needs a title, explanation, reference and advice");
 

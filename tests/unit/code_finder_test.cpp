@@ -69,9 +69,11 @@ const Case kCases[] = {
      "Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address "
      "lookup'",
      {"550", "5.1.10"}},
-    {"MicrosoftThreeDigitDetail", "550 5.7.606 Access denied, banned sending IP [192.0.2.1]. To request removal",
+    {"MicrosoftThreeDigitDetail",
+     "550 5.7.606 Access denied, banned sending IP [192.0.2.1]. To request removal",
      {"550", "5.7.606"}},
-    {"MicrosoftHopCount", "554 5.4.14 Hop count exceeded - possible mail loop ATTR34 [BN3PR0101MB1234.prod.outlook.com]",
+    {"MicrosoftHopCount",
+     "554 5.4.14 Hop count exceeded - possible mail loop ATTR34 [BN3PR0101MB1234.prod.outlook.com]",
      {"554", "5.4.14"}},
     {"YahooDottedTrailer",
      "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to user complaints - 4.16.55.1; "
@@ -86,7 +88,9 @@ const Case kCases[] = {
     {"Punctuation", "Error (550): rejected [5.7.1]; again 5.7.1; final 550:", {"550", "5.7.1"}},
     {"SentenceEnd", "The server answered with code 550. It bounced with 5.1.1.", {"550", "5.1.1"}},
     {"EachCodeOnce", "4.2.2 then 5.2.2 then 4.2.2 again, 452 4.2.2", {"4.2.2", "5.2.2", "452"}},
-    {"NonAsciiAround", "\xE3\x82\xA8\xE3\x83\xA9\xE3\x83\xBC 550 5.1.1 \xE3\x83\xA6\xE3\x83\xBC\xE3\x82\xB6", {"550", "5.1.1"}},
+    {"NonAsciiAround",
+     "\xE3\x82\xA8\xE3\x83\xA9\xE3\x83\xBC 550 5.1.1 \xE3\x83\xA6\xE3\x83\xBC\xE3\x82\xB6",
+     {"550", "5.1.1"}},
     {"MultipleBlanksBeforeStatus", "550  5.1.1 unknown", {"550", "5.1.1"}},
     {"ExchangeNonStandardReply", "571 5.7.1 Unable to relay for jane@example.com", {"571", "5.7.1"}},
 
@@ -108,6 +112,7 @@ const Case kCases[] = {
     {"PackageVersion", "libfoo 4.2.2-1ubuntu3 installed", {}},
     {"SecondDigitBeyondFive", "580 5.8.0 is no code, nor is 361", {}},
     {"Quantities", "Received: (using TLSv1.2 with cipher AES256 (256 bits)) (bits=256 verify=NO)", {}},
+    {"QuantitiesAtLineStart", "Timing:\n250 ms to connect\n500 bytes sent\n421 seconds in queue", {}},
     {"ProviderTagInBrackets", "host smtp.example.fr: 550 5.2.0 Mail rejected. OFR_506 [506]", {"550", "5.2.0"}},
     {"HeaderValues", "Content-Length: 525\nX-UID: 518\n(reason: 255)\nfont-weight: 400;", {}},
     {"MailerVersions", "X-Mailman-Version: 2.1.15\nX-Mailer: PHPMailer 5.2.7\nby mx (Nyaan SMTP 2.2.22)", {}},
@@ -115,6 +120,10 @@ const Case kCases[] = {
     {"UnknownDetailAfterLeadWord", "Status: 4.3.99\nX-Postfix; dsn=5.7.515", {"4.3.99", "5.7.515"}},
     {"UnknownDetailAfterHash", "mailbox blocked (#5.2.99)", {"5.2.99"}},
     {"ReasonField", "Reason: 542 jane@example.com Rejected", {"542"}},
+    {"BareCodeEndingItsLine", "host mx.example.jp [192.0.2.1]: 550 :\nThe remote server said: 554", {"550", "554"}},
+    {"MailerExitStatus",
+     "(reason: 255)\n554 5.3.0 unknown mailer error 255\nDiagnostic-Code: X-Unix; 255",
+     {"554", "5.3.0"}},
     {"EmptyText", "", {}},
 };
 
