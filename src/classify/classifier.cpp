@@ -3,12 +3,12 @@
 // Evidence is sorted into tiers; the first tier that holds anything decides, and inside a tier the
 // reason that comes first in kPrecedence wins. The shape follows Sisimai's (whose reason names we
 // use and whose judgement the shared corpus records): unmistakable wording first; then what the
-// status code and the usual wording say about the mailbox, the sender or the session; then codes
-// that decide on their own; then wording the command makes less likely; then broad codes.
+// status code and the usual wording say about the mailbox, the sender or the session; then the
+// reason the report format gave; then codes that decide on their own; then wording the command
+// makes less likely; then broad codes; then generic hints.
 #include "classify/classifier.h"
 
 #include <algorithm>
-#include <array>
 #include <charconv>
 
 #include "bounceback/codes.h"
@@ -66,8 +66,8 @@ constexpr Reason kBroadReasons[] = {
     Reason::kExpired,     Reason::kOnHold,        Reason::kUndefined,
 };
 
-// Codes that servers also use for unrelated refusals (5.2.0 and 5.2.1 for content filters, 5.7.13
-// and 4.2.1 for rate limits): among primary evidence they count only when wording agrees.
+// Codes that servers also use for unrelated refusals (5.2.0 and 5.2.1 for content filters, 4.2.1
+// for rate limits): among primary evidence they count only when wording agrees.
 constexpr Reason kStatusNeedsWording[] = {Reason::kFiltered, Reason::kSuspend, Reason::kHasMoved};
 
 // A status code yields to wording that names the refusal more closely: "550 5.1.1 ... blocked
@@ -82,7 +82,7 @@ constexpr Override kStatusYieldsTo[] = {
     {Reason::kHostUnknown, Reason::kNotAccept},
 };
 // ... and wording yields to a status code that is more precise: "552 5.2.3 message too big" is the
-// recipient's own limit, "5.2.1 ... user unknown" from a disabled mailbox is a suspension.
+// recipient's own limit, "5.7.13 ... user unknown" names a disabled account.
 constexpr Override kWordingYieldsTo[] = {
     {Reason::kExceedLimit, Reason::kMesgTooBig},
     {Reason::kSuspend, Reason::kUserUnknown},
@@ -92,7 +92,7 @@ constexpr Override kWordingYieldsTo[] = {
 enum class Tier {
   kStrongWording,   // kStrong rules
   kPrimary,         // primary reasons from wording the command allows, or from the status code
-  kFormat,          // a broad reason the report format itself gave
+  kFormat,          // the reason the report format itself gave
   kDecisiveStatus,  // a status or reply code naming a non-primary reason
   kOtherWording,    // non-primary wording, and primary wording the command makes less likely
   kBroadStatus,     // a broad status code (5.7.1, 5.3.0 ...)
@@ -131,6 +131,7 @@ bool needs_wording(Reason reason) {
   return std::ranges::find(kStatusNeedsWording, reason) != std::end(kStatusNeedsWording);
 }
 bool is_broad(Reason reason) { return std::ranges::find(kBroadReasons, reason) != std::end(kBroadReasons); }
+bool names_a_cause(Reason reason) { return reason != Reason::kOnHold && reason != Reason::kUndefined; }
 
 template <size_t N>
 bool listed(const Override (&table)[N], Reason first, Reason second) {
@@ -176,37 +177,41 @@ std::optional<StatusParts> parse_status(std::string_view status) {
   return StatusParts{klass - '0', *subject, *detail};
 }
 
-// The first status code in the server's own words: "550 5.1.1 <x@y>... User unknown".
+// The first failure status in the server's own words: "550 5.1.1 <x@y>... User unknown" (a
+// transcript's "250 2.1.0 Ok" for an earlier step is not about the failure).
 std::optional<std::string> first_status_in(std::string_view diagnostic) {
   for (const FoundCode& found : find_codes(diagnostic)) {
-    if (found.type == CodeType::kStatus && parse_status(found.code)) return found.code;
+    if (found.type != CodeType::kStatus) continue;
+    const auto parts = parse_status(found.code);
+    if (parts && parts->klass != 2) return found.code;
   }
   return std::nullopt;
 }
 
-// The status the record reports: the report's Status field, unless it names no subject (some MTAs
-// write 5.0.0 or 4.0.0 whatever the failure) and the server's own words give one that does.
+// The status the record reports: the server's own, when its words give one with a subject
+// ("552 5.2.2 Over quota" under a report saying 5.1.1 or 5.0.0); else the report's Status field.
 std::string reported_status(const Evidence& evidence) {
   const std::string_view reported = util::trim(evidence.status);
-  const auto parts = parse_status(reported);
-  if (parts && parts->subject != 0) return std::string(reported);
   const auto said = first_status_in(evidence.diagnostic);
-  if (said && (!parts || parse_status(*said)->subject != 0)) return *said;
-  return parts ? std::string(reported) : std::string();
+  if (said && parse_status(*said)->subject != 0) return *said;
+  if (parse_status(reported)) return std::string(reported);
+  return said.value_or(std::string());
 }
 
 // ---- collecting candidates --------------------------------------------------------------------
 
 // Where a primary reason's ordinary wording counts, given the command the server answered.
-// "User unknown" in reply to RCPT is a missing mailbox; after DATA, or when the report does not say,
-// it is the recipient's filter; at connection or MAIL it is not about the recipient at all.
-// Content verdicts cannot be reached before DATA; sender wording counts at MAIL, at DATA, or when no
-// more precise status contradicts it.
+// "User unknown" in reply to RCPT, or where the report does not say, is a missing mailbox; after
+// DATA, or under a 5.2.x code (the mailbox exists but refuses), it is the recipient's filter
+// (Japanese carriers answer so for senders their users refuse);
+// at connection or MAIL it is not about the recipient at all. Content verdicts cannot be reached
+// before DATA; sender wording counts at MAIL, at DATA, or when no precise status contradicts it.
 std::optional<Candidate> place_wording(Reason reason, Command command, Reason status_reason) {
   const bool before_data = command == Command::kConnect || command == Command::kMail || command == Command::kRcpt;
   switch (reason) {
     case Reason::kUserUnknown:
-      if (command == Command::kRcpt || command == Command::kUnknown) return Candidate{Tier::kPrimary, reason};
+      if (command == Command::kRcpt) return Candidate{Tier::kPrimary, reason};
+      if (command == Command::kUnknown && status_reason != Reason::kFiltered) return Candidate{Tier::kPrimary, reason};
       if (command == Command::kConnect || command == Command::kMail) return std::nullopt;
       return Candidate{Tier::kPrimary, Reason::kFiltered};
     case Reason::kFiltered:
@@ -276,22 +281,25 @@ Reason fallback_reason(const Evidence& evidence, const std::optional<StatusParts
   if (evidence.reply_code && *evidence.reply_code >= 500 && *evidence.reply_code <= 507) return Reason::kSyntaxError;
   if (util::iequals(util::trim(evidence.action), "delayed")) return Reason::kExpired;
   if (command == Command::kConnect) return Reason::kBlocked;
-  if (evidence.format_reason) return *evidence.format_reason;
   if (!util::trim(evidence.diagnostic).empty()) return Reason::kOnHold;
   return Reason::kUndefined;
 }
 
+// The action decides when there is one: a failure's transcript can hold the 2.x.x replies of the
+// steps that went well.
 bool is_success(const std::optional<StatusParts>& status, std::string_view action) {
   action = util::trim(action);
-  return (status && status->klass == 2) || util::iequals(action, "delivered") || util::iequals(action, "relayed") ||
-         util::iequals(action, "expanded");
+  if (util::iequals(action, "delivered") || util::iequals(action, "relayed") || util::iequals(action, "expanded") ||
+      util::iequals(action, "deliverable")) {  // "deliverable": not RFC 3464, but sent by some MTAs
+    return true;
+  }
+  return action.empty() && status && status->klass == 2;
 }
 
 // `words` is the diagnostic with its multi-line reply joined.
 Reason decide_reason(const Evidence& evidence, std::string_view words, std::string_view status) {
   const auto parts = parse_status(status);
   if (is_success(parts, evidence.action)) return Reason::kDelivered;
-  if (evidence.format_reason && !is_broad(*evidence.format_reason)) return *evidence.format_reason;
 
   const Command command = parse_command(evidence.command);
   const Reason status_reason = reason_from_status(status);
@@ -302,7 +310,9 @@ Reason decide_reason(const Evidence& evidence, std::string_view words, std::stri
   if (auto placed = place_status(status_reason, candidates)) candidates.push_back(*placed);
   const Reason reply_reason = reason_from_reply(evidence.reply_code);
   if (reply_reason != Reason::kUndefined) candidates.push_back({Tier::kDecisiveStatus, reply_reason});
-  if (evidence.format_reason) candidates.push_back({Tier::kFormat, *evidence.format_reason});
+  if (evidence.format_reason && names_a_cause(*evidence.format_reason)) {
+    candidates.push_back({Tier::kFormat, *evidence.format_reason});
+  }
 
   if (auto chosen = best(candidates)) return chosen->reason;
   return fallback_reason(evidence, parts, command);

@@ -54,9 +54,11 @@ std::optional<int> first_reply_code(std::string_view text) {
   return std::nullopt;
 }
 
+// The first failure status in the server's words; success codes in quoted transcripts
+// ("250 2.1.0 Sender ok") are not the outcome.
 std::string first_status(std::string_view text) {
   for (const FoundCode& code : find_codes(text)) {
-    if (code.type == CodeType::kStatus) return code.code;
+    if (code.type == CodeType::kStatus && code.code[0] != '2') return code.code;
   }
   return {};
 }

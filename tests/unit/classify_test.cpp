@@ -126,6 +126,8 @@ const std::vector<Case> kFailedCases = {
      "#550 5.2.3 RESOLVER.RST.RecipSizeLimit; message too large for this recipient ##", Reason::kExceedLimit, false},
     {"sendmail_fixed_maximum", "5.2.3", 552, "MAIL",
      "552 5.2.3 Message size exceeds fixed maximum message size (10485760)", Reason::kExceedLimit, false},
+    {"size_words_under_recipient_limit_code", "5.2.3", 552, "DATA", "552 5.2.3 Message too big",
+     Reason::kExceedLimit, false},
     {"postfix_fixed_limit", "5.3.4", 552, "DATA", "552 5.3.4 Message size exceeds fixed limit",
      Reason::kMesgTooBig, false},
     {"gmail_size", "5.3.4", 552, "DATA",
@@ -348,10 +350,21 @@ TEST(Classify, DelayedKeepsTheReasonOfItsWords) {
 
 TEST(Classify, SuccessIsDelivered) {
   EXPECT_EQ(classify_text("2.0.0", "250 2.0.0 OK", "delivered").reason, Reason::kDelivered);
+  EXPECT_EQ(classify_text("2.0.0", "250 2.0.0 OK", "").reason, Reason::kDelivered);
   EXPECT_EQ(classify_text("", "", "relayed").reason, Reason::kDelivered);
+  EXPECT_EQ(classify_text("2.1.5", "250 2.1.5 Ok", "deliverable").reason, Reason::kDelivered);
 }
 
-TEST(Classify, FormatReasonDecidesUnlessItIsBroad) {
+TEST(Classify, SuccessCodesInAFailedTranscriptAreNotDelivery) {
+  const Classification result =
+      classify_text("", "Out: 250 2.1.0 Ok In: RCPT TO:<x@example.com> Out: 451 4.3.0 Temporary local problem");
+  EXPECT_EQ(result.reason, Reason::kSystemError);
+  EXPECT_EQ(result.status, "4.3.0");
+  EXPECT_EQ(classify_text("2.1.5", "250 2.1.5 Ok", "failed").reason, Reason::kOnHold);
+  EXPECT_EQ(classify_text("2.1.5", "250 2.1.5 Ok", "").reason, Reason::kDelivered);
+}
+
+TEST(Classify, FormatReasonYieldsOnlyToPrimaryEvidence) {
   Evidence evidence;
   evidence.diagnostic = "retry timeout exceeded";
   evidence.format_reason = Reason::kMailboxFull;
@@ -364,6 +377,12 @@ TEST(Classify, FormatReasonDecidesUnlessItIsBroad) {
 
   evidence.diagnostic = "the remote system said nothing we understand";
   EXPECT_EQ(classify(evidence).reason, Reason::kSystemError);
+
+  evidence.status = "5.1.8";
+  evidence.command = "";
+  evidence.diagnostic = "501 5.1.8 Sender address rejected";
+  evidence.format_reason = Reason::kUserUnknown;
+  EXPECT_EQ(classify(evidence).reason, Reason::kRejected);
 }
 
 TEST(Classify, UserUnknownWordingDependsOnTheCommand) {
@@ -375,6 +394,8 @@ TEST(Classify, UserUnknownWordingDependsOnTheCommand) {
   EXPECT_EQ(classify(evidence).reason, Reason::kFiltered);
   evidence.command = "";
   EXPECT_EQ(classify(evidence).reason, Reason::kUserUnknown);
+  evidence.status = "5.2.1";
+  EXPECT_EQ(classify(evidence).reason, Reason::kFiltered);
 }
 
 TEST(Classify, SpamWordingBeforeDataYieldsToTheCode) {
@@ -397,6 +418,12 @@ TEST(Classify, PrefersTheServersStatusOverAGenericOne) {
   const Classification result = classify_text("5.0.0", "550 5.2.2 <x@example.com>... Mailbox Full");
   EXPECT_EQ(result.status, "5.2.2");
   EXPECT_FALSE(result.status_inferred);
+}
+
+TEST(Classify, PrefersTheServersStatusOverTheReports) {
+  const Classification result = classify_text("5.1.1", "552 5.2.2 Over quota");
+  EXPECT_EQ(result.reason, Reason::kMailboxFull);
+  EXPECT_EQ(result.status, "5.2.2");
 }
 
 TEST(Classify, KeepsAGenericStatusWhenTheServerGivesNoOther) {
