@@ -53,10 +53,14 @@ ReadResult read_some(int fd, char* data, size_t size) {
 }
 
 // Appends to `out` until it holds `limit` bytes or the input ends; returns 0 or an errno value.
-int read_up_to(int fd, std::string& out, size_t limit) {
+// `expected` is the size the input is believed to have (a regular file's): reading asks for that
+// much plus one byte rather than a whole window, since growing a std::string zero-fills it and
+// a 1 MiB fill per small message would cost more than the decoding.
+int read_up_to(int fd, std::string& out, size_t limit, std::optional<size_t> expected = std::nullopt) {
   while (out.size() < limit) {
     const size_t filled = out.size();
-    out.resize(filled + std::min(kReadWindow, limit - filled));
+    const size_t wanted = expected && *expected >= filled ? *expected - filled + 1 : kReadWindow;
+    out.resize(filled + std::min({wanted, kReadWindow, limit - filled}));
     const ReadResult result = read_some(fd, out.data() + filled, out.size() - filled);
     out.resize(filled + result.bytes);
     if (result.error != 0) return result.error;
@@ -185,8 +189,8 @@ class InputWalker {
 
     const std::optional<size_t> size = regular_file_size(fd);
     if (size && *size > options_.max_message_bytes) return too_large(source);
-    if (size) bytes.reserve(*size);
-    if (const int error = read_up_to(fd, bytes, just_over_limit())) return cannot_read(source, error);
+    if (size) bytes.reserve(*size + 1);
+    if (const int error = read_up_to(fd, bytes, just_over_limit(), size)) return cannot_read(source, error);
     if (bytes.size() > options_.max_message_bytes) return too_large(source);
     return handlers_.on_message(InputMessage{source, std::move(bytes)});
   }

@@ -1,0 +1,90 @@
+// The bounce store: every stored record as an event, and the suppression list derived from them.
+// One interface, two back ends: SQLite (default, one node) and PostgreSQL (many nodes).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bounceback/record.h"
+#include "bounceback/result.h"
+
+namespace bounceback::store {
+
+struct SuppressionPolicy {
+  // Soft bounces suppress an address after this many within `soft_window_seconds`.
+  // Defaults: 3 within 7 days. Hard bounces and feedback complaints suppress at once.
+  int soft_threshold = 3;
+  int64_t soft_window_seconds = 7 * 24 * 3600;
+};
+
+struct Suppression {
+  std::string recipient;
+  std::string domain;
+  std::string reason;        // the reason of the event that suppressed it
+  std::string first_bounce;  // RFC 3339 UTC
+  std::string last_bounce;
+  int64_t bounce_count = 0;
+  int64_t soft_count = 0;
+  int64_t hard_count = 0;
+  int64_t complaint_count = 0;
+};
+
+struct StoredEvent {
+  int64_t id = 0;
+  std::string stored_at;  // RFC 3339 UTC
+  std::string message_hash;
+  Record record;
+};
+
+struct EventQuery {
+  std::optional<std::string> recipient;
+  std::optional<std::string> domain;
+  std::optional<std::string> reason;
+  std::optional<std::string> kind;
+  std::optional<std::string> since;  // RFC 3339, inclusive
+  std::optional<std::string> until;  // RFC 3339, exclusive
+  int64_t after_id = 0;              // pagination: events with id > after_id
+  int limit = 100;                   // at most 1000
+};
+
+struct SuppressionQuery {
+  std::optional<std::string> recipient;
+  std::optional<std::string> domain;
+  int64_t offset = 0;
+  int limit = 100;
+};
+
+struct StoreResult {
+  size_t events_stored = 0;
+  bool duplicate = false;  // the message (by content hash) was stored before: nothing stored
+};
+
+// Thread-safe: a Store may be shared by the server's worker threads.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Stores the records decoded from one message (identified by the SHA-256 of its bytes) and
+  // updates the suppression list, in one transaction. Idempotent per message hash.
+  virtual Result<StoreResult> store_message(std::string_view message_hash, const std::vector<Record>& records) = 0;
+
+  virtual Result<std::vector<StoredEvent>> events(const EventQuery& query) = 0;
+  virtual Result<std::vector<Suppression>> suppressions(const SuppressionQuery& query) = 0;
+  // Whether the address may still be mailed: nullopt when it is not suppressed.
+  virtual Result<std::optional<Suppression>> suppression(std::string_view recipient) = 0;
+  // Lifts a suppression; false when there was none.
+  virtual Result<bool> lift(std::string_view recipient) = 0;
+};
+
+// "sqlite:PATH" (or a bare path) opens SQLite in WAL mode; "postgresql://..." opens PostgreSQL.
+// Creates or migrates the schema. An unreachable store is a kIoError naming the URL.
+Result<std::unique_ptr<Store>> open_store(std::string_view url, SuppressionPolicy policy = {});
+
+// SHA-256 of the message bytes, lower-case hex: the idempotency key.
+std::string message_hash(std::string_view message);
+
+}  // namespace bounceback::store
