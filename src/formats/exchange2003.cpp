@@ -35,11 +35,11 @@ constexpr std::array<StatedReason, 7> kMsexchCodes = {{
     {"(000D06B5)", Reason::kSystemError},   // No proxy for recipient
 }};
 
-// The notice's bookkeeping line, which is not the server's words:
-// "The MTS-ID of the original message is: c=us;a= ;p=example" and its continuation ";l=...".
-bool is_mts_id_line(std::string_view line) {
-  const std::string_view text = util::trim(line);
-  return util::istarts_with(text, "The MTS-ID of the original message is:") || text.starts_with(';');
+// The notice's bookkeeping, which is not the server's words: "The MTS-ID of the original
+// message is: c=us;a= ;p=example" and its continuation lines, which start unindented where
+// the block's own lines are indented.
+bool starts_mts_id(std::string_view line) {
+  return util::istarts_with(util::trim(line), "The MTS-ID of the original message is:");
 }
 
 std::string words_of(std::string_view block) {
@@ -48,8 +48,10 @@ std::string words_of(std::string_view block) {
   if (pos == std::string_view::npos) return words;
   ++pos;
   std::string_view line;
+  bool in_mts_id = false;
   while (util::next_line(block, pos, line)) {
-    if (is_mts_id_line(line)) continue;
+    in_mts_id = starts_mts_id(line) || (in_mts_id && !line.empty() && !util::is_space(line.front()));
+    if (in_mts_id) continue;
     words.append(line);
     words.push_back(' ');
   }

@@ -10,6 +10,7 @@
 //       host mx.example.com [192.0.2.1]: 550 5.1.1 <user@example.com>: User unknown
 //
 // Recent Exim adds an RFC 3464 part; the notice then refines it (pipes, files, commands).
+#include <algorithm>
 #include <array>
 
 #include "formats/families.h"
@@ -81,7 +82,8 @@ constexpr std::array<std::string_view, 3> kAliasLeads = {
 };
 
 // Local deliveries that failed in a program or file rather than at a remote server.
-constexpr std::array<std::string_view, 2> kLocalDeliveryLabels = {"pipe to |", "save to "};
+constexpr std::string_view kPipeLabel = "pipe to |";  // "  pipe to |/usr/local/bin/filter"
+constexpr std::string_view kFileLabel = "save to ";   // "  save to /var/mail/user"
 
 struct Block {
   std::string_view label;  // the address line, trimmed: "a@b", "<a@b>: 550 ...", "pipe to |/bin/x"
@@ -181,10 +183,7 @@ std::string_view delivery_attempt_output(std::string_view text, std::string_view
 }
 
 bool is_local_delivery(std::string_view label) {
-  for (std::string_view lead : kLocalDeliveryLabels) {
-    if (util::istarts_with(label, lead)) return true;
-  }
-  return false;
+  return util::istarts_with(label, kPipeLabel) || util::istarts_with(label, kFileLabel);
 }
 
 // An address given without a domain ("  user") is found whole in X-Failed-Recipients or in the
@@ -208,9 +207,10 @@ void resolve_address(Block& block, const report::Context& context) {
   }
 }
 
+// A program that failed is a mailer error whatever it printed.
 std::optional<Reason> reason_stated(const Block& block) {
   if (auto stated = stated_reason(block.detail, kStatedReasons)) return stated;
-  if (is_local_delivery(block.label) && !util::icontains(block.detail, "mailbox")) return Reason::kMailerError;
+  if (util::istarts_with(block.label, kPipeLabel)) return Reason::kMailerError;
   return std::nullopt;
 }
 
@@ -269,11 +269,35 @@ bool refine_dsn(const std::vector<Block>& blocks, std::string_view action, repor
     const Block* block = block_for(blocks, r.recipient);
     if (block == nullptr) continue;
     // A pipe or file is no address to report: the address it was delivered for is.
-    if (!block->address.empty() && r.recipient.find('@') == std::string::npos) r.recipient = block->address;
-    if (!block->address.empty() && is_local_delivery(block->label)) r.recipient = block->address;
+    const bool names_no_address = r.recipient.find('@') == std::string::npos || is_local_delivery(block->label);
+    if (!block->address.empty() && names_no_address) r.recipient = block->address;
     fill(*block, action, r);
   }
   return true;
+}
+
+// One record per listed address. A delivery to a file or pipe names no address ("save to
+// /var/mail/x"): X-Failed-Recipients lists the ones left, in the same order.
+std::vector<report::RecipientEvidence> recipients_of(const std::vector<Block>& blocks,
+                                                     std::vector<std::string> unclaimed, std::string_view action) {
+  for (const Block& block : blocks) {
+    std::erase_if(unclaimed, [&](const std::string& a) { return util::iequals(address_in(a), block.address); });
+  }
+  std::vector<report::RecipientEvidence> found;
+  for (const Block& block : blocks) {
+    std::string address = block.address;
+    if (address.empty() && !unclaimed.empty()) {
+      address = address_in(unclaimed.front());
+      unclaimed.erase(unclaimed.begin());
+    }
+    // Mail.ru repeats the list in Russian and English: the first mention is enough.
+    const bool seen = std::ranges::any_of(found, [&](const auto& r) { return util::iequals(r.recipient, address); });
+    if (address.empty() || seen) continue;
+    report::RecipientEvidence& r = found.emplace_back();
+    r.recipient = std::move(address);
+    fill(block, action, r);
+  }
+  return found;
 }
 
 }  // namespace
@@ -287,32 +311,13 @@ bool extract_exim(const report::Context& context, report::Report& report) {
   const std::string_view action = action_of(context);
   if (!report.recipients.empty()) return refine_dsn(blocks, action, report);
 
-  std::vector<report::RecipientEvidence> found;
-  std::vector<std::string> unclaimed = failed_recipients_header(context);
-  for (const Block& block : blocks) {
-    std::erase_if(unclaimed, [&](const std::string& a) { return util::iequals(address_in(a), block.address); });
-  }
-  for (const Block& block : blocks) {
-    // A delivery to a file or pipe names no address ("save to /var/mail/x"): X-Failed-Recipients
-    // lists the ones left, in the same order.
-    std::string address = block.address;
-    if (address.empty() && !unclaimed.empty()) {
-      address = address_in(unclaimed.front());
-      unclaimed.erase(unclaimed.begin());
-    }
-    if (address.empty()) continue;
-    bool seen = false;
-    for (const report::RecipientEvidence& r : found) seen = seen || util::iequals(r.recipient, address);
-    // Mail.ru repeats the list in Russian and English: the first mention is enough.
-    if (seen) continue;
-    report::RecipientEvidence& r = found.emplace_back();
-    r.recipient = std::move(address);
-    fill(block, action, r);
-  }
+  const std::vector<std::string> failed_header = failed_recipients_header(context);
+  std::vector<report::RecipientEvidence> found = recipients_of(blocks, failed_header, action);
   if (found.empty()) {
-    for (const std::string& address : failed_recipients_header(context)) {
+    // A list Exim's layout did not hold: X-Failed-Recipients still names the addresses.
+    for (const std::string& address : failed_header) {
       report::RecipientEvidence& r = found.emplace_back();
-      r.recipient = address;
+      r.recipient = address_in(address);
       r.action = std::string(action);
     }
   }

@@ -15,6 +15,7 @@
 #include <array>
 
 #include "formats/families.h"
+#include "formats/generic.h"
 #include "formats/sections.h"
 #include "formats/signals.h"
 #include "util/text.h"
@@ -140,7 +141,7 @@ bool read_current_layout(const report::Context& context, report::Report& report)
       if (r.diagnostic.empty()) r.diagnostic = util::collapse_space(response);
       if (!r.format_reason) r.format_reason = stated_reason(notice, kGmailWording);
     }
-    return true;
+    return extract_rfc3464(context, report);
   }
   std::vector<RecipientEvidence> found;
   for (const std::string& address : failed_recipients_header(context)) evidence_for(found, address);

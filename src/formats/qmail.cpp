@@ -132,6 +132,27 @@ void fill(std::string_view detail, report::RecipientEvidence& r) {
   }
 }
 
+struct Section {
+  std::string address;
+  std::string_view words;  // up to the next address line
+};
+
+std::vector<Section> address_sections(std::string_view text) {
+  std::vector<Section> sections;
+  size_t pos = 0;
+  std::string_view line;
+  while (true) {
+    const size_t line_start = pos;
+    if (!util::next_line(text, pos, line)) break;
+    std::string address = recipient_line(line);
+    if (address.empty()) continue;
+    // The previous address's words end where this address's line begins.
+    if (!sections.empty()) sections.back().words.remove_suffix(text.size() - line_start);
+    sections.push_back({std::move(address), text.substr(pos)});
+  }
+  return sections;
+}
+
 }  // namespace
 
 bool claims_qmail(const report::Context& context) { return is_qmail_notice(context.notice); }
@@ -140,37 +161,25 @@ bool extract_qmail(const report::Context& context, report::Report& report) {
   const std::string_view text = before_marker_line(context.notice, kEndMarkers);
   if (!is_qmail_notice(text)) return false;
   std::vector<report::RecipientEvidence> found;
-  std::vector<size_t> line_starts;
-  std::vector<size_t> detail_starts;
-  size_t pos = 0;
-  std::string_view line;
-  while (true) {
-    const size_t line_start = pos;
-    if (!util::next_line(text, pos, line)) break;
-    std::string address = recipient_line(line);
-    if (address.empty()) continue;
-    found.emplace_back().recipient = std::move(address);
-    line_starts.push_back(line_start);
-    detail_starts.push_back(pos);
+  for (const Section& section : address_sections(text)) {
+    report::RecipientEvidence& r = found.emplace_back();
+    r.recipient = section.address;
+    fill(section.words, r);
   }
   if (found.empty()) return false;
-  for (size_t i = 0; i < found.size(); ++i) {
-    // Each address's words run to the next address line.
-    const size_t end = i + 1 < found.size() ? line_starts[i + 1] : text.size();
-    fill(text.substr(detail_starts[i], end - detail_starts[i]), found[i]);
-  }
-  if (!report.recipients.empty()) {
-    for (report::RecipientEvidence& r : report.recipients) {
-      for (const report::RecipientEvidence& f : found) {
-        if (!util::iequals(r.recipient, f.recipient)) continue;
-        if (r.command.empty()) r.command = f.command;
-        if (r.diagnostic.empty()) r.diagnostic = f.diagnostic;
-        if (!r.format_reason) r.format_reason = f.format_reason;
-      }
-    }
+  if (report.recipients.empty()) {
+    report.recipients = std::move(found);
     return true;
   }
-  report.recipients = std::move(found);
+  // An RFC 3464 part added by a patched qmail: the notice still names the stage and the reason.
+  for (report::RecipientEvidence& r : report.recipients) {
+    for (const report::RecipientEvidence& f : found) {
+      if (!util::iequals(r.recipient, f.recipient)) continue;
+      if (r.command.empty()) r.command = f.command;
+      if (r.diagnostic.empty()) r.diagnostic = f.diagnostic;
+      if (!r.format_reason) r.format_reason = f.format_reason;
+    }
+  }
   return true;
 }
 

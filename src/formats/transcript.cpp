@@ -1,6 +1,7 @@
 #include "formats/transcript.h"
 
 #include <array>
+#include <optional>
 
 #include "mime/message.h"
 #include "util/text.h"
@@ -8,27 +9,24 @@
 namespace bounceback::formats {
 namespace {
 
-// Transcript line prefixes: Sendmail "... while talking to mx:\n>>> RCPT To:<a@b>\n<<< 550 ...".
-constexpr std::string_view kClientPrefix = ">>>";
-constexpr std::string_view kServerPrefix = "<<<";
-
 // The SMTP verbs a transcript may show the client sending.
 constexpr std::array<std::string_view, 12> kVerbs = {
     "HELO", "EHLO", "MAIL", "RCPT", "DATA", "BDAT", "STARTTLS", "AUTH", "RSET", "QUIT", "LHLO", "XCLIENT"};
 
 bool is_failure_reply(std::string_view reply) {
-  reply = util::trim(reply);
   return reply.size() >= 3 && (reply[0] == '4' || reply[0] == '5') && util::is_digit(reply[1]) &&
          util::is_digit(reply[2]);
 }
 
-std::string joined(std::span<const std::string_view> lines) {
-  std::string out;
-  for (std::string_view line : lines) {
-    if (!out.empty()) out.push_back(' ');
-    out.append(util::trim(line));
-  }
-  return out;
+// "550-First line" continues into the next line of the same code; "550 Last line" ends a reply.
+bool continues(std::string_view reply_line) { return reply_line.size() > 3 && reply_line[3] == '-'; }
+
+// The text after `mark` when the line opens with it, alone or after a time stamp; else nullopt.
+std::optional<std::string_view> after_mark(std::string_view line, std::string_view mark) {
+  const size_t at = line.find(mark);
+  if (at == std::string_view::npos) return std::nullopt;
+  if (at != 0 && !line.substr(0, at).ends_with(": ")) return std::nullopt;
+  return util::trim(line.substr(at + mark.size()));
 }
 
 // The command a reply at `index` of `exchange` answered: all but the last reply after DATA
@@ -39,18 +37,12 @@ std::string answered_command(const SmtpExchange& exchange, size_t index) {
   return verb;
 }
 
-// The reply at `index` with the continuation lines of a multiline reply ("550-...", "550 ...").
-std::string reply_at(const SmtpExchange& exchange, size_t index) {
-  size_t end = index + 1;
-  const std::string_view code = util::trim(exchange.replies[index]).substr(0, 3);
-  if (exchange.replies[index].size() > 3 && util::trim(exchange.replies[index])[3] == '-') {
-    while (end < exchange.replies.size() && util::istarts_with(util::trim(exchange.replies[end]), code)) {
-      const bool last = util::trim(exchange.replies[end]).substr(3, 1) != "-";
-      ++end;
-      if (last) break;
-    }
-  }
-  return joined(std::span(exchange.replies).subspan(index, end - index));
+// Whether `reply` is the one the report quotes: "550 not our customer" in "(reason: 550 not our
+// customer)", or a long reply the report cut short.
+bool quoted_by(std::string_view reply, std::string_view reported) {
+  reported = util::trim(reported);
+  if (reported.size() < 8) return false;
+  return util::icontains(reported, reply) || util::icontains(reply, reported);
 }
 
 }  // namespace
@@ -83,17 +75,26 @@ std::string address_in(std::string_view line) {
   return std::string(address);
 }
 
-std::vector<SmtpExchange> smtp_transcript(std::string_view text) {
+std::vector<SmtpExchange> smtp_transcript(std::string_view text, TranscriptMarks marks) {
   std::vector<SmtpExchange> exchanges;
+  bool reply_open = false;  // the last reply line was a "550-" continuation
   size_t pos = 0;
   std::string_view line;
   while (util::next_line(text, pos, line)) {
     const std::string_view trimmed = util::trim(line);
-    if (trimmed.starts_with(kClientPrefix)) {
-      exchanges.push_back({util::trim(trimmed.substr(kClientPrefix.size())), {}});
-    } else if (trimmed.starts_with(kServerPrefix)) {
+    if (const auto command = after_mark(trimmed, marks.client)) {
+      exchanges.push_back({*command, {}});
+      reply_open = false;
+    } else if (const auto reply = after_mark(trimmed, marks.server)) {
       if (exchanges.empty()) exchanges.emplace_back();
-      exchanges.back().replies.push_back(util::trim(trimmed.substr(kServerPrefix.size())));
+      std::vector<std::string>& replies = exchanges.back().replies;
+      if (reply_open && !replies.empty()) {
+        replies.back().push_back(' ');
+        replies.back().append(*reply);
+      } else {
+        replies.emplace_back(*reply);
+      }
+      reply_open = continues(*reply);
     }
   }
   return exchanges;
@@ -108,23 +109,20 @@ std::string command_verb(std::string_view command_line) {
   return {};
 }
 
-TranscriptRefusal refusal_for(const std::vector<SmtpExchange>& transcript, std::string_view recipient) {
-  const SmtpExchange* first_exchange = nullptr;
-  size_t first_index = 0;
+TranscriptRefusal refusal_for(const std::vector<SmtpExchange>& transcript, std::string_view recipient,
+                              std::string_view reported) {
+  TranscriptRefusal first;
   for (const SmtpExchange& exchange : transcript) {
     for (size_t i = 0; i < exchange.replies.size(); ++i) {
-      if (!is_failure_reply(exchange.replies[i])) continue;
-      const bool names_recipient = !recipient.empty() && (util::icontains(exchange.replies[i], recipient) ||
+      const std::string& reply = exchange.replies[i];
+      if (!is_failure_reply(reply)) continue;
+      const bool names_recipient = !recipient.empty() && (util::icontains(reply, recipient) ||
                                                           util::icontains(exchange.command_line, recipient));
-      if (names_recipient) return {answered_command(exchange, i), reply_at(exchange, i)};
-      if (first_exchange == nullptr) {
-        first_exchange = &exchange;
-        first_index = i;
-      }
+      if (names_recipient || quoted_by(reply, reported)) return {answered_command(exchange, i), reply, true};
+      if (first.reply.empty()) first = {answered_command(exchange, i), reply, false};
     }
   }
-  if (first_exchange == nullptr) return {};
-  return {answered_command(*first_exchange, first_index), reply_at(*first_exchange, first_index)};
+  return first;
 }
 
 }  // namespace bounceback::formats

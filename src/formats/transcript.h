@@ -28,9 +28,18 @@ struct SmtpExchange {
                                      // lines of a multiline reply ("550-...", "550 ...") joined
 };
 
-// The ">>> command" / "<<< reply" exchanges of a transcript, in order. Replies before any
-// command (a refused greeting) form an exchange with an empty command line.
-std::vector<SmtpExchange> smtp_transcript(std::string_view text);
+// How a transcript marks what the client sent and what the server replied. The marks open the
+// line, or follow a time stamp ending in ": " ("Sun 2012-03-11 12:00:00: --> RCPT To:<a@b>").
+struct TranscriptMarks {
+  std::string_view client;
+  std::string_view server;
+};
+constexpr TranscriptMarks kSendmailMarks = {">>>", "<<<"};  // Sendmail, Courier, Bigfoot
+constexpr TranscriptMarks kArrowMarks = {"-->", "<--"};     // MDaemon's session transcript
+
+// The "command" / "reply" exchanges of a transcript, in order. Replies before any command (a
+// refused greeting) form an exchange with an empty command line.
+std::vector<SmtpExchange> smtp_transcript(std::string_view text, TranscriptMarks marks = kSendmailMarks);
 
 // The verb of a command line, upper-cased and as failed_command() names it: "RCPT To:<a@b>" gives
 // "RCPT", "MAIL From:<a@b>" "MAIL", "DATA" "DATA"; "" for an empty line.

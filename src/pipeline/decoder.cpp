@@ -121,6 +121,7 @@ Record make_record(const Record& base, const report::Report& report, const repor
     case Kind::kExpanded:
       set_fixed_reason(r, Reason::kDelivered);
       r.status = non_empty(e.status);
+      r.reply_code = e.reply_code ? e.reply_code : first_reply_code(e.diagnostic);
       break;
     default: classify_into(e, r); break;
   }

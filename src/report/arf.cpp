@@ -23,10 +23,38 @@ std::string complained_recipient(const Context& context) {
   return {};
 }
 
+// Microsoft's Junk Mail Reporting Program (Outlook.com/Hotmail) sends the complained-about message
+// as message/rfc822 without a feedback-report part: From staff@hotmail.com, Subject "complaint
+// about message from 192.0.2.1", the original carrying X-HmXmrOriginalRecipient.
+bool is_jmrp_report(const Context& context) {
+  if (context.original_part < 0) return false;
+  if (!util::istarts_with(util::trim(context.subject), "complaint about message from")) return false;
+  const mime::Part& original = context.message.parts[static_cast<size_t>(context.original_part)];
+  if (original.children.empty()) return false;
+  return context.message.parts[static_cast<size_t>(original.children.front())].headers.has("X-HmXmrOriginalRecipient");
+}
+
+// The IP address a JMRP subject names: "complaint about message from 192.0.2.222".
+std::string jmrp_source_ip(std::string_view subject) {
+  const size_t from = util::ifind(subject, "from ");
+  return from == std::string_view::npos ? std::string() : std::string(util::trim(subject.substr(from + 5)));
+}
+
+bool parse_jmrp_report(const Context& context, Report& report) {
+  if (!is_jmrp_report(context)) return false;
+  report.kind = Kind::kFeedback;
+  report.feedback_type = "abuse";
+  report.source_ip = jmrp_source_ip(context.subject);
+  RecipientEvidence r;
+  r.recipient = complained_recipient(context);
+  report.recipients.push_back(std::move(r));
+  return true;
+}
+
 }  // namespace
 
 bool parse_feedback_report(const Context& context, Report& report) {
-  if (context.feedback_report_part < 0) return false;
+  if (context.feedback_report_part < 0) return parse_jmrp_report(context, report);
   const mime::Part& part = context.message.parts[static_cast<size_t>(context.feedback_report_part)];
   const std::string body = mime::decode_transfer(part.raw_body, part.transfer_encoding);
   const mime::HeaderBlock fields = mime::parse_header_block(body, body.size(), nullptr);

@@ -10,18 +10,23 @@ using util::iequals;
 struct Field {
   std::string_view name;
   std::string value;  // unfolded
+  int group;          // index of the blank-line separated group the field stands in
 };
 
-// The fields of a delivery-status body in order. Blank lines separate the per-message group
-// from the per-recipient groups, but broken reports omit them, so groups are not relied on:
-// a new recipient starts at each Final-Recipient (or Original-Recipient when the current one
-// already has its own).
+// The fields of a delivery-status body in order, each with its group (RFC 3464: a per-message
+// group, then one group per recipient, separated by blank lines).
 std::vector<Field> read_fields(std::string_view body) {
   std::vector<Field> fields;
+  int group = 0;
+  bool blank_before = false;
   size_t pos = 0;
   std::string_view line;
   while (util::next_line(body, pos, line)) {
-    if (!line.empty() && (line[0] == ' ' || line[0] == '\t')) {
+    if (util::trim(line).empty()) {
+      blank_before = true;
+      continue;
+    }
+    if (line[0] == ' ' || line[0] == '\t') {
       if (!fields.empty()) {
         fields.back().value.push_back(' ');
         fields.back().value.append(util::trim(line));
@@ -32,9 +37,20 @@ std::vector<Field> read_fields(std::string_view body) {
     if (colon == std::string_view::npos || colon == 0) continue;
     const std::string_view name = util::trim(line.substr(0, colon));
     if (name.find(' ') != std::string_view::npos) continue;
-    fields.push_back({name, std::string(util::trim(line.substr(colon + 1)))});
+    if (blank_before && !fields.empty()) ++group;
+    blank_before = false;
+    fields.push_back({name, std::string(util::trim(line.substr(colon + 1))), group});
   }
   return fields;
+}
+
+bool is_recipient_field(const Field& f) {
+  return iequals(f.name, "Final-Recipient") || iequals(f.name, "Original-Recipient");
+}
+
+bool is_per_message_field(const Field& f) {
+  return iequals(f.name, "Reporting-MTA") || iequals(f.name, "Arrival-Date") ||
+         iequals(f.name, "Received-From-MTA");
 }
 
 void split_remote_mta(std::string_view value, RecipientEvidence& r) {
@@ -70,12 +86,35 @@ void apply_recipient_field(const Field& f, RecipientEvidence& r) {
   }
 }
 
-bool starts_new_recipient(const Field& f, const RecipientEvidence* current) {
-  if (iequals(f.name, "Final-Recipient")) return current == nullptr || !current->recipient.empty();
-  if (iequals(f.name, "Original-Recipient")) {
-    return current == nullptr || !current->original_recipient.empty();
+// Where each recipient's fields begin. Groups are the rule, but broken reports omit the blank
+// lines between recipients (a new Final-Recipient then starts the next one) or put Action and
+// Status before Final-Recipient within a group (Mimecast), so a recipient starts at the first
+// field of a group that names one, or at a second recipient field within a group.
+std::vector<size_t> recipient_starts(const std::vector<Field>& fields) {
+  std::vector<size_t> starts;
+  size_t group_start = 0;
+  bool group_has_recipient = false;
+  bool group_has_final = false;
+  bool group_has_original = false;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i == 0 || fields[i].group != fields[i - 1].group) {
+      group_start = i;
+      group_has_recipient = group_has_final = group_has_original = false;
+    }
+    if (!is_recipient_field(fields[i])) continue;
+    const bool final = iequals(fields[i].name, "Final-Recipient");
+    if (!group_has_recipient) {
+      size_t start = group_start;
+      while (start < i && is_per_message_field(fields[start])) ++start;
+      starts.push_back(start);
+    } else if ((final && group_has_final) || (!final && group_has_original)) {
+      starts.push_back(i);
+      group_has_final = group_has_original = false;
+    }
+    group_has_recipient = true;
+    (final ? group_has_final : group_has_original) = true;
   }
-  return false;
+  return starts;
 }
 
 }  // namespace
@@ -108,24 +147,22 @@ std::string leading_status(std::string_view text) {
 
 bool parse_delivery_status(std::string_view body, Report& report) {
   const std::vector<Field> fields = read_fields(body);
-  RecipientEvidence* current = nullptr;
   for (const Field& f : fields) {
-    if (starts_new_recipient(f, current)) {
-      report.recipients.emplace_back();
-      current = &report.recipients.back();
+    if (iequals(f.name, "Reporting-MTA") && report.reporting_mta.empty()) {
+      report.reporting_mta = std::string(field_text(f.value));
+    } else if (iequals(f.name, "Arrival-Date") && report.arrival_date.empty()) {
+      report.arrival_date = f.value;
     }
-    if (current == nullptr) {
-      if (iequals(f.name, "Reporting-MTA")) report.reporting_mta = std::string(field_text(f.value));
-      if (iequals(f.name, "Arrival-Date")) report.arrival_date = f.value;
-      continue;
-    }
-    apply_recipient_field(f, *current);
   }
-  std::erase_if(report.recipients, [](const RecipientEvidence& r) {
-    return r.recipient.empty() && r.original_recipient.empty();
-  });
-  for (RecipientEvidence& r : report.recipients) {
-    if (r.recipient.empty()) r.recipient = r.original_recipient;
+  const std::vector<size_t> starts = recipient_starts(fields);
+  for (size_t r = 0; r < starts.size(); ++r) {
+    const size_t end = r + 1 < starts.size() ? starts[r + 1] : fields.size();
+    RecipientEvidence evidence;
+    for (size_t i = starts[r]; i < end; ++i) {
+      if (!is_per_message_field(fields[i])) apply_recipient_field(fields[i], evidence);
+    }
+    if (evidence.recipient.empty()) evidence.recipient = evidence.original_recipient;
+    if (!evidence.recipient.empty()) report.recipients.push_back(std::move(evidence));
   }
   return !report.recipients.empty();
 }

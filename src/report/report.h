@@ -66,7 +66,7 @@ Context make_context(const mime::Message& message);
 // RFC 3464: one RecipientEvidence per per-recipient group; false when the part holds none.
 bool parse_delivery_status(std::string_view body, Report& report);
 
-// RFC 5965 ARF feedback report.
+// RFC 5965 ARF feedback report, or Microsoft's JMRP complaint (no feedback-report part).
 bool parse_feedback_report(const Context& context, Report& report);
 
 // RFC 3834 and the usual vacation markers: an automatic reply, not a failure.

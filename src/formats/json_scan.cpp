@@ -1,0 +1,207 @@
+#include "formats/json_scan.h"
+
+#include <algorithm>
+#include <cstdint>
+
+#include "util/text.h"
+
+namespace bounceback::formats::json {
+namespace {
+
+constexpr size_t npos = std::string_view::npos;
+constexpr uint32_t kReplacementCharacter = 0xFFFD;
+
+size_t skip_blanks(std::string_view s, size_t i) {
+  while (i < s.size() && util::is_space(s[i])) ++i;
+  return i;
+}
+
+// The raw characters of the string whose opening quote is at `open`, and the position after
+// its closing quote (the end of the text when it has none).
+struct RawString {
+  std::string_view body;
+  size_t next;
+};
+
+RawString raw_string(std::string_view s, size_t open) {
+  for (size_t i = open + 1; i < s.size(); ++i) {
+    if (s[i] == '\\') {
+      ++i;
+    } else if (s[i] == '"') {
+      return {s.substr(open + 1, i - open - 1), i + 1};
+    }
+  }
+  return {s.substr(open + 1), s.size()};
+}
+
+void append_utf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+// The four hex digits of a "\uXXXX" escape starting at s[at]; nullopt when malformed.
+std::optional<uint32_t> hex4(std::string_view s, size_t at) {
+  if (at + 4 > s.size()) return std::nullopt;
+  uint32_t value = 0;
+  for (size_t i = at; i < at + 4; ++i) {
+    const char c = s[i];
+    uint32_t digit = 0;
+    if (util::is_digit(c)) {
+      digit = static_cast<uint32_t>(c - '0');
+    } else if (c >= 'a' && c <= 'f') {
+      digit = static_cast<uint32_t>(c - 'a' + 10);
+    } else if (c >= 'A' && c <= 'F') {
+      digit = static_cast<uint32_t>(c - 'A' + 10);
+    } else {
+      return std::nullopt;
+    }
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
+bool is_high_surrogate(uint32_t cp) { return cp >= 0xD800 && cp <= 0xDBFF; }
+bool is_low_surrogate(uint32_t cp) { return cp >= 0xDC00 && cp <= 0xDFFF; }
+
+// Decodes the "\u" escape whose 'u' is at body[at]; returns the position after it.
+size_t append_unicode_escape(std::string_view body, size_t at, std::string& out) {
+  const std::optional<uint32_t> unit = hex4(body, at + 1);
+  if (!unit) {
+    append_utf8(out, kReplacementCharacter);
+    return at + 1;
+  }
+  size_t next = at + 5;
+  uint32_t cp = *unit;
+  if (is_high_surrogate(cp) && body.substr(next, 2) == "\\u") {
+    const std::optional<uint32_t> low = hex4(body, next + 2);
+    if (low && is_low_surrogate(*low)) {
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (*low - 0xDC00);
+      next += 6;
+    }
+  }
+  append_utf8(out, is_high_surrogate(cp) || is_low_surrogate(cp) ? kReplacementCharacter : cp);
+  return next;
+}
+
+std::string unescaped(std::string_view body) {
+  std::string out;
+  out.reserve(body.size());
+  size_t i = 0;
+  while (i < body.size()) {
+    const char c = body[i];
+    if (c != '\\' || i + 1 >= body.size()) {
+      out.push_back(c);
+      ++i;
+      continue;
+    }
+    const char escaped = body[i + 1];
+    switch (escaped) {
+      case 'b': out.push_back('\b'); break;
+      case 'f': out.push_back('\f'); break;
+      case 'n': out.push_back('\n'); break;
+      case 'r': out.push_back('\r'); break;
+      case 't': out.push_back('\t'); break;
+      case 'u': i = append_unicode_escape(body, i + 1, out); continue;
+      default: out.push_back(escaped); break;  // \" \\ \/ and anything unknown as itself
+    }
+    i += 2;
+  }
+  return out;
+}
+
+// Where the value of the first `"key":` starts, or npos. Walks from string to string so that a
+// key's name inside a string value is never taken for the key.
+size_t value_position(std::string_view json, std::string_view key) {
+  size_t i = 0;
+  while (i < json.size()) {
+    if (json[i] != '"') {
+      ++i;
+      continue;
+    }
+    const RawString name = raw_string(json, i);
+    const size_t after = skip_blanks(json, name.next);
+    if (after < json.size() && json[after] == ':' && name.body == key) return skip_blanks(json, after + 1);
+    i = name.next;
+  }
+  return npos;
+}
+
+// The position after the object or array that opens at `open`, or the end of the text.
+size_t end_of_composite(std::string_view json, size_t open) {
+  int depth = 0;
+  size_t i = open;
+  while (i < json.size()) {
+    const char c = json[i];
+    if (c == '"') {
+      i = raw_string(json, i).next;
+      continue;
+    }
+    if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      --depth;
+      if (depth == 0) return i + 1;
+    }
+    ++i;
+  }
+  return json.size();
+}
+
+}  // namespace
+
+std::optional<std::string> string_of(std::string_view json, std::string_view key) {
+  const size_t at = value_position(json, key);
+  if (at >= json.size() || json[at] != '"') return std::nullopt;
+  return unescaped(raw_string(json, at).body);
+}
+
+std::string_view composite_of(std::string_view json, std::string_view key) {
+  const size_t at = value_position(json, key);
+  if (at >= json.size() || (json[at] != '{' && json[at] != '[')) return {};
+  return json.substr(at, end_of_composite(json, at) - at);
+}
+
+std::vector<std::string_view> elements_of(std::string_view array) {
+  std::vector<std::string_view> elements;
+  if (array.empty() || array.front() != '[') return elements;
+  size_t start = 1;
+  size_t i = 1;
+  while (i < array.size()) {
+    const char c = array[i];
+    if (c == '"') {
+      i = raw_string(array, i).next;
+    } else if (c == '{' || c == '[') {
+      i = end_of_composite(array, i);
+    } else if (c == ',' || c == ']') {
+      const std::string_view element = util::trim(array.substr(start, i - start));
+      if (!element.empty()) elements.push_back(element);
+      if (c == ']') return elements;
+      start = ++i;
+    } else {
+      ++i;
+    }
+  }
+  const std::string_view rest = util::trim(array.substr(std::min(start, array.size())));
+  if (!rest.empty()) elements.push_back(rest);
+  return elements;
+}
+
+std::optional<std::string> as_string(std::string_view element) {
+  if (element.empty() || element.front() != '"') return std::nullopt;
+  return unescaped(raw_string(element, 0).body);
+}
+
+}  // namespace bounceback::formats::json

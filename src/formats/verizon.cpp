@@ -1,0 +1,57 @@
+// Verizon Wireless mail gateways, no RFC 3464 part. The SMS gateway (post_master@vtext.com):
+//     Error: Invalid user address
+//     Error message below:
+//     550 - Requested action not taken: no such user here
+//     Message details:
+//       RCPT TO: 2025550123@vtext.com
+// and the MMS gateway (sysadmin@...vzwpix.com):
+//     Message could not be delivered to mobile.
+//     Error: No valid recipients for this MM
+//     Original Message:
+//     To: 2025550123@vzwpix.com
+#include "formats/families.h"
+#include "formats/sections.h"
+#include "formats/signals.h"
+#include "mime/message.h"
+#include "util/text.h"
+
+namespace bounceback::formats {
+namespace {
+
+bool read_sms_gateway(std::string_view notice, report::RecipientEvidence& r) {
+  const std::optional<std::string_view> details = after_marker(notice, "Message details:");
+  const std::optional<std::string_view> error = after_line_with(notice, "Error message below:");
+  if (!details || !error) return false;
+  const std::optional<std::string> address = mime::first_address(value_after(*details, "RCPT TO:"));
+  if (!address) return false;
+  r.recipient = *address;
+  r.diagnostic = util::collapse_space(first_paragraph(*error));
+  return true;
+}
+
+bool read_mms_gateway(std::string_view notice, report::RecipientEvidence& r) {
+  const std::optional<std::string_view> original = after_marker(notice, "Original Message:");
+  if (!original || !util::icontains(notice, "Message could not be delivered to mobile")) return false;
+  const std::optional<std::string> address = mime::first_address(value_after(*original, "To:"));
+  if (!address) return false;
+  r.recipient = *address;
+  r.diagnostic = std::string(value_after(notice, "Error:"));
+  return true;
+}
+
+}  // namespace
+
+bool claims_verizon(const report::Context& context) {
+  return from_contains(context, "@vtext.com") || from_contains(context, "vzwpix.com");
+}
+
+bool extract_verizon(const report::Context& context, report::Report& report) {
+  if (!report.recipients.empty()) return false;
+  report::RecipientEvidence r;
+  if (!read_sms_gateway(context.notice, r) && !read_mms_gateway(context.notice, r)) return false;
+  r.action = "failed";
+  report.recipients.push_back(std::move(r));
+  return true;
+}
+
+}  // namespace bounceback::formats

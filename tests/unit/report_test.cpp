@@ -1,0 +1,153 @@
+// The report layer through the public Decoder: RFC 3464, ARF, Microsoft JMRP, RFC 3834, and
+// messages that only talk about bounces.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "bounceback/decoder.h"
+#include "report/report.h"
+
+namespace bounceback {
+namespace {
+
+std::string fixture(const std::string& name) {
+  std::ifstream in(std::string(BOUNCEBACK_FIXTURES) + "/report/" + name, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+DecodeResult decode_fixture(const std::string& name) { return Decoder().decode(fixture(name), name); }
+
+TEST(Report, DeliveryStatusWithoutBlankLinesBetweenRecipients) {
+  const DecodeResult result = decode_fixture("dsn-two-recipients.eml");
+  ASSERT_TRUE(result.is_report);
+  ASSERT_EQ(result.records.size(), 2u);
+  const Record& ann = result.records[0];
+  EXPECT_EQ(ann.recipient, "ann@a.example");  // domain lower-cased
+  EXPECT_EQ(ann.kind, Kind::kBounce);
+  EXPECT_EQ(ann.status, "5.1.1");
+  EXPECT_EQ(ann.reply_code, 550);
+  EXPECT_EQ(ann.diagnostic, "550 5.1.1 <ann@a.example>... User unknown");  // unfolded
+  EXPECT_EQ(ann.remote_mta, "mx.a.example");
+  EXPECT_EQ(ann.remote_ip, "192.0.2.10");
+  EXPECT_EQ(ann.reason, Reason::kUserUnknown);
+  EXPECT_TRUE(ann.hard_bounce);
+  EXPECT_EQ(ann.sender, "owner@lists.example.org");
+  EXPECT_EQ(ann.original_message_id, "<march-2026@lists.example.org>");
+  EXPECT_EQ(ann.reporting_mta, "relay.example.net");
+  EXPECT_EQ(ann.timestamp, "2026-03-04T13:30:00Z");
+  const Record& bob = result.records[1];
+  EXPECT_EQ(bob.kind, Kind::kDelay);
+  EXPECT_EQ(bob.action, "delayed");
+  EXPECT_EQ(bob.reason, Reason::kMailboxFull);
+  EXPECT_FALSE(bob.hard_bounce);
+}
+
+TEST(Report, ArfFeedbackReport) {
+  const DecodeResult result = decode_fixture("arf-abuse.eml");
+  ASSERT_EQ(result.records.size(), 1u);
+  const Record& r = result.records[0];
+  EXPECT_EQ(r.kind, Kind::kFeedback);
+  EXPECT_EQ(r.reason, Reason::kFeedback);
+  EXPECT_EQ(r.feedback_type, "abuse");
+  EXPECT_EQ(r.recipient, "user@isp.example");
+  EXPECT_EQ(r.remote_ip, "192.0.2.55");
+  EXPECT_EQ(r.decoder, "arf");
+  EXPECT_FALSE(r.hard_bounce);
+}
+
+TEST(Report, MicrosoftJmrpComplaintWithoutFeedbackPart) {
+  const DecodeResult result = decode_fixture("jmrp-complaint.eml");
+  ASSERT_EQ(result.records.size(), 1u);
+  const Record& r = result.records[0];
+  EXPECT_EQ(r.kind, Kind::kFeedback);
+  EXPECT_EQ(r.feedback_type, "abuse");
+  EXPECT_EQ(r.recipient, "reader@outlook.example");
+  EXPECT_EQ(r.remote_ip, "198.51.100.7");
+  EXPECT_EQ(r.sender, "news@sender.example");
+}
+
+TEST(Report, GermanOutOfOfficeIsAnAutoReply) {
+  const DecodeResult result = decode_fixture("vacation-de.eml");
+  ASSERT_EQ(result.records.size(), 1u);
+  EXPECT_EQ(result.records[0].kind, Kind::kAutoreply);
+  EXPECT_EQ(result.records[0].reason, Reason::kVacation);
+  EXPECT_EQ(result.records[0].recipient, "klaus@firma.example");
+}
+
+TEST(Report, MailThatQuotesAnErrorIsNotAReport) {
+  const DecodeResult result = decode_fixture("not-a-bounce-discussion.eml");
+  EXPECT_FALSE(result.is_report);
+  EXPECT_TRUE(result.records.empty());
+}
+
+TEST(Report, RecipientFieldsInAnyOrderWithinAGroup) {
+  // Mimecast writes Action, Status and Diagnostic-Code before Final-Recipient.
+  report::Report report;
+  ASSERT_TRUE(report::parse_delivery_status(
+      "Reporting-MTA: dns; relay.mimecast.example\n\n"
+      "Action: failed\nStatus: 5.4.1\nDiagnostic-Code: smtp; 550 5.4.1 Recipient address rejected\n"
+      "Final-Recipient: rfc822; one@example.com\n\n"
+      "Original-Recipient: rfc822; two@example.com\nFinal-Recipient: rfc822; two@example.com\n"
+      "Action: delayed\nStatus: 4.4.1\n"
+      "Final-Recipient: rfc822; three@example.com\nAction: failed\nStatus: 5.1.1\n",
+      report));
+  ASSERT_EQ(report.recipients.size(), 3u);
+  EXPECT_EQ(report.reporting_mta, "relay.mimecast.example");
+  EXPECT_EQ(report.recipients[0].recipient, "one@example.com");
+  EXPECT_EQ(report.recipients[0].status, "5.4.1");
+  EXPECT_EQ(report.recipients[0].action, "failed");
+  EXPECT_EQ(report.recipients[0].diagnostic, "550 5.4.1 Recipient address rejected");
+  EXPECT_EQ(report.recipients[1].recipient, "two@example.com");
+  EXPECT_EQ(report.recipients[1].status, "4.4.1");
+  EXPECT_EQ(report.recipients[2].recipient, "three@example.com");
+  EXPECT_EQ(report.recipients[2].status, "5.1.1");
+}
+
+TEST(Report, LeadingStatusAcceptsOnlyWholeCodes) {
+  EXPECT_EQ(report::leading_status("5.1.1"), "5.1.1");
+  EXPECT_EQ(report::leading_status(" 4.2.2 (mailbox full)"), "4.2.2");
+  EXPECT_EQ(report::leading_status("5.7.26"), "5.7.26");
+  EXPECT_EQ(report::leading_status("5.1.1.1"), "");
+  EXPECT_EQ(report::leading_status("6.1.1"), "");
+  EXPECT_EQ(report::leading_status("5.1"), "");
+  EXPECT_EQ(report::leading_status(""), "");
+}
+
+TEST(Report, FieldTextDropsTheTypeOnly) {
+  EXPECT_EQ(report::field_text("rfc822; jane@example.com"), "jane@example.com");
+  EXPECT_EQ(report::field_text("smtp; 550 5.1.1 no; really"), "550 5.1.1 no; really");
+  EXPECT_EQ(report::field_text("550 user unknown; see docs"), "550 user unknown; see docs");
+}
+
+TEST(Report, CrlfAndLfGiveTheSameRecords) {
+  std::string crlf;
+  for (char c : fixture("dsn-two-recipients.eml")) {
+    if (c == '\n') crlf += '\r';
+    crlf += c;
+  }
+  const DecodeResult lf = decode_fixture("dsn-two-recipients.eml");
+  const DecodeResult cr = Decoder().decode(crlf, "dsn-two-recipients.eml");
+  ASSERT_EQ(cr.records.size(), lf.records.size());
+  for (size_t i = 0; i < lf.records.size(); ++i) {
+    EXPECT_EQ(cr.records[i].recipient, lf.records[i].recipient);
+    EXPECT_EQ(cr.records[i].diagnostic, lf.records[i].diagnostic);
+    EXPECT_EQ(cr.records[i].reason, lf.records[i].reason);
+  }
+}
+
+TEST(Report, OverTheSizeLimitIsAnErrorNamingTheLimit) {
+  DecodeOptions options;
+  options.limits.max_message_bytes = 10;
+  const DecodeResult result = Decoder(options).decode(fixture("arf-abuse.eml"), "big.eml");
+  ASSERT_TRUE(result.error.has_value());
+  EXPECT_EQ(result.error->code, ErrorCode::kTooLarge);
+  EXPECT_NE(result.error->message.find("big.eml"), std::string::npos);
+  EXPECT_NE(result.error->message.find("--max-message-size"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace bounceback
