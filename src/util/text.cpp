@@ -1,6 +1,7 @@
 #include "util/text.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace bounceback::util {
 
@@ -20,14 +21,35 @@ bool iends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && iequals(text.substr(text.size() - suffix.size()), suffix);
 }
 
+namespace {
+
+constexpr char ascii_upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c; }
+
+// Position of byte `c` in text[from, end), or npos; memchr is vectorised by the C library.
+size_t find_byte(std::string_view text, char c, size_t from, size_t end) {
+  if (from >= end) return std::string_view::npos;
+  const void* hit = std::memchr(text.data() + from, c, end - from);
+  return hit == nullptr ? std::string_view::npos : static_cast<size_t>(static_cast<const char*>(hit) - text.data());
+}
+
+}  // namespace
+
+// The formats' claims search every notice for dozens of phrases, so this is hot: candidates for
+// the first byte come from memchr in both cases, and only they are compared in full.
 size_t ifind(std::string_view text, std::string_view needle, size_t from) {
   if (needle.empty()) return from <= text.size() ? from : std::string_view::npos;
-  if (needle.size() > text.size()) return std::string_view::npos;
-  const char first = ascii_lower(needle[0]);
-  const size_t last_start = text.size() - needle.size();
-  for (size_t i = from; i <= last_start; ++i) {
-    if (ascii_lower(text[i]) != first) continue;
-    if (iequals(text.substr(i, needle.size()), needle)) return i;
+  if (needle.size() > text.size() || from > text.size() - needle.size()) return std::string_view::npos;
+  const size_t end = text.size() - needle.size() + 1;
+  const char lower = ascii_lower(needle[0]);
+  const char upper = ascii_upper(needle[0]);
+  const std::string_view rest = needle.substr(1);
+  size_t next_lower = find_byte(text, lower, from, end);
+  size_t next_upper = lower == upper ? std::string_view::npos : find_byte(text, upper, from, end);
+  while (next_lower != std::string_view::npos || next_upper != std::string_view::npos) {
+    const size_t i = std::min(next_lower, next_upper);
+    if (iequals(text.substr(i + 1, rest.size()), rest)) return i;
+    if (i == next_lower) next_lower = find_byte(text, lower, i + 1, end);
+    if (i == next_upper) next_upper = find_byte(text, upper, i + 1, end);
   }
   return std::string_view::npos;
 }

@@ -1,0 +1,62 @@
+// The ASCII helpers every layer uses; ifind is checked against a naive search.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+
+#include "util/text.h"
+
+namespace bounceback::util {
+namespace {
+
+size_t naive_ifind(std::string_view text, std::string_view needle, size_t from) {
+  if (needle.empty()) return from <= text.size() ? from : std::string_view::npos;
+  for (size_t i = from; i + needle.size() <= text.size(); ++i) {
+    if (iequals(text.substr(i, needle.size()), needle)) return i;
+  }
+  return std::string_view::npos;
+}
+
+TEST(UtilText, IfindIgnoresAsciiCase) {
+  EXPECT_EQ(ifind("Mailbox FULL", "full"), 8u);
+  EXPECT_EQ(ifind("User unknown", "USER"), 0u);
+  EXPECT_EQ(ifind("abc", "abcd"), std::string_view::npos);
+  EXPECT_EQ(ifind("aaa", "a", 3), std::string_view::npos);
+  EXPECT_EQ(ifind("aaa", "", 3), 3u);
+  EXPECT_EQ(ifind("550 5.1.1", "5.1", 1), 4u);
+  EXPECT_EQ(ifind("x", "x", 5), std::string_view::npos);
+}
+
+TEST(UtilText, IfindAgreesWithANaiveSearch) {
+  std::mt19937 rng(7);
+  const std::string alphabet = "aAbB .5";
+  for (int round = 0; round < 5000; ++round) {
+    std::string text(rng() % 40, ' ');
+    for (char& c : text) c = alphabet[rng() % alphabet.size()];
+    std::string needle(1 + rng() % 4, ' ');
+    for (char& c : needle) c = alphabet[rng() % alphabet.size()];
+    const size_t from = rng() % (text.size() + 2);
+    ASSERT_EQ(ifind(text, needle, from), naive_ifind(text, needle, from)) << text << " / " << needle << " / " << from;
+  }
+}
+
+TEST(UtilText, TrimAndCollapse) {
+  EXPECT_EQ(trim("  a b \n"), "a b");
+  EXPECT_EQ(trim(" \t a b \n "), "a b");
+  EXPECT_EQ(collapse_space(" 550-5.1.1 no\n  such\tuser "), "550-5.1.1 no such user");
+  EXPECT_EQ(collapse_space(""), "");
+}
+
+TEST(UtilText, NextLineWalksWithoutAllocating) {
+  std::string_view text = "a\nb\n\nc";
+  size_t pos = 0;
+  std::string_view line;
+  std::vector<std::string_view> lines;
+  while (next_line(text, pos, line)) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[2], "");
+  EXPECT_EQ(lines[3], "c");
+}
+
+}  // namespace
+}  // namespace bounceback::util
