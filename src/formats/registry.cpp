@@ -5,6 +5,7 @@
 #include "formats/families.h"
 #include "formats/format.h"
 #include "formats/generic.h"
+#include "formats/signals.h"
 
 namespace bounceback::formats {
 namespace {
@@ -24,6 +25,7 @@ constexpr std::array kFormats = {
 std::span<const Format> all_formats() { return kFormats; }
 
 bool apply_formats(const report::Context& context, report::Report& report) {
+  if (is_person_quoting_a_bounce(context)) return false;
   for (const Format& format : kFormats) {
     if (!format.claims(context)) continue;
     if (format.extract(context, report)) {

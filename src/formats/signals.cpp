@@ -105,6 +105,26 @@ std::string unfold_lines(std::string_view text) { return util::collapse_space(te
 
 bool holds_code(std::string_view line) { return !find_codes(line).empty(); }
 
+// "Re:", "Fwd:", "FW:", "AW:", "WG:", "TR:", "RV:", "SV:", "VS:": a person replying to or
+// forwarding a bounce; the bounce words in such a subject are quoted, not reported.
+bool is_reply_or_forward(std::string_view subject) {
+  static constexpr std::array<std::string_view, 10> kPrefixes = {"re:", "fwd:", "fw:", "aw:", "wg:",
+                                                                 "tr:", "rv:", "sv:", "vs:", "antw:"};
+  subject = util::trim(subject);
+  for (std::string_view prefix : kPrefixes) {
+    if (util::istarts_with(subject, prefix)) return true;
+  }
+  return false;
+}
+
+bool from_daemon(const report::Context& context) {
+  for (std::string_view sender : kBounceSenders) {
+    if (icontains(context.from, sender)) return true;
+  }
+  return false;
+}
+
+
 }  // namespace
 
 bool from_contains(const report::Context& context, std::string_view needle) {
@@ -119,11 +139,16 @@ bool notice_contains(const report::Context& context, std::string_view needle) {
   return icontains(context.notice, needle);
 }
 
+
+bool is_person_quoting_a_bounce(const report::Context& context) {
+  return is_reply_or_forward(context.subject) && !from_daemon(context) && context.delivery_status_part < 0 &&
+         context.feedback_report_part < 0 && !context.message.root().headers.has("X-Failed-Recipients");
+}
+
 bool looks_like_bounce(const report::Context& context) {
   if (context.message.root().headers.has("X-Failed-Recipients")) return true;
-  for (std::string_view sender : kBounceSenders) {
-    if (icontains(context.from, sender)) return true;
-  }
+  if (from_daemon(context)) return true;
+  if (is_reply_or_forward(context.subject)) return false;
   for (std::string_view subject : kBounceSubjects) {
     if (icontains(context.subject, subject)) return true;
   }

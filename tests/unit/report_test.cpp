@@ -107,6 +107,12 @@ TEST(Report, RecipientFieldsInAnyOrderWithinAGroup) {
   EXPECT_EQ(report.recipients[2].status, "5.1.1");
 }
 
+TEST(Report, APersonForwardingABounceIsNotAReport) {
+  const DecodeResult result = decode_fixture("forwarded-bounce.eml");
+  EXPECT_FALSE(result.is_report);
+  EXPECT_TRUE(result.records.empty());
+}
+
 TEST(Report, LeadingStatusAcceptsOnlyWholeCodes) {
   EXPECT_EQ(report::leading_status("5.1.1"), "5.1.1");
   EXPECT_EQ(report::leading_status(" 4.2.2 (mailbox full)"), "4.2.2");
