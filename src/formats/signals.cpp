@@ -11,8 +11,9 @@ namespace {
 using util::icontains;
 
 // Sender names of delivery reports ("MAILER-DAEMON@mx.example.com", "Mail Delivery System").
-constexpr std::array<std::string_view, 10> kBounceSenders = {
+constexpr std::array<std::string_view, 11> kBounceSenders = {
     "mailer-daemon", "mailer_daemon", "mail-daemon", "mailerdaemon", "postmaster",
+    "post_master",  // Verizon vtext.com: "post_master@vtext.com"
     "mail delivery", "maildelivery", "mdaemon", "microsoftexchange", "bounce"};
 
 // Subjects of delivery reports, in English and the languages MTAs localise to.

@@ -1,67 +1,21 @@
 // The decode pipeline: message parser -> report extractors -> classifier -> explainer.
 #include "bounceback/decoder.h"
 
-#include "bounceback/codes.h"
-#include "classify/classifier.h"
-#include "explain/explainer.h"
 #include "formats/format.h"
+#include "formats/signals.h"
 #include "mime/message.h"
+#include "pipeline/record_builder.h"
 #include "report/report.h"
 #include "util/date.h"
 #include "util/text.h"
+#include "webhook/webhook.h"
 
 namespace bounceback {
 namespace {
 
-// Lower-cases the domain of an address and drops the brackets and quotes MTAs wrap it in;
-// nullopt when no address can be found at all.
-std::optional<std::string> normalize_address(std::string_view raw) {
-  std::string_view text = util::trim(raw);
-  while (!text.empty() && (text.front() == '<' || text.front() == '"' || text.front() == '\'')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == '>' || text.back() == '"' || text.back() == '\'' || text.back() == '.')) {
-    text.remove_suffix(1);
-  }
-  const size_t at = text.rfind('@');
-  if (at == std::string_view::npos || at == 0 || at + 1 >= text.size() ||
-      text.find_first_of(" \t<>,;") != std::string_view::npos) {
-    const auto found = mime::first_address(raw);
-    if (!found || *found == raw) return std::nullopt;
-    return normalize_address(*found);
-  }
-  std::string out(text.substr(0, at + 1));
-  out += util::to_lower(text.substr(at + 1));
-  return out;
-}
-
-std::optional<std::string> non_empty(std::string value) {
-  if (value.empty()) return std::nullopt;
-  return value;
-}
-
-Kind kind_of(std::string_view action, Kind report_kind) {
-  if (report_kind != Kind::kBounce) return report_kind;
-  if (action == "delayed") return Kind::kDelay;
-  if (action == "delivered") return Kind::kDelivered;
-  if (action == "relayed") return Kind::kRelayed;
-  if (action == "expanded") return Kind::kExpanded;
-  return Kind::kBounce;
-}
-
-std::optional<int> first_reply_code(std::string_view text) {
-  for (const FoundCode& code : find_codes(text)) {
-    if (code.type == CodeType::kReply) return std::stoi(code.code);
-  }
-  return std::nullopt;
-}
-
-// The first failure status in the server's words; success codes in quoted transcripts
-// ("250 2.1.0 Sender ok") are not the outcome.
-std::string first_status(std::string_view text) {
-  for (const FoundCode& code : find_codes(text)) {
-    if (code.type == CodeType::kStatus && code.code[0] != '2') return code.code;
-  }
-  return {};
-}
+using pipeline::make_record;
+using pipeline::non_empty;
+using pipeline::normalize_address;
 
 // Fields every record of one report shares.
 Record base_record(std::string_view source, const report::Context& context, const report::Report& report,
@@ -77,55 +31,6 @@ Record base_record(std::string_view source, const report::Context& context, cons
   r.timestamp = util::rfc5322_to_rfc3339(headers.get("Date"));
   r.sender = original.from.empty() ? std::nullopt : normalize_address(original.from);
   r.feedback_type = non_empty(report.feedback_type);
-  return r;
-}
-
-void classify_into(const report::RecipientEvidence& e, Record& r) {
-  const std::string status = e.status.empty() ? first_status(e.diagnostic) : e.status;
-  const std::optional<int> reply = e.reply_code ? e.reply_code : first_reply_code(e.diagnostic);
-  classify::Evidence evidence{status, reply, e.command, e.diagnostic, e.action, e.remote_mta, r.decoder,
-                              e.format_reason};
-  const classify::Classification c = classify::classify(evidence);
-  r.reason = c.reason;
-  r.hard_bounce = c.hard_bounce;
-  r.side = c.side;
-  r.blocklist = c.blocklist;
-  r.status = non_empty(c.status);
-  r.status_inferred = c.status_inferred;
-  r.reply_code = reply;
-}
-
-// Reports that are not failures carry a fixed reason.
-void set_fixed_reason(Record& r, Reason reason) {
-  r.reason = reason;
-  r.hard_bounce = false;
-  r.side = Side::kNone;
-}
-
-Record make_record(const Record& base, const report::Report& report, const report::RecipientEvidence& e) {
-  Record r = base;
-  r.kind = kind_of(e.action, report.kind);
-  r.recipient = normalize_address(e.recipient);
-  r.original_recipient = e.original_recipient.empty() ? std::nullopt : normalize_address(e.original_recipient);
-  r.action = non_empty(e.action);
-  r.command = non_empty(e.command);
-  r.diagnostic = non_empty(util::collapse_space(e.diagnostic));
-  r.remote_mta = non_empty(e.remote_mta);
-  r.remote_ip = non_empty(e.remote_ip);
-  if (r.remote_ip.has_value() == false && !report.source_ip.empty()) r.remote_ip = report.source_ip;
-  switch (r.kind) {
-    case Kind::kFeedback: set_fixed_reason(r, Reason::kFeedback); break;
-    case Kind::kAutoreply: set_fixed_reason(r, Reason::kVacation); break;
-    case Kind::kDelivered:
-    case Kind::kRelayed:
-    case Kind::kExpanded:
-      set_fixed_reason(r, Reason::kDelivered);
-      r.status = non_empty(e.status);
-      r.reply_code = e.reply_code ? e.reply_code : first_reply_code(e.diagnostic);
-      break;
-    default: classify_into(e, r); break;
-  }
-  explain::explain_record(r);
   return r;
 }
 
@@ -151,9 +56,44 @@ bool extract_report(const report::Context& context, report::Report& report) {
   if (context.delivery_status_part >= 0) {
     const mime::Part& part = context.message.parts[static_cast<size_t>(context.delivery_status_part)];
     report::parse_delivery_status(mime::decode_text(part), report);
+  } else if (formats::looks_like_bounce(context)) {
+    report::parse_inline_delivery_status(context.notice, report);
   }
   if (formats::apply_formats(context, report)) return true;
   return extract_auto_reply(context, report);
+}
+
+// A relay that could not deliver a bounce sends its own notice with the whole bounce attached
+// (message/rfc822 holding a multipart/report): the attached report is the evidence.
+std::optional<std::string_view> wrapped_report(const report::Context& context) {
+  if (context.original_part < 0 || !formats::looks_like_bounce(context)) return std::nullopt;
+  const mime::Part& part = context.message.parts[static_cast<size_t>(context.original_part)];
+  if (!part.is_embedded_message() || part.children.empty()) return std::nullopt;
+  const mime::Part& inner = context.message.parts[static_cast<size_t>(part.children.front())];
+  if (!inner.content_type.is("multipart", "report")) return std::nullopt;
+  return part.raw_body;
+}
+
+// How many bounces wrapped in bounces are opened, at most.
+constexpr int kMaxWrappedReports = 1;
+
+void decode_message(std::string_view message, std::string_view source, const Limits& limits, int unwrap,
+                    DecodeResult& result) {
+  const mime::Message parsed = mime::parse_message(message, limits);
+  result.warnings.insert(result.warnings.end(), parsed.warnings.begin(), parsed.warnings.end());
+  const report::Context context = report::make_context(parsed);
+  report::Report report;
+  if (!extract_report(context, report)) {
+    const std::optional<std::string_view> wrapped = wrapped_report(context);
+    if (wrapped && unwrap > 0) decode_message(*wrapped, source, limits, unwrap - 1, result);
+    return;
+  }
+  result.is_report = true;
+  const Record base = base_record(source, context, report, report::find_original_message(context));
+  result.records.reserve(report.recipients.size());
+  for (const report::RecipientEvidence& evidence : report.recipients) {
+    result.records.push_back(make_record(base, report, evidence));
+  }
 }
 
 }  // namespace
@@ -169,18 +109,9 @@ DecodeResult Decoder::decode(std::string_view message, std::string_view source) 
                              " bytes (raise it with --max-message-size)"};
     return result;
   }
-  const mime::Message parsed = mime::parse_message(message, options_.limits);
-  result.warnings = parsed.warnings;
-  const report::Context context = report::make_context(parsed);
-  report::Report report;
-  if (!extract_report(context, report)) return result;
-
-  result.is_report = true;
-  const Record base = base_record(source, context, report, report::find_original_message(context));
-  result.records.reserve(report.recipients.size());
-  for (const report::RecipientEvidence& evidence : report.recipients) {
-    result.records.push_back(make_record(base, report, evidence));
-  }
+  // Events a sending service posts to a webhook arrive as JSON, which no mail message starts with.
+  if (webhook::looks_like_json(message)) return webhook::decode(message, source);
+  decode_message(message, source, options_.limits, kMaxWrappedReports, result);
   return result;
 }
 

@@ -67,6 +67,13 @@ bool is_attachment(const mime::Part& part) {
   return disposition && util::istarts_with(util::trim(*disposition), "attachment");
 }
 
+// A text part, or a multipart whose boundary never appears (the parser keeps it as a leaf): some
+// PMDF and Sendmail reports declare multipart/report and write plain text.
+bool is_readable_leaf(const mime::Part& part) {
+  if (!part.children.empty() || is_attachment(part)) return false;
+  return part.content_type.type == "text" || part.is_multipart();
+}
+
 void append_paragraph(std::string& to, std::string_view text) {
   if (!to.empty() && to.back() != '\n') to.push_back('\n');
   to.append(text);
@@ -89,7 +96,7 @@ Context make_context(const mime::Message& message) {
       if (context.feedback_report_part < 0) context.feedback_report_part = index;
     } else if (is_original_message_type(type)) {
       if (context.original_part < 0) context.original_part = index;
-    } else if (type.type == "text" && part.children.empty() && !is_attachment(part)) {
+    } else if (is_readable_leaf(part)) {
       if (type.subtype == "html") {
         if (html_notice.empty()) html_notice = util::html_to_text(mime::decode_text(part));
       } else if (context.original_part < 0) {

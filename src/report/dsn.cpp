@@ -167,4 +167,16 @@ bool parse_delivery_status(std::string_view body, Report& report) {
   return !report.recipients.empty();
 }
 
+bool parse_inline_delivery_status(std::string_view text, Report& report) {
+  size_t pos = 0;
+  std::string_view line;
+  while (true) {
+    const size_t line_start = pos;
+    if (!util::next_line(text, pos, line)) return false;
+    if (util::istarts_with(line, "Reporting-MTA:") || util::istarts_with(line, "Final-Recipient:")) {
+      return parse_delivery_status(text.substr(line_start), report);
+    }
+  }
+}
+
 }  // namespace bounceback::report

@@ -66,6 +66,10 @@ Context make_context(const mime::Message& message);
 // RFC 3464: one RecipientEvidence per per-recipient group; false when the part holds none.
 bool parse_delivery_status(std::string_view body, Report& report);
 
+// RFC 3464 fields written into the text itself (no delivery-status part): from the first line
+// that starts with Reporting-MTA or Final-Recipient.
+bool parse_inline_delivery_status(std::string_view text, Report& report);
+
 // RFC 5965 ARF feedback report, or Microsoft's JMRP complaint (no feedback-report part).
 bool parse_feedback_report(const Context& context, Report& report);
 

@@ -113,6 +113,22 @@ TEST(Report, APersonForwardingABounceIsNotAReport) {
   EXPECT_TRUE(result.records.empty());
 }
 
+TEST(Report, ABounceWrappedInABounceIsOpened) {
+  const DecodeResult result = decode_fixture("wrapped-bounce.eml");
+  ASSERT_EQ(result.records.size(), 1u);
+  EXPECT_EQ(result.records[0].recipient, "taro@customer.example.org");
+  EXPECT_EQ(result.records[0].status, "5.1.1");
+  EXPECT_EQ(result.records[0].reporting_mta, "inner.example.jp");
+}
+
+TEST(Report, DeliveryStatusFieldsInTheTextOfABoundarylessReport) {
+  const DecodeResult result = decode_fixture("multipart-without-boundary.eml");
+  ASSERT_EQ(result.records.size(), 1u);
+  EXPECT_EQ(result.records[0].recipient, "bob@old.example.edu");
+  EXPECT_EQ(result.records[0].status, "5.2.2");
+  EXPECT_EQ(result.records[0].reason, Reason::kMailboxFull);
+}
+
 TEST(Report, LeadingStatusAcceptsOnlyWholeCodes) {
   EXPECT_EQ(report::leading_status("5.1.1"), "5.1.1");
   EXPECT_EQ(report::leading_status(" 4.2.2 (mailbox full)"), "4.2.2");
