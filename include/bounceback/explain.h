@@ -12,6 +12,18 @@
 
 namespace bounceback {
 
+// An error a mail program or the user's own mail server shows (Outlook 0x800CCC0E, Thunderbird
+// "Sending of the message failed", POP3 "-ERR [IN-USE]", "535 5.7.8 Username and Password not
+// accepted"): a problem between the user's mail program and their own account, not a bounce.
+struct ClientError {
+  std::string match;   // what was recognised in the text: "0x800CCC0E", "[OVERQUOTA]"
+  std::string family;  // "Outlook", "Thunderbird", "Apple Mail", "POP3", "IMAP", "SMTP login", "Connection"
+  std::string title;   // "Outlook cannot connect to the mail server (0x800CCC0E)"
+  std::string cause;   // why it happens, in plain words
+  std::string fix;     // which setting to change
+  Side side = Side::kSender;  // always the user's own program or account
+};
+
 struct TextExplanation {
   std::vector<CodeExplanation> codes;  // every code found, in order
   Reason reason = Reason::kUndefined;
@@ -22,6 +34,9 @@ struct TextExplanation {
   std::vector<std::string> advice;
   // When the text is a whole bounce message: its decoded records.
   std::vector<Record> records;
+  // Mail-program errors recognised in the text, at most one per family; their fixes lead the
+  // advice.
+  std::vector<ClientError> client_errors;
 };
 
 // An empty or blank text is a kInvalidArgument error.

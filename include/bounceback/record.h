@@ -40,6 +40,10 @@ struct Record {
   std::optional<std::string> subject;
   std::optional<std::string> timestamp;  // RFC 3339 UTC
   std::optional<std::string> feedback_type;
+  // A sending service's own classification, for records decoded from its webhook JSON:
+  // SES "Permanent"/"NoEmail", SendGrid "bounce"/"blocked", Postmark "Bounce"/"HardBounce".
+  std::optional<std::string> provider_type;
+  std::optional<std::string> provider_subtype;
   std::string summary;
   std::vector<std::string> advice;
 };

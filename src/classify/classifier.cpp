@@ -2,7 +2,8 @@
 //
 // Evidence is sorted into tiers; the first tier that holds anything decides, and inside a tier the
 // reason that comes first in kPrecedence wins. The shape follows Sisimai's (whose reason names we
-// use and whose judgement the shared corpus records): unmistakable wording first; then what the
+// use and whose judgement the shared corpus records): the answering provider's own wording and
+// codes first (provider_rules.def); then unmistakable wording; then what the
 // status code and the usual wording say about the mailbox, the sender or the session; then the
 // reason the report format gave; then codes that decide on their own; then wording the command
 // makes less likely; then broad codes; then generic hints.
@@ -13,6 +14,7 @@
 
 #include "bounceback/codes.h"
 #include "classify/matcher.h"
+#include "classify/provider.h"
 #include "classify/reply_text.h"
 #include "util/text.h"
 
@@ -25,12 +27,19 @@ struct Rule {
   Reason reason;
   Strength strength;
   std::string_view phrase;
+  Provider provider = Provider::kAny;  // a provider's own wording counts only in its replies
 };
 
+// One automaton finds the generic and the provider phrases alike.
 constexpr Rule kRules[] = {
 #define BB_RULE(reason, strength, phrase) Rule{Reason::reason, Strength::strength, phrase},
 #include "classify/rules.def"
 #undef BB_RULE
+#define BB_PROVIDER_RULE(provider, reason, phrase) Rule{Reason::reason, Strength::kStrong, phrase, Provider::provider},
+#define BB_PROVIDER_CODE(provider, marker, first, last, reason)
+#include "classify/provider_rules.def"
+#undef BB_PROVIDER_CODE
+#undef BB_PROVIDER_RULE
 };
 // The automaton reports a rule by its index in kRules: every phrase must be accepted by add().
 static_assert(std::ranges::none_of(kRules, [](const Rule& rule) { return rule.phrase.empty(); }));
@@ -71,7 +80,9 @@ constexpr Reason kBroadReasons[] = {
 constexpr Reason kStatusNeedsWording[] = {Reason::kFiltered, Reason::kSuspend, Reason::kHasMoved};
 
 // A status code yields to wording that names the refusal more closely: "550 5.1.1 ... blocked
-// using zen.spamhaus.org" is a block, "5.4.4 ... does not accept mail (nullMX)" a null MX.
+// using zen.spamhaus.org" is a block, "5.4.4 ... does not accept mail (nullMX)" a null MX, and so is
+// Sendmail's "550 5.7.27 Host does not accept mail" about the recipient's domain (5.7.27 is meant
+// for the sender's).
 struct Override {
   Reason status;
   Reason wording;
@@ -79,7 +90,7 @@ struct Override {
 constexpr Override kStatusYieldsTo[] = {
     {Reason::kUserUnknown, Reason::kBlocked},      {Reason::kUserUnknown, Reason::kRejected},
     {Reason::kUserUnknown, Reason::kNotAccept},    {Reason::kHostUnknown, Reason::kNetworkError},
-    {Reason::kHostUnknown, Reason::kNotAccept},
+    {Reason::kHostUnknown, Reason::kNotAccept},    {Reason::kRejected, Reason::kNotAccept},
 };
 // ... and wording yields to a status code that is more precise: "552 5.2.3 message too big" is the
 // recipient's own limit, "5.7.13 ... user unknown" names a disabled account.
@@ -90,6 +101,7 @@ constexpr Override kWordingYieldsTo[] = {
 };
 
 enum class Tier {
+  kProvider,        // the provider's own wording and codes
   kStrongWording,   // kStrong rules
   kPrimary,         // primary reasons from wording the command allows, or from the status code
   kFormat,          // the reason the report format itself gave
@@ -117,6 +129,31 @@ Command parse_command(std::string_view command) {
   if (util::istarts_with(command, "RCPT")) return Command::kRcpt;
   if (util::iequals(command, "DATA") || util::iequals(command, "BDAT")) return Command::kData;
   return Command::kOther;
+}
+
+// When the report names no command, the server's words often do.
+struct CommandPhrase {
+  std::string_view phrase;
+  Command command;
+};
+constexpr CommandPhrase kCommandPhrases[] = {
+    {"in reply to rcpt to command", Command::kRcpt},       // Postfix: "550 ... (in reply to RCPT TO command)"
+    {"in reply to mail from command", Command::kMail},     // Postfix: "(in reply to MAIL FROM command)"
+    {"in reply to end of data command", Command::kData},   // Postfix: "(in reply to end of DATA command)"
+    {"in reply to data command", Command::kData},          // Postfix: "(in reply to DATA command)"
+    {"after rcpt to:", Command::kRcpt},                    // Exim: "SMTP error from remote mail server after RCPT TO:<x@y>:"
+    {"after mail from:", Command::kMail},                  // Exim: "... after MAIL FROM:<x@y> SIZE=1234:"
+    {"after end of data", Command::kData},                 // Exim: "... after end of data:"
+    {"after initial connection", Command::kConnect},       // Exim: "... after initial connection:"
+};
+
+Command command_of(const Evidence& evidence, std::string_view words) {
+  const Command reported = parse_command(evidence.command);
+  if (reported != Command::kUnknown) return reported;
+  const auto* named = std::ranges::find_if(kCommandPhrases, [&](const CommandPhrase& c) {
+    return util::icontains(words, c.phrase);
+  });
+  return named == std::end(kCommandPhrases) ? Command::kUnknown : named->command;
 }
 
 constexpr size_t precedence(Reason reason) {
@@ -200,18 +237,38 @@ std::string reported_status(const Evidence& evidence) {
 
 // ---- collecting candidates --------------------------------------------------------------------
 
-// Where a primary reason's ordinary wording counts, given the command the server answered.
-// "User unknown" in reply to RCPT, or where the report does not say, is a missing mailbox; after
-// DATA, or under a 5.2.x code (the mailbox exists but refuses), it is the recipient's filter
-// (Japanese carriers answer so for senders their users refuse);
-// at connection or MAIL it is not about the recipient at all. Content verdicts cannot be reached
-// before DATA; sender wording counts at MAIL, at DATA, or when no precise status contradicts it.
-std::optional<Candidate> place_wording(Reason reason, Command command, Reason status_reason) {
+// What, besides the wording itself, decides where the wording counts.
+struct Setting {
+  Command command = Command::kUnknown;
+  Reason status_reason = Reason::kUndefined;  // what the status code names by itself
+  // The report format itself names the missing address (Domino "not listed in Domino Directory",
+  // Exchange 2003 "000C05A6 Unknown Recipient"): as good as a 5.1.1.
+  bool format_says_unknown = false;
+  Provider provider = Provider::kAny;
+};
+
+// "User unknown" is a missing mailbox only when something ties the refusal to the address: the
+// server answered RCPT, its status says X.1.1, or the report format says so. A refusal after DATA,
+// or one nothing ties to RCPT under a code like 5.0.0 or none, may come from a content filter that
+// words its refusals so (Japanese carriers answer "550 Unknown user" after DATA to senders their
+// users refuse; appliances say "No such user" for mail their policy drops), and a hard bounce
+// suppresses the address for good: without that evidence it counts as the recipient's filter.
+bool address_confirmed(const Setting& setting) {
+  return setting.command == Command::kRcpt || setting.status_reason == Reason::kUserUnknown ||
+         setting.format_says_unknown;
+}
+
+// Where a primary reason's ordinary wording counts, given the command the server answered. "User
+// unknown" see address_confirmed(); at connection or MAIL it is not about the recipient at all.
+// Content verdicts cannot be reached before DATA; sender wording counts at MAIL, at DATA, or when
+// no precise status contradicts it.
+std::optional<Candidate> place_wording(Reason reason, const Setting& setting) {
+  const Command command = setting.command;
+  const Reason status_reason = setting.status_reason;
   const bool before_data = command == Command::kConnect || command == Command::kMail || command == Command::kRcpt;
   switch (reason) {
     case Reason::kUserUnknown:
-      if (command == Command::kRcpt) return Candidate{Tier::kPrimary, reason};
-      if (command == Command::kUnknown && status_reason != Reason::kFiltered) return Candidate{Tier::kPrimary, reason};
+      if (address_confirmed(setting)) return Candidate{Tier::kPrimary, reason};
       if (command == Command::kConnect || command == Command::kMail) return std::nullopt;
       return Candidate{Tier::kPrimary, Reason::kFiltered};
     case Reason::kFiltered:
@@ -240,10 +297,14 @@ Tier tier_of(Strength strength) {
   return Tier::kPrimary;
 }
 
-std::optional<Candidate> place_rule(const Rule& rule, Command command, Reason status_reason) {
+std::optional<Candidate> place_rule(const Rule& rule, const Setting& setting) {
+  if (rule.provider != Provider::kAny) {
+    if (rule.provider != setting.provider) return std::nullopt;
+    return Candidate{Tier::kProvider, rule.reason};
+  }
   if (rule.strength != Strength::kNormal) return Candidate{tier_of(rule.strength), rule.reason};
-  if (listed(kWordingYieldsTo, status_reason, rule.reason)) return std::nullopt;
-  return place_wording(rule.reason, command, status_reason);
+  if (listed(kWordingYieldsTo, setting.status_reason, rule.reason)) return std::nullopt;
+  return place_wording(rule.reason, setting);
 }
 
 std::optional<Candidate> place_status(Reason status_reason, const std::vector<Candidate>& wording) {
@@ -254,6 +315,16 @@ std::optional<Candidate> place_status(Reason status_reason, const std::vector<Ca
   if (yields) return std::nullopt;
   if (is_primary(status_reason) && !needs_wording(status_reason)) return Candidate{Tier::kPrimary, status_reason};
   return Candidate{is_broad(status_reason) ? Tier::kBroadStatus : Tier::kDecisiveStatus, status_reason};
+}
+
+// A state of the mailbox the report format states ("The user(s) account is disabled." in an au
+// notice) weighs like the server's own words and competes with them by precedence, so it explains
+// a bare "550 user unknown"; other reasons a format gives (an expiry, a network failure, a heading
+// like Gmail's "the address couldn't be found") yield to the server's words.
+Candidate place_format_reason(Reason reason) {
+  constexpr Reason kMailboxStates[] = {Reason::kMailboxFull, Reason::kExceedLimit, Reason::kSuspend, Reason::kHasMoved};
+  const bool mailbox_state = std::ranges::find(kMailboxStates, reason) != std::end(kMailboxStates);
+  return Candidate{mailbox_state ? Tier::kPrimary : Tier::kFormat, reason};
 }
 
 // RFC 7504: 521 "host does not accept mail", 556 "domain does not accept mail".
@@ -301,17 +372,23 @@ Reason decide_reason(const Evidence& evidence, std::string_view words, std::stri
   const auto parts = parse_status(status);
   if (is_success(parts, evidence.action)) return Reason::kDelivered;
 
-  const Command command = parse_command(evidence.command);
-  const Reason status_reason = reason_from_status(status);
+  const Setting setting{command_of(evidence, words), reason_from_status(status),
+                        evidence.format_reason == Reason::kUserUnknown,
+                        find_provider(evidence.remote_mta, words, evidence.reporting_mta)};
+  const Command command = setting.command;
   std::vector<Candidate> candidates;
+  // The status is searched too: an extractor may have taken "5.7.606" out of the words.
+  for (const std::string_view text : {words, status}) {
+    if (auto coded = reason_from_provider_code(setting.provider, text)) candidates.push_back({Tier::kProvider, *coded});
+  }
   rule_matcher().match(words, [&](size_t index, size_t) {
-    if (auto placed = place_rule(kRules[index], command, status_reason)) candidates.push_back(*placed);
+    if (auto placed = place_rule(kRules[index], setting)) candidates.push_back(*placed);
   });
-  if (auto placed = place_status(status_reason, candidates)) candidates.push_back(*placed);
+  if (auto placed = place_status(setting.status_reason, candidates)) candidates.push_back(*placed);
   const Reason reply_reason = reason_from_reply(evidence.reply_code);
   if (reply_reason != Reason::kUndefined) candidates.push_back({Tier::kDecisiveStatus, reply_reason});
   if (evidence.format_reason && names_a_cause(*evidence.format_reason)) {
-    candidates.push_back({Tier::kFormat, *evidence.format_reason});
+    candidates.push_back(place_format_reason(*evidence.format_reason));
   }
 
   if (auto chosen = best(candidates)) return chosen->reason;
@@ -359,6 +436,7 @@ Reason reason_from_text(std::string_view text) {
   std::optional<Candidate> chosen;
   rule_matcher().match(join_reply_lines(text), [&](size_t index, size_t) {
     const Rule& rule = kRules[index];
+    if (rule.provider != Provider::kAny) return;  // no provider is known here
     const Candidate candidate{tier_of(rule.strength), rule.reason};
     if (!chosen || decides_before(candidate, *chosen)) chosen = candidate;
   });

@@ -16,11 +16,14 @@ struct Evidence {
   std::string_view command;        // SMTP command that failed: "RCPT", "DATA", or empty
   std::string_view diagnostic;     // the server's own words
   std::string_view action;         // RFC 3464 action: "failed", "delayed", ... or empty
-  std::string_view remote_mta;     // host name, for provider-specific wording
+  std::string_view remote_mta;     // host that answered, for provider-specific wording
   std::string_view decoder;        // which extractor produced the evidence
   // A reason the extractor already knows from the format itself (e.g. an Exim "retry timeout
   // exceeded" section); wording in the diagnostic can still refine it.
   std::optional<Reason> format_reason;
+  // The host that wrote the report: when no remote host is named, often the recipient's own
+  // provider ("BAY004-OMC1S18.hotmail.com"), whose wording then applies.
+  std::string_view reporting_mta;
 };
 
 struct Classification {

@@ -31,6 +31,7 @@ struct DecodeCommand {
   int max_mime_depth = 0;
   size_t max_parts = 0;
   size_t max_header_size = 0;
+  std::string store;  // a store URL: also keep the records there (--store); empty: keep nothing
 };
 int run_decode(const DecodeCommand& command);
 

@@ -4,6 +4,7 @@
 
 #include "bounceback/decoder.h"
 #include "cli/commands.h"
+#include "cli/store_commands.h"
 #include "io/batch.h"
 
 namespace bounceback::cli {
@@ -36,6 +37,10 @@ int run_decode(const DecodeCommand& command) {
   options.include_non_reports = command.include_non_reports;
   options.color = command.color;
   options.progress = command.progress;
+  if (!command.store.empty()) {
+    options.sink = open_store_sink(command.store);
+    if (!options.sink) return kExitInput;
+  }
   const io::BatchSummary summary = io::run_batch(options, decoder, stdout, stderr);
   const std::string text = io::format_summary(summary);
   std::fwrite(text.data(), 1, text.size(), stderr);

@@ -136,6 +136,36 @@ void render_code_json(const CodeExplanation& code, std::string& out) {
   out += '}';
 }
 
+namespace {
+
+void render_client_errors_text(const std::vector<ClientError>& errors, std::string& out) {
+  for (const ClientError& error : errors) {
+    out += '\n';
+    append_wrapped("Mail-program error (" + error.family + ", \"" + error.match + "\"): " + error.title + ".", "",
+                   kWidth, out);
+    append_wrapped("Cause: " + error.cause, "    ", kWidth, out, "  ");
+    append_wrapped("Fix: " + error.fix, "    ", kWidth, out, "  ");
+  }
+}
+
+void render_client_errors_json(const std::vector<ClientError>& errors, std::string& out) {
+  out += ",\"client_errors\":[";
+  for (size_t i = 0; i < errors.size(); ++i) {
+    if (i) out += ',';
+    out += "{\"match\":";
+    append_json_string(errors[i].match, out);
+    append_field("family", errors[i].family, out);
+    append_field("title", errors[i].title, out);
+    append_field("cause", errors[i].cause, out);
+    append_field("fix", errors[i].fix, out);
+    append_field("side", to_string(errors[i].side), out);
+    out += '}';
+  }
+  out += ']';
+}
+
+}  // namespace
+
 void render_explanation_text(const TextExplanation& explanation, const Style& style, std::string& out) {
   if (!explanation.records.empty()) {
     for (const Record& record : explanation.records) {
@@ -145,6 +175,11 @@ void render_explanation_text(const TextExplanation& explanation, const Style& st
     return;
   }
   append_wrapped(explanation.summary, "", kWidth, out);
+  // A mail program's own error is no bounce: no verdict on the address, its cause and fix instead.
+  if (!explanation.client_errors.empty() && explanation.reason == Reason::kUndefined) {
+    render_client_errors_text(explanation.client_errors, out);
+    return;
+  }
   out += '\n';
   std::string verdict_line = explanation.hard_bounce ? "Hard bounce: retrying will not help."
                                                      : "Not a hard bounce: the address itself may still work.";
@@ -165,6 +200,7 @@ void render_explanation_text(const TextExplanation& explanation, const Style& st
     out += "\nWhat to do:\n";
     for (const std::string& advice : explanation.advice) append_wrapped(advice, "    ", kWidth, out, "  - ");
   }
+  render_client_errors_text(explanation.client_errors, out);
   for (const CodeExplanation& code : explanation.codes) {
     out += '\n';
     render_code_text(code, style, out);
@@ -190,6 +226,7 @@ void render_explanation_json(const TextExplanation& explanation, std::string& ou
   }
   append_field("summary", explanation.summary, out);
   append_advice_json(explanation.advice, out);
+  render_client_errors_json(explanation.client_errors, out);
   out += ",\"codes\":[";
   for (size_t i = 0; i < explanation.codes.size(); ++i) {
     if (i) out += ',';

@@ -10,10 +10,12 @@
 #include "bounceback/decoder.h"
 #include "bounceback/explain.h"
 #include "classify/classifier.h"
+#include "explain/client_errors.h"
 #include "explain/explainer.h"
 #include "explain/texts.h"
 #include "mime/message.h"
 #include "util/text.h"
+#include "webhook/webhook.h"
 
 namespace bounceback {
 namespace {
@@ -121,6 +123,16 @@ void add_code(std::string_view code, std::vector<CodeExplanation>& codes) {
 std::vector<CodeExplanation> explain_codes(std::string_view text) {
   std::vector<CodeExplanation> codes;
   for (const FoundCode& found : find_codes(text)) add_code(found.code, codes);
+  return codes;
+}
+
+// A text that is nothing but a code ("550", "#5.7.1", "X.1.1") is that code, even where free
+// text would not count a lone number as one.
+std::vector<CodeExplanation> explain_codes_or_code(std::string_view text) {
+  constexpr size_t kLongestCode = 16;
+  std::vector<CodeExplanation> codes = explain_codes(text);
+  const std::string_view whole = util::trim(text);
+  if (codes.empty() && whole.size() <= kLongestCode) add_code(whole, codes);
   return codes;
 }
 
@@ -235,7 +247,7 @@ Record record_from_text(std::string diagnostic, const std::vector<CodeExplanatio
 TextExplanation explain_free_text(std::string_view text) {
   TextExplanation out;
   std::string diagnostic = unfold_reply(text);
-  out.codes = explain_codes(diagnostic);
+  out.codes = explain_codes_or_code(diagnostic);
   Record record = record_from_text(std::move(diagnostic), out.codes);
   if (out.codes.empty() && decides_nothing(record.reason) && !record.blocklist) {
     const explain::Text& unexplained = explain::unexplained_text();
@@ -257,14 +269,18 @@ Result<TextExplanation> explain_text(std::string_view text) {
   if (content.empty()) {
     return Error{ErrorCode::kInvalidArgument, "nothing to explain: the text is empty"};
   }
-  if (!looks_like_message(content)) return explain_free_text(content);
+  // A mail program's own error ("Sending reported error (0x800CCC0E)") is free text too.
+  if (!looks_like_message(content) && !webhook::looks_like_json(content)) {
+    return explain::with_client_errors(content, explain_free_text(content));
+  }
   if (std::optional<TextExplanation> explained = explain_message(content)) {
     return *std::move(explained);
   }
   // Not a report the decoder knows: its header fields would only add noise (addresses, relay
   // hops), but its body may still quote a reply, as a forwarded bounce does.
   const std::string_view body = message_body(content);
-  return explain_free_text(util::trim(body).empty() ? content : body);
+  const std::string_view unreported = util::trim(body).empty() ? content : body;
+  return explain::with_client_errors(unreported, explain_free_text(unreported));
 }
 
 }  // namespace bounceback

@@ -160,6 +160,153 @@ size_t end_of_composite(std::string_view json, size_t open) {
   return json.size();
 }
 
+// The position after the value that starts at `at`: a string, an object or array, or a bare
+// number or literal running to the next separator.
+size_t end_of_value(std::string_view json, size_t at) {
+  if (at >= json.size()) return json.size();
+  if (json[at] == '"') return raw_string(json, at).next;
+  if (json[at] == '{' || json[at] == '[') return end_of_composite(json, at);
+  size_t i = at;
+  while (i < json.size() && json[i] != ',' && json[i] != '}' && json[i] != ']' && !util::is_space(json[i])) ++i;
+  return i;
+}
+
+// A strict recursive-descent check of RFC 8259 grammar; it records the first error and stops.
+class Validator {
+ public:
+  Validator(std::string_view json, int max_depth) : json_(json), max_depth_(max_depth) {}
+
+  std::optional<SyntaxError> run() {
+    skip();
+    if (value(0)) {
+      skip();
+      if (at_ < json_.size()) fail("unexpected text after the JSON value");
+    }
+    return error_;
+  }
+
+ private:
+  bool fail(std::string_view what) {
+    error_ = SyntaxError{at_, what};
+    return false;
+  }
+  void skip() { at_ = skip_blanks(json_, at_); }
+  bool advance() {
+    ++at_;
+    return true;
+  }
+  bool peek(char c) const { return at_ < json_.size() && json_[at_] == c; }
+
+  bool value(int depth) {
+    if (at_ >= json_.size()) return fail("unexpected end of text, expected a value");
+    switch (json_[at_]) {
+      case '{': return object(depth + 1);
+      case '[': return array(depth + 1);
+      case '"': return string();
+      case 't': return literal("true");
+      case 'f': return literal("false");
+      case 'n': return literal("null");
+      default: return number();
+    }
+  }
+
+  bool object(int depth) {
+    if (depth > max_depth_) return fail("objects and arrays nested too deeply");
+    ++at_;
+    skip();
+    if (peek('}')) return advance();
+    while (true) {
+      if (!peek('"')) return fail("expected a quoted object key");
+      if (!string()) return false;
+      skip();
+      if (!peek(':')) return fail("expected ':' after an object key");
+      ++at_;
+      skip();
+      if (!value(depth)) return false;
+      skip();
+      if (peek('}')) return advance();
+      if (!peek(',')) return fail("expected ',' or '}' in an object");
+      ++at_;
+      skip();
+    }
+  }
+
+  bool array(int depth) {
+    if (depth > max_depth_) return fail("objects and arrays nested too deeply");
+    ++at_;
+    skip();
+    if (peek(']')) return advance();
+    while (true) {
+      if (!value(depth)) return false;
+      skip();
+      if (peek(']')) return advance();
+      if (!peek(',')) return fail("expected ',' or ']' in an array");
+      ++at_;
+      skip();
+    }
+  }
+
+  bool string() {
+    for (++at_; at_ < json_.size(); ++at_) {
+      const auto c = static_cast<unsigned char>(json_[at_]);
+      if (c == '"') return advance();
+      if (c < 0x20) return fail("control character inside a string");
+      if (c == '\\' && !escape()) return false;
+    }
+    return fail("unterminated string");
+  }
+
+  // At the backslash of an escape; leaves at_ on its last character.
+  bool escape() {
+    ++at_;
+    if (at_ >= json_.size()) return fail("unterminated string");
+    const char c = json_[at_];
+    if (c == 'u') {
+      if (!hex4(json_, at_ + 1)) return fail("malformed \\u escape");
+      at_ += 4;
+      return true;
+    }
+    constexpr std::string_view kSimple = "\"\\/bfnrt";
+    return kSimple.find(c) != npos || fail("unknown escape in a string");
+  }
+
+  bool literal(std::string_view word) {
+    if (json_.substr(at_, word.size()) != word) return fail("unknown literal, expected true, false or null");
+    at_ += word.size();
+    return true;
+  }
+
+  size_t digits() {
+    const size_t start = at_;
+    while (at_ < json_.size() && util::is_digit(json_[at_])) ++at_;
+    return at_ - start;
+  }
+
+  bool number() {
+    if (peek('-')) ++at_;
+    if (peek('0')) {
+      ++at_;
+    } else if (digits() == 0) {
+      return fail("expected a value");
+    }
+    if (peek('.')) {
+      ++at_;
+      if (digits() == 0) return fail("expected digits after a decimal point");
+    }
+    if (peek('e') || peek('E')) {
+      ++at_;
+      if (peek('+') || peek('-')) ++at_;
+      if (digits() == 0) return fail("expected digits in an exponent");
+    }
+    return true;
+  }
+
+  std::string_view json_;
+  int max_depth_;
+  size_t at_ = 0;
+  std::optional<SyntaxError> error_;
+};
+
 }  // namespace
 
 std::optional<std::string> string_of(std::string_view json, std::string_view key) {
@@ -202,6 +349,27 @@ std::vector<std::string_view> elements_of(std::string_view array) {
 std::optional<std::string> as_string(std::string_view element) {
   if (element.empty() || element.front() != '"') return std::nullopt;
   return unescaped(raw_string(element, 0).body);
+}
+
+std::string_view member_of(std::string_view object, std::string_view key) {
+  if (object.empty() || object.front() != '{') return {};
+  size_t i = skip_blanks(object, 1);
+  while (i < object.size() && object[i] == '"') {
+    const RawString name = raw_string(object, i);
+    i = skip_blanks(object, name.next);
+    if (i >= object.size() || object[i] != ':') return {};
+    const size_t start = skip_blanks(object, i + 1);
+    const size_t end = end_of_value(object, start);
+    if (name.body == key) return object.substr(start, end - start);
+    i = skip_blanks(object, end);
+    if (i >= object.size() || object[i] != ',') return {};
+    i = skip_blanks(object, i + 1);
+  }
+  return {};
+}
+
+std::optional<SyntaxError> find_syntax_error(std::string_view json, int max_depth) {
+  return Validator(json, max_depth).run();
 }
 
 }  // namespace bounceback::formats::json

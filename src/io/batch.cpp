@@ -73,6 +73,8 @@ struct Outcome {
   bool is_report = false;
   size_t warnings = 0;
   std::optional<std::string> error;
+  std::optional<std::string> sink_key;  // set when there is a sink and the message decoded
+  std::vector<Record> sink_records;
 };
 
 // The record written for a message without a report when the user asks for one per message.
@@ -85,7 +87,7 @@ Record non_report_record(const std::string& source, const std::optional<std::str
 }
 
 Outcome decode_message(const InputMessage& message, const Decoder& decoder, const Formatter& formatter,
-                       bool include_non_reports) {
+                       const BatchOptions& options) {
   DecodeResult result = decoder.decode(message.bytes, message.source);
   Outcome outcome;
   outcome.source = message.source;
@@ -93,7 +95,11 @@ Outcome decode_message(const InputMessage& message, const Decoder& decoder, cons
   outcome.is_report = result.is_report;
   outcome.warnings = result.warnings.size();
   if (result.error) outcome.error = result.error->message;
-  if (result.records.empty() && include_non_reports) {
+  if (options.sink && !result.error) {
+    outcome.sink_key = options.sink->key(message.bytes);
+    outcome.sink_records = result.records;
+  }
+  if (result.records.empty() && options.include_non_reports) {
     result.records.push_back(non_report_record(message.source, outcome.error));
   }
   for (const Record& record : result.records) {
@@ -279,7 +285,7 @@ BatchSummary run_batch(const BatchOptions& options, const Decoder& decoder, std:
   for (unsigned i = 0; i < threads; ++i) {
     workers.emplace_back([&] {
       while (std::optional<Job> job = pipeline.take_job()) {
-        pipeline.complete(job->sequence, decode_message(job->message, decoder, formatter, options.include_non_reports));
+        pipeline.complete(job->sequence, decode_message(job->message, decoder, formatter, options));
       }
     });
   }
@@ -287,9 +293,11 @@ BatchSummary run_batch(const BatchOptions& options, const Decoder& decoder, std:
   OutputWriter writer(out);
   ProgressLine progress(err, options.progress);
   writer.write(formatter.prologue());
+  std::optional<std::string> sink_error;
   while (std::optional<Outcome> outcome = pipeline.next_outcome()) {
+    if (outcome->sink_key) sink_error = options.sink->keep(*outcome->sink_key, outcome->sink_records);
     if (outcome->records > 0 && summary.records > 0) writer.write(formatter.separator());
-    if (!writer.write(outcome->output)) {
+    if (sink_error || !writer.write(outcome->output)) {
       pipeline.stop();
       break;
     }
@@ -303,7 +311,7 @@ BatchSummary run_batch(const BatchOptions& options, const Decoder& decoder, std:
   progress.finish();
 
   summary.unreadable = std::move(unreadable);
-  summary.output_error = writer.error();
+  summary.output_error = sink_error ? sink_error : writer.error();
   return summary;
 }
 

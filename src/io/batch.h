@@ -5,8 +5,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bounceback/decoder.h"
@@ -21,6 +23,15 @@ enum class OutputFormat {
   kCsv,        // a header line, then one row per record
 };
 
+// Receives the records of every message decoded without error, e.g. to store them.
+struct RecordSink {
+  // Called on the decoding threads: the key of one message from its bytes (e.g. its SHA-256).
+  std::function<std::string(std::string_view message)> key;
+  // Called on the writing thread in input order, with the key and the message's records (possibly
+  // none). An error message stops the batch like a failed write.
+  std::function<std::optional<std::string>(const std::string& key, const std::vector<Record>& records)> keep;
+};
+
 struct BatchOptions {
   std::vector<std::string> paths;  // files, folders, Maildirs, mboxes, "-"; see read_inputs()
   OutputFormat format = OutputFormat::kJsonLines;
@@ -32,6 +43,8 @@ struct BatchOptions {
   bool color = false;     // ANSI colour in text output
   bool progress = false;  // a progress line on the error stream; the CLI sets it for a terminal
   int stdin_fd = 0;       // what "-" reads
+  // Set to keep the records too, e.g. in the bounce store (`decode --store`).
+  std::optional<RecordSink> sink;
 };
 
 struct BatchSummary {
@@ -43,7 +56,7 @@ struct BatchSummary {
   size_t warnings = 0;     // non-fatal parse problems (broken MIME, unknown charsets, ...)
   std::vector<InputProblem> unreadable;     // inputs that could not be read, in input order
   std::vector<InputProblem> decode_errors;  // messages read but refused by the decoder
-  std::optional<std::string> output_error;  // writing failed, so the batch stopped early
+  std::optional<std::string> output_error;  // writing (or the sink) failed, so the batch stopped early
 
   // Every input read and decoded, every record written.
   bool complete() const { return unreadable.empty() && decode_errors.empty() && !output_error; }

@@ -81,7 +81,8 @@ std::optional<MboxEntry> MboxSplitter::next() {
     }
     if (finished_) return take(buffer_.size());
     wait_for_more();
-    if (!skipping_ && buffer_.size() - start_ > max_message_bytes_) {
+    // The last kLookback bytes may be the start of the next envelope line, not of this message.
+    if (!skipping_ && buffer_.size() - start_ > max_message_bytes_ + kLookback) {
       skipping_ = true;
       return MboxEntry{++number_, {}, true};
     }

@@ -54,6 +54,8 @@ void visit_fields(const Record& r, Visitor& v) {
   v.text("subject", optional_text(r.subject));
   v.text("timestamp", optional_text(r.timestamp));
   v.text("feedback_type", optional_text(r.feedback_type));
+  v.text("provider_type", optional_text(r.provider_type));
+  v.text("provider_subtype", optional_text(r.provider_subtype));
   v.text("summary", non_empty(r.summary));
   v.list("advice", r.advice);
 }

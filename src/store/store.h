@@ -45,8 +45,10 @@ struct EventQuery {
   std::optional<std::string> domain;
   std::optional<std::string> reason;
   std::optional<std::string> kind;
-  std::optional<std::string> since;  // RFC 3339, inclusive
-  std::optional<std::string> until;  // RFC 3339, exclusive
+  // The event's time: the report's timestamp, else when it was stored. RFC 3339; another form is
+  // a kInvalidArgument.
+  std::optional<std::string> since;  // inclusive
+  std::optional<std::string> until;  // exclusive
   int64_t after_id = 0;              // pagination: events with id > after_id
   int limit = 100;                   // at most 1000
 };
@@ -55,7 +57,7 @@ struct SuppressionQuery {
   std::optional<std::string> recipient;
   std::optional<std::string> domain;
   int64_t offset = 0;
-  int limit = 100;
+  int limit = 100;  // at most 1000; ordered by recipient
 };
 
 struct StoreResult {
@@ -80,8 +82,10 @@ class Store {
   virtual Result<bool> lift(std::string_view recipient) = 0;
 };
 
-// "sqlite:PATH" (or a bare path) opens SQLite in WAL mode; "postgresql://..." opens PostgreSQL.
-// Creates or migrates the schema. An unreachable store is a kIoError naming the URL.
+// "sqlite:PATH" (or a bare path; default ./bounceback.db) opens SQLite in WAL mode. A
+// "postgresql://..." URL is a kInvalidArgument until that back end is built. Creates or migrates
+// the schema. An unreachable store is a kIoError naming the path.
+// Addresses (recipient, domain) are compared in any letter case, here and in every query.
 Result<std::unique_ptr<Store>> open_store(std::string_view url, SuppressionPolicy policy = {});
 
 // SHA-256 of the message bytes, lower-case hex: the idempotency key.

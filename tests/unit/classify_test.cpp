@@ -393,9 +393,97 @@ TEST(Classify, UserUnknownWordingDependsOnTheCommand) {
   evidence.command = "DATA";
   EXPECT_EQ(classify(evidence).reason, Reason::kFiltered);
   evidence.command = "";
-  EXPECT_EQ(classify(evidence).reason, Reason::kUserUnknown);
+  EXPECT_EQ(classify(evidence).reason, Reason::kFiltered);
   evidence.status = "5.2.1";
   EXPECT_EQ(classify(evidence).reason, Reason::kFiltered);
+}
+
+// A hard bounce suppresses the address for good: "no such user" counts as a missing mailbox only
+// when something ties the refusal to the address.
+TEST(Classify, UserUnknownNeedsEvidenceTiedToTheAddress) {
+  Evidence evidence;
+  evidence.diagnostic = "550 <kim@example.org>... No such user";
+  Classification result = classify(evidence);
+  EXPECT_EQ(result.reason, Reason::kFiltered);
+  EXPECT_FALSE(result.hard_bounce);
+
+  evidence.status = "5.0.0";
+  EXPECT_EQ(classify(evidence).reason, Reason::kFiltered);
+
+  evidence.status = "5.1.1";
+  result = classify(evidence);
+  EXPECT_EQ(result.reason, Reason::kUserUnknown);
+  EXPECT_TRUE(result.hard_bounce);
+
+  evidence.status = "";
+  evidence.diagnostic = "550 5.1.1 <kim@example.org>... No such user";
+  EXPECT_EQ(classify(evidence).reason, Reason::kUserUnknown);
+
+  evidence.diagnostic = "550 <kim@example.org>... No such user";
+  evidence.format_reason = Reason::kUserUnknown;
+  EXPECT_EQ(classify(evidence).reason, Reason::kUserUnknown);
+}
+
+TEST(Classify, ReadsTheCommandFromTheWordsWhenTheReportNamesNone) {
+  EXPECT_EQ(classify_text("", "550 <kim@example.org>: User unknown (in reply to RCPT TO command)").reason,
+            Reason::kUserUnknown);
+  EXPECT_EQ(classify_text("", "SMTP error from remote mail server after RCPT TO:<kim@example.org>: 550 No such user")
+                .reason,
+            Reason::kUserUnknown);
+  EXPECT_EQ(classify_text("", "550 Unknown user kim@example.org (in reply to end of DATA command)").reason,
+            Reason::kFiltered);
+}
+
+TEST(Classify, AMailboxStateTheFormatStatesExplainsABareUserUnknown) {
+  Evidence evidence;
+  evidence.command = "RCPT";
+  evidence.diagnostic = "550 user unknown";
+  evidence.format_reason = Reason::kSuspend;
+  EXPECT_EQ(classify(evidence).reason, Reason::kSuspend);
+  evidence.format_reason = Reason::kExpired;
+  EXPECT_EQ(classify(evidence).reason, Reason::kUserUnknown);
+}
+
+TEST(Classify, ADirectoryLookupNeedsNoCommand) {
+  const Classification result = classify_text("5.0.0", "User Kim Lee (kim@example.org) not listed in Domino Directory");
+  EXPECT_EQ(result.reason, Reason::kUserUnknown);
+  EXPECT_TRUE(result.hard_bounce);
+  EXPECT_EQ(classify_text("5.5.0", "mail.local: unknown user: kim 554 <kim@example.org>... Service unavailable").reason,
+            Reason::kUserUnknown);
+}
+
+TEST(Classify, QmailConnectionFailureIsANetworkError) {
+  EXPECT_EQ(classify_text("", "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)").reason,
+            Reason::kNetworkError);
+  // The queue's last words follow whatever failed: the cause stays.
+  EXPECT_EQ(classify_text("", "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1) I'm not going to "
+                              "try again; this message has been in the queue too long.")
+                .reason,
+            Reason::kNetworkError);
+  EXPECT_EQ(classify_text("", "I'm not going to try again; this message has been in the queue too long.").reason,
+            Reason::kExpired);
+}
+
+TEST(Classify, NullMxWordingBeatsTheSenderNullMxCode) {
+  const Classification result = classify_text("5.7.27", "550 Host does not accept mail", "failed", 550);
+  EXPECT_EQ(result.reason, Reason::kNotAccept);
+  EXPECT_TRUE(result.hard_bounce);
+  EXPECT_EQ(classify_text("5.7.27", "550 5.7.27 Sender address has null MX").reason, Reason::kRejected);
+}
+
+TEST(Classify, ExchangeOnlineRelayedUnknownRecipient) {
+  const Classification result = classify_text(
+      "5.1.351", "550 5.1.351 Remote server returned unknown recipient or mailbox unavailable -> 550 No such user");
+  EXPECT_EQ(result.reason, Reason::kUserUnknown);
+  EXPECT_TRUE(result.hard_bounce);
+}
+
+TEST(Classify, GmailDmarcRefusalCutShortIsStillAnAuthFailure) {
+  Evidence evidence;
+  evidence.status = "5.7.1";
+  evidence.command = "DATA";
+  evidence.diagnostic = "550-5.7.1 Unauthenticated email from shop.example is not accepted due to domain's";
+  EXPECT_EQ(classify(evidence).reason, Reason::kAuthFailure);
 }
 
 TEST(Classify, SpamWordingBeforeDataYieldsToTheCode) {

@@ -423,10 +423,16 @@ TEST(ExplainText, NamesTheAddressInTheReply) {
 }
 
 TEST(ExplainText, ABareCodeIsExplained) {
-  const Result<TextExplanation> result = explain_text("550");
-  ASSERT_TRUE(result.ok());
-  ASSERT_EQ(result->codes.size(), 1u);
-  EXPECT_TRUE(contains(result->summary, "550")) << result->summary;
+  for (std::string_view code : {"550", " 5.1.1\n", "#5.7.1"}) {
+    const Result<TextExplanation> result = explain_text(code);
+    ASSERT_TRUE(result.ok());
+    ASSERT_EQ(result->codes.size(), 1u) << code;
+    EXPECT_TRUE(contains(code, result->codes[0].code)) << code;
+    EXPECT_FALSE(contains(result->summary, "No SMTP code")) << result->summary;
+  }
+  const Result<TextExplanation> reply = explain_text("550");
+  ASSERT_TRUE(reply.ok());
+  EXPECT_TRUE(contains(reply->summary, "550")) << reply->summary;
 }
 
 TEST(ExplainText, TextWithoutCodesOrWordingSaysSo) {

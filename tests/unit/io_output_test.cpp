@@ -209,7 +209,7 @@ TEST(JsonRecord, EveryFieldIsNullWhenAbsent) {
             R"("reason":"undefined","hard_bounce":false,"side":"none","diagnostic":null,)"
             R"("reporting_mta":null,"remote_mta":null,"remote_ip":null,"blocklist":null,"decoder":null,)"
             R"("message_id":null,"original_message_id":null,"subject":null,"timestamp":null,)"
-            R"("feedback_type":null,"summary":null,"advice":[]})");
+            R"("feedback_type":null,"provider_type":null,"provider_subtype":null,"summary":null,"advice":[]})");
   EXPECT_TRUE(valid_json(out));
 }
 
@@ -226,7 +226,7 @@ TEST(JsonRecord, EveryFieldInSchemaOrder) {
             R"("blocklist":{"name":"Spamcop","zone":"bl.spamcop.net","listed_ip":"198.51.100.4"},)"
             R"("decoder":"postfix","message_id":"<report-1@shop.example>",)"
             R"("original_message_id":"<news-1@shop.example>","subject":"Undelivered Mail Returned to Sender",)"
-            R"("timestamp":"2024-03-01T10:00:00Z","feedback_type":"abuse",)"
+            R"("timestamp":"2024-03-01T10:00:00Z","feedback_type":"abuse","provider_type":null,"provider_subtype":null,)"
             R"("summary":"The address jane@example.com does not exist.",)"
             R"("advice":["Check the spelling.","Remove the address."]})");
   EXPECT_TRUE(valid_json(out));
@@ -259,7 +259,7 @@ TEST(Csv, HeaderNamesEveryColumn) {
             "source,kind,recipient,original_recipient,sender,action,status,status_inferred,reply_code,"
             "command,reason,hard_bounce,side,diagnostic,reporting_mta,remote_mta,remote_ip,"
             "blocklist_name,blocklist_zone,blocklist_listed_ip,decoder,message_id,original_message_id,"
-            "subject,timestamp,feedback_type,summary,advice\n");
+            "subject,timestamp,feedback_type,provider_type,provider_subtype,summary,advice\n");
 }
 
 TEST(Csv, RowHasOneFieldPerColumn) {
@@ -271,14 +271,14 @@ TEST(Csv, RowHasOneFieldPerColumn) {
             "host mx.example.com said: 550 5.1.1 <jane@example.com>: User unknown,"
             "mail.shop.example,mx.example.com,192.0.2.7,Spamcop,bl.spamcop.net,198.51.100.4,postfix,"
             "<report-1@shop.example>,<news-1@shop.example>,Undelivered Mail Returned to Sender,"
-            "2024-03-01T10:00:00Z,abuse,The address jane@example.com does not exist.,"
+            "2024-03-01T10:00:00Z,abuse,,,The address jane@example.com does not exist.,"
             "Check the spelling. | Remove the address.\n");
 }
 
 TEST(Csv, NullsAreEmptyFields) {
   std::string out;
   append_csv(Record{}, out);
-  EXPECT_EQ(out, ",none,,,,,,false,,,undefined,false,none,,,,,,,,,,,,,,,\n");
+  EXPECT_EQ(out, ",none,,,,,,false,,,undefined,false,none,,,,,,,,,,,,,,,,,\n");
 }
 
 TEST(Csv, QuotesFieldsWithCommasQuotesAndLineBreaks) {

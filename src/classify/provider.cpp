@@ -1,0 +1,123 @@
+// Which provider answered, and what its own reply codes mean.
+#include "classify/provider.h"
+
+#include <algorithm>
+
+#include "util/text.h"
+
+namespace bounceback::classify {
+namespace {
+
+struct ProviderHost {
+  Provider provider;
+  std::string_view domain;
+};
+
+constexpr ProviderHost kProviderHosts[] = {
+#define BB_PROVIDER_HOST(provider, domain) ProviderHost{Provider::provider, domain},
+#include "classify/providers.def"
+#undef BB_PROVIDER_HOST
+};
+
+struct ProviderCode {
+  Provider provider;
+  std::string_view marker;
+  unsigned first;
+  unsigned last;
+  Reason reason;
+};
+
+constexpr ProviderCode kProviderCodes[] = {
+#define BB_PROVIDER_RULE(provider, reason, phrase)
+#define BB_PROVIDER_CODE(provider, marker, first, last, reason) \
+  ProviderCode{Provider::provider, marker, first, last, Reason::reason},
+#include "classify/provider_rules.def"
+#undef BB_PROVIDER_CODE
+#undef BB_PROVIDER_RULE
+};
+static_assert(std::ranges::none_of(kProviderCodes, [](const ProviderCode& c) { return c.marker.empty(); }));
+
+bool is_host_char(char c) { return util::is_alnum(c) || c == '-' || c == '.'; }
+
+// The host name at the start of a Remote-MTA value or of a word: "mx.example.jp." of
+// "mx.example.jp. (192.0.2.1, ...)", "mx.example.jp" of "mx.example.jp[192.0.2.1]".
+std::string_view leading_host(std::string_view text) {
+  size_t end = 0;
+  while (end < text.size() && is_host_char(text[end])) ++end;
+  std::string_view host = text.substr(0, end);
+  while (!host.empty() && host.back() == '.') host.remove_suffix(1);
+  return host;
+}
+
+bool belongs_to(std::string_view host, std::string_view domain) {
+  if (!util::iends_with(host, domain)) return false;
+  return host.size() == domain.size() || host[host.size() - domain.size() - 1] == '.';
+}
+
+// Numbers of more digits than this are ids, not codes.
+constexpr size_t kMaxCodeDigits = 4;
+
+// The number the trailing digits of the word at `begin` read: 416 of "OFR004_416", none of "OFR".
+std::optional<unsigned> trailing_number(std::string_view text, size_t begin) {
+  size_t end = begin;
+  while (end < text.size() && (util::is_alnum(text[end]) || text[end] == '_' || text[end] == '-')) ++end;
+  size_t digits = end;
+  while (digits > begin && util::is_digit(text[digits - 1])) --digits;
+  if (digits == end || end - digits > kMaxCodeDigits) return std::nullopt;
+  unsigned value = 0;
+  for (size_t i = digits; i < end; ++i) value = value * 10 + static_cast<unsigned>(text[i] - '0');
+  return value;
+}
+
+// Whether the word starting with `code.marker` somewhere in `text` reads a number in its range.
+bool names_code(std::string_view text, const ProviderCode& code) {
+  for (size_t at = util::ifind(text, code.marker); at != std::string_view::npos;
+       at = util::ifind(text, code.marker, at + 1)) {
+    if (at > 0 && util::is_alnum(text[at - 1])) continue;  // inside another word
+    const auto number = trailing_number(text, at + code.marker.size());
+    if (number && *number >= code.first && *number <= code.last) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Provider provider_of_host(std::string_view host) {
+  host = leading_host(util::trim(host));
+  if (host.empty()) return Provider::kAny;
+  const auto* found =
+      std::ranges::find_if(kProviderHosts, [&](const ProviderHost& entry) { return belongs_to(host, entry.domain); });
+  return found == std::end(kProviderHosts) ? Provider::kAny : found->provider;
+}
+
+Provider provider_named_in(std::string_view words) {
+  size_t i = 0;
+  while (i < words.size()) {
+    if (!is_host_char(words[i])) {
+      ++i;
+      continue;
+    }
+    const size_t begin = i;
+    while (i < words.size() && is_host_char(words[i])) ++i;
+    const std::string_view word = words.substr(begin, i - begin);
+    if (word.find('.') == std::string_view::npos) continue;
+    if (const Provider provider = provider_of_host(word); provider != Provider::kAny) return provider;
+  }
+  return Provider::kAny;
+}
+
+Provider find_provider(std::string_view remote_mta, std::string_view words, std::string_view reporting_mta) {
+  if (const Provider provider = provider_of_host(remote_mta); provider != Provider::kAny) return provider;
+  if (const Provider provider = provider_named_in(words); provider != Provider::kAny) return provider;
+  return provider_of_host(reporting_mta);
+}
+
+std::optional<Reason> reason_from_provider_code(Provider provider, std::string_view text) {
+  if (provider == Provider::kAny) return std::nullopt;
+  for (const ProviderCode& code : kProviderCodes) {
+    if (code.provider == provider && names_code(text, code)) return code.reason;
+  }
+  return std::nullopt;
+}
+
+}  // namespace bounceback::classify

@@ -1,0 +1,106 @@
+// `bounceback logs`: streams each log through one scanner and writes records as they come.
+#include "cli/logs_command.h"
+
+#include <cstdio>
+#include <string>
+#include <utility>
+
+#include "bounceback/output.h"
+#include "cli/commands.h"
+#include "logs/line_reader.h"
+#include "logs/log_scanner.h"
+#include "logs/log_summary.h"
+
+namespace bounceback::cli {
+namespace {
+
+constexpr size_t kFlushBytes = size_t{1} << 16;
+
+// Records in the chosen format, written in blocks so that a multi-GB log streams.
+class RecordWriter {
+ public:
+  RecordWriter(std::string format, bool color) : format_(std::move(format)), style_{color} {
+    if (format_ == "json") buffer_ = "[\n";
+    if (format_ == "csv") append_csv_header(buffer_);
+  }
+
+  void write(const Record& record) {
+    if (count_++ > 0) buffer_ += format_ == "json" ? ",\n" : format_ == "text" ? "\n" : "";
+    if (format_ == "csv") {
+      append_csv(record, buffer_);
+    } else if (format_ == "text") {
+      append_text(record, buffer_, style_);
+    } else {
+      append_json(record, buffer_);
+      if (format_ == "jsonl") buffer_ += '\n';
+    }
+    if (buffer_.size() >= kFlushBytes) flush();
+  }
+
+  void finish() {
+    if (format_ == "json") buffer_ += count_ > 0 ? "\n]\n" : "]\n";
+    flush();
+  }
+
+ private:
+  void flush() {
+    std::fwrite(buffer_.data(), 1, buffer_.size(), stdout);
+    buffer_.clear();
+  }
+
+  std::string format_;
+  TextStyle style_;
+  std::string buffer_;
+  size_t count_ = 0;
+};
+
+std::string plural(uint64_t count, const std::string& noun) {
+  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+}
+
+void print_stats(const logs::ScanStats& stats) {
+  std::string text = "logs: " + plural(stats.lines, "line") + " read, " + plural(stats.records, "record") + ", " +
+                     plural(stats.unrecognised, "unrecognised line") + ", " +
+                     plural(stats.malformed, "malformed line") + "\n";
+  for (const std::string& example : stats.malformed_examples) text += "  malformed: " + example + "\n";
+  std::fwrite(text.data(), 1, text.size(), stderr);
+}
+
+}  // namespace
+
+int run_logs(const LogsCommand& command) {
+  logs::ScanOptions options;
+  options.include_delivered = command.include_delivered;
+  logs::LogScanner scanner(options);
+  logs::LogSummary summary;
+  RecordWriter writer(command.format, command.color);
+  const logs::RecordCallback emit = [&](const Record& record) {
+    if (command.summary) {
+      summary.add(record);
+    } else {
+      writer.write(record);
+    }
+  };
+  bool all_read = true;
+  for (const std::string& path : command.paths) {
+    Result<logs::LineReader> reader = logs::LineReader::open(path);
+    std::string error;
+    if (!reader) {
+      error = reader.error().message;
+    } else if (scanner.scan(reader.value(), path, emit, error)) {
+      continue;
+    }
+    all_read = false;
+    std::fprintf(stderr, "logs: cannot read %s\n", error.c_str());
+  }
+  if (command.summary) {
+    const std::string text = command.format == "json" ? summary.json(scanner.stats()) : summary.text(scanner.stats());
+    std::fwrite(text.data(), 1, text.size(), stdout);
+  } else {
+    writer.finish();
+  }
+  print_stats(scanner.stats());
+  return all_read ? kExitOk : kExitInput;
+}
+
+}  // namespace bounceback::cli

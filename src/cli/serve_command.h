@@ -1,0 +1,23 @@
+// `bounceback serve`: the HTTP API and the web page (src/server/).
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace bounceback::cli {
+
+struct ServeCommand {
+  std::string listen = "127.0.0.1:8025";
+  std::string db = "sqlite:./bounceback.db";
+  bool no_store = false;
+  std::string token;  // empty: store-changing requests need no token
+  size_t max_body = size_t{25} << 20;
+  unsigned threads = 0;  // 0: all cores
+  unsigned max_connections = 1024;
+  unsigned timeout_seconds = 30;
+};
+
+// Serves until SIGINT or SIGTERM; returns the exit code (1 when the store or address fails).
+int run_serve(const ServeCommand& command);
+
+}  // namespace bounceback::cli

@@ -1,0 +1,113 @@
+// Turning one recipient's evidence into a finished record (see record_builder.h).
+#include "pipeline/record_builder.h"
+
+#include "bounceback/codes.h"
+#include "classify/classifier.h"
+#include "explain/explainer.h"
+#include "mime/message.h"
+#include "util/text.h"
+
+namespace bounceback::pipeline {
+namespace {
+
+Kind kind_of(std::string_view action, Kind report_kind) {
+  if (report_kind != Kind::kBounce) return report_kind;
+  if (action == "delayed") return Kind::kDelay;
+  if (action == "delivered") return Kind::kDelivered;
+  if (action == "relayed") return Kind::kRelayed;
+  if (action == "expanded") return Kind::kExpanded;
+  return Kind::kBounce;
+}
+
+std::optional<int> first_reply_code(std::string_view text) {
+  for (const FoundCode& code : find_codes(text)) {
+    if (code.type == CodeType::kReply) return std::stoi(code.code);
+  }
+  return std::nullopt;
+}
+
+// The first failure status in the server's words; success codes in quoted transcripts
+// ("250 2.1.0 Sender ok") are not the outcome.
+std::string first_status(std::string_view text) {
+  for (const FoundCode& code : find_codes(text)) {
+    if (code.type == CodeType::kStatus && code.code[0] != '2') return code.code;
+  }
+  return {};
+}
+
+void classify_into(const report::RecipientEvidence& e, Record& r) {
+  const std::string status = e.status.empty() ? first_status(e.diagnostic) : e.status;
+  const std::optional<int> reply = e.reply_code ? e.reply_code : first_reply_code(e.diagnostic);
+  const std::string_view reporting_mta = r.reporting_mta ? std::string_view(*r.reporting_mta) : std::string_view();
+  classify::Evidence evidence{status,       reply,     e.command,       e.diagnostic, e.action,
+                              e.remote_mta, r.decoder, e.format_reason, reporting_mta};
+  const classify::Classification c = classify::classify(evidence);
+  r.reason = c.reason;
+  r.hard_bounce = c.hard_bounce;
+  r.side = c.side;
+  r.blocklist = c.blocklist;
+  r.status = non_empty(c.status);
+  r.status_inferred = c.status_inferred;
+  r.reply_code = reply;
+}
+
+// Reports that are not failures carry a fixed reason.
+void set_fixed_reason(Record& r, Reason reason) {
+  r.reason = reason;
+  r.hard_bounce = false;
+  r.side = Side::kNone;
+}
+
+}  // namespace
+
+std::optional<std::string> normalize_address(std::string_view raw) {
+  std::string_view text = util::trim(raw);
+  while (!text.empty() && (text.front() == '<' || text.front() == '"' || text.front() == '\'')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == '>' || text.back() == '"' || text.back() == '\'' || text.back() == '.')) {
+    text.remove_suffix(1);
+  }
+  const size_t at = text.rfind('@');
+  if (at == std::string_view::npos || at == 0 || at + 1 >= text.size() ||
+      text.find_first_of(" \t<>,;") != std::string_view::npos) {
+    const auto found = mime::first_address(raw);
+    if (!found || *found == raw) return std::nullopt;
+    return normalize_address(*found);
+  }
+  std::string out(text.substr(0, at + 1));
+  out += util::to_lower(text.substr(at + 1));
+  return out;
+}
+
+std::optional<std::string> non_empty(std::string value) {
+  if (value.empty()) return std::nullopt;
+  return value;
+}
+
+Record make_record(const Record& base, const report::Report& report, const report::RecipientEvidence& e) {
+  Record r = base;
+  r.kind = kind_of(e.action, report.kind);
+  r.recipient = normalize_address(e.recipient);
+  r.original_recipient = e.original_recipient.empty() ? std::nullopt : normalize_address(e.original_recipient);
+  r.action = non_empty(e.action);
+  r.command = non_empty(e.command);
+  r.diagnostic = non_empty(util::collapse_space(e.diagnostic));
+  r.remote_mta = non_empty(e.remote_mta);
+  r.remote_ip = non_empty(e.remote_ip);
+  if (r.remote_ip.has_value() == false && !report.source_ip.empty()) r.remote_ip = report.source_ip;
+  switch (r.kind) {
+    case Kind::kFeedback: set_fixed_reason(r, Reason::kFeedback); break;
+    case Kind::kAutoreply: set_fixed_reason(r, Reason::kVacation); break;
+    case Kind::kDelivered:
+    case Kind::kRelayed:
+    case Kind::kExpanded:
+      set_fixed_reason(r, Reason::kDelivered);
+      r.status = non_empty(e.status);
+      r.reply_code = e.reply_code ? e.reply_code : first_reply_code(e.diagnostic);
+      break;
+    default: classify_into(e, r); break;
+  }
+  explain::explain_record(r);
+  return r;
+}
+
+}  // namespace bounceback::pipeline

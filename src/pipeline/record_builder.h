@@ -1,0 +1,24 @@
+// Turning one recipient's evidence into a finished record: addresses normalised, classified,
+// explained. Shared by the message decoder and the MTA log reader so both give the same records.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "bounceback/record.h"
+#include "report/report.h"
+
+namespace bounceback::pipeline {
+
+// Lower-cases the domain of an address and drops the brackets and quotes MTAs wrap it in;
+// nullopt when no address can be found at all.
+std::optional<std::string> normalize_address(std::string_view raw);
+
+std::optional<std::string> non_empty(std::string value);
+
+// `base` carries the fields every record of one report shares (source, decoder, sender, ids...);
+// the result adds the recipient's own fields, the classification and the explanation.
+Record make_record(const Record& base, const report::Report& report, const report::RecipientEvidence& e);
+
+}  // namespace bounceback::pipeline

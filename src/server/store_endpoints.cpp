@@ -1,0 +1,138 @@
+// The endpoints over the bounce store: suppressions and events.
+#include <array>
+#include <limits>
+
+#include "bounceback/output.h"
+#include "server/api.h"
+#include "server/params.h"
+
+namespace bounceback::server {
+namespace {
+
+constexpr int64_t kMaxPage = 1000;
+
+void append_text_field(std::string_view name, std::string_view value, std::string& out) {
+  out += ",\"";
+  out += name;
+  out += "\":";
+  append_json_string(value, out);
+}
+
+void append_count_field(std::string_view name, int64_t value, std::string& out) {
+  out += ",\"";
+  out += name;
+  out += "\":";
+  out += std::to_string(value);
+}
+
+void append_suppression(const store::Suppression& s, std::string& out) {
+  out += "{\"recipient\":";
+  append_json_string(s.recipient, out);
+  append_text_field("domain", s.domain, out);
+  append_text_field("reason", s.reason, out);
+  append_text_field("first_bounce", s.first_bounce, out);
+  append_text_field("last_bounce", s.last_bounce, out);
+  append_count_field("bounce_count", s.bounce_count, out);
+  append_count_field("soft_count", s.soft_count, out);
+  append_count_field("hard_count", s.hard_count, out);
+  append_count_field("complaint_count", s.complaint_count, out);
+  out += '}';
+}
+
+void append_event(const store::StoredEvent& event, std::string& out) {
+  out += "{\"id\":" + std::to_string(event.id);
+  append_text_field("stored_at", event.stored_at, out);
+  append_text_field("message_hash", event.message_hash, out);
+  out += ",\"record\":";
+  append_json(event.record, out);
+  out += '}';
+}
+
+Response store_failure(const Error& error) { return error_response(503, "the store failed: " + error.message); }
+
+bool is_kind_name(std::string_view name) {
+  static constexpr std::array kKinds = {Kind::kNone,     Kind::kBounce,   Kind::kDelay,    Kind::kDelivered,
+                                        Kind::kRelayed,  Kind::kExpanded, Kind::kFeedback, Kind::kAutoreply};
+  for (Kind kind : kKinds)
+    if (to_string(kind) == name) return true;
+  return false;
+}
+
+}  // namespace
+
+Response Api::suppressions(const Request& request, std::string_view) {
+  store::SuppressionQuery query;
+  query.recipient = text_parameter(request, "recipient");
+  query.domain = text_parameter(request, "domain");
+  const Result<int64_t> limit = integer_parameter(request, "limit", 1, kMaxPage, query.limit);
+  if (!limit) return error_response(400, limit.error().message);
+  const Result<int64_t> offset = integer_parameter(request, "offset", 0, std::numeric_limits<int64_t>::max(), 0);
+  if (!offset) return error_response(400, offset.error().message);
+  query.limit = static_cast<int>(*limit);
+  query.offset = *offset;
+
+  const Result<std::vector<store::Suppression>> found = store_->suppressions(query);
+  if (!found) return store_failure(found.error());
+  std::string body = "{\"suppressions\":[";
+  for (size_t i = 0; i < found->size(); ++i) {
+    if (i) body += ',';
+    append_suppression((*found)[i], body);
+  }
+  body += "]}";
+  return json_response(std::move(body));
+}
+
+Response Api::suppression(const Request&, std::string_view recipient) {
+  const Result<std::optional<store::Suppression>> found = store_->suppression(recipient);
+  if (!found) return store_failure(found.error());
+  if (!*found) return error_response(404, std::string(recipient) + " is not suppressed");
+  std::string body;
+  append_suppression(**found, body);
+  return json_response(std::move(body));
+}
+
+Response Api::lift(const Request& request, std::string_view recipient) {
+  if (!authorized(request))
+    return error_response(401, "lifting a suppression needs the header 'Authorization: Bearer <token>'");
+  const Result<bool> lifted = store_->lift(recipient);
+  if (!lifted) return store_failure(lifted.error());
+  if (!*lifted) return error_response(404, std::string(recipient) + " is not suppressed");
+  std::string body = "{\"lifted\":true";
+  append_text_field("recipient", recipient, body);
+  body += '}';
+  return json_response(std::move(body));
+}
+
+Response Api::events(const Request& request, std::string_view) {
+  store::EventQuery query;
+  query.recipient = text_parameter(request, "recipient");
+  query.domain = text_parameter(request, "domain");
+  query.reason = text_parameter(request, "reason");
+  query.kind = text_parameter(request, "kind");
+  query.since = text_parameter(request, "since");
+  query.until = text_parameter(request, "until");
+  if (query.reason && !reason_from_string(*query.reason))
+    return error_response(400, "unknown reason '" + *query.reason + "' (see the reasons in DESIGN.md, e.g. userunknown)");
+  if (query.kind && !is_kind_name(*query.kind))
+    return error_response(400, "unknown kind '" + *query.kind + "' (bounce, delay, delivered, relayed, expanded, feedback, autoreply)");
+  const Result<int64_t> limit = integer_parameter(request, "limit", 1, kMaxPage, query.limit);
+  if (!limit) return error_response(400, limit.error().message);
+  const Result<int64_t> after_id = integer_parameter(request, "after_id", 0, std::numeric_limits<int64_t>::max(), 0);
+  if (!after_id) return error_response(400, after_id.error().message);
+  query.limit = static_cast<int>(*limit);
+  query.after_id = *after_id;
+
+  const Result<std::vector<store::StoredEvent>> found = store_->events(query);
+  if (!found) return store_failure(found.error());
+  std::string body = "{\"events\":[";
+  for (size_t i = 0; i < found->size(); ++i) {
+    if (i) body += ',';
+    append_event((*found)[i], body);
+  }
+  // The cursor for the next page: pass it back as after_id.
+  const int64_t next = found->empty() ? query.after_id : found->back().id;
+  body += "],\"next_after_id\":" + std::to_string(next) + "}";
+  return json_response(std::move(body));
+}
+
+}  // namespace bounceback::server

@@ -1,0 +1,62 @@
+// SparkPost (now Bird) posts an array of {"msys":{"<class>_event":{...}}}; message events carry
+// delivery outcomes:
+//   {"msys":{"message_event":{"type":"bounce","bounce_class":"10","rcpt_to":"jane@example.com",
+//    "raw_reason":"550 5.1.1 ... does not exist","reason":"550 5.1.1 ...","error_code":"550",
+//    "message_id":"...","timestamp":"1772446503","msg_from":"...","subject":"..."}}}
+// Track, generation and relay events are recognised and skipped.
+#include <array>
+
+#include "webhook/json_fields.h"
+#include "webhook/providers.h"
+
+namespace bounceback::webhook {
+namespace {
+
+// Keyed on the event "type" and SparkPost's numeric "bounce_class" (its bounce-classification
+// reference); an out-of-band bounce is looked up as a bounce.
+constexpr std::array<Classification, 14> kSparkPostTypes = {{
+    {"bounce", "10", Kind::kBounce, Reason::kUserUnknown},       // Invalid Recipient
+    {"bounce", "21", Kind::kBounce, Reason::kNetworkError},      // DNS Failure
+    {"bounce", "22", Kind::kBounce, Reason::kMailboxFull},       // Mailbox Full
+    {"bounce", "23", Kind::kBounce, Reason::kMesgTooBig},        // Too Large
+    {"bounce", "24", Kind::kBounce, Reason::kExpired},           // Timeout
+    {"bounce", "25", Kind::kBounce, Reason::kSuppressed},        // Admin Failure: SparkPost's policy
+    {"bounce", "50", Kind::kBounce, Reason::kBlocked},           // Mail Block
+    {"bounce", "51", Kind::kBounce, Reason::kBlocked},           // Spam Block
+    {"bounce", "52", Kind::kBounce, Reason::kSpamDetected},      // Spam Content
+    {"bounce", "53", Kind::kBounce, Reason::kPolicyViolation},   // Prohibited Attachment
+    {"bounce", "", Kind::kBounce, std::nullopt},
+    {"delay", "", Kind::kDelay, std::nullopt},
+    {"delivery", "", Kind::kDelivered, std::nullopt},
+    {"spam_complaint", "", Kind::kFeedback, std::nullopt},
+}};
+
+std::string_view table_type(std::string_view type) { return type == "out_of_band" ? "bounce" : type; }
+
+}  // namespace
+
+bool read_sparkpost(std::string_view object, std::vector<Event>& events) {
+  const std::string_view msys = member(object, "msys");
+  if (msys.empty() || msys.front() != '{') return false;
+  const std::string_view message = member(msys, "message_event");
+  const std::string type = text(member(message, "type"));
+  const std::string bounce_class = text(member(message, "bounce_class"));
+  const Classification* line = find_classification(kSparkPostTypes, table_type(type), bounce_class);
+  if (line == nullptr) return true;
+  Event event;
+  event.recipient = text(member(message, "rcpt_to"));
+  if (event.recipient.empty()) event.recipient = text(member(message, "raw_rcpt_to"));
+  event.diagnostic = server_words(text(member(message, "raw_reason")));
+  if (event.diagnostic.empty()) event.diagnostic = server_words(text(member(message, "reason")));
+  event.reply_code = integer(member(message, "error_code"));
+  event.sender = text(member(message, "msg_from"));
+  event.original_message_id = text(member(message, "message_id"));
+  event.subject = text(member(message, "subject"));
+  event.timestamp = rfc3339_utc(text(member(message, "timestamp")));
+  event.feedback_type = text(member(message, "fbtype"));
+  classify_as(*line, type, bounce_class, event);
+  events.push_back(std::move(event));
+  return true;
+}
+
+}  // namespace bounceback::webhook

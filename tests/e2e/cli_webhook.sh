@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# bounceback decode on webhook JSON: files, a folder mixing .eml and .json, stdin, broken JSON;
+# and bounceback explain on mail-program errors.
+source "$(dirname "$0")/lib/assert.bash"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+hooks=$FIXTURES/webhook
+
+run decode --format jsonl "$hooks/sendgrid-events.json"
+expect_status 0 "a SendGrid event array"
+expect_lines 6 "one record per delivery event, the open skipped"
+expect_out '"decoder":"sendgrid"' "the SendGrid reader decoded it"
+expect_out '"provider_type":"bounce","provider_subtype":"blocked"' "SendGrid's own classification kept"
+expect_out '"reason":"suppressed"' "a dropped event is SendGrid's suppression list"
+
+# A folder of mail and JSON: both decoded, side by side.
+cp "$EXAMPLES/bounces/postfix-user-unknown.eml" "$tmp/"
+cp "$hooks/ses-sns-bounce.json" "$hooks/postmark-hard-bounce.json" "$tmp/"
+run decode --format jsonl "$tmp"
+expect_status 0 "a folder of .eml and .json"
+expect_lines 4 "one Postfix record, two SES recipients, one Postmark bounce"
+expect_out '"decoder":"postfix"' "the mail"
+expect_out '"decoder":"ses"' "the SES notification"
+expect_out '"decoder":"postmark"' "the Postmark webhook"
+expect_out '"provider_subtype":"HardBounce"' "Postmark's bounce type"
+expect_err "3 messages" "each file counts once"
+
+run decode --format csv "$tmp/postmark-hard-bounce.json"
+expect_status 0 "CSV"
+expect_out 'feedback_type,provider_type,provider_subtype,summary' "the new columns after feedback_type"
+expect_out ',Bounce,HardBounce,' "their values"
+
+run_stdin "$(cat "$hooks/mailgun-failed-permanent.json")" decode --format jsonl -
+expect_status 0 "Mailgun JSON on stdin"
+expect_out '"decoder":"mailgun"' "read from stdin"
+expect_out '"recipient":"jane.doe@example.com"' "the failed address"
+
+cp "$hooks/malformed.json" "$tmp/"
+echo '{"greeting":"hello"}' >"$tmp/unknown.json"
+run decode --format jsonl "$tmp"
+expect_status 1 "broken JSON is an input that could not be decoded"
+expect_lines 4 "the good files still decoded"
+expect_err "malformed.json" "the broken file is named"
+expect_err "at byte 76" "with the offset of the error"
+expect_err "1 other message" "JSON of no known shape is not a report"
+
+# Mail-program errors in explain.
+run explain "Sending reported error (0x800CCC0E): 'Cannot connect to the server.'"
+expect_status 0 "an Outlook error number"
+expect_out "Outlook cannot connect to the mail server" "its title"
+expect_out "Fix:" "and a fix"
+expect_out_not "Hard bounce" "no bounce verdict for a mail program's error"
+
+run_stdin "-ERR [IN-USE] Unable to lock maildrop" explain --format json -
+expect_status 0 "a POP3 error as JSON"
+expect_out '"client_errors":[{"match":"-ERR [IN-USE]","family":"POP3"' "the client error"
+expect_out '"side":"sender"' "on the user's side"
+
+run explain --format json "550 5.1.1 <jane@example.com>: Recipient address rejected: User unknown"
+expect_status 0 "an ordinary bounce reply"
+expect_out '"client_errors":[]' "not a client error"
+expect_out '"reason":"userunknown"' "explained as before"
+
+finish

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# bounceback decode on hostile inputs: every run ends, stays small, writes valid JSON lines, names
+# each input it could not decode, decodes all the others, and exits 1 when anything failed.
+source "$(dirname "$0")/lib/assert.bash"
+tmp=$(mktemp -d)
+trap 'chmod -R u+rw "$tmp"; rm -rf "$tmp"' EXIT
+ex=$EXAMPLES/bounces
+hostile=$FIXTURES/hostile
+
+# expect_json_lines WHAT: every line of $out parses as JSON.
+expect_json_lines() {
+  checks=$((checks + 1))
+  python3 -c 'import json,sys; [json.loads(l) for l in sys.stdin]' <<<"$out" || fail "output is not JSON lines: $1"
+}
+
+# run_measured ARGS...: like run, also leaving the peak resident set in KiB in $peak_kib (0 when
+# /usr/bin/time is missing) and the wall time in whole seconds in $seconds.
+run_measured() {
+  local o e m start
+  o=$(mktemp) e=$(mktemp) m=$(mktemp)
+  start=$SECONDS
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -o "$m" -f %M "$BIN" "$@" >"$o" 2>"$e"
+  else
+    echo 0 >"$m"
+    "$BIN" "$@" >"$o" 2>"$e"
+  fi
+  status=$?
+  seconds=$((SECONDS - start))
+  peak_kib=$(tail -n 1 "$m")
+  out=$(cat "$o") err=$(cat "$e")
+  rm -f "$o" "$e" "$m"
+}
+expect_peak_below_mib() {
+  checks=$((checks + 1))
+  [ "$peak_kib" -lt $(($1 * 1024)) ] || fail "peak RSS ${peak_kib} KiB over $1 MiB: $2"
+}
+expect_seconds_below() { checks=$((checks + 1)); [ "$seconds" -lt "$1" ] || fail "took ${seconds}s: $2"; }
+
+# The damaged fixtures each keep their record.
+run decode --format jsonl "$hostile"/*.eml
+expect_status 0 "damaged but decodable messages"
+expect_lines 4 "one record per damaged fixture"
+expect_json_lines "damaged fixtures"
+for r in lost@example.com nul@example.com b64@example.com; do expect_out "\"recipient\":\"$r\"" "$r survives"; done
+
+# An mbox with CRLF line endings, >From escapes, an empty message and no final newline.
+run decode --format jsonl --include-non-reports "$hostile/crlf-escapes-empty.mbox"
+expect_status 0 "awkward mbox"
+expect_lines 3 "three messages, one line each"
+expect_json_lines "awkward mbox"
+expect_out "crlf-escapes-empty.mbox#3" "the unterminated last message is read"
+
+# A folder mixing good bounces, garbage, a dangling link and a loop: the good ones are decoded,
+# each problem is named, exit 1.
+mkdir -p "$tmp/mixed/sub"
+cp "$ex/postfix-user-unknown.eml" "$tmp/mixed/a.eml"
+cp "$ex/qmail-blocklisted.eml" "$tmp/mixed/z.eml"
+head -c 200000 /dev/urandom >"$tmp/mixed/random.bin"
+head -c 1500 "$ex/gmail-delay.eml" >"$tmp/mixed/truncated.eml"
+ln -s "$tmp/mixed/nowhere.eml" "$tmp/mixed/dangling.eml"
+ln -s "$tmp/mixed" "$tmp/mixed/sub/loop"
+run decode --format jsonl --include-non-reports "$tmp/mixed"
+expect_status 1 "problems in a folder fail the run"
+expect_json_lines "mixed folder"
+expect_out '"recipient":"jane.doe@example.com"' "the first good bounce"
+expect_out '"recipient":"ops@partner.example.net"' "the last good bounce"
+expect_out "random.bin" "random bytes are a message read"
+expect_err "dangling.eml" "the dangling link is named"
+expect_err "loop" "the symlink loop is named"
+
+if [ "$(id -u)" -ne 0 ]; then
+  cp "$ex/exim-mailbox-full.eml" "$tmp/locked.eml"
+  chmod 000 "$tmp/locked.eml"
+  run decode --format jsonl "$tmp/locked.eml" "$ex/postfix-user-unknown.eml"
+  expect_status 1 "an unreadable file fails the run"
+  expect_lines 1 "the readable file is decoded"
+  expect_err "locked.eml" "the unreadable file is named"
+fi
+
+# A 3 GB message is refused by its size alone: never read, so memory stays small.
+truncate -s 3G "$tmp/huge.eml"
+run_measured decode --format jsonl "$tmp/huge.eml" "$ex/postfix-user-unknown.eml"
+expect_status 1 "a message over --max-message-size fails the run"
+expect_lines 1 "the next input is still decoded"
+expect_err "huge.eml" "the refusal names the file"
+expect_err "max-message-size" "the refusal names the option"
+expect_peak_below_mib 200 "a refused 3 GB file is not read"
+expect_seconds_below 10 "a refused 3 GB file is not read"
+
+# A 100 MB header line under a raised limit: cut at the header limit, decoded in bounded time.
+{
+  printf 'From: MAILER-DAEMON@example.net\nX-Long: '
+  head -c 100000000 /dev/zero | tr '\0' a
+  printf '\nSubject: Undelivered Mail\n\n550 5.1.1 <x@example.com>: User unknown\n'
+} >"$tmp/long-header.eml"
+run_measured decode --format jsonl --include-non-reports --max-message-size 200000000 "$tmp/long-header.eml"
+expect_json_lines "100 MB header line"
+checks=$((checks + 1))
+[ "$status" -le 1 ] || fail "100 MB header line: exit $status"
+expect_seconds_below 30 "a 100 MB header line"
+expect_peak_below_mib 1024 "a 100 MB header line"
+rm -f "$tmp/long-header.eml"
+
+# An mbox of 20,000 tiny messages and one over the limit: the big one is skipped without being
+# held, every other is read.
+{
+  for i in $(seq 1 10000); do printf 'From a Tue Mar 10 09:12:44 2026\nSubject: %d\n\nx\n\n' "$i"; done
+  printf 'From big Tue Mar 10 09:12:44 2026\nSubject: big\n\n'
+  head -c 5000000 /dev/zero | tr '\0' b
+  printf '\n\n'
+  for i in $(seq 1 10000); do printf 'From a Tue Mar 10 09:12:44 2026\nSubject: %d\n\nx\n\n' "$i"; done
+} >"$tmp/many.mbox"
+run_measured decode --format jsonl --max-message-size 1000000 "$tmp/many.mbox"
+expect_status 1 "an oversize message in an mbox fails the run"
+expect_err "many.mbox#10001" "the oversize message is named by its position"
+expect_err "Read 20000 messages" "every other message is read"
+expect_err "1 input could not be read" "the oversize one is counted as a problem"
+expect_peak_below_mib 200 "an oversize mbox message is not held"
+
+# Random bytes on standard input.
+head -c 1000000 /dev/urandom >"$tmp/random"
+o=$(mktemp)
+"$BIN" decode --format jsonl --include-non-reports - <"$tmp/random" >"$o" 2>/dev/null
+status=$? out=$(cat "$o")
+rm -f "$o"
+expect_status 0 "random bytes on stdin"
+expect_lines 1 "one kind none record"
+expect_json_lines "random stdin"
+
+# A file that shrinks while it is read (best effort: the race is not always won).
+{
+  cat "$ex/postfix-user-unknown.eml"
+  head -c 30000000 /dev/zero | tr '\0' '\n'
+} >"$tmp/shrinking.eml"
+(sleep 0.05; truncate -s 2000 "$tmp/shrinking.eml") &
+run decode --format jsonl --include-non-reports "$tmp/shrinking.eml"
+wait
+checks=$((checks + 1))
+[ "$status" -le 1 ] || fail "a shrinking file: exit $status"
+expect_json_lines "a shrinking file"
+
+finish

@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# bounceback serve as a client sees it: every endpoint over real HTTP on a loopback port.
+source "$(dirname "$0")/lib/assert.bash"
+EXAMPLES=${EXAMPLES:-$(cd "$(dirname "$0")/../../examples" && pwd)}
+
+work=$(mktemp -d)
+server_pid=
+base=
+
+stop_server() {
+  [ -n "$server_pid" ] || return 0
+  kill -TERM "$server_pid" 2>/dev/null
+  wait "$server_pid"
+  status=$?
+  server_pid=
+}
+trap 'stop_server; rm -rf "$work"' EXIT
+
+# start_server ARGS...: serves on a port the system picks, waits for /healthz, sets $base.
+start_server() {
+  stop_server
+  : >"$work/serve.log"
+  "$BIN" serve --listen 127.0.0.1:0 "$@" 2>"$work/serve.log" &
+  server_pid=$!
+  for _ in $(seq 100); do
+    base=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/serve.log")
+    if [ -n "$base" ] && curl -sf --max-time 2 "$base/healthz" >/dev/null; then return 0; fi
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "FAIL: the server did not start: $(cat "$work/serve.log")" >&2
+  exit 1
+}
+
+# request METHOD PATH [CURL ARGS...]: leaves the HTTP status in $status and the body in $out.
+request() {
+  local method=$1 path=$2
+  shift 2
+  status=$(curl -s --max-time 10 -o "$work/body" -w '%{http_code}' -X "$method" "$@" "$base$path")
+  out=$(cat "$work/body")
+  err=
+}
+
+start_server --db "sqlite:$work/bounces.db" --token s3cret --max-body 100000
+expect_err_log() { checks=$((checks + 1)); grep -qF -- "$1" "$work/serve.log" || fail "serve log lacks '$1': $2"; }
+expect_err_log "listening on http://127.0.0.1:" "the listening URL is printed on stderr"
+
+request GET /healthz
+expect_status 200 "health"
+expect_out '{"status":"ok"}' "health body"
+
+request GET /
+expect_status 200 "the page"
+expect_out '<title>' "the page is HTML"
+request GET /app.js
+expect_status 200 "the page's script"
+request GET /../../etc/passwd --path-as-is
+expect_status 404 "no file system behind the page"
+
+request POST /v1/decode --data-binary "@$EXAMPLES/bounces/postfix-user-unknown.eml" -H 'Content-Type: message/rfc822'
+expect_status 200 "decode a raw message"
+expect_out '"reason":"userunknown"' "decoded reason"
+expect_out '"is_report":true' "it is a report"
+expect_out_not '"stored"' "nothing stored without ?store=1"
+
+printf '{"message_base64":"%s"}' "$(base64 -w0 "$EXAMPLES/bounces/exim-mailbox-full.eml")" >"$work/message.json"
+request POST /v1/decode --data-binary "@$work/message.json" -H 'Content-Type: application/json'
+expect_status 200 "decode a base64 message in JSON"
+expect_out '"reason":"mailboxfull"' "decoded reason from JSON"
+
+request POST /v1/decode --data-binary '{"nothing":1}' -H 'Content-Type: application/json'
+expect_status 400 "JSON without message_base64"
+expect_out '"code":"bad_request"' "error shape"
+
+request POST /v1/explain --data-binary '550 5.7.1 Service unavailable; client [192.0.2.7] blocked using zen.spamhaus.org' \
+  -H 'Content-Type: text/plain'
+expect_status 200 "explain a reply line"
+expect_out '"reason":"blocked"' "explained reason"
+expect_out '"listed_ip":"192.0.2.7"' "blocklist named"
+
+request GET /v1/codes
+expect_status 200 "all codes"
+expect_out '"code":"X.7.1"' "status codes listed"
+request GET /v1/codes/550
+expect_status 200 "one code"
+expect_out '"permanent":true' "550 is permanent"
+request GET /v1/codes/abc
+expect_status 404 "a malformed code"
+expect_out "abc" "the error names it"
+request PUT /v1/codes
+expect_status 405 "wrong method"
+
+request POST '/v1/decode?store=1' --data-binary "@$EXAMPLES/bounces/postfix-user-unknown.eml"
+expect_status 401 "storing needs the token"
+expect_out '"code":"unauthorized"' "401 error shape"
+request POST '/v1/decode?store=1' --data-binary "@$EXAMPLES/bounces/postfix-user-unknown.eml" -H 'Authorization: Bearer s3cret'
+expect_status 200 "store with the token"
+expect_out '"stored":1,"duplicate":false' "one event stored"
+request POST '/v1/decode?store=1' --data-binary "@$EXAMPLES/bounces/postfix-user-unknown.eml" -H 'Authorization: Bearer s3cret'
+expect_out '"duplicate":true' "the same message twice is a duplicate"
+
+request GET '/v1/suppressions?domain=example.com&limit=10'
+expect_status 200 "suppressions"
+expect_out '"recipient":"jane.doe@example.com"' "the hard bounce is suppressed"
+request GET /v1/suppressions/jane.doe@example.com
+expect_status 200 "one suppression"
+request GET '/v1/events?recipient=jane.doe@example.com&kind=bounce'
+expect_status 200 "events"
+expect_out '"reason":"userunknown"' "the stored event"
+expect_out '"next_after_id":1' "the paging cursor"
+request GET '/v1/events?reason=bogus'
+expect_status 400 "unknown reason"
+request GET '/v1/events?limit=0'
+expect_status 400 "limit out of range"
+
+request DELETE /v1/suppressions/jane.doe@example.com
+expect_status 401 "lifting needs the token"
+request DELETE /v1/suppressions/jane.doe@example.com -H 'Authorization: Bearer s3cret'
+expect_status 200 "lift"
+expect_out '"lifted":true' "lifted"
+request DELETE /v1/suppressions/jane.doe@example.com -H 'Authorization: Bearer s3cret'
+expect_status 404 "nothing left to lift"
+
+head -c 150000 /dev/zero | tr '\0' 'a' >"$work/big.eml"
+request POST /v1/decode --data-binary "@$work/big.eml"
+expect_status 413 "a body over --max-body"
+expect_out '"code":"payload_too_large"' "413 error shape"
+
+# Twenty decodes at once over separate connections: all answered, all counted.
+clients=()
+for i in $(seq 20); do
+  curl -s --max-time 10 -o /dev/null -w '%{http_code}\n' --data-binary "@$EXAMPLES/bounces/gmail-delay.eml" \
+    "$base/v1/decode" >"$work/parallel.$i" &
+  clients+=($!)
+done
+wait "${clients[@]}"
+status=$(cat "$work"/parallel.* | grep -c '^200$')
+expect_status 20 "parallel requests all succeed"
+
+request GET /metrics
+expect_status 200 "metrics"
+expect_out 'bounceback_records_total{reason="expired"}' "the parallel decodes are counted"
+expect_out 'bounceback_http_requests_total{endpoint="decode",status="200"}' "requests counted"
+expect_out 'bounceback_decode_seconds_bucket{le="+Inf"}' "latency histogram"
+expect_out 'bounceback_records_total{reason="userunknown"}' "records by reason"
+
+# Garbage and idle connections must not stall anyone else.
+port=${base##*:}
+printf 'NONSENSE \x01\x02\r\n\r\n' | curl -s --max-time 5 "telnet://127.0.0.1:$port" >/dev/null 2>&1
+idle=()
+for _ in $(seq 100); do
+  exec {fd}<>"/dev/tcp/127.0.0.1/$port" && idle+=("$fd")
+done
+request GET /healthz
+expect_status 200 "still serving beside 100 idle connections and a garbage request"
+for fd in "${idle[@]}"; do exec {fd}>&-; done
+
+stop_server
+expect_status 0 "SIGTERM stops the server cleanly"
+expect_err_log "stopping on SIGTERM" "the stop is reported"
+
+BOUNCEBACK_TOKEN=envtoken start_server --db "sqlite:$work/bounces.db" --max-body 1000
+request DELETE /v1/suppressions/nobody@example.com -H 'Authorization: Bearer s3cret'
+expect_status 401 "the token comes from BOUNCEBACK_TOKEN"
+request DELETE /v1/suppressions/nobody@example.com -H 'Authorization: Bearer envtoken'
+expect_status 404 "the environment's token is accepted"
+request POST /v1/decode --data-binary "@$EXAMPLES/bounces/postfix-user-unknown.eml"
+expect_status 413 "a 2 KB message over --max-body 1000"
+request POST /v1/decode --data-binary "@$EXAMPLES/bounces/postfix-user-unknown.eml" -H 'Transfer-Encoding: chunked'
+expect_status 413 "a chunked body, whose size is not announced, is cut off too"
+stop_server
+
+start_server --no-store
+request GET /v1/suppressions
+expect_status 404 "no store, no suppressions"
+expect_out "--no-store" "the error says why"
+request POST '/v1/decode?store=1' --data-binary "@$EXAMPLES/bounces/postfix-user-unknown.eml"
+expect_status 400 "no store, no storing"
+stop_server
+
+run serve --listen nowhere:80
+expect_status 2 "a bad --listen is a usage error"
+expect_err "--listen" "the error names the option"
+
+run serve --no-store --db "sqlite:$work/other.db"
+expect_status 2 "--no-store and --db contradict each other"
+
+finish
