@@ -32,9 +32,10 @@ struct DecodeResult {
   // One record per recipient; empty when the message is not a report (is_report false).
   std::vector<Record> records;
   bool is_report = false;
-  // Non-fatal problems met while parsing (broken MIME, unknown charset, ...).
+  // Non-fatal problems met while parsing (broken MIME, unknown charset, ...), without the source.
   std::vector<std::string> warnings;
   // Set when the message could not be decoded at all (e.g. over a limit); records is then empty.
+  // Its message says what is wrong; the caller, who named the source, prefixes it.
   std::optional<Error> error;
 };
 

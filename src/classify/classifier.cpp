@@ -225,10 +225,19 @@ std::optional<std::string> first_status_in(std::string_view diagnostic) {
   return std::nullopt;
 }
 
+bool words_state(std::string_view diagnostic, std::string_view status) {
+  return std::ranges::any_of(find_codes(diagnostic), [&](const FoundCode& found) {
+    return found.type == CodeType::kStatus && found.code == status;
+  });
+}
+
 // The status the record reports: the server's own, when its words give one with a subject
 // ("552 5.2.2 Over quota" under a report saying 5.1.1 or 5.0.0); else the report's Status field.
+// When the words hold several and the report's is one of them, the extractor already chose: SES's
+// "554 4.4.7 Message expired: ...<421 4.4.2 Connection timed out>" reports the last reply's 4.4.2.
 std::string reported_status(const Evidence& evidence) {
   const std::string_view reported = util::trim(evidence.status);
+  if (parse_status(reported) && words_state(evidence.diagnostic, reported)) return std::string(reported);
   const auto said = first_status_in(evidence.diagnostic);
   if (said && parse_status(*said)->subject != 0) return *said;
   if (parse_status(reported)) return std::string(reported);

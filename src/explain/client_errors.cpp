@@ -1,8 +1,9 @@
 #include "explain/client_errors.h"
 
 #include <algorithm>
-#include <optional>
+#include <vector>
 
+#include "classify/matcher.h"
 #include "util/text.h"
 
 namespace bounceback::explain {
@@ -23,27 +24,46 @@ constexpr Entry kEntries[] = {
 #undef BB_CLIENT_ERROR
 };
 
-// `needle` occurs in `text` as a whole word or number: "5.7.60" is not found in "5.7.606".
-bool contains_whole(std::string_view text, std::string_view needle) {
-  for (size_t at = util::ifind(text, needle); at != std::string_view::npos; at = util::ifind(text, needle, at + 1)) {
-    const size_t end = at + needle.size();
-    const bool joined_before = at > 0 && util::is_alnum(needle.front()) && util::is_alnum(text[at - 1]);
-    const bool joined_after = end < text.size() && util::is_alnum(needle.back()) && util::is_alnum(text[end]);
-    if (!joined_before && !joined_after) return true;
-  }
-  return false;
+// One alternative of one entry: the unit the phrase matcher finds.
+struct Alternative {
+  const Entry* entry;
+  std::string_view phrase;
+};
+
+// Every alternative of every entry, in table order, compiled into one automaton so that a long
+// text is read once, not once per phrase.
+struct CompiledTable {
+  std::vector<Alternative> alternatives;  // indexed as the matcher's phrases
+  classify::PhraseMatcher matcher;
+};
+
+const CompiledTable& compiled_table() {
+  static const CompiledTable table = [] {
+    CompiledTable t;
+    for (const Entry& entry : kEntries) {
+      std::string_view rest = entry.matches;
+      while (!rest.empty()) {
+        const size_t bar = rest.find('|');
+        const std::string_view phrase = rest.substr(0, bar);
+        if (t.matcher.add(phrase).ok()) t.alternatives.push_back({&entry, phrase});
+        rest = bar == std::string_view::npos ? std::string_view{} : rest.substr(bar + 1);
+      }
+    }
+    t.matcher.compile();
+    return t;
+  }();
+  return table;
 }
 
-// The first alternative of `entry` found in `text`.
-std::optional<std::string_view> matched_alternative(const Entry& entry, std::string_view text) {
-  std::string_view rest = entry.matches;
-  while (!rest.empty()) {
-    const size_t bar = rest.find('|');
-    const std::string_view alternative = rest.substr(0, bar);
-    if (contains_whole(text, alternative)) return alternative;
-    rest = bar == std::string_view::npos ? std::string_view{} : rest.substr(bar + 1);
-  }
-  return std::nullopt;
+// The occurrence of `phrase` ending at `end` does not continue a word or number on either side:
+// "5.7.60" is not found in "5.7.606". Where the matcher folded a run of white space, the start is
+// not known and only the end is checked.
+bool stands_alone(std::string_view text, size_t end, std::string_view phrase) {
+  if (end < text.size() && util::is_alnum(phrase.back()) && util::is_alnum(text[end])) return false;
+  if (end < phrase.size()) return true;
+  const size_t start = end - phrase.size();
+  const bool start_known = util::iequals(text.substr(start, phrase.size()), phrase);
+  return !(start_known && start > 0 && util::is_alnum(phrase.front()) && util::is_alnum(text[start - 1]));
 }
 
 struct Match {
@@ -51,19 +71,23 @@ struct Match {
   std::string_view alternative;
 };
 
-// At most one match per family: the first line of the family that matches.
+// At most one match per family: the first line of the family that matches, and of that line the
+// first alternative listed.
 std::vector<Match> matches_in(std::string_view text) {
-  std::vector<Match> found;
-  for (const Entry& entry : kEntries) {
-    const bool family_done = std::any_of(found.begin(), found.end(), [&entry](const Match& m) {
-      return m.entry->family == entry.family;
+  const CompiledTable& table = compiled_table();
+  std::vector<bool> found(table.alternatives.size(), false);
+  table.matcher.match(text, [&](size_t index, size_t end) {
+    if (stands_alone(text, end, table.alternatives[index].phrase)) found[index] = true;
+  });
+  std::vector<Match> matches;
+  for (size_t i = 0; i < found.size(); ++i) {
+    const Alternative& alternative = table.alternatives[i];
+    const bool family_done = std::any_of(matches.begin(), matches.end(), [&alternative](const Match& m) {
+      return m.entry->family == alternative.entry->family;
     });
-    if (family_done) continue;
-    if (const std::optional<std::string_view> alternative = matched_alternative(entry, text)) {
-      found.push_back({&entry, *alternative});
-    }
+    if (found[i] && !family_done) matches.push_back({alternative.entry, alternative.phrase});
   }
-  return found;
+  return matches;
 }
 
 ClientError to_client_error(const Match& match) {

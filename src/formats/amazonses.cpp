@@ -190,8 +190,12 @@ bool is_notification(const report::Context& context) {
 void read_ses_remote_reply(RecipientEvidence& r) {
   if (const std::optional<QuotedReply> reply = quoted_reply(r.diagnostic)) {
     r.reply_code = reply->code;
+    // Without a status of the server's own, SES's summary status ("5.3.0 - Other mail system
+    // problem 550-'Unknown user ...'") is closer than the report's 5.0.0.
     const std::string status = status_in(reply->words);
+    const std::string summary_status = report::leading_status(r.diagnostic);
     if (!status.empty()) r.status = status;
+    else if (!summary_status.empty()) r.status = summary_status;
     // SES's summary and attempt count are not the server's words.
     r.diagnostic = std::to_string(reply->code) + " " + util::collapse_space(reply->words);
   } else if (const auto last = last_reply_before_expiry(r.diagnostic)) {

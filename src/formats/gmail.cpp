@@ -46,8 +46,10 @@ constexpr std::array<StatedReason, 5> kGmailWording = {{
     // connect. Learn more at https://support.google.com/mail/answer/7720 [example.com
     // 192.0.2.1: timed out]"
     {"The recipient server did not accept our requests to connect", Reason::kExpired},
-    // "Your message wasn't delivered to jane@example.com because the address couldn't be found."
-    {"because the address couldn't be found", Reason::kUserUnknown},
+    // "Your message wasn't delivered to jane@example.com because the address couldn't be found.
+    // Check for typos ...". Not the broader heading Gmail puts over any refusal: "... because the
+    // address couldn't be found, or is unable to receive mail."
+    {"because the address couldn't be found.", Reason::kUserUnknown},
     // "The domain example.org doesn't receive email according to the administrator: returned
     // Null MX"
     {"returned Null MX", Reason::kNotAccept},
@@ -63,6 +65,16 @@ constexpr std::array<CommandTag, 9> kGmailStates = {{
     {"(state 6)", "MAIL"},  {"(state 8)", "AUTH"},  {"(state 9)", "AUTH"},
     {"(state 12)", "AUTH"}, {"(state 13)", "EHLO"}, {"(state 14)", "RCPT"},
     {"(state 15)", "DATA"}, {"(state 17)", "DATA"}, {"(state 18)", "DATA"},
+}};
+
+// A refusal in the DATA states is the recipient's server turning the message down for that
+// mailbox, whatever its words: "550 550 Unknown user jane@example.jp (state 18)." comes from
+// servers that refuse unwanted senders so, and "554 554 5.7.0 Header error (state 18)." is a
+// content filter.
+constexpr std::array<StatedReason, 3> kGmailDataStates = {{
+    {"(state 15)", Reason::kFiltered},
+    {"(state 17)", Reason::kFiltered},
+    {"(state 18)", Reason::kFiltered},
 }};
 
 // The first "host [ip]" of a text, line by line, since Gmail's lines put other brackets first:
@@ -88,6 +100,7 @@ void describe_failure(std::string_view details, std::string_view server_words, R
   r.remote_mta = host.name;
   r.remote_ip = host.ip;
   r.format_reason = stated_reason(details, kGmailWording);
+  if (!r.format_reason) r.format_reason = stated_reason(r.diagnostic, kGmailDataStates);
 }
 
 bool read_classic_layout(const report::Context& context, report::Report& report) {

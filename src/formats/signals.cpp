@@ -200,7 +200,13 @@ Host remote_host(std::string_view text) {
   while (end > 0 && text[end - 1] == ' ') --end;
   size_t begin = end;
   while (begin > 0 && (util::is_alnum(text[begin - 1]) || text[begin - 1] == '.' || text[begin - 1] == '-')) --begin;
-  host.name = std::string(text.substr(begin, end - begin));
+  std::string_view name = text.substr(begin, end - begin);
+  // A multi-line reply's continuation marker is not part of the name: "550-mx.example.com [192.0.2.1]".
+  if (name.size() > 4 && util::is_digit(name[0]) && util::is_digit(name[1]) && util::is_digit(name[2]) &&
+      name[3] == '-') {
+    name.remove_prefix(4);
+  }
+  host.name = std::string(name);
   if (host.name.find('.') == std::string::npos) host.name.clear();
   return host;
 }

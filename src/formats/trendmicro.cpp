@@ -41,7 +41,9 @@ void read_exchanges(std::string_view notice, std::vector<report::RecipientEviden
   }
 }
 
-// "Unable to deliver message to <a@b> (and other recipients in the same domain)."
+// "Unable to deliver message to <a@b> (and other recipients in the same domain). Please check if
+// address is correct.": InterScan's own sentence for a recipient its next hop refused by address;
+// with no SMTP exchange shown it is all the notice says, and it names a missing address.
 void read_sentences(std::string_view notice, std::vector<report::RecipientEvidence>& found) {
   for (size_t at = util::ifind(notice, kUnableToDeliver); at != std::string_view::npos;
        at = util::ifind(notice, kUnableToDeliver, at + kUnableToDeliver.size())) {
@@ -49,7 +51,9 @@ void read_sentences(std::string_view notice, std::vector<report::RecipientEviden
     const std::optional<std::string> address = mime::first_address(sentence);
     if (!address) continue;
     report::RecipientEvidence& r = evidence_for(found, *address);
-    if (r.diagnostic.empty()) r.diagnostic = util::collapse_space(sentence.substr(0, sentence.find("****")));
+    if (!r.diagnostic.empty()) continue;
+    r.diagnostic = util::collapse_space(sentence.substr(0, sentence.find("****")));
+    r.format_reason = Reason::kUserUnknown;
   }
 }
 

@@ -104,7 +104,7 @@ DecodeResult Decoder::decode(std::string_view message, std::string_view source) 
   DecodeResult result;
   if (message.size() > options_.limits.max_message_bytes) {
     result.error = Error{ErrorCode::kTooLarge,
-                         std::string(source) + ": message is " + std::to_string(message.size()) +
+                         "message is " + std::to_string(message.size()) +
                              " bytes, over the limit of " + std::to_string(options_.limits.max_message_bytes) +
                              " bytes (raise it with --max-message-size)"};
     return result;

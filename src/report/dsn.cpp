@@ -64,6 +64,27 @@ void split_remote_mta(std::string_view value, RecipientEvidence& r) {
   r.remote_mta = std::string(text);
 }
 
+// PowerMTA states its own verdict beside the RFC 3464 fields: "X-PowerMTA-BounceCategory:
+// bad-mailbox". Its categories that name a reason:
+struct BounceCategory {
+  std::string_view category;
+  Reason reason;
+};
+constexpr BounceCategory kPowerMtaCategories[] = {
+    {"bad-domain", Reason::kHostUnknown},       {"bad-mailbox", Reason::kUserUnknown},
+    {"inactive-mailbox", Reason::kSuspend},     {"message-expired", Reason::kExpired},
+    {"no-answer-from-host", Reason::kNetworkError}, {"policy-related", Reason::kPolicyViolation},
+    {"quota-issues", Reason::kMailboxFull},     {"routing-errors", Reason::kSystemError},
+    {"spam-related", Reason::kSpamDetected},
+};
+
+std::optional<Reason> powermta_category(std::string_view value) {
+  for (const BounceCategory& entry : kPowerMtaCategories) {
+    if (iequals(util::trim(value), entry.category)) return entry.reason;
+  }
+  return std::nullopt;
+}
+
 void apply_recipient_field(const Field& f, RecipientEvidence& r) {
   if (iequals(f.name, "Final-Recipient")) {
     r.recipient = std::string(util::trim(field_text(f.value)));
@@ -83,6 +104,8 @@ void apply_recipient_field(const Field& f, RecipientEvidence& r) {
     split_remote_mta(f.value, r);
   } else if (iequals(f.name, "Last-Attempt-Date")) {
     r.last_attempt = f.value;
+  } else if (iequals(f.name, "X-PowerMTA-BounceCategory")) {
+    r.format_reason = powermta_category(f.value);
   }
 }
 

@@ -86,9 +86,8 @@ bool read_event(std::string_view object, std::string_view source, DecodeResult& 
   return false;
 }
 
-std::string syntax_error_message(std::string_view source, const json::SyntaxError& error) {
-  return std::string(source) + ": not valid JSON at byte " + std::to_string(error.offset) + ": " +
-         std::string(error.what);
+std::string syntax_error_message(const json::SyntaxError& error) {
+  return "not valid JSON at byte " + std::to_string(error.offset) + ": " + std::string(error.what);
 }
 
 }  // namespace
@@ -101,7 +100,7 @@ bool looks_like_json(std::string_view bytes) {
 DecodeResult decode(std::string_view json, std::string_view source) {
   DecodeResult result;
   if (const std::optional<json::SyntaxError> error = json::find_syntax_error(json)) {
-    result.error = Error{ErrorCode::kInvalidArgument, syntax_error_message(source, *error)};
+    result.error = Error{ErrorCode::kInvalidArgument, syntax_error_message(*error)};
     return result;
   }
   const std::string_view value = util::trim(json);
@@ -112,7 +111,7 @@ DecodeResult decode(std::string_view json, std::string_view source) {
     if (!read_event(object, source, result)) ++unknown;
   }
   if (unknown > 0) {
-    result.warnings.push_back(std::string(source) + ": " + std::to_string(unknown) + " of " +
+    result.warnings.push_back(std::to_string(unknown) + " of " +
                               std::to_string(objects.size()) +
                               " JSON values match no known webhook (Amazon SES, SendGrid, Mailgun, Postmark, "
                               "SparkPost, Brevo)");

