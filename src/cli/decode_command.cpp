@@ -10,13 +10,6 @@
 namespace bounceback::cli {
 namespace {
 
-io::OutputFormat output_format(const std::string& name) {
-  if (name == "text") return io::OutputFormat::kText;
-  if (name == "json") return io::OutputFormat::kJson;
-  if (name == "csv") return io::OutputFormat::kCsv;
-  return io::OutputFormat::kJsonLines;
-}
-
 Limits limits_of(const DecodeCommand& command) {
   Limits limits;
   if (command.max_message_size) limits.max_message_bytes = command.max_message_size;
@@ -32,7 +25,7 @@ int run_decode(const DecodeCommand& command) {
   const Decoder decoder(DecodeOptions{limits_of(command)});
   io::BatchOptions options;
   options.paths = command.paths;
-  options.format = output_format(command.format);
+  options.format = io::output_format_named(command.format).value_or(io::OutputFormat::kJsonLines);
   options.threads = command.threads;
   options.include_non_reports = command.include_non_reports;
   options.color = command.color;

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "bounceback/output.h"
+#include "io/formatter.h"
 #include "cli/commands.h"
 #include "logs/line_reader.h"
 #include "logs/log_scanner.h"
@@ -19,26 +20,16 @@ constexpr size_t kFlushBytes = size_t{1} << 16;
 // Records in the chosen format, written in blocks so that a multi-GB log streams.
 class RecordWriter {
  public:
-  RecordWriter(std::string format, bool color) : format_(std::move(format)), style_{color} {
-    if (format_ == "json") buffer_ = "[\n";
-    if (format_ == "csv") append_csv_header(buffer_);
-  }
+  explicit RecordWriter(io::RecordFormatter formatter) : formatter_(formatter), buffer_(formatter.prologue()) {}
 
   void write(const Record& record) {
-    if (count_++ > 0) buffer_ += format_ == "json" ? ",\n" : format_ == "text" ? "\n" : "";
-    if (format_ == "csv") {
-      append_csv(record, buffer_);
-    } else if (format_ == "text") {
-      append_text(record, buffer_, style_);
-    } else {
-      append_json(record, buffer_);
-      if (format_ == "jsonl") buffer_ += '\n';
-    }
+    if (count_++ > 0) buffer_ += formatter_.separator();
+    formatter_.append(record, buffer_);
     if (buffer_.size() >= kFlushBytes) flush();
   }
 
   void finish() {
-    if (format_ == "json") buffer_ += count_ > 0 ? "\n]\n" : "]\n";
+    buffer_ += formatter_.epilogue(count_);
     flush();
   }
 
@@ -48,8 +39,7 @@ class RecordWriter {
     buffer_.clear();
   }
 
-  std::string format_;
-  TextStyle style_;
+  io::RecordFormatter formatter_;
   std::string buffer_;
   size_t count_ = 0;
 };
@@ -73,7 +63,8 @@ int run_logs(const LogsCommand& command) {
   options.include_delivered = command.include_delivered;
   logs::LogScanner scanner(options);
   logs::LogSummary summary;
-  RecordWriter writer(command.format, command.color);
+  RecordWriter writer(io::RecordFormatter{io::output_format_named(command.format).value_or(io::OutputFormat::kJsonLines),
+                                         TextStyle{command.color}});
   const logs::RecordCallback emit = [&](const Record& record) {
     if (command.summary) {
       summary.add(record);

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "bounceback/output.h"
+#include "io/formatter.h"
 #include "io/progress.h"
 
 namespace bounceback::io {
@@ -23,46 +24,6 @@ constexpr size_t kMessagesInFlightPerThread = 32;
 constexpr size_t kBytesInFlight = size_t{64} << 20;  // one larger message is still let through
 
 // ---- formatting, done by the decoding threads ----
-
-struct Formatter {
-  OutputFormat format;
-  TextStyle style;
-
-  // What goes between two records, also between the records of two messages.
-  std::string_view separator() const {
-    switch (format) {
-      case OutputFormat::kJson: return ",\n";
-      case OutputFormat::kText: return "\n";
-      case OutputFormat::kJsonLines:
-      case OutputFormat::kCsv: return "";
-    }
-    return "";
-  }
-
-  void append(const Record& record, std::string& out) const {
-    switch (format) {
-      case OutputFormat::kJsonLines:
-        append_json(record, out);
-        out.push_back('\n');
-        return;
-      case OutputFormat::kJson: append_json(record, out); return;
-      case OutputFormat::kCsv: append_csv(record, out); return;
-      case OutputFormat::kText: append_text(record, out, style); return;
-    }
-  }
-
-  std::string prologue() const {
-    std::string text;
-    if (format == OutputFormat::kJson) text = "[\n";
-    if (format == OutputFormat::kCsv) append_csv_header(text);
-    return text;
-  }
-
-  std::string_view epilogue(size_t records_written) const {
-    if (format != OutputFormat::kJson) return "";
-    return records_written > 0 ? "\n]\n" : "]\n";
-  }
-};
 
 // What decoding one message gave, ready for the writer.
 struct Outcome {
@@ -86,7 +47,7 @@ Record non_report_record(const std::string& source, const std::optional<std::str
   return record;
 }
 
-Outcome decode_message(const InputMessage& message, const Decoder& decoder, const Formatter& formatter,
+Outcome decode_message(const InputMessage& message, const Decoder& decoder, const RecordFormatter& formatter,
                        const BatchOptions& options) {
   DecodeResult result = decoder.decode(message.bytes, message.source);
   Outcome outcome;
@@ -267,7 +228,7 @@ void append_problem_list(std::string_view heading, const std::vector<InputProble
 
 BatchSummary run_batch(const BatchOptions& options, const Decoder& decoder, std::FILE* out, std::FILE* err) {
   const unsigned threads = decoding_threads(options.threads);
-  const Formatter formatter{options.format, TextStyle{options.color}};
+  const RecordFormatter formatter{options.format, TextStyle{options.color}};
   Pipeline pipeline(kMessagesInFlightPerThread * threads);
   BatchSummary summary;
 

@@ -12,16 +12,10 @@
 #include <vector>
 
 #include "bounceback/decoder.h"
+#include "io/formatter.h"
 #include "io/sources.h"
 
 namespace bounceback::io {
-
-enum class OutputFormat {
-  kText,       // blocks for a person, see append_text()
-  kJsonLines,  // one JSON object per line
-  kJson,       // one JSON array, still written as records are decoded
-  kCsv,        // a header line, then one row per record
-};
 
 // Receives the records of every message decoded without error, e.g. to store them.
 struct RecordSink {
