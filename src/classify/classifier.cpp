@@ -336,6 +336,23 @@ Candidate place_format_reason(Reason reason) {
   return Candidate{mailbox_state ? Tier::kPrimary : Tier::kFormat, reason};
 }
 
+// "553 mx.example.com does not exist": a domain name, not an address, said not to exist. The
+// phrase tables cannot hold the name itself, so the word before the phrase is checked.
+bool says_domain_does_not_exist(std::string_view words) {
+  constexpr std::string_view kPhrase = " does not exist";
+  for (size_t at = util::ifind(words, kPhrase); at != std::string_view::npos;
+       at = util::ifind(words, kPhrase, at + kPhrase.size())) {
+    const std::string_view before = words.substr(0, at);
+    const size_t space = before.find_last_of(" <>:");
+    const std::string_view name = space == std::string_view::npos ? before : before.substr(space + 1);
+    const bool host_chars = !name.empty() && std::ranges::all_of(name, [](char c) {
+      return util::is_alnum(c) || c == '.' || c == '-';
+    });
+    if (host_chars && name.find('.') != std::string_view::npos && util::is_alpha(name.back())) return true;
+  }
+  return false;
+}
+
 // RFC 7504: 521 "host does not accept mail", 556 "domain does not accept mail".
 Reason reason_from_reply(std::optional<int> reply_code) {
   if (reply_code == 521 || reply_code == 556) return Reason::kNotAccept;
@@ -393,6 +410,7 @@ Reason decide_reason(const Evidence& evidence, std::string_view words, std::stri
   rule_matcher().match(words, [&](size_t index, size_t) {
     if (auto placed = place_rule(kRules[index], setting)) candidates.push_back(*placed);
   });
+  if (says_domain_does_not_exist(words)) candidates.push_back({Tier::kPrimary, Reason::kHostUnknown});
   if (auto placed = place_status(setting.status_reason, candidates)) candidates.push_back(*placed);
   const Reason reply_reason = reason_from_reply(evidence.reply_code);
   if (reply_reason != Reason::kUndefined) candidates.push_back({Tier::kDecisiveStatus, reply_reason});

@@ -2,6 +2,8 @@
 // of an MTA no specific format knows. They run after every specific format.
 #include "formats/generic.h"
 
+#include "bounceback/codes.h"
+#include "formats/sections.h"
 #include "formats/signals.h"
 #include "util/text.h"
 
@@ -16,6 +18,13 @@ void fill_from_block(const RecipientBlock& block, report::RecipientEvidence& r) 
     r.remote_mta = host.name;
     if (r.remote_ip.empty()) r.remote_ip = host.ip;
   }
+}
+
+// A notice that only words the failure has no reply to pick out: its first paragraph says it all,
+// address line included ("User's mailbox is full: <jane@example.com>\nUnable to deliver mail.").
+std::string prose_diagnostic(std::string_view notice) {
+  if (!find_codes(notice).empty()) return diagnostic_of(notice);
+  return util::collapse_space(first_paragraph(notice));
 }
 
 report::RecipientEvidence* find_recipient(report::Report& report, std::string_view address) {
@@ -69,7 +78,7 @@ bool extract_plain_text(const report::Context& context, report::Report& report) 
     report::RecipientEvidence r;
     r.recipient = first_prose_recipient(context.notice, own);
     if (r.recipient.empty()) return false;
-    r.diagnostic = diagnostic_of(context.notice);
+    r.diagnostic = prose_diagnostic(context.notice);
     r.command = failed_command(context.notice);
     report.recipients.push_back(std::move(r));
   }

@@ -13,6 +13,7 @@
 //
 // The transcript gives what the RFC 3464 part lacks: the command the server refused, and its
 // words where the part only holds a local mailer's exit status ("Diagnostic-Code: X-Unix; 255").
+#include <algorithm>
 #include <array>
 
 #include "bounceback/codes.h"
@@ -90,11 +91,33 @@ const Listed* listed_for(const std::vector<Listed>& listed, std::string_view add
   return nullptr;
 }
 
+// "mail.local: unknown user: jane", "procmail: Quota exceeded": a program name, a colon, its words.
+bool is_program_complaint(std::string_view line) {
+  const size_t colon = line.find(": ");
+  if (colon == std::string_view::npos || colon == 0 || line.starts_with("<<<") || line.starts_with(">>>")) return false;
+  const std::string_view program = line.substr(0, colon);
+  return util::is_alpha(program.front()) && std::ranges::all_of(program, [](char c) {
+           return util::is_alnum(c) || c == '.' || c == '-' || c == '_' || c == '/';
+         });
+}
+
+// "554 <jane@example.com>... Service unavailable (mail.local: unknown user: jane)": the reply stays
+// first, where its code is read.
+std::string joined(std::string_view cause, std::string_view verdict) {
+  if (cause.empty()) return std::string(verdict);
+  return std::string(verdict) + " (" + std::string(cause) + ")";
+}
+
 // Sendmail's own verdict lines in the transcript, which no "<<< " marks: "550 5.1.1
 // <a@b>... User unknown", "<a@b>... Deferred: Connection refused by mx.example.net.",
 // "554 5.3.0 unknown mailer error 255". The one naming `recipient`, else the last.
-std::string_view verdict_for(std::string_view transcript, std::string_view recipient) {
+// With a local delivery program's own complaint on the line before it, that complaint says why:
+//     mail.local: unknown user: jane
+//     554 <jane@example.com>... Service unavailable
+std::string verdict_for(std::string_view transcript, std::string_view recipient) {
   std::string_view last;
+  std::string_view cause;
+  std::string_view previous;
   size_t pos = 0;
   std::string_view line;
   while (util::next_line(transcript, pos, line)) {
@@ -102,11 +125,15 @@ std::string_view verdict_for(std::string_view transcript, std::string_view recip
     const bool coded = trimmed.size() > 4 && (trimmed[0] == '4' || trimmed[0] == '5') &&
                        util::is_digit(trimmed[1]) && util::is_digit(trimmed[2]) && trimmed[3] == ' ';
     const bool addressed = trimmed.find("... ") != std::string_view::npos && trimmed.find('@') != std::string_view::npos;
+    const std::string_view before = previous;
+    previous = trimmed;
     if (!coded && !addressed) continue;
-    if (!recipient.empty() && util::icontains(trimmed, recipient)) return trimmed;
+    const std::string_view program_says = is_program_complaint(before) ? before : std::string_view();
+    if (!recipient.empty() && util::icontains(trimmed, recipient)) return joined(program_says, trimmed);
     last = trimmed;
+    cause = program_says;
   }
-  return last;
+  return joined(cause, last);
 }
 
 bool is_exit_status(std::string_view diagnostic) {
@@ -122,6 +149,15 @@ std::string specific_status(std::string_view reported, std::string_view diagnost
     if (code.type == CodeType::kStatus && !code.code.ends_with(".0.0")) return code.code;
   }
   return std::string(reported);
+}
+
+// Sendmail's Diagnostic-Code keeps only the first line of a multi-line reply: "550-5.7.1
+// Unauthenticated email from example.com is not accepted due to domain's" (the transcript's "<<<"
+// lines hold the rest: "... DMARC policy.").
+bool is_first_of_several_lines(std::string_view diagnostic) {
+  diagnostic = util::trim(diagnostic);
+  return diagnostic.size() > 4 && util::is_digit(diagnostic[0]) && util::is_digit(diagnostic[1]) &&
+         util::is_digit(diagnostic[2]) && diagnostic[3] == '-';
 }
 
 struct Notice {
@@ -141,11 +177,14 @@ void refine(const Notice& notice, size_t recipient_count, report::RecipientEvide
   if (is_exit_status(r.diagnostic)) {
     if (!refusal.reply.empty() && (refusal.certain || recipient_count == 1)) {
       r.diagnostic = refusal.reply;
-    } else if (const std::string_view verdict = verdict_for(notice.transcript, r.recipient); !verdict.empty()) {
-      r.diagnostic = std::string(verdict);
+    } else if (const std::string verdict = verdict_for(notice.transcript, r.recipient); !verdict.empty()) {
+      r.diagnostic = verdict;
     } else if (listed != nullptr && !is_exit_status(listed->reason)) {
       r.diagnostic = listed->reason;
     }
+  } else if (is_first_of_several_lines(r.diagnostic) && refusal.reply.size() > r.diagnostic.size() &&
+             util::istarts_with(util::collapse_space(refusal.reply), util::collapse_space(r.diagnostic))) {
+    r.diagnostic = refusal.reply;
   }
   if (r.command.empty() && (refusal.certain || recipient_count == 1)) r.command = refusal.command;
   r.status = specific_status(r.status, r.diagnostic);

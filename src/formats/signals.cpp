@@ -156,7 +156,9 @@ bool looks_like_bounce(const report::Context& context) {
   return false;
 }
 
-std::string failed_command(std::string_view text) {
+std::string failed_command(std::string_view raw_text) {
+  // Postfix folds its lines anywhere: "(in reply to RCPT\n    TO command)".
+  const std::string text = util::collapse_space(raw_text);
   struct Phrase {
     std::string_view words;
     std::string_view command;
@@ -260,6 +262,27 @@ std::vector<RecipientBlock> recipient_blocks(std::string_view notice, const std:
   return blocks;
 }
 
+// The words on an address line and its indented continuation lines, as Postfix folds them:
+//     <jane@example.com>: Name service error for domain example.com: Host not
+//         found, try again
+std::string words_after_address(std::string_view block, size_t words_start) {
+  size_t end = block.find('\n', words_start);
+  while (end != std::string_view::npos && end + 1 < block.size() && (block[end + 1] == ' ' || block[end + 1] == '\t')) {
+    end = block.find('\n', end + 1);
+  }
+  return unfold_lines(block.substr(words_start, end == std::string_view::npos ? std::string_view::npos : end - words_start));
+}
+
+// Where the words start on an address line: "<a@b>: words" (Postfix, qmail), "a@b ... words"
+// (Smail: " jane@example.com ... unknown host"); npos when the line has no such separator.
+size_t words_on_address_line(std::string_view line) {
+  for (std::string_view separator : {std::string_view(">:"), std::string_view(" ... ")}) {
+    const size_t at = line.find(separator);
+    if (at != std::string_view::npos) return at + separator.size();
+  }
+  return std::string_view::npos;
+}
+
 std::string diagnostic_of(std::string_view block) {
   size_t pos = 0;
   std::string_view line;
@@ -271,10 +294,14 @@ std::string diagnostic_of(std::string_view block) {
     if (first) {
       first = false;
       body_start = pos;
-      // The address line itself may carry the words: "<a@b>: 550 no such user".
-      const size_t colon = line.find(">:");
-      if (colon != std::string_view::npos && holds_code(line.substr(colon))) {
-        return unfold_lines(line.substr(colon + 2));
+      // The address line itself may carry the words: "<a@b>: 550 no such user", or words without
+      // a code that fold onto indented lines.
+      const size_t words = words_on_address_line(line);
+      if (words != std::string_view::npos && holds_code(line.substr(words))) {
+        return unfold_lines(line.substr(words));
+      }
+      if (words != std::string_view::npos && !util::trim(line.substr(words)).empty()) {
+        return words_after_address(block, words);
       }
       continue;
     }

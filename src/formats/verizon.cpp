@@ -9,6 +9,8 @@
 //     Error: No valid recipients for this MM
 //     Original Message:
 //     To: 2025550123@vzwpix.com
+#include <array>
+
 #include "formats/families.h"
 #include "formats/sections.h"
 #include "formats/signals.h"
@@ -17,6 +19,12 @@
 
 namespace bounceback::formats {
 namespace {
+
+// The gateways' own "Error:" headline names the failure: the number is not a subscriber's.
+constexpr std::array<StatedReason, 2> kGatewayErrors = {{
+    {"Error: Invalid user address", Reason::kUserUnknown},         // SMS gateway
+    {"Error: No valid recipients for this MM", Reason::kUserUnknown},  // MMS gateway
+}};
 
 bool read_sms_gateway(std::string_view notice, report::RecipientEvidence& r) {
   const std::optional<std::string_view> details = after_marker(notice, "Message details:");
@@ -50,6 +58,7 @@ bool extract_verizon(const report::Context& context, report::Report& report) {
   report::RecipientEvidence r;
   if (!read_sms_gateway(context.notice, r) && !read_mms_gateway(context.notice, r)) return false;
   r.action = "failed";
+  r.format_reason = stated_reason(context.notice, kGatewayErrors);
   report.recipients.push_back(std::move(r));
   return true;
 }

@@ -48,6 +48,9 @@ bool has_auto_reply_subject(std::string_view subject) {
 }  // namespace
 
 bool is_auto_reply(const Context& context) {
+  // A delivery report is no reply, whatever its headers: Postfix marks its bounces
+  // "Auto-Submitted: auto-replied".
+  if (context.delivery_status_part >= 0) return false;
   const mime::Headers& headers = context.message.root().headers;
   // RFC 3834: "auto-replied" is a response; "auto-generated" is what bounces use.
   if (util::istarts_with(util::trim(headers.get("Auto-Submitted")), "auto-replied")) return true;

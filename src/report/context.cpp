@@ -10,7 +10,7 @@ namespace {
 
 // Lines after which a notice quotes the original message inline (no MIME part of its own).
 // Matched case-insensitively at the start of a trimmed line.
-constexpr std::array<std::string_view, 20> kOriginalMessageMarkers = {
+constexpr std::array<std::string_view, 21> kOriginalMessageMarkers = {
     "--- Below this line is a copy of the message.",            // qmail
     "------ This is a copy of the message, including all the headers.",  // Exim
     "------ This is a copy of the message's headers.",          // Exim, headers only
@@ -31,6 +31,7 @@ constexpr std::array<std::string_view, 20> kOriginalMessageMarkers = {
     "-- The header and top 20 lines of the message follows --", // Imail
     "Message headers follow.",                                  // DragonFly Mail Agent
     "Headers of the original message:",
+    "|------------------------- Message text follows:",         // Smail
 };
 
 // Position of the line that starts an inline copy of the original message, or npos.

@@ -514,6 +514,21 @@ TEST(Classify, PrefersTheServersStatusOverTheReports) {
   EXPECT_EQ(result.status, "5.2.2");
 }
 
+TEST(Classify, KeepsTheReportedStatusWhenTheWordsStateItAmongOthers) {
+  // The extractor chose the last reply quoted inside an expiry notice.
+  const Classification result =
+      classify_text("4.4.2", "554 4.4.7 Message expired: unable to deliver in 600 minutes.<421 4.4.2 Timed out>");
+  EXPECT_EQ(result.status, "4.4.2");
+  EXPECT_EQ(classify_text("5.1.1", "552 5.2.2 Over quota").status, "5.2.2");
+}
+
+TEST(Classify, ADomainSaidNotToExistIsAnUnknownHost) {
+  EXPECT_EQ(classify_text("", "553 relay.example.org does not exist").reason, Reason::kHostUnknown);
+  EXPECT_EQ(classify_text("", "550 Domain shop.example.net does not exist").reason, Reason::kHostUnknown);
+  EXPECT_NE(classify_text("", "550 jane@example.net does not exist").reason, Reason::kHostUnknown);
+  EXPECT_NE(classify_text("", "550 version 2.0 does not exist").reason, Reason::kHostUnknown);
+}
+
 TEST(Classify, KeepsAGenericStatusWhenTheServerGivesNoOther) {
   const Classification result = classify_text("5.0.0", "550 mailbox full");
   EXPECT_EQ(result.reason, Reason::kMailboxFull);
