@@ -48,11 +48,13 @@ bool method_matches(std::string_view route_method, std::string_view method) {
 
 bool is_json(std::string_view content_type) { return util::istarts_with(content_type, "application/json"); }
 
-// The message a decode request carries: the raw body, or the base64 field of a JSON body.
+// The message a decode request carries: the raw body; for a JSON body, the message in its
+// "message_base64" field, or else the body itself, as the event JSON of a sending service's
+// webhook (Amazon SES, SendGrid, Mailgun, ...), which the decoder reads too.
 Result<std::string_view> posted_message(const Request& request, std::string& decoded) {
   if (!is_json(request.content_type)) return request.body;
   const std::optional<std::string> base64 = formats::json::string_of(request.body, "message_base64");
-  if (!base64) return Error{ErrorCode::kInvalidArgument, "a JSON body needs a \"message_base64\" string field"};
+  if (!base64) return request.body;
   mime::append_base64_decoded(*base64, decoded);
   return std::string_view(decoded);
 }

@@ -68,8 +68,12 @@ request POST /v1/decode --data-binary "@$work/message.json" -H 'Content-Type: ap
 expect_status 200 "decode a base64 message in JSON"
 expect_out '"reason":"mailboxfull"' "decoded reason from JSON"
 
-request POST /v1/decode --data-binary '{"nothing":1}' -H 'Content-Type: application/json'
-expect_status 400 "JSON without message_base64"
+request POST /v1/decode --data-binary "@$FIXTURES/webhook/sendgrid-events.json" -H 'Content-Type: application/json'
+expect_status 200 "decode a webhook event posted as JSON"
+expect_out '"decoder":"sendgrid"' "the webhook layer decoded it"
+
+request POST /v1/decode --data-binary '{"nothing":' -H 'Content-Type: application/json'
+expect_status 400 "malformed JSON"
 expect_out '"code":"bad_request"' "error shape"
 
 request POST /v1/explain --data-binary '550 5.7.1 Service unavailable; client [192.0.2.7] blocked using zen.spamhaus.org' \

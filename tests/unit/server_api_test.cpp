@@ -143,12 +143,22 @@ TEST_F(ServerApiTest, DecodesABase64MessageInJson) {
   EXPECT_TRUE(has(response, "{\"records\":[],\"is_report\":false"));
 }
 
-TEST_F(ServerApiTest, JsonWithoutTheMessageFieldIsA400) {
-  Request r = request("POST", "/v1/decode", "{\"message\":\"x\"}");
+TEST_F(ServerApiTest, JsonWithoutTheMessageFieldIsReadAsAWebhookEvent) {
+  Request r = request("POST", "/v1/decode",
+                      "[{\"email\":\"gone@example.com\",\"event\":\"bounce\",\"type\":\"bounce\",\"status\":\"5.1.1\","
+                      "\"reason\":\"550 5.1.1 The email account that you tried to reach does not exist.\","
+                      "\"timestamp\":1772000000,\"sg_event_id\":\"e1\",\"sg_message_id\":\"m1\"}]");
   r.content_type = "application/json";
   const Response response = api.handle(r);
-  EXPECT_EQ(response.status, 400);
-  EXPECT_TRUE(has(response, "message_base64"));
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_TRUE(has(response, "\"decoder\":\"sendgrid\""));
+  EXPECT_TRUE(has(response, "\"recipient\":\"gone@example.com\""));
+}
+
+TEST_F(ServerApiTest, MalformedJsonIsA400) {
+  Request r = request("POST", "/v1/decode", "{\"message\":");
+  r.content_type = "application/json";
+  EXPECT_EQ(api.handle(r).status, 400);
 }
 
 TEST_F(ServerApiTest, EmptyBodyIsA400) { EXPECT_EQ(api.handle(request("POST", "/v1/decode", " \r\n")).status, 400); }
