@@ -212,7 +212,22 @@ function card(title, item, codes, evidence, extra) {
     extra);
 }
 
+// An error message of a mail program (Outlook 0x800CCC0E, Thunderbird, POP3/IMAP, SMTP login):
+// what it means and which setting to change.
+function clientErrorCard(error) {
+  return el("article", { class: "card" },
+    el("div", { class: "card-head" }, el("h2", {}, error.title), el("span", { class: "badge soft" }, error.family)),
+    el("p", { class: "summary" }, error.cause),
+    el("dl", {}, el("dt", {}, "Whose side"), el("dd", {}, SIDE_WORDS[error.side] || error.side)),
+    el("h3", {}, "What to do"), adviceList([error.fix]),
+    el("h3", {}, "Recognised in your text"), el("p", {}, el("code", {}, error.match)));
+}
+
 function explanationCards(explanation, input) {
+  const clientErrors = explanation.client_errors || [];
+  if (clientErrors.length > 0 && explanation.reason === "undefined" && explanation.records.length === 0) {
+    return clientErrors.map(clientErrorCard);
+  }
   if (explanation.records.length > 0) {
     return explanation.records.map((record) =>
       card(record.recipient || "Unknown recipient", record, [record.status, record.reply_code], record.diagnostic,
