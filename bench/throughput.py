@@ -6,6 +6,8 @@ Prints, for 1 thread and for all threads: messages/s, MB/s and peak RSS, on
   (b) the project's own fixtures (tests/fixtures and examples),
   (c) a synthetic mbox of --mbox-mb megabytes (default 1024) assembled on the fly from (a) or (b)
       in a temporary folder and deleted afterwards,
+  (d) a synthetic MTA log of --log-mb megabytes (default 256) repeated from tests/fixtures/logs,
+      read by `bounceback logs`,
 and Sisimai (libsisimai-perl, `Sisimai->make`) on (a) and (b) with the ratio bounceback/Sisimai.
 Each figure is the median of --runs runs (default 3). Output goes to /dev/null in jsonl.
 
@@ -102,11 +104,23 @@ def build_mbox(path, files, megabytes):
     return count, written
 
 
+def build_log(path, folder, megabytes):
+    sample = b"".join(open(os.path.join(folder, n), "rb").read() for n in sorted(os.listdir(folder)))
+    if not sample.endswith(b"\n"):
+        sample += b"\n"
+    copies = max(1, megabytes * 1024 * 1024 // len(sample))
+    with open(path, "wb") as out:
+        for _ in range(copies):
+            out.write(sample)
+    return sample.count(b"\n") * copies, len(sample) * copies
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bin", default=os.path.join(ROOT, "build", "release", "bounceback"))
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--mbox-mb", type=int, default=1024)
+    parser.add_argument("--log-mb", type=int, default=256)
     parser.add_argument("--no-sisimai", action="store_true")
     args = parser.parse_args()
     if not os.access(args.bin, os.X_OK):
@@ -140,6 +154,12 @@ def main():
         for threads in sorted({1, cores}):
             seconds, rss = median_run([args.bin, "decode", "--format", "jsonl", "--threads", str(threads), mbox], 1)
             report(f"bounceback, {threads} thread(s)", count, size, seconds, rss)
+        log = os.path.join(tmp, "synthetic.log")
+        lines, size = build_log(log, os.path.join(ROOT, "tests", "fixtures", "logs"), args.log_mb)
+        print(f"\n(d) synthetic MTA log: {lines} lines, {size / 1e6:.0f} MB (Postfix, Exim, Sendmail, OpenSMTPD)")
+        seconds, rss = median_run([args.bin, "logs", "--format", "jsonl", log], 1)
+        print(f"  bounceback logs, 1 thread    {lines:>9} lines {seconds:8.3f} s {lines / seconds:11.0f} lines/s "
+              f"{size / seconds / 1e6:9.1f} MB/s  peak RSS {rss:8.1f} MiB")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
