@@ -16,7 +16,8 @@ namespace bounceback {
 struct Limits {
   // Messages larger than this are refused. Default: 64 MiB. CLI: --max-message-size.
   size_t max_message_bytes = size_t{64} << 20;
-  // MIME parts nested deeper than this are treated as opaque leaves, with a warning. Default: 32.
+  // MIME parts nested deeper than this are treated as opaque leaves, with a warning. Default: 32;
+  // the parser never follows more than 1000 levels whatever this says.
   int max_mime_depth = 32;
   // Parts past this count are ignored, with a warning. Default: 10000.
   size_t max_parts = 10000;

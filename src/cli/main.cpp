@@ -57,8 +57,8 @@ int main(int argc, char** argv) {
                          "Refuse messages larger than this many bytes (default: 67108864)")
       ->check(CLI::PositiveNumber);
   decode_cmd->add_option("--max-mime-depth", decode.max_mime_depth,
-                         "Treat MIME parts nested deeper than this as opaque (default: 32)")
-      ->check(CLI::Range(1, 10000));
+                         "Treat MIME parts nested deeper than this as opaque (default: 32, at most 1000)")
+      ->check(CLI::Range(1, 1000));
   decode_cmd->add_option("--max-parts", decode.max_parts, "Ignore MIME parts past this count (default: 10000)")
       ->check(CLI::PositiveNumber);
   decode_cmd->add_option("--max-header-size", decode.max_header_size,

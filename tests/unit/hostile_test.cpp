@@ -87,14 +87,14 @@ TEST(Hostile, EveryTruncationOfRealBouncesDecodesSoundly) {
 }
 
 std::string nested_multiparts(int depth) {
-  std::string open;
-  std::string close;
+  std::string message = "From: a@example.org\nSubject: deep\n";
   for (int level = 0; level < depth; ++level) {
     const std::string boundary = "b" + std::to_string(level);
-    open += "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\n\n--" + boundary + "\n";
-    close = "\n--" + boundary + "--\n" + close;
+    message += "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\n\n--" + boundary + "\n";
   }
-  return "From: a@example.org\nSubject: deep\n" + open + "Content-Type: text/plain\n\n550 5.1.1 deep\n" + close;
+  message += "Content-Type: text/plain\n\n550 5.1.1 deep\n";
+  for (int level = depth - 1; level >= 0; --level) message += "\n--b" + std::to_string(level) + "--\n";
+  return message;
 }
 
 TEST(Hostile, TenThousandNestedMultipartsStopAtTheDepthLimit) {
