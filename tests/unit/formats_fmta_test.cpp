@@ -10,27 +10,14 @@
 #include <string>
 
 #include "bounceback/decoder.h"
+#include "support.h"
 
 namespace bounceback {
 namespace {
 
-std::string read_fixture(const std::string& name) {
-  std::ifstream in(std::string(BOUNCEBACK_FIXTURES) + "/formats/" + name, std::ios::binary);
-  EXPECT_TRUE(in) << name;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using testing::with_crlf;
 
-std::string with_crlf(const std::string& text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 40);
-  for (char c : text) {
-    if (c == '\n') out.push_back('\r');
-    out.push_back(c);
-  }
-  return out;
-}
+std::string read_fixture(const std::string& name) { return testing::read_fixture("formats/" + name); }
 
 DecodeResult decode(const std::string& message) { return Decoder().decode(message, "test"); }
 

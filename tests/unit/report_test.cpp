@@ -8,16 +8,12 @@
 
 #include "bounceback/decoder.h"
 #include "report/report.h"
+#include "support.h"
 
 namespace bounceback {
 namespace {
 
-std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(BOUNCEBACK_FIXTURES) + "/report/" + name, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+std::string fixture(const std::string& name) { return testing::read_fixture("report/" + name); }
 
 DecodeResult decode_fixture(const std::string& name) { return Decoder().decode(fixture(name), name); }
 
@@ -146,11 +142,7 @@ TEST(Report, FieldTextDropsTheTypeOnly) {
 }
 
 TEST(Report, CrlfAndLfGiveTheSameRecords) {
-  std::string crlf;
-  for (char c : fixture("dsn-two-recipients.eml")) {
-    if (c == '\n') crlf += '\r';
-    crlf += c;
-  }
+  const std::string crlf = testing::with_crlf(fixture("dsn-two-recipients.eml"));
   const DecodeResult lf = decode_fixture("dsn-two-recipients.eml");
   const DecodeResult cr = Decoder().decode(crlf, "dsn-two-recipients.eml");
   ASSERT_EQ(cr.records.size(), lf.records.size());
