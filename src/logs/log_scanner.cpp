@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 
 #include "logs/log_line.h"
 #include "pipeline/record_builder.h"
@@ -82,7 +83,7 @@ struct LogScanner::LineContext {
   LogLine parsed;
 };
 
-LogScanner::LogScanner(ScanOptions options) : options_(options) {}
+LogScanner::LogScanner(ScanOptions options) : options_(std::move(options)) {}
 
 void LogScanner::scan_line(std::string_view line, std::string_view name, uint64_t number, std::time_t reference,
                            const RecordCallback& emit) {

@@ -1,6 +1,8 @@
 // The decode pipeline: message parser -> report extractors -> classifier -> explainer.
 #include "bounceback/decoder.h"
 
+#include <utility>
+
 #include "formats/format.h"
 #include "formats/signals.h"
 #include "mime/message.h"
@@ -98,7 +100,7 @@ void decode_message(std::string_view message, std::string_view source, const Lim
 
 }  // namespace
 
-Decoder::Decoder(DecodeOptions options) : options_(options) {}
+Decoder::Decoder(DecodeOptions options) : options_(std::move(options)) {}
 
 DecodeResult Decoder::decode(std::string_view message, std::string_view source) const {
   DecodeResult result;
