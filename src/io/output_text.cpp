@@ -234,7 +234,10 @@ class TextBlockWriter {
 
 std::string reason_in_words(const Record& record) {
   if (record.kind == Kind::kNone && record.reason == Reason::kUndefined) return {};
-  std::string words(describe(record.reason));
+  // A delay report is not given up yet: "expired" there means the queue is getting old.
+  const bool still_trying = record.kind == Kind::kDelay && record.reason == Reason::kExpired;
+  std::string words(still_trying ? "delivery is taking long: the sending server is still trying"
+                                 : describe(record.reason));
   words.append(" (").append(to_string(record.reason)).append(")");
   return words;
 }

@@ -375,6 +375,16 @@ TEST(Text, VerdictFollowsKind) {
   EXPECT_NE(text_of(r).find("delivered"), std::string::npos);
 }
 
+TEST(Text, ADelayIsNotDescribedAsGivenUp) {
+  Record r;
+  r.source = "x.eml";
+  r.kind = Kind::kDelay;
+  r.reason = Reason::kExpired;
+  const std::string text = text_of(r);
+  EXPECT_NE(text.find("still trying (expired)"), std::string::npos) << text;
+  EXPECT_EQ(text.find("given up"), std::string::npos) << text;
+}
+
 TEST(Text, NonReportNamesItsSource) {
   Record r;
   r.source = "inbox/cur/1.eml";
