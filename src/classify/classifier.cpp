@@ -374,7 +374,9 @@ std::optional<Candidate> best(const std::vector<Candidate>& candidates) {
 // action, the command.
 Reason fallback_reason(const Evidence& evidence, const std::optional<StatusParts>& status, Command command) {
   if (status && status->subject == 6) return Reason::kContentError;
-  if (status && status->subject == 7) return Reason::kSecurityError;
+  // A temporary X.7.x says "not now" for policy reasons (rate limits, greylisting: Gmail's
+  // "421-4.7.0 Try again later, closing connection"), not that security failed.
+  if (status && status->subject == 7 && status->klass == 5) return Reason::kSecurityError;
   if (evidence.reply_code && *evidence.reply_code >= 500 && *evidence.reply_code <= 507) return Reason::kSyntaxError;
   if (util::iequals(util::trim(evidence.action), "delayed")) return Reason::kExpired;
   if (command == Command::kConnect) return Reason::kBlocked;

@@ -718,3 +718,21 @@ TEST(FindBlocklist, IgnoresNumbersThatAreNotAddresses) {
 
 }  // namespace
 }  // namespace bounceback::classify
+
+namespace bounceback::classify {
+namespace {
+
+TEST(ClassifyFallback, ATemporarySecurityCodeAloneIsNotASecurityError) {
+  Evidence evidence;
+  evidence.status = "4.7.0";
+  evidence.reply_code = 421;
+  evidence.diagnostic = "421-4.7.0 Try again later, closing connection.";
+  EXPECT_NE(classify(evidence).reason, Reason::kSecurityError);
+  evidence.status = "5.7.0";
+  evidence.reply_code = 550;
+  evidence.diagnostic = "550 5.7.0 Nope.";
+  EXPECT_EQ(classify(evidence).reason, Reason::kSecurityError);
+}
+
+}  // namespace
+}  // namespace bounceback::classify
