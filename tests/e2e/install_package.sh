@@ -6,6 +6,9 @@ build=$(dirname "$BIN")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 prefix=$tmp/prefix
+# A library built with the sanitizers needs their runtime in the program too.
+sanitize_flags=""
+grep -q "BOUNCEBACK_SANITIZE:BOOL=ON" "$build/CMakeCache.txt" && sanitize_flags="-fsanitize=address,undefined"
 
 cmake --install "$build" --prefix "$prefix" >/dev/null 2>"$tmp/install.err"
 status=$? out="" err=$(cat "$tmp/install.err")
@@ -37,7 +40,8 @@ add_executable(app main.cpp)
 target_link_libraries(app PRIVATE bounceback::bounceback)
 CMAKE
 
-cmake -S "$tmp/app" -B "$tmp/app/build" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" >"$tmp/cmake.log" 2>&1 &&
+cmake -S "$tmp/app" -B "$tmp/app/build" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" \
+  -DCMAKE_CXX_FLAGS="$sanitize_flags" >"$tmp/cmake.log" 2>&1 &&
   cmake --build "$tmp/app/build" >>"$tmp/cmake.log" 2>&1
 status=$? out="" err=$(tail -20 "$tmp/cmake.log")
 expect_status 0 "a CMake project builds with find_package(bounceback)"
@@ -47,7 +51,8 @@ expect_out "Bad destination mailbox address" "and explains a code"
 
 pkgconfig_dir=$(find "$prefix" -type d -name pkgconfig | head -n 1)
 # shellcheck disable=SC2046 # pkg-config prints several words on purpose
-c++ -std=c++20 "$tmp/app/main.cpp" -o "$tmp/app/pc" \
+# shellcheck disable=SC2086 # empty when not sanitized
+c++ -std=c++20 $sanitize_flags "$tmp/app/main.cpp" -o "$tmp/app/pc" \
   $(PKG_CONFIG_PATH="$pkgconfig_dir" pkg-config --cflags --libs --static bounceback) -pthread 2>"$tmp/pc.err"
 status=$? out="" err=$(cat "$tmp/pc.err")
 expect_status 0 "a program builds with pkg-config bounceback"
