@@ -17,7 +17,7 @@ constexpr std::array<std::string_view, 11> kBounceSenders = {
     "mail delivery", "maildelivery", "mdaemon", "microsoftexchange", "bounce"};
 
 // Subjects of delivery reports, in English and the languages MTAs localise to.
-constexpr std::array<std::string_view, 40> kBounceSubjects = {
+constexpr std::array<std::string_view, 38> kBounceSubjects = {
     "undeliver",                      // "Undelivered Mail Returned to Sender", "Undeliverable:"
     "undelivered",
     "delivery status notification",   // Sendmail, Gmail, Exchange
@@ -39,10 +39,8 @@ constexpr std::array<std::string_view, 40> kBounceSubjects = {
     "delayed mail",                   // Postfix delay notice
     "delivery delayed",
     "warning: could not send",
-    "message status",
     "mail could not be delivered",
     "permanent error",
-    "rejected:",
     "delivery report",
     "unzustellbar",                   // German
     "nicht zustellbar",

@@ -125,6 +125,11 @@ TEST(Report, DeliveryStatusFieldsInTheTextOfABoundarylessReport) {
   EXPECT_EQ(result.records[0].reason, Reason::kMailboxFull);
 }
 
+TEST(Report, APersonsSubjectSayingRejectedIsNotABounce) {
+  const DecodeResult result = decode_fixture("person-rejected-subject.eml");
+  EXPECT_FALSE(result.is_report);
+}
+
 TEST(Report, LeadingStatusAcceptsOnlyWholeCodes) {
   EXPECT_EQ(report::leading_status("5.1.1"), "5.1.1");
   EXPECT_EQ(report::leading_status(" 4.2.2 (mailbox full)"), "4.2.2");
