@@ -19,25 +19,26 @@ Kind kind_of(std::string_view action, Kind report_kind) {
   return Kind::kBounce;
 }
 
-std::optional<int> first_reply_code(std::string_view text) {
-  for (const FoundCode& code : find_codes(text)) {
-    if (code.type == CodeType::kReply) return std::stoi(code.code);
-  }
-  return std::nullopt;
-}
+// The codes the server's words carry, found in one pass: the first reply code, and the first
+// failure status (success codes in quoted transcripts, "250 2.1.0 Sender ok", are not the outcome).
+struct WordsCodes {
+  std::optional<int> reply_code;
+  std::string status;
+};
 
-// The first failure status in the server's words; success codes in quoted transcripts
-// ("250 2.1.0 Sender ok") are not the outcome.
-std::string first_status(std::string_view text) {
+WordsCodes codes_in(std::string_view text) {
+  WordsCodes found;
   for (const FoundCode& code : find_codes(text)) {
-    if (code.type == CodeType::kStatus && code.code[0] != '2') return code.code;
+    if (code.type == CodeType::kReply && !found.reply_code) found.reply_code = std::stoi(code.code);
+    if (code.type == CodeType::kStatus && found.status.empty() && code.code[0] != '2') found.status = code.code;
   }
-  return {};
+  return found;
 }
 
 void classify_into(const report::RecipientEvidence& e, Record& r) {
-  const std::string status = e.status.empty() ? first_status(e.diagnostic) : e.status;
-  const std::optional<int> reply = e.reply_code ? e.reply_code : first_reply_code(e.diagnostic);
+  const WordsCodes in_words = codes_in(e.diagnostic);
+  const std::string status = e.status.empty() ? in_words.status : e.status;
+  const std::optional<int> reply = e.reply_code ? e.reply_code : in_words.reply_code;
   const std::string_view reporting_mta = r.reporting_mta ? std::string_view(*r.reporting_mta) : std::string_view();
   classify::Evidence evidence{status,       reply,     e.command,       e.diagnostic, e.action,
                               e.remote_mta, r.decoder, e.format_reason, reporting_mta};
@@ -102,7 +103,7 @@ Record make_record(const Record& base, const report::Report& report, const repor
     case Kind::kExpanded:
       set_fixed_reason(r, Reason::kDelivered);
       r.status = non_empty(e.status);
-      r.reply_code = e.reply_code ? e.reply_code : first_reply_code(e.diagnostic);
+      r.reply_code = e.reply_code ? e.reply_code : codes_in(e.diagnostic).reply_code;
       break;
     default: classify_into(e, r); break;
   }
