@@ -34,6 +34,7 @@ struct Rule {
 constexpr Rule kRules[] = {
 #define BB_RULE(reason, strength, phrase) Rule{Reason::reason, Strength::strength, phrase},
 #include "classify/rules.def"
+#include "classify/rules_intl.def"
 #undef BB_RULE
 #define BB_PROVIDER_RULE(provider, reason, phrase) Rule{Reason::reason, Strength::kStrong, phrase, Provider::provider},
 #define BB_PROVIDER_CODE(provider, marker, first, last, reason)

@@ -20,11 +20,20 @@ void fill_from_block(const RecipientBlock& block, report::RecipientEvidence& r) 
   }
 }
 
-// A notice that only words the failure has no reply to pick out: its first paragraph says it all,
-// address line included ("User's mailbox is full: <jane@example.com>\nUnable to deliver mail.").
-std::string prose_diagnostic(std::string_view notice) {
+// A notice that only words the failure has no reply to pick out: the paragraph that names the
+// address says it all ("User's mailbox is full: <jane@example.com>\nUnable to deliver mail.",
+// "宛先: taro@example.jp\n理由: メールボックスの容量がいっぱいです。").
+std::string prose_diagnostic(std::string_view notice, std::string_view address) {
   if (!find_codes(notice).empty()) return diagnostic_of(notice);
-  return util::collapse_space(first_paragraph(notice));
+  const size_t at = util::ifind(notice, address);
+  if (at == std::string_view::npos) return util::collapse_space(first_paragraph(notice));
+  size_t paragraph_start = 0;
+  size_t pos = 0;
+  std::string_view line;
+  while (pos <= at && util::next_line(notice, pos, line)) {
+    if (util::trim(line).empty()) paragraph_start = pos;
+  }
+  return util::collapse_space(first_paragraph(notice.substr(paragraph_start)));
 }
 
 report::RecipientEvidence* find_recipient(report::Report& report, std::string_view address) {
@@ -78,7 +87,7 @@ bool extract_plain_text(const report::Context& context, report::Report& report) 
     report::RecipientEvidence r;
     r.recipient = first_prose_recipient(context.notice, own);
     if (r.recipient.empty()) return false;
-    r.diagnostic = prose_diagnostic(context.notice);
+    r.diagnostic = prose_diagnostic(context.notice, r.recipient);
     r.command = failed_command(context.notice);
     report.recipients.push_back(std::move(r));
   }

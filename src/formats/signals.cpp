@@ -3,6 +3,7 @@
 #include <array>
 
 #include "bounceback/codes.h"
+#include "formats/sections.h"
 #include "util/text.h"
 
 namespace bounceback::formats {
@@ -271,14 +272,18 @@ std::string words_after_address(std::string_view block, size_t words_start) {
   return unfold_lines(block.substr(words_start, end == std::string_view::npos ? std::string_view::npos : end - words_start));
 }
 
-// Where the words start on an address line: "<a@b>: words" (Postfix, qmail), "a@b ... words"
-// (Smail: " jane@example.com ... unknown host"); npos when the line has no such separator.
+// Where the words start on an address line: after the colon that follows the address ("<a@b>:
+// words" from Postfix and qmail, "a@b: words", "a@b : mots" in French typography), or after
+// " ... " (Smail: " jane@example.com ... unknown host"); npos when the line has no such separator.
 size_t words_on_address_line(std::string_view line) {
-  for (std::string_view separator : {std::string_view(">:"), std::string_view(" ... ")}) {
-    const size_t at = line.find(separator);
-    if (at != std::string_view::npos) return at + separator.size();
-  }
-  return std::string_view::npos;
+  size_t i = line.find('@');
+  if (i == std::string_view::npos) return i;
+  ++i;
+  while (i < line.size() && (util::is_alnum(line[i]) || line[i] == '.' || line[i] == '-')) ++i;
+  while (i < line.size() && (line[i] == '>' || line[i] == ' ' || line[i] == '\t')) ++i;
+  if (i < line.size() && line[i] == ':') return i + 1;
+  const size_t dots = line.find(" ... ");
+  return dots == std::string_view::npos ? dots : dots + 5;
 }
 
 std::string diagnostic_of(std::string_view block) {
@@ -311,7 +316,15 @@ std::string diagnostic_of(std::string_view block) {
     }
   }
   if (body_start == std::string_view::npos || body_start >= block.size()) return {};
-  return unfold_lines(block.substr(body_start));
+  // No code: the words a notice writes under the address ("  jane@example.de\n    Das Postfach
+  // des Empfängers ist voll."), up to the first blank line.
+  // A paragraph that only announces the next ("For the following reason:") goes with it.
+  std::string_view rest = block.substr(body_start);
+  const std::string_view words = first_paragraph(rest);
+  const std::string_view trimmed = util::trim(words);
+  if (trimmed.empty() || trimmed.back() != ':') return unfold_lines(words);
+  rest.remove_prefix(static_cast<size_t>(words.data() - rest.data()) + words.size());
+  return unfold_lines(std::string(words) + "\n" + std::string(first_paragraph(rest)));
 }
 
 }  // namespace bounceback::formats

@@ -37,13 +37,14 @@ bool read_sms_gateway(std::string_view notice, report::RecipientEvidence& r) {
   return true;
 }
 
-bool read_mms_gateway(std::string_view notice, report::RecipientEvidence& r) {
-  const std::optional<std::string_view> original = after_marker(notice, "Original Message:");
-  if (!original || !util::icontains(notice, "Message could not be delivered to mobile")) return false;
-  const std::optional<std::string> address = mime::first_address(value_after(*original, "To:"));
+// "Message could not be delivered to mobile.\nError: ...\n\nOriginal Message:\nFrom: ...\nTo: <phone>@vzwpix.com":
+// the phone is the copy's To, and the copy is split off the notice (report::make_context).
+bool read_mms_gateway(const report::Context& context, report::RecipientEvidence& r) {
+  if (!util::icontains(context.notice, "Message could not be delivered to mobile")) return false;
+  const std::optional<std::string> address = mime::first_address(value_after(context.inline_original, "To:"));
   if (!address) return false;
   r.recipient = *address;
-  r.diagnostic = std::string(value_after(notice, "Error:"));
+  r.diagnostic = std::string(value_after(context.notice, "Error:"));
   return true;
 }
 
@@ -56,7 +57,7 @@ bool claims_verizon(const report::Context& context) {
 bool extract_verizon(const report::Context& context, report::Report& report) {
   if (!report.recipients.empty()) return false;
   report::RecipientEvidence r;
-  if (!read_sms_gateway(context.notice, r) && !read_mms_gateway(context.notice, r)) return false;
+  if (!read_sms_gateway(context.notice, r) && !read_mms_gateway(context, r)) return false;
   r.action = "failed";
   r.format_reason = stated_reason(context.notice, kGatewayErrors);
   report.recipients.push_back(std::move(r));

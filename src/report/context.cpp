@@ -34,17 +34,89 @@ constexpr std::array<std::string_view, 21> kOriginalMessageMarkers = {
     "|------------------------- Message text follows:",         // Smail
 };
 
-// Position of the line that starts an inline copy of the original message, or npos.
-size_t find_inline_original(std::string_view notice) {
+bool is_marker_line(std::string_view line) {
+  const std::string_view trimmed = util::trim(line);
+  if (trimmed.size() < 10) return false;
+  for (std::string_view marker : kOriginalMessageMarkers) {
+    if (util::istarts_with(trimmed, marker)) return true;
+  }
+  return false;
+}
+
+// The header fields that open a copied message. A paragraph made only of header fields, with From
+// and at least three of these, is a copy whatever language the line announcing it is in ("Kopf der
+// ursprünglichen Nachricht:", "元のメッセージのヘッダ").
+constexpr std::array<std::string_view, 10> kOriginalHeaderFields = {
+    "from:", "to:", "cc:", "subject:", "date:", "message-id:", "received:", "return-path:",
+    "mime-version:", "reply-to:"};
+constexpr int kOriginalFieldsNeeded = 3;
+
+bool is_original_header_field(std::string_view line) {
+  for (std::string_view field : kOriginalHeaderFields) {
+    if (util::istarts_with(line, field)) return true;
+  }
+  return false;
+}
+
+// "Name: value" from the first column, as in any header.
+bool is_header_field(std::string_view line) {
+  size_t i = 0;
+  while (i < line.size() && (util::is_alnum(line[i]) || line[i] == '-')) ++i;
+  return i > 0 && i < line.size() && line[i] == ':';
+}
+
+// Whether the paragraph starting at `pos` is a header block: fields and their folded lines only,
+// with enough of the fields a copied message starts with.
+bool opens_header_block(std::string_view notice, size_t pos) {
+  std::string_view line;
+  int known = 0;
+  bool has_from = false;
+  while (util::next_line(notice, pos, line) && !util::trim(line).empty()) {
+    const bool folded = line.front() == ' ' || line.front() == '\t';
+    if (folded) continue;
+    if (!is_header_field(line)) return false;
+    if (is_original_header_field(line)) ++known;
+    has_from = has_from || util::istarts_with(line, "from:");
+  }
+  return has_from && known >= kOriginalFieldsNeeded;
+}
+
+// A line that announces what follows: "Kopf der ursprünglichen Nachricht:", "---- En-têtes ----".
+bool announces(std::string_view line) {
+  const std::string_view trimmed = util::trim(line);
+  return !trimmed.empty() && (trimmed.back() == ':' || trimmed.front() == '-');
+}
+
+struct InlineCopy {
+  size_t notice_end = std::string_view::npos;  // npos: the notice quotes no original
+  size_t copy_begin = std::string_view::npos;
+};
+
+InlineCopy after_line(std::string_view notice, size_t line_start) {
+  const size_t newline = notice.find('\n', line_start);
+  return {line_start, newline == std::string_view::npos ? notice.size() : newline + 1};
+}
+
+// Where the notice ends and an inline copy of the original message begins: after a marker line,
+// or at a header block that opens a paragraph (with the last line before it when that announces it).
+InlineCopy find_inline_original(std::string_view notice) {
   size_t pos = 0;
   std::string_view line;
+  size_t previous_start = 0;
+  std::string_view previous;
+  bool paragraph_start = true;
   while (true) {
     const size_t line_start = pos;
-    if (!util::next_line(notice, pos, line)) return std::string_view::npos;
-    const std::string_view trimmed = util::trim(line);
-    if (trimmed.size() < 10) continue;
-    for (std::string_view marker : kOriginalMessageMarkers) {
-      if (util::istarts_with(trimmed, marker)) return line_start;
+    if (!util::next_line(notice, pos, line)) return {};
+    if (is_marker_line(line)) return after_line(notice, line_start);
+    const bool blank = util::trim(line).empty();
+    if (paragraph_start && !blank && opens_header_block(notice, line_start)) {
+      return {announces(previous) ? previous_start : line_start, line_start};
+    }
+    paragraph_start = blank || announces(line);
+    if (!blank) {
+      previous_start = line_start;
+      previous = line;
     }
   }
 }
@@ -107,13 +179,10 @@ Context make_context(const mime::Message& message) {
   }
   if (context.notice.empty()) context.notice = std::move(html_notice);
 
-  const size_t copy = find_inline_original(context.notice);
-  if (copy != std::string_view::npos) {
-    const size_t after_marker = context.notice.find('\n', copy);
-    if (after_marker != std::string::npos) {
-      context.inline_original = context.notice.substr(after_marker + 1);
-    }
-    context.notice.resize(copy);
+  const InlineCopy copy = find_inline_original(context.notice);
+  if (copy.notice_end != std::string_view::npos) {
+    context.inline_original = context.notice.substr(copy.copy_begin);
+    context.notice.resize(copy.notice_end);
   }
   return context;
 }

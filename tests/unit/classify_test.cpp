@@ -298,6 +298,8 @@ const std::vector<Case> kFailedCases = {
      "message has been in the queue too long.",
      Reason::kExpired, false},
     {"opensmtpd_envelope_expired", "", std::nullopt, "", "Envelope expired", Reason::kExpired, false},
+    {"sender_is_the_recipient", "", 550, "",
+     "550 Your E-Mail is redundant. You cannot send E-Mail to yourself (kim@example.jp).", Reason::kRejected, false},
     {"nothing_known", "5.0.0", 550, "", "550 Go somewhere else, we are closed today", Reason::kOnHold, false},
     {"nothing_at_all", "", std::nullopt, "", "", Reason::kUndefined, false},
     {"japanese_domino", "5.0.0", std::nullopt, "",
@@ -305,6 +307,39 @@ const std::vector<Case> kFailedCases = {
      "\xE3\x83\x87\xE3\x82\xA3\xE3\x83\xAC\xE3\x82\xAF\xE3\x83\x88\xE3\x83\xAA\xE3\x81\xAB\xE3\x81\xAF"
      "\xE8\xA6\x8B\xE3\x81\xA4\xE3\x81\x8B\xE3\x82\x8A\xE3\x81\xBE\xE3\x81\x9B\xE3\x82\x93\xE3\x80\x82",
      Reason::kUserUnknown, true},
+};
+
+// Replies and notices in other languages (rules_intl.def), as servers localise them.
+const std::vector<Case> kLocalizedCases = {
+    {"de_empfaenger_unbekannt", "", 550, "RCPT", "550 Empfänger unbekannt", Reason::kUserUnknown, true},
+    {"de_postfach_voll", "", 552, "RCPT", "552 Das Postfach des Empfängers ist voll", Reason::kMailboxFull, false},
+    {"de_domaene", "", 550, "RCPT", "550 Die Domäne existiert nicht", Reason::kHostUnknown, true},
+    {"de_spam", "", 554, "DATA", "554 Die Nachricht wurde als Spam eingestuft", Reason::kSpamDetected, false},
+    {"fr_destinataire_inconnu", "", 550, "RCPT", "550 Destinataire inconnu", Reason::kUserUnknown, true},
+    {"fr_orange_invalide", "5.1.1", 550, "RCPT", "550 5.1.1 Adresse d au moins un destinataire invalide. OFR_416",
+     Reason::kUserUnknown, true},
+    {"fr_boite_pleine", "", 552, "RCPT", "552 Boîte aux lettres pleine", Reason::kMailboxFull, false},
+    {"fr_trop_volumineux", "", 552, "DATA", "552 Message trop volumineux", Reason::kMesgTooBig, false},
+    {"es_usuario_no_existe", "", 550, "RCPT", "550 El usuario no existe", Reason::kUserUnknown, true},
+    {"es_buzon_lleno", "", 552, "RCPT", "552 Buzón lleno", Reason::kMailboxFull, false},
+    {"es_dominio", "", 550, "RCPT", "550 El dominio no existe", Reason::kHostUnknown, true},
+    {"es_spam", "", 554, "DATA", "554 El mensaje fue detectado como spam", Reason::kSpamDetected, false},
+    {"pt_usuario_desconhecido", "", 550, "RCPT", "550 Usuário desconhecido", Reason::kUserUnknown, true},
+    {"it_casella_piena", "", 552, "RCPT", "552 Casella piena", Reason::kMailboxFull, false},
+    {"nl_onbekende_gebruiker", "", 550, "RCPT", "550 Onbekende gebruiker", Reason::kUserUnknown, true},
+    {"ru_net_takogo", "", 550, "RCPT", "550 Нет такого пользователя", Reason::kUserUnknown, true},
+    {"ru_lowercase", "", 550, "RCPT", "550 адресат не найден", Reason::kUserUnknown, true},
+    {"ru_perepolnen", "", 552, "RCPT", "552 Почтовый ящик получателя переполнен", Reason::kMailboxFull, false},
+    {"ru_spam", "", 554, "DATA", "554 Письмо признано спамом", Reason::kSpamDetected, false},
+    {"ja_address", "", 550, "RCPT", "550 指定されたメールアドレスは存在しません", Reason::kUserUnknown, true},
+    {"ja_capacity", "", 552, "RCPT", "552 メールボックスの容量を超えています", Reason::kMailboxFull, false},
+    {"ja_domain", "", 550, "RCPT", "550 宛先のドメインが存在しません", Reason::kHostUnknown, true},
+    {"ja_carrier_filter", "", 550, "", "550 受信拒否設定により配信できませんでした", Reason::kFiltered, false},
+    {"zh_user", "", 550, "RCPT", "550 用户不存在", Reason::kUserUnknown, true},
+    {"zh_traditional_user", "", 550, "RCPT", "550 用戶不存在", Reason::kUserUnknown, true},
+    {"zh_full", "", 552, "RCPT", "552 收件人邮箱已满", Reason::kMailboxFull, false},
+    {"zh_spam", "", 554, "DATA", "554 邮件被判定为垃圾邮件", Reason::kSpamDetected, false},
+    {"zh_frozen", "", 550, "RCPT", "550 收件人帐号已被冻结", Reason::kSuspend, false},
 };
 
 class FailedDiagnostic : public ::testing::TestWithParam<Case> {};
@@ -324,6 +359,9 @@ TEST_P(FailedDiagnostic, DecidesReasonHardBounceAndSide) {
 }
 
 INSTANTIATE_TEST_SUITE_P(RealWorldWording, FailedDiagnostic, ::testing::ValuesIn(kFailedCases),
+                         [](const ::testing::TestParamInfo<Case>& param) { return std::string(param.param.name); });
+
+INSTANTIATE_TEST_SUITE_P(OtherLanguages, FailedDiagnostic, ::testing::ValuesIn(kLocalizedCases),
                          [](const ::testing::TestParamInfo<Case>& param) { return std::string(param.param.name); });
 
 TEST(Classify, HasEnoughRealisticCases) { EXPECT_GE(kFailedCases.size(), 80u); }

@@ -169,3 +169,42 @@ TEST(Report, OverTheSizeLimitIsAnErrorNamingTheLimit) {
 
 }  // namespace
 }  // namespace bounceback
+
+namespace bounceback::report {
+namespace {
+
+Context context_of(const std::string& message, mime::Message& storage) {
+  storage = mime::parse_message(message, Limits{});
+  return make_context(storage);
+}
+
+TEST(InlineOriginal, AHeaderBlockEndsTheNoticeInAnyLanguage) {
+  const std::string message =
+      "From: MAILER-DAEMON@mail.example.de\nSubject: Unzustellbar\n\n"
+      "Die Nachricht konnte nicht zugestellt werden:\n\n  jane@example.de\n    Postfach voll\n\n"
+      "Kopf der ursprünglichen Nachricht:\n\nFrom: ann@example.org\nTo: jane@example.de\n"
+      "Subject: Angebot\n  (folded)\nDate: Tue, 3 Nov 2026 09:12:44 +0100\n\nHallo Jane\n";
+  mime::Message storage;
+  const Context context = context_of(message, storage);
+  EXPECT_EQ(context.notice.find("Kopf der"), std::string::npos) << context.notice;
+  EXPECT_NE(context.notice.find("Postfach voll"), std::string::npos);
+  EXPECT_TRUE(context.inline_original.starts_with("From: ann@example.org\n")) << context.inline_original;
+}
+
+TEST(InlineOriginal, AHeaderBlockWithoutFromOrInsideAParagraphIsNotACopy) {
+  // IMail lists the message's fields in its notice; a wrapped bounce's headers follow its mbox line.
+  const std::string message =
+      "From: postmaster@mail.example.com\nSubject: Undeliverable Mail\n\n"
+      "Save to the following Address Book:\n\nTo: ann@example.org\nCC: \nDate: Thursday\n"
+      "Subject: Undeliverable Mail\n\nundeliverable to jane@example.jp\n\n"
+      "From MAILER-DAEMON  Thu Apr 29 23:34:45 2015\nReturn-Path: <>\nDate: Thu\nFrom: MAILER-DAEMON@relay.example.jp\n"
+      "Subject: Undelivered Mail Returned to Sender\nTo: ann@example.org\n";
+  mime::Message storage;
+  const Context context = context_of(message, storage);
+  EXPECT_NE(context.notice.find("undeliverable to jane@example.jp"), std::string::npos) << context.notice;
+  EXPECT_NE(context.notice.find("MAILER-DAEMON@relay.example.jp"), std::string::npos) << context.notice;
+  EXPECT_TRUE(context.inline_original.empty());
+}
+
+}  // namespace
+}  // namespace bounceback::report

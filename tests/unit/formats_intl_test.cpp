@@ -1,0 +1,60 @@
+// Bounces written in other languages than English, end to end through the public Decoder: each
+// fixture is a plain-text notice in its language's usual charset and transfer encoding, with no
+// code to go by but the French one, so the reason comes from the words alone.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "bounceback/decoder.h"
+#include "support.h"
+
+namespace bounceback {
+namespace {
+
+struct LocalizedBounce {
+  std::string_view fixture;
+  std::string_view recipient;
+  Reason reason;
+  std::string_view words;  // the server's words the diagnostic must hold
+};
+
+void PrintTo(const LocalizedBounce& c, std::ostream* os) { *os << c.fixture; }
+
+const LocalizedBounce kBounces[] = {
+    {"intl/de-latin1-mailboxfull.eml", "klaus.meyer@example.de", Reason::kMailboxFull,
+     "Das Postfach des Empfängers ist voll."},
+    {"intl/es-cp1252-mailboxfull.eml", "juan.garcia@example.es", Reason::kMailboxFull,
+     "El buzón del destinatario está lleno."},
+    {"intl/fr-utf8-userunknown.eml", "marie.dupont@example.fr", Reason::kUserUnknown, "550 5.1.1 Destinataire inconnu"},
+    {"intl/ja-iso2022jp-mailboxfull.eml", "taro.yamada@example.co.jp", Reason::kMailboxFull,
+     "宛先のメールボックスの容量がいっぱいです。"},
+    {"intl/ru-koi8r-spamdetected.eml", "ivan.petrov@example.ru", Reason::kSpamDetected, "Письмо признано спамом"},
+    {"intl/zh-gb2312-mailboxfull.eml", "wang.wei@example.cn", Reason::kMailboxFull, "收件人邮箱空间不足"},
+};
+
+class Localized : public ::testing::TestWithParam<LocalizedBounce> {};
+
+TEST_P(Localized, FindsTheRecipientAndTheReasonInItsWords) {
+  const LocalizedBounce& c = GetParam();
+  std::string bare = testing::read_fixture(std::string(c.fixture));
+  std::erase(bare, '\r');
+  for (const std::string& message : {bare, testing::with_crlf(bare)}) {
+    const DecodeResult result = Decoder().decode(message, std::string(c.fixture));
+    ASSERT_EQ(result.records.size(), 1u);
+    const Record& r = result.records.front();
+    EXPECT_EQ(r.recipient, c.recipient);
+    EXPECT_EQ(r.reason, c.reason);
+    const std::string diagnostic = r.diagnostic.value_or("");
+    EXPECT_NE(diagnostic.find(c.words), std::string::npos) << diagnostic;
+    // The copy of the original below the notice is not the server's words.
+    EXPECT_EQ(diagnostic.find("Message-ID"), std::string::npos) << diagnostic;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Languages, Localized, ::testing::ValuesIn(kBounces),
+                         [](const ::testing::TestParamInfo<LocalizedBounce>& param) {
+                           return std::string(param.param.fixture.substr(5, 2));  // "intl/de-..." -> "de"
+                         });
+
+}  // namespace
+}  // namespace bounceback
