@@ -19,3 +19,6 @@ out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 "$bin" decode --format jsonl "$shared/corpus/maildir" "$shared/corpus/not-reports" >"$out"
 python3 "$shared/tools/score.py" "$out" "$@"
+if [ -d "$shared/corpus/mbox" ]; then
+  python3 bench/mbox_check.py "$bin" "$shared/corpus/mbox"/*
+fi

@@ -56,6 +56,11 @@ run decode --format jsonl --include-non-reports "$tmp/box.mbox"
 expect_lines 3 "the non-report gets a kind none record"
 expect_out '"kind":"none"' "kind none"
 
+# The mbox gives the same records as its messages would one by one (bench/mbox_check.py splits it).
+checks=$((checks + 1))
+python3 "$(dirname "$0")/../../bench/mbox_check.py" "$BIN" "$tmp/box.mbox" "$FIXTURES/io/batch/3-mixed.mbox" \
+  >"$tmp/mbox-check" || fail "an mbox decodes differently from its messages: $(cat "$tmp/mbox-check")"
+
 # Same records with CRLF line endings.
 sed 's/$/\r/' "$ex/postfix-user-unknown.eml" >"$tmp/crlf.eml"
 run decode --format jsonl "$tmp/crlf.eml"
