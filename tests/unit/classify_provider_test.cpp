@@ -121,6 +121,16 @@ TEST(ProviderRules, MicrosoftBannedSendingIpRange) {
             Reason::kTooManyConn);
 }
 
+TEST(ProviderRules, MicrosoftEdgeBlockingRefusesUnknownRecipients) {
+  // The server named in the reply is enough to know it is Exchange Online.
+  EXPECT_EQ(reason_from("", "550 5.4.1 Recipient address rejected: Access denied. For more information see "
+                            "https://aka.ms/EXOSmtpErrors [AM0PR01MB1234.eurprd01.prod.exchangelabs.com]"),
+            Reason::kUserUnknown);
+  EXPECT_EQ(reason_from("contoso-com.mail.protection.outlook.com",
+                        "550 5.4.1 Recipient address rejected: Access denied. AS(201806281)"),
+            Reason::kUserUnknown);
+}
+
 TEST(ProviderRules, YahooAnswersUnknownAddressesAfterData) {
   EXPECT_EQ(reason_from("mta5.am0.yahoodns.net",
                         "554 delivery error: dd This user doesn't have a yahoo.com account (kim@yahoo.com) [0]",
