@@ -60,14 +60,15 @@ constexpr StatusReason kStatusReasons[] = {
 // mailbox (full, too small, disabled, moved) explains a refusal better than who sent it, and a
 // sender-side refusal names a closer cause than a generic block.
 constexpr Reason kPrecedence[] = {
-    Reason::kMailboxFull,   Reason::kMesgTooBig,     Reason::kExceedLimit,      Reason::kSuspend,
-    Reason::kHasMoved,      Reason::kNoRelaying,     Reason::kAuthFailure,      Reason::kUserUnknown,
-    Reason::kFiltered,      Reason::kRequirePtr,     Reason::kNotCompliantRfc,  Reason::kBadReputation,
-    Reason::kRejected,      Reason::kHostUnknown,    Reason::kSpamDetected,     Reason::kSpeeding,
-    Reason::kTooManyConn,   Reason::kBlocked,        Reason::kContentError,     Reason::kVirusDetected,
-    Reason::kPolicyViolation, Reason::kSystemError,  Reason::kNetworkError,     Reason::kSystemFull,
-    Reason::kNotAccept,     Reason::kExpired,        Reason::kSecurityError,    Reason::kFailedStartTls,
-    Reason::kSuppressed,    Reason::kMailerError,    Reason::kSyntaxError,      Reason::kVacation,
+    Reason::kMailboxFull,     Reason::kMesgTooBig,     Reason::kExceedLimit,    Reason::kSuspend,
+    Reason::kHasMoved,        Reason::kNoRelaying,     Reason::kAuthFailure,    Reason::kUserUnknown,
+    Reason::kFiltered,        Reason::kRequirePtr,     Reason::kNotCompliantRfc, Reason::kBadReputation,
+    Reason::kRejected,        Reason::kHostUnknown,    Reason::kSpamDetected,   Reason::kSpeeding,
+    Reason::kTooManyConn,     Reason::kGreylisted,     Reason::kBlocked,        Reason::kContentError,
+    Reason::kVirusDetected,   Reason::kPolicyViolation, Reason::kSystemError,   Reason::kNetworkError,
+    Reason::kSystemFull,      Reason::kNotAccept,      Reason::kExpired,        Reason::kSecurityError,
+    Reason::kFailedStartTls,  Reason::kSuppressed,     Reason::kMailerError,    Reason::kSyntaxError,
+    Reason::kVacation,
 };
 
 // Broad codes and reasons that only say something failed: a better reason is looked for first.
