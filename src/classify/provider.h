@@ -14,6 +14,7 @@ namespace bounceback::classify {
 enum class Provider : uint8_t {
   kAny,  // wording every server may use
   kApple,
+  kComcast,
   kCox,
   kDocomo,
   kFacebook,

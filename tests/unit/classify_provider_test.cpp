@@ -131,6 +131,12 @@ TEST(ProviderRules, MicrosoftEdgeBlockingRefusesUnknownRecipients) {
             Reason::kUserUnknown);
 }
 
+TEST(ProviderRules, ComcastNotOurCustomerIsAnUnknownAddress) {
+  EXPECT_EQ(reason_from("mx1.comcast.net", "550 5.1.1 <jane@comcast.net> Not our Customer"), Reason::kUserUnknown);
+  // Elsewhere, Sendmail's "551 not our customer" says the mailbox moved.
+  EXPECT_EQ(reason_from("", "551 not our customer"), Reason::kHasMoved);
+}
+
 TEST(ProviderRules, YahooAnswersUnknownAddressesAfterData) {
   EXPECT_EQ(reason_from("mta5.am0.yahoodns.net",
                         "554 delivery error: dd This user doesn't have a yahoo.com account (kim@yahoo.com) [0]",
