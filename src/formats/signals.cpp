@@ -18,7 +18,7 @@ constexpr std::array<std::string_view, 11> kBounceSenders = {
     "mail delivery", "maildelivery", "mdaemon", "microsoftexchange", "bounce"};
 
 // Subjects of delivery reports, in English and the languages MTAs localise to.
-constexpr std::array<std::string_view, 38> kBounceSubjects = {
+constexpr std::array<std::string_view, 60> kBounceSubjects = {
     "undeliver",                      // "Undelivered Mail Returned to Sender", "Undeliverable:"
     "undelivered",
     "delivery status notification",   // Sendmail, Gmail, Exchange
@@ -43,20 +43,42 @@ constexpr std::array<std::string_view, 38> kBounceSubjects = {
     "mail could not be delivered",
     "permanent error",
     "delivery report",
-    "unzustellbar",                   // German
+    "unzustellbar",                   // German: "Unzustellbar: ...", "Unzustellbare Nachricht"
     "nicht zustellbar",
-    "non remis",                      // French
+    "nicht zugestellt",               // "Nachricht nicht zugestellt"
+    "zustellung fehlgeschlagen",      // "Mail-Zustellung fehlgeschlagen"
+    "non remis",                      // French: "Non remis : ..."
     "non distribuable",
+    "non délivré",                    // "Message non délivré"
     "échec de la remise",
-    "no se puede entregar",           // Spanish
-    "no entregado",
+    "échec de remise",
+    "no se puede entregar",           // Spanish: "No se puede entregar: ..."
+    "no se pudo entregar",
+    "no entregado",                   // "Mensaje no entregado"
+    "error de entrega",
+    "não entregue",                   // Portuguese: "Mensagem não entregue"
+    "falha na entrega",
     "impossibile recapitare",         // Italian
+    "non recapitabile",
+    "mancato recapito",
     "onbestelbaar",                   // Dutch
-    "不達",                           // Japanese
-    "配信不能",
-    "退信",                           // Chinese
+    "niet bezorgd",
+    "niedostarczon",                  // Polish: "Wiadomość niedostarczona"
+    "kan inte levereras",             // Swedish
+    "teslim edilemedi",               // Turkish
+    "不達",                           // Japanese: "不達通知"
+    "配信不能",                       // "配信不能: ..." (Exchange), "配信不能のお知らせ"
+    "配信エラー",
+    "配信失敗",
+    "退信",                           // Chinese: "系统退信", "退信通知"
     "未能送达",
-    "Не доставлено",                  // Russian
+    "投递失败",                       // "邮件投递失败"
+    "无法传递",                       // Exchange (zh-CN): "无法传递: ..."
+    "無法傳遞",                       // Exchange (zh-TW)
+    "Не доставлено",                  // Russian: "Не доставлено: ...", "Сообщение не доставлено"
+    "не доставлено",
+    "Недоставленное",                 // "Недоставленное сообщение"
+    "удалось доставить",              // "Не удалось доставить сообщение"
 };
 
 bool is_local_part_char(char c) {

@@ -56,5 +56,26 @@ INSTANTIATE_TEST_SUITE_P(Languages, Localized, ::testing::ValuesIn(kBounces),
                            return std::string(param.param.fixture.substr(5, 2));  // "intl/de-..." -> "de"
                          });
 
+// A notice from a sender with no daemon's name is known by its subject, in the languages MTAs
+// localise to.
+TEST(LocalizedSubject, MarksANoticeFromAnOrdinarySender) {
+  for (std::string_view subject :
+       {"Unzustellbar: Angebot", "Mail-Zustellung fehlgeschlagen", "Non remis : Réunion", "Message non délivré",
+        "No se pudo entregar el mensaje", "Mensagem não entregue", "Non recapitabile: Offerta", "Niet bezorgd",
+        "配信不能: 打ち合わせ", "系统退信", "无法传递: 报告", "Не удалось доставить сообщение",
+        "Недоставленное сообщение"}) {
+    const std::string message = "From: Mail Server <server@mx.example.net>\nTo: ann@example.org\nSubject: " +
+                                std::string(subject) + "\n\njane@example.net: 550 5.1.1 unknown\n";
+    const DecodeResult result = Decoder().decode(message, "subject");
+    ASSERT_EQ(result.records.size(), 1u) << subject;
+    EXPECT_EQ(result.records.front().recipient, "jane@example.net") << subject;
+  }
+  const DecodeResult reply =
+      Decoder().decode("From: Ann <ann@example.org>\nTo: jane@example.net\nSubject: AW: Unzustellbar: Angebot\n\n"
+                       "jane@example.net: 550 5.1.1 unknown\n",
+                       "reply");
+  EXPECT_TRUE(reply.records.empty());
+}
+
 }  // namespace
 }  // namespace bounceback
