@@ -39,12 +39,17 @@ constexpr std::array<std::string_view, 7> kUserHeadings = {
 };
 
 // Headings of the administrators' section, in the languages Exchange localises them to.
-constexpr std::array<std::string_view, 5> kAdminHeadings = {
+constexpr std::array<std::string_view, 10> kAdminHeadings = {
     "Diagnostic information for administrators:",
     "Informations de diagnostic pour les administrateurs",
     "Informazioni di diagnostica per gli amministratori",
     "Diagnoseinformationen für Administratoren",
     "Información de diagnóstico para administradores",
+    "Informações de diagnóstico para administradores",
+    "Diagnostische gegevens voor beheerders",
+    "Диагностические сведения для администраторов",
+    "管理者向けの診断情報",
+    "管理员的诊断信息",
 };
 
 // Exchange's own category of the failure, the token after the status code:
@@ -71,15 +76,26 @@ std::optional<std::string_view> admin_section(std::string_view notice) {
   return std::nullopt;
 }
 
+// The quoted reply in "Remote Server returned '550 5.1.1 ...'" and in its translations
+// ("Remoteserver hat '550 ...' zurückgegeben", "Le serveur distant a retourné '550 ...'"), or "".
+std::string_view quoted_reply(std::string_view text) {
+  const size_t open = text.find('\'');
+  const size_t close = text.rfind('\'');
+  if (open == std::string_view::npos || close <= open + 4) return {};
+  const std::string_view inside = text.substr(open + 1, close - open - 1);
+  const bool starts_with_code = (inside[0] >= '2' && inside[0] <= '5') && util::is_digit(inside[1]) && util::is_digit(inside[2]);
+  return starts_with_code ? inside : std::string_view();
+}
+
 // "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##rfc822;jane@example.com" without the
-// '#' Exchange wraps its own replies in; a remote server's reply ("Remote Server returned '550
-// 5.1.1 ...'") stays as it is.
+// '#' Exchange wraps its own replies in; a remote server's reply without the sentence around it.
 std::string cleaned_reply(std::string_view words) {
   std::string_view text = util::trim(words);
   if (text.starts_with('#')) {
     text.remove_prefix(1);
     text = util::trim(text.substr(0, text.find("##")));
   }
+  if (const std::string_view reply = quoted_reply(text); !reply.empty()) text = reply;
   return util::collapse_space(text);
 }
 

@@ -56,6 +56,19 @@ INSTANTIATE_TEST_SUITE_P(Languages, Localized, ::testing::ValuesIn(kBounces),
                            return std::string(param.param.fixture.substr(5, 2));  // "intl/de-..." -> "de"
                          });
 
+// Exchange Online in German: the administrators' block and the remote reply in its translated frame.
+TEST(LocalizedExchange, ReadsTheRemoteReplyOutOfItsTranslatedSentence) {
+  const DecodeResult result =
+      Decoder().decode(testing::read_fixture("intl/de-exchange-online-ndr.eml"), "de-exchange-online-ndr.eml");
+  ASSERT_EQ(result.records.size(), 1u);
+  const Record& r = result.records.front();
+  EXPECT_EQ(r.recipient, "jonas.weber@fabrikam.de");
+  EXPECT_EQ(r.reason, Reason::kUserUnknown);
+  EXPECT_TRUE(r.hard_bounce);
+  EXPECT_EQ(r.diagnostic.value_or(""),
+            "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup");
+}
+
 // A notice from a sender with no daemon's name is known by its subject, in the languages MTAs
 // localise to.
 TEST(LocalizedSubject, MarksANoticeFromAnOrdinarySender) {
