@@ -139,6 +139,16 @@ bool is_reply_or_forward(std::string_view subject) {
   return false;
 }
 
+// A newsletter or a mailing list's post ("Delivery failure? 5 reasons your email bounces") quotes
+// bounces; MTAs do not send their notices through lists.
+bool is_list_mail(const report::Context& context) {
+  const mime::Headers& headers = context.message.root().headers;
+  return headers.has("List-Unsubscribe") || headers.has("List-Id");
+}
+
+// "Mail delivery failed - can you help?": a person asking; no MTA words its notice as a question.
+bool asks_a_question(std::string_view subject) { return subject.find('?') != std::string_view::npos; }
+
 bool from_daemon(const report::Context& context) {
   for (std::string_view sender : kBounceSenders) {
     if (icontains(context.from, sender)) return true;
@@ -163,14 +173,16 @@ bool notice_contains(const report::Context& context, std::string_view needle) {
 
 
 bool is_person_quoting_a_bounce(const report::Context& context) {
-  return is_reply_or_forward(context.subject) && !from_daemon(context) && context.delivery_status_part < 0 &&
+  const bool written_by_a_person_or_a_list =
+      is_reply_or_forward(context.subject) || is_list_mail(context) || asks_a_question(context.subject);
+  return written_by_a_person_or_a_list && !from_daemon(context) && context.delivery_status_part < 0 &&
          context.feedback_report_part < 0 && !context.message.root().headers.has("X-Failed-Recipients");
 }
 
 bool looks_like_bounce(const report::Context& context) {
   if (context.message.root().headers.has("X-Failed-Recipients")) return true;
   if (from_daemon(context)) return true;
-  if (is_reply_or_forward(context.subject)) return false;
+  if (is_reply_or_forward(context.subject) || is_list_mail(context) || asks_a_question(context.subject)) return false;
   for (std::string_view subject : kBounceSubjects) {
     if (icontains(context.subject, subject)) return true;
   }

@@ -13,8 +13,9 @@ namespace bounceback::formats {
 // From a mailer daemon or postmaster, or a subject that bounces use, or X-Failed-Recipients.
 bool looks_like_bounce(const report::Context& context);
 
-// A reply or forward ("Re:", "Fwd:", "AW:") written by a person, not a daemon, with no report part
-// of its own: whatever bounce it quotes, it is not a report.
+// A reply or forward ("Re:", "Fwd:", "AW:"), a question ("Mail delivery failed - can you help?") or
+// a mailing list's post (List-Id, List-Unsubscribe) from a sender who is not a daemon, with no
+// report part of its own: whatever bounce it quotes, it is not a report.
 bool is_person_quoting_a_bounce(const report::Context& context);
 
 // True when the report's From address's local part or display name contains `needle`, or the

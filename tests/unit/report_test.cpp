@@ -109,6 +109,18 @@ TEST(Report, APersonForwardingABounceIsNotAReport) {
   EXPECT_TRUE(result.records.empty());
 }
 
+TEST(Report, ANewsletterOrAQuestionQuotingABounceIsNotAReport) {
+  for (const std::string name : {"newsletter-about-bounces.eml", "person-asks-about-a-bounce.eml"}) {
+    const DecodeResult result = decode_fixture(name);
+    EXPECT_FALSE(result.is_report) << name;
+    EXPECT_TRUE(result.records.empty()) << name;
+  }
+  // The same words from a daemon are a report.
+  std::string daemon = fixture("person-asks-about-a-bounce.eml");
+  daemon.replace(daemon.find("Bob <bob@example.org>"), 21, "MAILER-DAEMON@example.org");
+  EXPECT_EQ(Decoder().decode(daemon, "daemon").records.size(), 1u);
+}
+
 TEST(Report, ABounceWrappedInABounceIsOpened) {
   const DecodeResult result = decode_fixture("wrapped-bounce.eml");
   ASSERT_EQ(result.records.size(), 1u);
