@@ -47,9 +47,11 @@ std::string_view drop_separating_blank_line(std::string_view raw) {
 
 std::string unquote_mbox_message(std::string_view raw) {
   const std::string_view message_lines = drop_separating_blank_line(raw);
-  const size_t envelope_end = message_lines.find('\n');
-  if (envelope_end == std::string_view::npos) return {};
-  const std::string_view body = message_lines.substr(envelope_end + 1);
+  // The envelope line ends with LF, CRLF, or (a lone message saved on classic Mac OS) CR.
+  size_t body_start = message_lines.find_first_of("\r\n");
+  if (body_start == std::string_view::npos) return {};
+  body_start += message_lines.compare(body_start, 2, "\r\n") == 0 ? 2 : 1;
+  const std::string_view body = message_lines.substr(body_start);
 
   std::string message;
   message.reserve(body.size());

@@ -76,6 +76,22 @@ std::optional<std::string_view> wrapped_report(const report::Context& context) {
   return part.raw_body;
 }
 
+// Classic Mac OS and some gateways end lines with a CR alone; every layer after the MIME parser
+// reads lines ending in LF, so such a message is read as a copy with LF line ends.
+bool ends_lines_with_bare_cr(std::string_view message) {
+  const size_t cr = message.find('\r');
+  return cr != std::string_view::npos && (cr + 1 == message.size() || message[cr + 1] != '\n') &&
+         message.substr(0, cr).find('\n') == std::string_view::npos;
+}
+
+std::string bare_cr_to_lf(std::string_view message) {
+  std::string out(message);
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i] == '\r' && (i + 1 == out.size() || out[i + 1] != '\n')) out[i] = '\n';
+  }
+  return out;
+}
+
 // How many bounces wrapped in bounces are opened, at most.
 constexpr int kMaxWrappedReports = 1;
 
@@ -113,7 +129,11 @@ DecodeResult Decoder::decode(std::string_view message, std::string_view source) 
   }
   // Events a sending service posts to a webhook arrive as JSON, which no mail message starts with.
   if (webhook::looks_like_json(message)) return webhook::decode(message, source);
-  decode_message(message, source, options_.limits, kMaxWrappedReports, result);
+  if (ends_lines_with_bare_cr(message)) {
+    decode_message(bare_cr_to_lf(message), source, options_.limits, kMaxWrappedReports, result);
+  } else {
+    decode_message(message, source, options_.limits, kMaxWrappedReports, result);
+  }
   return result;
 }
 

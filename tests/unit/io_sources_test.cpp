@@ -121,6 +121,8 @@ TEST(MboxSplitter, RefusesOversizeMessagesAndGoesOn) {
 TEST(MboxUnquote, RemovesOneLevelOfQuoting) {
   EXPECT_EQ(unquote_mbox_message("From x\n>From a\n>>From b\n>>>From c\n> From d\n>Fromage\n"),
             "From a\n>From b\n>>From c\n> From d\n>Fromage\n");
+  // A lone message saved with classic Mac OS line ends keeps its body after the envelope line.
+  EXPECT_EQ(unquote_mbox_message("From x Tue\rSubject: a\r\rbody\r"), "Subject: a\r\rbody\r");
 }
 
 // ---- reading paths ----

@@ -2,6 +2,7 @@
 // messages that only talk about bounces.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -158,15 +159,20 @@ TEST(Report, FieldTextDropsTheTypeOnly) {
   EXPECT_EQ(report::field_text("550 user unknown; see docs"), "550 user unknown; see docs");
 }
 
-TEST(Report, CrlfAndLfGiveTheSameRecords) {
-  const std::string crlf = testing::with_crlf(fixture("dsn-two-recipients.eml"));
+TEST(Report, CrlfCrAndLfGiveTheSameRecords) {
+  const std::string lf_text = fixture("dsn-two-recipients.eml");
+  std::string cr_text = lf_text;
+  std::ranges::replace(cr_text, '\n', '\r');  // classic Mac OS line ends
   const DecodeResult lf = decode_fixture("dsn-two-recipients.eml");
-  const DecodeResult cr = Decoder().decode(crlf, "dsn-two-recipients.eml");
-  ASSERT_EQ(cr.records.size(), lf.records.size());
-  for (size_t i = 0; i < lf.records.size(); ++i) {
-    EXPECT_EQ(cr.records[i].recipient, lf.records[i].recipient);
-    EXPECT_EQ(cr.records[i].diagnostic, lf.records[i].diagnostic);
-    EXPECT_EQ(cr.records[i].reason, lf.records[i].reason);
+  ASSERT_EQ(lf.records.size(), 2u);
+  for (const std::string& text : {testing::with_crlf(lf_text), cr_text}) {
+    const DecodeResult other = Decoder().decode(text, "dsn-two-recipients.eml");
+    ASSERT_EQ(other.records.size(), lf.records.size());
+    for (size_t i = 0; i < lf.records.size(); ++i) {
+      EXPECT_EQ(other.records[i].recipient, lf.records[i].recipient);
+      EXPECT_EQ(other.records[i].diagnostic, lf.records[i].diagnostic);
+      EXPECT_EQ(other.records[i].reason, lf.records[i].reason);
+    }
   }
 }
 
