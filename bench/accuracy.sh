@@ -22,3 +22,15 @@ python3 "$shared/tools/score.py" "$out" "$@"
 if [ -d "$shared/corpus/mbox" ]; then
   python3 bench/mbox_check.py "$bin" "$shared/corpus/mbox"/*
 fi
+# The same corpus with other line endings: CRLF (Windows, SMTP itself) and bare CR (classic Mac OS).
+for ending in crlf cr; do
+  converted=$(mktemp -d)
+  mkdir "$converted/maildir"
+  for f in "$shared/corpus/maildir"/*.eml; do
+    if [ "$ending" = crlf ]; then tr -d '\r' <"$f" | sed 's/$/\r/'; else tr -d '\r' <"$f" | tr '\n' '\r'; fi \
+      >"$converted/maildir/${f##*/}"
+  done
+  "$bin" decode --format jsonl "$converted/maildir" >"$out" 2>/dev/null || true
+  echo "line endings $ending: $(python3 "$shared/tools/score.py" "$out" --brief | head -n 1)"
+  rm -rf "$converted"
+done
