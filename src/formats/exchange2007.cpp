@@ -128,12 +128,17 @@ std::vector<RecipientEvidence> notice_recipients(const report::Context& context)
       evidence_for(found, block.address).diagnostic = admin_words(block.text);
     }
   }
-  // Exchange Online's "Error Details": one recipient per notice.
-  const std::string_view reported = value_after(notice, "Reported error:");
+  // Exchange Online's "Error Details", one recipient per notice: "Reported error:" and "Remote
+  // server:" until 2023, "Error:" and "Message rejected by:" since.
+  const std::string_view details = after_line_with(notice, "Error Details").value_or(std::string_view());
+  const std::string_view reported = value_after(details, "Error:");
   const std::string_view addressed = value_after(notice, "Recipient Address:");
   if (!reported.empty() && !addressed.empty()) {
     RecipientEvidence& r = evidence_for(found, addressed);
     if (r.diagnostic.empty()) r.diagnostic = util::collapse_space(reported);
+    std::string_view host = value_after(details, "Message rejected by:");
+    if (host.empty()) host = value_after(details, "Remote server:");
+    if (r.remote_mta.empty()) r.remote_mta = std::string(host);
   }
   for (const std::string& address : mailto_addresses(notice)) evidence_for(found, address);
   if (found.empty()) {

@@ -109,6 +109,17 @@ TEST(Office365Format, IsTheExchangeLayoutFromExchangeOnline) {
   expect_single("office365.eml", {"office365", "mallory@contoso.example", "5.1.10", 550, std::nullopt, "failed"});
 }
 
+TEST(Office365Format, ReadsTheErrorDetailsOfANoticeWithoutADsnPart) {
+  // The layout since 2023: "Error:" and "Message rejected by:" under "Error Details".
+  expect_single("office365-error-details.eml",
+                {"office365", "bob@fabrikam.example", "5.1.10", 550, std::nullopt, "failed"});
+  const Record r = decode_fixture("office365-error-details.eml").records[0];
+  EXPECT_EQ(r.reason, Reason::kUserUnknown);
+  EXPECT_EQ(r.remote_mta.value_or(""), "DM6PR01MB1234.prod.exchangelabs.com");
+  EXPECT_EQ(r.diagnostic.value_or(""),
+            "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup");
+}
+
 TEST(AmazonWorkMailFormat, ReadsInlineDsnFieldsAndTheLastReplyBeforeExpiry) {
   expect_single("amazonworkmail.eml", {"amazonworkmail", "oscar@remote.example.net", std::nullopt, 421, std::nullopt, "failed"});
   EXPECT_EQ(decode_fixture("amazonworkmail.eml").records[0].reason, Reason::kExpired);
@@ -183,7 +194,7 @@ TEST(ProviderFormats, AMessageQuotingTheirWordingIsNotAReport) {
 
 TEST(ProviderFormats, TruncatedNoticesDoNotCrash) {
   for (const char* name : {"gmail-classic.eml", "googlegroups.eml", "yahoo.eml", "exchange2003.eml", "exchange2007.eml",
-                           "office365.eml", "amazonworkmail.eml", "amazonses-sns.eml", "amazonses-complaint.eml", "gmx.eml",
+                           "office365.eml", "office365-error-details.eml", "amazonworkmail.eml", "amazonses-sns.eml", "amazonses-complaint.eml", "gmx.eml",
                            "ezweb.eml", "kddi.eml", "verizon.eml", "zoho.eml", "trendmicro.eml", "mimecast.eml",
                            "sendgrid.eml"}) {
     const std::string message = read_fixture(name);
