@@ -89,6 +89,9 @@ bool extract_plain_text(const report::Context& context, report::Report& report) 
     if (r.recipient.empty()) return false;
     r.diagnostic = prose_diagnostic(context.notice, r.recipient);
     r.command = failed_command(context.notice);
+    const Host host = remote_host(context.notice);
+    r.remote_mta = host.name;
+    r.remote_ip = host.ip;
     report.recipients.push_back(std::move(r));
   }
   return true;

@@ -220,15 +220,29 @@ std::string failed_command(std::string_view raw_text) {
   return std::string(command);
 }
 
+// "host mx.example.net says:" (CommuniGate Pro), "host mx.example.net said:": a name with no
+// address beside it.
+Host host_that_said(std::string_view text) {
+  for (size_t at = util::ifind(text, "host "); at != std::string_view::npos; at = util::ifind(text, "host ", at + 5)) {
+    size_t end = at + 5;
+    while (end < text.size() && (util::is_alnum(text[end]) || text[end] == '.' || text[end] == '-')) ++end;
+    const std::string_view name = text.substr(at + 5, end - at - 5);
+    const std::string_view rest = util::trim(text.substr(end, 8));
+    const bool speaks = util::istarts_with(rest, "said") || util::istarts_with(rest, "says");
+    if (speaks && name.find('.') != std::string_view::npos) return Host{std::string(name), {}};
+  }
+  return {};
+}
+
 Host remote_host(std::string_view text) {
   Host host;
   const size_t open = text.find('[');
-  if (open == std::string_view::npos) return host;
+  if (open == std::string_view::npos) return host_that_said(text);
   const size_t close = text.find(']', open);
-  if (close == std::string_view::npos) return host;
+  if (close == std::string_view::npos) return host_that_said(text);
   const std::string_view ip = text.substr(open + 1, close - open - 1);
   if (ip.empty() || ip.size() > 45 || ip.find_first_not_of("0123456789abcdefABCDEF.:IPv") != std::string_view::npos) {
-    return host;
+    return host_that_said(text);
   }
   host.ip = std::string(ip);
   size_t end = open;

@@ -120,6 +120,24 @@ TEST(Office365Format, ReadsTheErrorDetailsOfANoticeWithoutADsnPart) {
             "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup");
 }
 
+// MTAs no family knows are read by the generic text reader: the address, the server's words, the host.
+TEST(UnknownFormat, CommuniGateNoticeIsReadByTheTextReader) {
+  const Record r = decode_fixture("communigate-unknown-format.eml").records.at(0);
+  EXPECT_EQ(r.decoder, "text");
+  EXPECT_EQ(r.recipient, "jane@example.net");
+  EXPECT_EQ(r.remote_mta.value_or(""), "mx.example.net");
+  EXPECT_EQ(r.reason, Reason::kUserUnknown);
+  EXPECT_TRUE(r.hard_bounce);
+}
+
+TEST(UnknownFormat, MailEnableNoticeIsReadByTheTextReader) {
+  const Record r = decode_fixture("mailenable-unknown-format.eml").records.at(0);
+  EXPECT_EQ(r.recipient, "jane@example.net");
+  EXPECT_EQ(r.reason, Reason::kMailboxFull);
+  EXPECT_EQ(r.status.value_or(""), "5.2.2");
+  EXPECT_NE(r.diagnostic.value_or("").find("552 5.2.2"), std::string::npos);
+}
+
 TEST(AmazonWorkMailFormat, ReadsInlineDsnFieldsAndTheLastReplyBeforeExpiry) {
   expect_single("amazonworkmail.eml", {"amazonworkmail", "oscar@remote.example.net", std::nullopt, 421, std::nullopt, "failed"});
   EXPECT_EQ(decode_fixture("amazonworkmail.eml").records[0].reason, Reason::kExpired);
