@@ -267,6 +267,7 @@ BatchSummary run_batch(const BatchOptions& options, const Decoder& decoder, std:
   }
   reader.join();
   workers.clear();
+  if (!sink_error && options.sink && options.sink->flush) sink_error = options.sink->flush();
   writer.write(formatter.epilogue(summary.records));
   writer.flush();
   progress.finish();

@@ -24,6 +24,9 @@ struct RecordSink {
   // Called on the writing thread in input order, with the key and the message's records (possibly
   // none). An error message stops the batch like a failed write.
   std::function<std::optional<std::string>(const std::string& key, const std::vector<Record>& records)> keep;
+  // Optional: called once on the writing thread after the last keep() of a batch that did not
+  // stop, so that a sink which gathers messages (into one transaction) stores the rest.
+  std::function<std::optional<std::string>()> flush;
 };
 
 struct BatchOptions {

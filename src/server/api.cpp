@@ -117,7 +117,7 @@ Response Api::route(const Request& request, Endpoint& endpoint) {
       {{"GET", Match::kPrefix, "/v1/suppressions/", Endpoint::kSuppression, "", true}, &Api::suppression},
       {{"DELETE", Match::kPrefix, "/v1/suppressions/", Endpoint::kSuppression, "", true}, &Api::lift},
       {{"GET", Match::kExact, "/v1/events", Endpoint::kEvents,
-        "recipient domain reason kind since until after_id limit", true},
+        "recipient domain reason kind since until order after_id before_id limit", true},
        &Api::events},
       {{"GET", Match::kExact, "/healthz", Endpoint::kHealth, "", false}, &Api::health},
       {{"GET", Match::kExact, "/metrics", Endpoint::kMetrics, "", false}, &Api::metrics},

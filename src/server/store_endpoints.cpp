@@ -117,10 +117,20 @@ Response Api::events(const Request& request, std::string_view) {
     return error_response(400, "unknown kind '" + *query.kind + "' (bounce, delay, delivered, relayed, expanded, feedback, autoreply)");
   const Result<int64_t> limit = integer_parameter(request, "limit", 1, kMaxPage, query.limit);
   if (!limit) return error_response(400, limit.error().message);
+  const std::optional<std::string> order = text_parameter(request, "order");
+  if (order && *order != "asc" && *order != "desc")
+    return error_response(400, "order must be asc (oldest first, the default) or desc (newest first)");
+  const bool newest_first = order == "desc";
   const Result<int64_t> after_id = integer_parameter(request, "after_id", 0, std::numeric_limits<int64_t>::max(), 0);
   if (!after_id) return error_response(400, after_id.error().message);
+  const Result<int64_t> before_id = integer_parameter(request, "before_id", 0, std::numeric_limits<int64_t>::max(), 0);
+  if (!before_id) return error_response(400, before_id.error().message);
+  if (newest_first ? *after_id != 0 : *before_id != 0)
+    return error_response(400, "after_id pages order=asc, before_id pages order=desc: they do not mix");
   query.limit = static_cast<int>(*limit);
+  query.order = newest_first ? store::EventQuery::Order::kNewestFirst : store::EventQuery::Order::kOldestFirst;
   query.after_id = *after_id;
+  query.before_id = *before_id;
 
   const Result<std::vector<store::StoredEvent>> found = store_->events(query);
   if (!found) return store_failure(found.error());
@@ -129,9 +139,12 @@ Response Api::events(const Request& request, std::string_view) {
     if (i) body += ',';
     append_event((*found)[i], body);
   }
-  // The cursor for the next page: pass it back as after_id.
-  const int64_t next = found->empty() ? query.after_id : found->back().id;
-  body += "],\"next_after_id\":" + std::to_string(next) + "}";
+  // The cursor for the next page: pass it back as after_id (or before_id, newest first). Past
+  // the oldest event, before_id stays at the last one given, so a client never wraps round.
+  const int64_t start = newest_first ? query.before_id : query.after_id;
+  const int64_t next = found->empty() ? start : found->back().id;
+  body += newest_first ? "],\"next_before_id\":" : "],\"next_after_id\":";
+  body += std::to_string(next) + "}";
   return json_response(std::move(body));
 }
 

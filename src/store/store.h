@@ -49,8 +49,13 @@ struct EventQuery {
   // a kInvalidArgument.
   std::optional<std::string> since;  // inclusive
   std::optional<std::string> until;  // exclusive
-  int64_t after_id = 0;              // pagination: events with id > after_id
-  int limit = 100;                   // at most 1000
+  // Oldest first pages forward with after_id (events with id > after_id); newest first pages
+  // backward with before_id (events with id < before_id; 0: from the newest).
+  enum class Order { kOldestFirst, kNewestFirst };
+  Order order = Order::kOldestFirst;
+  int64_t after_id = 0;
+  int64_t before_id = 0;
+  int limit = 100;  // at most 1000
 };
 
 struct SuppressionQuery {
@@ -58,6 +63,12 @@ struct SuppressionQuery {
   std::optional<std::string> domain;
   int64_t offset = 0;
   int limit = 100;  // at most 1000; ordered by recipient
+};
+
+// The records decoded from one message, identified by the SHA-256 of its bytes.
+struct MessageRecords {
+  std::string hash;
+  std::vector<Record> records;
 };
 
 struct StoreResult {
@@ -70,9 +81,13 @@ class Store {
  public:
   virtual ~Store() = default;
 
-  // Stores the records decoded from one message (identified by the SHA-256 of its bytes) and
-  // updates the suppression list, in one transaction. Idempotent per message hash.
-  virtual Result<StoreResult> store_message(std::string_view message_hash, const std::vector<Record>& records) = 0;
+  // Stores the records decoded from each message and updates the suppression list, all in one
+  // transaction: one result per message, in order. Idempotent per message hash, also when the
+  // same message is stored by several processes at once or twice in one batch.
+  virtual Result<std::vector<StoreResult>> store_messages(const std::vector<MessageRecords>& messages) = 0;
+
+  // store_messages() for one message.
+  Result<StoreResult> store_message(std::string_view message_hash, const std::vector<Record>& records);
 
   virtual Result<std::vector<StoredEvent>> events(const EventQuery& query) = 0;
   virtual Result<std::vector<Suppression>> suppressions(const SuppressionQuery& query) = 0;
@@ -82,11 +97,16 @@ class Store {
   virtual Result<bool> lift(std::string_view recipient) = 0;
 };
 
-// "sqlite:PATH" (or a bare path; default ./bounceback.db) opens SQLite in WAL mode. A
-// "postgresql://..." URL is a kInvalidArgument until that back end is built. Creates or migrates
-// the schema. An unreachable store is a kIoError naming the path.
+// "sqlite:PATH" (or a bare path; default ./bounceback.db) opens SQLite in WAL mode; a
+// "postgresql://..." or "postgres://..." URL (libpq's URI form) opens PostgreSQL, which many nodes
+// may share. Creates or migrates the schema. An unreachable store is a kIoError naming the path,
+// or the host and database (never the password).
 // Addresses (recipient, domain) are compared in any letter case, here and in every query.
 Result<std::unique_ptr<Store>> open_store(std::string_view url, SuppressionPolicy policy = {});
+
+// The store URL fit for logs: a PostgreSQL password (in the user part or a password= option)
+// becomes "***"; anything else is returned as given.
+std::string printable_store_url(std::string_view url);
 
 // SHA-256 of the message bytes, lower-case hex: the idempotency key.
 std::string message_hash(std::string_view message);

@@ -37,7 +37,12 @@ constexpr std::string_view kPlainBase64 = "RnJvbTogYUBiLnRlc3QNCg0KaGVsbG8NCg=="
 
 class FakeStore : public store::Store {
  public:
-  Result<store::StoreResult> store_message(std::string_view hash, const std::vector<Record>& records) override {
+  Result<std::vector<store::StoreResult>> store_messages(const std::vector<store::MessageRecords>& messages) override {
+    std::vector<store::StoreResult> results;
+    for (const store::MessageRecords& message : messages) results.push_back(store_one(message.hash, message.records));
+    return results;
+  }
+  store::StoreResult store_one(std::string_view hash, const std::vector<Record>& records) {
     if (hashes_.count(std::string(hash)) != 0) return store::StoreResult{0, true};
     hashes_[std::string(hash)] = records.size();
     for (const Record& record : records) {

@@ -1,5 +1,5 @@
 // `decode --store`: the batch runner hands every decoded message to a record sink, keyed on the
-// decoding threads and kept on the writing thread in input order.
+// decoding threads and kept on the writing thread in input order, then flushes the sink once.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -39,7 +39,8 @@ std::vector<Kept> keep_all(unsigned threads) {
                             for (const Record& record : records) entry.sources.push_back(record.source);
                             kept.push_back(std::move(entry));
                             return std::optional<std::string>();
-                          }});
+                          },
+                          {}});
   EXPECT_TRUE(summary.complete());
   EXPECT_EQ(kept.size(), summary.messages - summary.decode_errors.size());
   return kept;
@@ -62,10 +63,54 @@ TEST(BatchSink, ASinkErrorStopsTheBatch) {
       run_with_sink(2, RecordSink{[](std::string_view) { return std::string("key"); },
                                   [](const std::string&, const std::vector<Record>&) {
                                     return std::optional<std::string>("cannot store the records: disk full");
-                                  }});
+                                  },
+                                  {}});
   EXPECT_FALSE(summary.complete());
   ASSERT_TRUE(summary.output_error.has_value());
   EXPECT_EQ(*summary.output_error, "cannot store the records: disk full");
+}
+
+// A sink that gathers messages (into transactions) gets one flush, after every message was kept.
+TEST(BatchSink, FlushesOnceAfterTheLastMessage) {
+  size_t kept = 0;
+  std::vector<size_t> kept_at_flush;
+  const BatchSummary summary = run_with_sink(
+      3, RecordSink{[](std::string_view message) { return store::message_hash(message); },
+                    [&](const std::string&, const std::vector<Record>&) {
+                      ++kept;
+                      return std::optional<std::string>();
+                    },
+                    [&] {
+                      kept_at_flush.push_back(kept);
+                      return std::optional<std::string>();
+                    }});
+  EXPECT_TRUE(summary.complete());
+  ASSERT_GT(kept, 0u);
+  EXPECT_EQ(kept_at_flush, std::vector<size_t>{kept});
+}
+
+TEST(BatchSink, AFlushErrorFailsTheBatch) {
+  const BatchSummary summary =
+      run_with_sink(2, RecordSink{[](std::string_view) { return std::string("key"); },
+                                  [](const std::string&, const std::vector<Record>&) { return std::optional<std::string>(); },
+                                  [] { return std::optional<std::string>("cannot store the records: server gone"); }});
+  EXPECT_FALSE(summary.complete());
+  ASSERT_TRUE(summary.output_error.has_value());
+  EXPECT_EQ(*summary.output_error, "cannot store the records: server gone");
+}
+
+// After a failed keep() the batch stops without a flush: what was not stored stays unstored.
+TEST(BatchSink, AKeepErrorSkipsTheFlush) {
+  bool flushed = false;
+  const BatchSummary summary = run_with_sink(
+      2, RecordSink{[](std::string_view) { return std::string("key"); },
+                    [](const std::string&, const std::vector<Record>&) { return std::optional<std::string>("full"); },
+                    [&] {
+                      flushed = true;
+                      return std::optional<std::string>();
+                    }});
+  EXPECT_FALSE(summary.complete());
+  EXPECT_FALSE(flushed);
 }
 
 }  // namespace
