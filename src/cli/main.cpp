@@ -114,7 +114,7 @@ int main(int argc, char** argv) {
       "Decode and store ONE message read on standard input: the command for an MTA pipe transport\n"
       "(Postfix pipe, Exim pipe). Exit codes follow sysexits: 0 stored (also a duplicate or a\n"
       "message that is not a report), 75 store unavailable (the MTA retries), 65 a message that can\n"
-      "never be processed, 64 usage.");
+      "never be processed (empty, too large), 64 usage. `serve --lmtp` is the same over LMTP.");
   ingest_cmd->add_option("--db", ingest.db, "The store: sqlite:PATH (default: sqlite:./bounceback.db)");
   ingest_cmd->add_option("--max-message-size", ingest.max_message_size,
                          "Refuse messages larger than this many bytes (default: 67108864)")
@@ -149,7 +149,8 @@ int main(int argc, char** argv) {
   CLI::App* serve_cmd = app.add_subcommand(
       "serve",
       "Serve the HTTP API (/v1/decode, /v1/explain, /v1/codes, /v1/suppressions, /v1/events,\n"
-      "/healthz, /metrics) and the web page until SIGINT or SIGTERM.");
+      "/healthz, /metrics) and the web page, and with --lmtp an LMTP listener for an MTA, until\n"
+      "SIGINT or SIGTERM.");
   serve_cmd->add_option("--listen", serve.listen, "Address and port to listen on (default: 127.0.0.1:8025; port 0: any)");
   CLI::Option* db_option =
       serve_cmd->add_option("--db", serve.db, "The store: sqlite:PATH or postgresql://... (default: sqlite:./bounceback.db)");
@@ -163,6 +164,20 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1u, 1000000u));
   serve_cmd->add_option("--timeout", serve.timeout_seconds, "Close idle connections after this many seconds (default: 30)")
       ->check(CLI::Range(1u, 86400u));
+  serve_cmd->add_option(
+      "--lmtp", serve.lmtp,
+      "Also accept bounces from an MTA over LMTP (RFC 2033) on this address and port, e.g.\n"
+      "127.0.0.1:2424; each recipient is answered 250 only once the message is stored, else 451");
+  serve_cmd->add_flag("--no-http", serve.no_http, "Serve LMTP only, no HTTP API");
+  serve_cmd->add_option("--lmtp-max-sessions", serve.lmtp_max_sessions,
+                        "LMTP sessions served at once; more are told 421, try later (default: 16)")
+      ->check(CLI::Range(1u, 10000u));
+  serve_cmd->add_option("--lmtp-timeout", serve.lmtp_timeout_seconds,
+                        "Close an LMTP session silent for this many seconds (default: 300, RFC 5321)")
+      ->check(CLI::Range(1u, 86400u));
+  serve_cmd->add_option("--lmtp-max-message-size", serve.lmtp_max_message_size,
+                        "Refuse LMTP messages larger than this many bytes with 552 (default: 67108864)")
+      ->check(CLI::PositiveNumber);
 
   try {
     app.parse(argc, argv);

@@ -10,6 +10,7 @@
 #include "bounceback/output.h"
 #include "cli/commands.h"
 #include "io/utf8.h"
+#include "pipeline/ingest.h"
 #include "store/store.h"
 
 namespace bounceback::cli {
@@ -33,6 +34,32 @@ std::shared_ptr<Store> open_or_report(const std::string& url, std::string_view v
   }
   return std::move(store).value();
 }
+
+// `decode --store` stores this many messages per transaction: a commit costs a sync to disk
+// (SQLite) or a round trip and a WAL flush (PostgreSQL), which a batch pays once.
+constexpr size_t kMessagesPerTransaction = 256;
+
+class BatchedWrites {
+ public:
+  explicit BatchedWrites(std::shared_ptr<Store> store) : store_(std::move(store)) {}
+
+  std::optional<std::string> keep(const std::string& key, const std::vector<Record>& records) {
+    pending_.push_back(store::MessageRecords{key, records});
+    return pending_.size() < kMessagesPerTransaction ? std::nullopt : flush();
+  }
+
+  std::optional<std::string> flush() {
+    if (pending_.empty()) return std::nullopt;
+    const Result<std::vector<store::StoreResult>> stored = store_->store_messages(pending_);
+    pending_.clear();
+    if (stored) return std::nullopt;
+    return "cannot store the records: " + stored.error().message;
+  }
+
+ private:
+  std::shared_ptr<Store> store_;
+  std::vector<store::MessageRecords> pending_;
+};
 
 // ---- the suppression list in three formats ----
 
@@ -232,36 +259,42 @@ int run_ingest(const IngestCommand& command) {
     print_error("ingest", "cannot read standard input");
     return kIngestTempFail;
   }
-  const DecodeResult result = Decoder(options).decode(message.bytes, "-");
-  if (result.error) {
-    print_error("ingest", result.error->message);
-    return kIngestDataError;
+  std::unique_ptr<Store> store;
+  const pipeline::StoreOpener open = [&]() -> Result<Store*> {
+    Result<std::unique_ptr<Store>> opened = store::open_store(command.db);
+    if (!opened) return opened.error();
+    store = std::move(opened).value();
+    return store.get();
+  };
+  const pipeline::IngestOutcome outcome = pipeline::ingest_message(Decoder(options), message.bytes, "-", open);
+  switch (outcome.status) {
+    case pipeline::IngestStatus::kStored:
+      return kIngestOk;
+    case pipeline::IngestStatus::kDuplicate:
+      print_error("ingest", "this message was stored before: nothing stored");
+      return kIngestOk;
+    case pipeline::IngestStatus::kNotAReport:
+      // Accepted rather than refused: bouncing a non-report back to a bounce address makes mail loops.
+      print_error("ingest", "not a delivery report: accepted, nothing stored");
+      return kIngestOk;
+    case pipeline::IngestStatus::kUnprocessable:
+      print_error("ingest", outcome.detail + ": not stored");
+      return kIngestDataError;
+    case pipeline::IngestStatus::kStoreFailed:
+      print_error("ingest", outcome.detail + " (exit 75: the MTA keeps the message and retries)");
+      return kIngestTempFail;
   }
-  if (result.records.empty()) {
-    print_error("ingest", "not a delivery report: nothing stored");
-    return kIngestOk;
-  }
-  const std::shared_ptr<Store> store = open_or_report(command.db, "ingest");
-  if (!store) return kIngestTempFail;
-  const Result<store::StoreResult> stored = store->store_message(store::message_hash(message.bytes), result.records);
-  if (!stored) {
-    print_error("ingest", stored.error().message);
-    return kIngestTempFail;
-  }
-  if (stored->duplicate) print_error("ingest", "this message was stored before: nothing stored");
-  return kIngestOk;
+  return kIngestTempFail;
 }
 
 std::optional<io::RecordSink> open_store_sink(const std::string& url) {
   std::shared_ptr<Store> store = open_or_report(url, "decode");
   if (!store) return std::nullopt;
+  auto writes = std::make_shared<BatchedWrites>(std::move(store));
   return io::RecordSink{
       [](std::string_view message) { return store::message_hash(message); },
-      [store](const std::string& key, const std::vector<Record>& records) -> std::optional<std::string> {
-        const Result<store::StoreResult> stored = store->store_message(key, records);
-        if (stored) return std::nullopt;
-        return "cannot store the records: " + stored.error().message;
-      }};
+      [writes](const std::string& key, const std::vector<Record>& records) { return writes->keep(key, records); },
+      [writes] { return writes->flush(); }};
 }
 
 }  // namespace bounceback::cli

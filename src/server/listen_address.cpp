@@ -8,16 +8,17 @@
 namespace bounceback::server {
 namespace {
 
-Error bad_address(std::string_view text, std::string_view why) {
+Error bad_address(std::string_view option, std::string_view text, std::string_view why) {
   return Error{ErrorCode::kInvalidArgument,
-               "--listen '" + std::string(text) + "': " + std::string(why) + " (expected e.g. 127.0.0.1:8025 or [::1]:8025)"};
+               std::string(option) + " '" + std::string(text) + "': " + std::string(why) +
+                   " (expected e.g. 127.0.0.1:8025 or [::1]:8025)"};
 }
 
 }  // namespace
 
-Result<ListenAddress> parse_listen_address(std::string_view text) {
+Result<ListenAddress> parse_listen_address(std::string_view text, std::string_view option) {
   const size_t colon = text.rfind(':');
-  if (colon == std::string_view::npos) return bad_address(text, "no port");
+  if (colon == std::string_view::npos) return bad_address(option, text, "no port");
   std::string_view host = text.substr(0, colon);
   const std::string_view port_text = text.substr(colon + 1);
 
@@ -25,7 +26,7 @@ Result<ListenAddress> parse_listen_address(std::string_view text) {
   const char* port_end = port_text.data() + port_text.size();
   const auto [stop, error] = std::from_chars(port_text.data(), port_end, port);
   if (port_text.empty() || error != std::errc() || stop != port_end || port > 65535)
-    return bad_address(text, "the port must be a number from 0 to 65535");
+    return bad_address(option, text, "the port must be a number from 0 to 65535");
 
   ListenAddress result;
   result.port = static_cast<uint16_t>(port);
@@ -36,14 +37,16 @@ Result<ListenAddress> parse_listen_address(std::string_view text) {
     sockaddr_in6 address{};
     address.sin6_family = AF_INET6;
     address.sin6_port = htons(result.port);
-    if (inet_pton(AF_INET6, literal.c_str(), &address.sin6_addr) != 1) return bad_address(text, "not an IPv6 address");
+    if (inet_pton(AF_INET6, literal.c_str(), &address.sin6_addr) != 1) {
+      return bad_address(option, text, "not an IPv6 address");
+    }
     std::memcpy(&result.address, &address, sizeof address);
   } else {
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(result.port);
     if (inet_pton(AF_INET, literal.c_str(), &address.sin_addr) != 1)
-      return bad_address(text, "not an IPv4 address (host names other than localhost are not resolved)");
+      return bad_address(option, text, "not an IPv4 address (host names other than localhost are not resolved)");
     std::memcpy(&result.address, &address, sizeof address);
   }
   result.host = host;

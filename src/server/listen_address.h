@@ -21,7 +21,7 @@ struct ListenAddress {
 };
 
 // "127.0.0.1:8025", "[::1]:8025", "localhost:8025", "0.0.0.0:0". Host names other than
-// localhost are refused: the address to bind must not depend on DNS.
-Result<ListenAddress> parse_listen_address(std::string_view text);
+// localhost are refused: the address to bind must not depend on DNS. Errors name `option`.
+Result<ListenAddress> parse_listen_address(std::string_view text, std::string_view option = "--listen");
 
 }  // namespace bounceback::server
