@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "bounceback/result.h"
 #include "server/api.h"
@@ -14,13 +15,18 @@ struct MHD_Daemon;
 
 namespace bounceback::server {
 
+class DeadlineWatch;
+
 struct ServerOptions {
   ListenAddress listen;
-  // Worker threads, each with its own event loop. Default 0: one per core.
+  // Worker threads, each with its own event loop and listening socket. Default 0: one per core.
   unsigned threads = 0;
-  // Connections served at once; more wait in the kernel's backlog. Default: 1024.
+  // Connections served at once, shared evenly among the event loops (at least one each); more
+  // wait in the kernel's backlog. Default: 1024.
   unsigned connection_limit = 1024;
-  // An idle connection is closed after this many seconds. Default: 30.
+  // An idle connection is closed after this many seconds; and however slowly it trickles in, a
+  // request's headers must arrive within this many seconds of the connection opening (or of the
+  // previous request ending), then its body within this many seconds of the headers. Default: 30.
   unsigned connection_timeout_seconds = 30;
 };
 
@@ -41,9 +47,11 @@ class HttpServer {
   std::string url() const;
 
  private:
-  HttpServer(MHD_Daemon* daemon, std::string host) : daemon_(daemon), host_(std::move(host)) {}
+  HttpServer(std::unique_ptr<DeadlineWatch> watch, std::string host);
+  unsigned open_connections() const;
 
-  MHD_Daemon* daemon_;
+  std::unique_ptr<DeadlineWatch> watch_;  // outlives the daemons, which report to it
+  std::vector<MHD_Daemon*> daemons_;      // one per event loop
   std::string host_;
 };
 

@@ -56,6 +56,10 @@ request GET /app.js
 expect_status 200 "the page's script"
 request GET /../../etc/passwd --path-as-is
 expect_status 404 "no file system behind the page"
+request GET /%2e%2e/%2e%2e/etc/passwd --path-as-is
+expect_status 404 "percent-encoded dots do not climb either"
+request GET //etc/passwd --path-as-is
+expect_status 404 "nor does an absolute path"
 
 request POST /v1/decode --data-binary "@$EXAMPLES/bounces/postfix-user-unknown.eml" -H 'Content-Type: message/rfc822'
 expect_status 200 "decode a raw message"
@@ -159,6 +163,11 @@ request GET /healthz
 expect_status 200 "still serving beside 100 idle connections and a garbage request"
 for fd in "${idle[@]}"; do exec {fd}>&-; done
 
+request GET /healthz -H "X-Padding: $(head -c 40000 /dev/zero | tr '\0' a)"
+expect_status 431 "headers over the 32 KiB a connection may hold are refused"
+request GET /healthz
+expect_status 200 "and the server goes on"
+
 stop_server
 expect_status 0 "SIGTERM stops the server cleanly"
 expect_err_log "stopping on SIGTERM" "the stop is reported"
@@ -181,6 +190,99 @@ expect_out "--no-store" "the error says why"
 request POST '/v1/decode?store=1' --data-binary "@$EXAMPLES/bounces/postfix-user-unknown.eml"
 expect_status 400 "no store, no storing"
 stop_server
+
+# drip PORT HEAD: sends HEAD, then one byte every quarter second for up to 10 s; leaves in $status
+# the whole seconds it took the server to cut the connection off (10 when it never did).
+drip() {
+  local fd started=$SECONDS
+  exec {fd}<>"/dev/tcp/127.0.0.1/$1"
+  status=10
+  (
+    trap '' PIPE
+    printf '%b' "$2" >&"$fd"
+    for _ in $(seq 40); do
+      printf a >&"$fd" 2>/dev/null || exit 0
+      sleep 0.25
+    done
+    exit 1
+  ) && status=$((SECONDS - started))
+  exec {fd}>&-
+}
+
+# A client that trickles its request never looks idle; --timeout bounds the headers and the body.
+start_server --no-store --timeout 2
+port=${base##*:}
+drip "$port" 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: '
+checks=$((checks + 1))
+[ "$status" -le 5 ] || fail "headers trickled in for ${status} s were not cut off after --timeout 2"
+drip "$port" 'POST /v1/decode HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n'
+checks=$((checks + 1))
+[ "$status" -le 5 ] || fail "a body trickled in for ${status} s was not cut off after --timeout 2"
+request GET /healthz
+expect_status 200 "the server serves on after cutting slow clients off"
+request POST /v1/decode --data-binary "@$EXAMPLES/bounces/gmail-delay.eml"
+expect_status 200 "a prompt request on the same server is answered"
+stop_server
+
+# A fixed pool of workers: --threads 3 runs the same threads under twenty clients at once, each
+# worker listening on the same port; a second server cannot take that port over.
+start_server --no-store --threads 3
+run serve --no-store --listen "127.0.0.1:${base##*:}"
+expect_status 1 "a port in use is refused, though the workers share theirs"
+expect_err "cannot listen on 127.0.0.1:${base##*:}" "the error names the address"
+threads_at_rest=$(ls "/proc/$server_pid/task" | wc -l)
+clients=()
+for i in $(seq 20); do
+  curl -s --max-time 10 -o /dev/null --data-binary "@$EXAMPLES/bounces/gmail-delay.eml" "$base/v1/decode" &
+  clients+=($!)
+done
+threads_busy=$(ls "/proc/$server_pid/task" | wc -l)
+wait "${clients[@]}"
+status=$threads_busy
+expect_status "$threads_at_rest" "no thread is started per connection"
+
+# Connections over --max-connections wait in the backlog until one closes.
+start_server --no-store --threads 1 --max-connections 3
+port=${base##*:}
+held=()
+for _ in 1 2 3; do
+  exec {fd}<>"/dev/tcp/127.0.0.1/$port" && held+=("$fd")
+done
+sleep 0.5
+# The client must not inherit the held sockets, or closing them here would not close them.
+(
+  for fd in "${held[@]}"; do exec {fd}>&-; done
+  exec curl -s --max-time 10 -o "$work/queued" -w '%{http_code}' "$base/healthz" >"$work/queued.status"
+) &
+queued=$!
+sleep 1
+checks=$((checks + 1))
+kill -0 "$queued" 2>/dev/null || fail "a fourth connection was served beside --max-connections 3"
+for fd in "${held[@]}"; do exec {fd}>&-; done
+wait "$queued"
+status=$(cat "$work/queued.status")
+expect_status 200 "the waiting connection is served once another closes"
+stop_server
+
+# Loopback unless told otherwise: with no --listen the server binds 127.0.0.1:8025 only
+# (checked when nothing else holds the port; 1F59 is 8025, 0100007F is 127.0.0.1, 0A listening).
+run serve --help
+expect_out "127.0.0.1:8025" "the documented default address"
+if ! grep -q ':1F59 00000000:0000 0A' /proc/net/tcp /proc/net/tcp6 2>/dev/null; then
+  (cd "$work" && exec "$BIN" serve --no-store 2>"$work/default.log") &
+  server_pid=$!
+  for _ in $(seq 50); do
+    grep -q 'listening on' "$work/default.log" && break
+    sleep 0.1
+  done
+  if grep -q 'listening on http://127.0.0.1:8025/' "$work/default.log"; then
+    checks=$((checks + 1))
+    grep -q ' 0100007F:1F59 00000000:0000 0A' /proc/net/tcp || fail "the default is not bound to 127.0.0.1:8025"
+    checks=$((checks + 1))
+    ! grep -q ' 00000000:1F59 00000000:0000 0A' /proc/net/tcp || fail "the default listens on every address"
+  fi
+  stop_server
+fi
 
 run serve --listen nowhere:80
 expect_status 2 "a bad --listen is a usage error"

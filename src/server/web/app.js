@@ -198,10 +198,20 @@ function plural(count, one, many) {
   return count + " " + (count === 1 ? one : many);
 }
 
+let cardCount = 0;
+
+// A fresh id for a card's heading, which names the card for assistive technology.
+function cardHeadingId() {
+  cardCount += 1;
+  return "card-" + cardCount;
+}
+
 function card(title, item, codes, evidence, extra) {
   const badge = verdict(item);
-  return el("article", { class: "card" },
-    el("div", { class: "card-head" }, el("h2", {}, title), el("span", { class: "badge " + badge.tone }, badge.text)),
+  const headingId = cardHeadingId();
+  return el("article", { class: "card", "aria-labelledby": headingId },
+    el("div", { class: "card-head" }, el("h2", { id: headingId }, title),
+      el("span", { class: "badge " + badge.tone }, badge.text)),
     el("p", { class: "summary" }, item.summary),
     el("dl", {},
       el("dt", {}, "Whose side"), el("dd", {}, SIDE_WORDS[item.side] || item.side),
@@ -215,8 +225,10 @@ function card(title, item, codes, evidence, extra) {
 // An error message of a mail program (Outlook 0x800CCC0E, Thunderbird, POP3/IMAP, SMTP login):
 // what it means and which setting to change.
 function clientErrorCard(error) {
-  return el("article", { class: "card" },
-    el("div", { class: "card-head" }, el("h2", {}, error.title), el("span", { class: "badge soft" }, error.family)),
+  const headingId = cardHeadingId();
+  return el("article", { class: "card", "aria-labelledby": headingId },
+    el("div", { class: "card-head" }, el("h2", { id: headingId }, error.title),
+      el("span", { class: "badge soft" }, error.family)),
     el("p", { class: "summary" }, error.cause),
     el("dl", {}, el("dt", {}, "Whose side"), el("dd", {}, SIDE_WORDS[error.side] || error.side)),
     el("h3", {}, "What to do"), adviceList([error.fix]),
@@ -240,6 +252,15 @@ function explanationCards(explanation, input) {
   return [card("Your text", explanation, explanation.codes.map((code) => code.code), evidence, details)];
 }
 
+// What is said when the cards appear: how many; and, for a screen reader only, since the eye
+// sees it on the cards, each card's name and badge.
+function announce(status, cards) {
+  const names = cards.map((card) => card.querySelector("h2").textContent + ", " +
+    card.querySelector(".badge").textContent.toLowerCase());
+  setStatus(status, (cards.length === 1 ? "One explanation" : plural(cards.length, "recipient", "recipients")) + " below.");
+  status.append(el("span", { class: "visually-hidden" }, " " + names.join("; ") + "."));
+}
+
 async function explain(event) {
   event.preventDefault();
   const input = document.getElementById("explain-text").value;
@@ -259,7 +280,7 @@ async function explain(event) {
     }
     const cards = explanationCards(result.data, input.trim());
     results.replaceChildren(...cards);
-    setStatus(status, cards.length === 1 ? "One explanation below." : plural(cards.length, "recipient", "recipients") + " below.");
+    announce(status, cards);
   } catch (failure) {
     setStatus(status, "The server could not be reached: " + failure.message, true);
   }
@@ -329,6 +350,7 @@ function filterCodes() {
 // ---- events and suppressions (only when the server keeps a store) ----
 
 const EVENTS_PAGE = 100;
+// The id below which the next (older) page starts; 0 asks for the newest events.
 let eventsCursor = 0;
 
 function tokenHeaders() {
@@ -343,8 +365,9 @@ async function lift(recipient) {
     setStatus(status, errorText(result), true);
     return;
   }
+  // The list is reloaded first: its own count would otherwise replace the confirmation.
+  await loadSuppressions();
   setStatus(status, recipient + " may be mailed again.");
-  loadSuppressions();
 }
 
 async function loadSuppressions(event) {
@@ -358,12 +381,18 @@ async function loadSuppressions(event) {
     setStatus(status, errorText(result), true);
     return;
   }
-  const rows = result.data.suppressions.map((s) => el("tr", {},
-    el("td", {}, s.recipient), el("td", {}, s.reason), el("td", {}, formatTime(s.last_bounce)),
-    el("td", {}, s.bounce_count + " (" + s.hard_count + " / " + s.soft_count + " / " + s.complaint_count + ")"),
-    el("td", {}, liftButton(s.recipient))));
+  const rows = result.data.suppressions.map((s) => tableRow("suppressions-table", [
+    s.recipient, s.reason, formatTime(s.last_bounce),
+    s.bounce_count + " (" + s.hard_count + " / " + s.soft_count + " / " + s.complaint_count + ")",
+    liftButton(s.recipient)]));
   document.querySelector("#suppressions-table tbody").replaceChildren(...rows);
   setStatus(status, rows.length === 0 ? "No suppressed address." : plural(rows.length, "suppressed address", "suppressed addresses") + ".");
+}
+
+// A table row whose cells know their column's name (shown beside each value on a phone).
+function tableRow(table, cells) {
+  const headings = Array.from(document.querySelectorAll("#" + table + " thead th"), (th) => th.textContent);
+  return el("tr", {}, cells.map((cell, index) => el("td", { "data-label": headings[index] }, cell)));
 }
 
 function liftButton(recipient) {
@@ -375,18 +404,18 @@ function liftButton(recipient) {
 async function loadEvents(more) {
   const status = document.getElementById("events-status");
   if (!more) eventsCursor = 0;
-  const result = await call("GET", "/v1/events?limit=" + EVENTS_PAGE + "&after_id=" + eventsCursor);
+  const result = await call("GET", "/v1/events?order=desc&limit=" + EVENTS_PAGE + "&before_id=" + eventsCursor);
   if (result.status !== 200) {
     setStatus(status, errorText(result), true);
     return;
   }
-  const rows = result.data.events.map((e) => el("tr", {},
-    el("td", {}, formatTime(e.stored_at)), el("td", {}, e.record.recipient || ""), el("td", {}, e.record.kind),
-    el("td", {}, e.record.reason), el("td", {}, e.record.status || ""), el("td", {}, e.record.summary)));
+  const rows = result.data.events.map((e) => tableRow("events-table", [
+    formatTime(e.stored_at), e.record.recipient || "", e.record.kind, e.record.reason, e.record.status || "",
+    e.record.summary]));
   const body = document.querySelector("#events-table tbody");
   if (more) body.append(...rows);
   else body.replaceChildren(...rows);
-  eventsCursor = result.data.next_after_id;
+  eventsCursor = result.data.next_before_id;
   document.getElementById("events-more").hidden = result.data.events.length < EVENTS_PAGE;
   setStatus(status, body.children.length === 0 ? "No events stored yet." : plural(body.children.length, "event", "events") + " shown.");
 }
