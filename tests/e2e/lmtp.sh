@@ -1,21 +1,14 @@
 #!/usr/bin/env bash
 # bounceback serve --lmtp as an MTA sees it: LMTP (RFC 2033) over a real loopback socket.
 source "$(dirname "$0")/lib/assert.bash"
+source "$(dirname "$0")/lib/server.bash"
 FIXTURES=${FIXTURES:-$(cd "$(dirname "$0")/../fixtures" && pwd)}
 fixtures=$FIXTURES/lmtp
 
 work=$(mktemp -d)
-server_pid=
 lock_pid=
 port=
 
-stop_server() {
-  [ -n "$server_pid" ] || return 0
-  kill -TERM "$server_pid" 2>/dev/null
-  wait "$server_pid"
-  status=$?
-  server_pid=
-}
 cleanup() {
   [ -z "$lock_pid" ] || kill "$lock_pid" 2>/dev/null
   stop_server

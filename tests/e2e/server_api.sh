@@ -1,19 +1,12 @@
 #!/usr/bin/env bash
 # bounceback serve as a client sees it: every endpoint over real HTTP on a loopback port.
 source "$(dirname "$0")/lib/assert.bash"
+source "$(dirname "$0")/lib/server.bash"
 EXAMPLES=${EXAMPLES:-$(cd "$(dirname "$0")/../../examples" && pwd)}
 
 work=$(mktemp -d)
-server_pid=
 base=
 
-stop_server() {
-  [ -n "$server_pid" ] || return 0
-  kill -TERM "$server_pid" 2>/dev/null
-  wait "$server_pid"
-  status=$?
-  server_pid=
-}
 trap 'stop_server; rm -rf "$work"' EXIT
 
 # start_server ARGS...: serves on a port the system picks, waits for /healthz, sets $base.
