@@ -66,12 +66,13 @@ bool is_header_field(std::string_view line) {
 }
 
 // Whether the paragraph starting at `pos` is a header block: fields and their folded lines only,
-// with enough of the fields a copied message starts with.
-bool opens_header_block(std::string_view notice, size_t pos) {
+// with enough of the fields a copied message starts with. `scanned_to` is left at the line that
+// ended the look: a block starting later but before it holds fewer fields and cannot be one either.
+bool opens_header_block(std::string_view notice, size_t pos, size_t& scanned_to) {
   std::string_view line;
   int known = 0;
   bool has_from = false;
-  while (util::next_line(notice, pos, line) && !util::trim(line).empty()) {
+  for (scanned_to = pos; util::next_line(notice, pos, line) && !util::trim(line).empty(); scanned_to = pos) {
     const bool folded = line.front() == ' ' || line.front() == '\t';
     if (folded) continue;
     if (!is_header_field(line)) return false;
@@ -105,12 +106,13 @@ InlineCopy find_inline_original(std::string_view notice) {
   size_t previous_start = 0;
   std::string_view previous;
   bool paragraph_start = true;
+  size_t scanned_to = 0;
   while (true) {
     const size_t line_start = pos;
     if (!util::next_line(notice, pos, line)) return {};
     if (is_marker_line(line)) return after_line(notice, line_start);
     const bool blank = util::trim(line).empty();
-    if (paragraph_start && !blank && opens_header_block(notice, line_start)) {
+    if (paragraph_start && !blank && line_start >= scanned_to && opens_header_block(notice, line_start, scanned_to)) {
       return {announces(previous) ? previous_start : line_start, line_start};
     }
     paragraph_start = blank || announces(line);

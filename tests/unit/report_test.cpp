@@ -224,5 +224,17 @@ TEST(InlineOriginal, AHeaderBlockWithoutFromOrInsideAParagraphIsNotACopy) {
   EXPECT_TRUE(context.inline_original.empty());
 }
 
+TEST(InlineOriginal, ManyHeaderLikeLinesAreLookedAtOnce) {
+  // Every line announces the next and looks like a field: each is looked at once, not once per
+  // line before it (200,000 lines would take hours otherwise; ctest's timeout is the guard).
+  std::string message = "From: MAILER-DAEMON@mx.example.com\nSubject: Undelivered Mail\n\n";
+  for (int i = 0; i < 200000; ++i) message += "X-Field: value:\n";
+  message += "\njane@example.com: 550 5.1.1 unknown\n";
+  mime::Message storage;
+  const Context context = context_of(message, storage);
+  EXPECT_TRUE(context.inline_original.empty());
+  EXPECT_NE(context.notice.find("jane@example.com"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace bounceback::report
