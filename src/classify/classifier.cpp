@@ -16,6 +16,7 @@
 #include "classify/matcher.h"
 #include "classify/provider.h"
 #include "classify/reply_text.h"
+#include "classify/generated_automata.h"
 #include "util/text.h"
 
 namespace bounceback::classify {
@@ -41,7 +42,8 @@ constexpr Rule kRules[] = {
 #undef BB_PROVIDER_CODE
 #undef BB_PROVIDER_RULE
 };
-// The automaton reports a rule by its index in kRules: every phrase must be accepted by add().
+// The automaton reports a rule by its index in kRules: every phrase must be accepted by add()
+// (gen_automata refuses to build otherwise).
 static_assert(std::ranges::none_of(kRules, [](const Rule& rule) { return rule.phrase.empty(); }));
 
 struct StatusReason {
@@ -175,13 +177,9 @@ bool listed(const Override (&table)[N], Reason first, Reason second) {
   return std::ranges::any_of(table, [&](const Override& o) { return o.status == first && o.wording == second; });
 }
 
+// Compiled at build time from the same .def files, in kRules order (generated_automata.h).
 const PhraseMatcher& rule_matcher() {
-  static const PhraseMatcher matcher = [] {
-    PhraseMatcher built;
-    for (const Rule& rule : kRules) built.add(rule.phrase);
-    built.compile();
-    return built;
-  }();
+  static const PhraseMatcher matcher = PhraseMatcher::from_tables(rule_automaton_tables());
   return matcher;
 }
 
