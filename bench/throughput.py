@@ -8,6 +8,8 @@ Prints, for 1 thread and for all threads: messages/s, MB/s and peak RSS, on
       in a temporary folder and deleted afterwards,
   (d) a synthetic MTA log of --log-mb megabytes (default 256) repeated from tests/fixtures/logs,
       read by `bounceback logs`,
+  (e) single bounces of 5, 15 and 45 MB (a DSN with the original and a base64 attachment attached),
+  and the start-up time: one small message decoded,
 and Sisimai (libsisimai-perl, `Sisimai->make`) on (a) and (b) with the ratio bounceback/Sisimai.
 Each figure is the median of --runs runs (default 3). Output goes to /dev/null in jsonl.
 
@@ -15,6 +17,7 @@ Usage: bench/throughput.py [--bin build/release/bounceback] [--runs 3] [--mbox-m
 """
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -34,29 +37,39 @@ def message_files(folder):
 
 
 def run_measured(cmd):
-    """Runs cmd with stdout to /dev/null; returns (seconds, peak RSS in MiB) of that one process,
-    the RSS as GNU time reports it."""
-    with tempfile.NamedTemporaryFile("r") as rss_file, open(os.devnull, "wb") as devnull:
+    """Runs cmd with stdout to /dev/null; returns (wall seconds, CPU seconds, peak RSS in MiB) of
+    that one process (and the /usr/bin/time around it): CPU time (user + system) from getrusage, peak
+    RSS as GNU time reports it."""
+    with tempfile.NamedTemporaryFile("r") as time_file, open(os.devnull, "wb") as devnull:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss_file.name] + cmd,
+        proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", time_file.name] + cmd,
                               stdout=devnull, stderr=subprocess.PIPE)
         seconds = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if proc.returncode not in (0, 1):
             sys.exit(f"{cmd[0]} failed ({proc.returncode}): {proc.stderr.decode(errors='replace')[-500:]}")
-        kib = rss_file.read().strip().splitlines()[-1]
-    return seconds, int(kib) / 1024.0
+        kib = time_file.read().strip().splitlines()[-1]
+    # getrusage counts in microseconds where GNU time prints hundredths.
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return seconds, cpu, int(kib) / 1024.0
 
 
 def median_run(cmd, runs):
+    """Median wall and CPU seconds, largest peak RSS."""
     results = [run_measured(cmd) for _ in range(runs)]
-    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+    return (statistics.median(r[0] for r in results), statistics.median(r[1] for r in results),
+            max(r[2] for r in results))
 
 
-def report(label, messages, size, seconds, rss):
+def report(label, messages, size, seconds, cpu, rss):
+    """One line of figures. The CPU seconds are printed beside the wall time: on a machine shared
+    with other work the wall time says more about the neighbours than about the decoder."""
     mps = messages / seconds if seconds > 0 else float("inf")
     mbs = size / seconds / 1e6 if seconds > 0 else float("inf")
     rss_text = f"{rss:8.1f} MiB" if rss is not None else "        -"
-    print(f"  {label:<28} {messages:>8} msgs {seconds:9.3f} s {mps:11.0f} msg/s {mbs:9.1f} MB/s  peak RSS {rss_text}")
+    print(f"  {label:<28} {messages:>8} msgs {seconds:9.3f} s {mps:11.0f} msg/s {mbs:9.1f} MB/s "
+          f" cpu {cpu:8.3f} s  peak RSS {rss_text}")
     return mps
 
 
@@ -65,16 +78,21 @@ def bench_set(name, paths, files, args):
     print(f"\n{name}: {len(files)} messages, {size / 1e6:.1f} MB")
     cores = os.cpu_count() or 1
     results = {}
+    one_thread_cpu = None
     for threads in sorted({1, cores}):
-        seconds, rss = median_run([args.bin, "decode", "--format", "jsonl", "--threads", str(threads)] + paths, args.runs)
-        results[threads] = report(f"bounceback, {threads} thread(s)", len(files), size, seconds, rss)
+        seconds, cpu, rss = median_run([args.bin, "decode", "--format", "jsonl", "--threads", str(threads)] + paths,
+                                       args.runs)
+        results[threads] = report(f"bounceback, {threads} thread(s)", len(files), size, seconds, cpu, rss)
+        if threads == 1:
+            one_thread_cpu = cpu
     if cores > 1:
         print(f"  speed-up 1 -> {cores} threads: {results[cores] / results[1]:.2f}x")
     if not args.no_sisimai and sisimai_available():
         # Sisimai takes one path: a folder of its own or an mbox.
-        seconds, rss = median_run(["perl", "-MSisimai", "-e", "Sisimai->make($_) for @ARGV"] + paths, args.runs)
-        sisimai = report("Sisimai (Perl), 1 thread", len(files), size, seconds, rss)
-        print(f"  bounceback/Sisimai, 1 thread: {results[1] / sisimai:.1f}x")
+        seconds, cpu, rss = median_run(["perl", "-MSisimai", "-e", "Sisimai->make($_) for @ARGV"] + paths, args.runs)
+        sisimai = report("Sisimai (Perl), 1 thread", len(files), size, seconds, cpu, rss)
+        print(f"  bounceback/Sisimai, 1 thread: {results[1] / sisimai:.1f}x wall, "
+              f"{cpu / max(one_thread_cpu, 1e-6):.1f}x cpu")
     return results
 
 
@@ -104,6 +122,55 @@ def build_mbox(path, files, megabytes):
     return count, written
 
 
+def large_bounce(megabytes):
+    """A Postfix-style DSN whose attached original carries a base64 attachment of `megabytes` MB:
+    what a bounce of a large mail looks like."""
+    line = b"QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0NTY3\n"
+    payload = line * (megabytes * 1000 * 1000 // len(line))
+    return b"".join([
+        b"From: MAILER-DAEMON@mx.example.net (Mail Delivery System)\n",
+        b"To: sender@example.org\nSubject: Undelivered Mail Returned to Sender\n",
+        b"Date: Sun, 29 Nov 2026 06:00:00 +0000\nMessage-ID: <dsn.1@mx.example.net>\nMIME-Version: 1.0\n",
+        b'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"\n\n',
+        b"--b1\nContent-Type: text/plain\n\nThis is the mail system at host mx.example.net.\n\n",
+        b"<jane@example.com>: host mx.example.com[192.0.2.1] said: 552 5.2.2 Mailbox full\n",
+        b"    (in reply to RCPT TO command)\n\n",
+        b"--b1\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n",
+        b"Final-Recipient: rfc822; jane@example.com\nAction: failed\nStatus: 5.2.2\n",
+        b"Diagnostic-Code: smtp; 552 5.2.2 Mailbox full\n\n",
+        b"--b1\nContent-Type: message/rfc822\n\n",
+        b"From: sender@example.org\nTo: jane@example.com\nSubject: The big report\n",
+        b"Message-ID: <big.1@example.org>\nMIME-Version: 1.0\n",
+        b'Content-Type: multipart/mixed; boundary="b2"\n\n',
+        b"--b2\nContent-Type: text/plain\n\nThe report is attached.\n\n",
+        b"--b2\nContent-Type: application/pdf; name=report.pdf\nContent-Transfer-Encoding: base64\n\n",
+        payload, b"\n--b2--\n\n--b1--\n"])
+
+
+def bench_large_bounces(tmp, args):
+    """One large bounce per size, decoded alone: the median wall time, which must grow linearly."""
+    print("\n(e) one large bounce (a DSN with the original and its base64 attachment), median of "
+          f"{max(args.runs, 5)} runs")
+    for megabytes in (5, 15, 45):
+        path = os.path.join(tmp, f"bounce-{megabytes}mb.eml")
+        with open(path, "wb") as out:
+            out.write(large_bounce(megabytes))
+        size = os.path.getsize(path)
+        seconds, cpu, rss = median_run([args.bin, "decode", "--format", "jsonl", "--threads", "1", path],
+                                       max(args.runs, 5))
+        print(f"  {size / 1e6:5.1f} MB bounce {seconds * 1000:9.1f} ms {size / seconds / 1e6:9.1f} MB/s"
+              f"  cpu {cpu * 1000:7.1f} ms  peak RSS {rss:8.1f} MiB")
+
+
+def bench_start_up(args):
+    """Wall time of decoding one small message: process start-up dominates it."""
+    small = os.path.join(ROOT, "tests", "fixtures", "formats", "courier-rcpt.eml")
+    runs = max(args.runs, 21)
+    seconds, cpu, rss = median_run([args.bin, "decode", "--format", "jsonl", "--threads", "1", small], runs)
+    print(f"\nstart-up: one {os.path.getsize(small)}-byte message decoded in {seconds * 1000:.1f} ms wall, "
+          f"{cpu * 1000:.0f} ms cpu (median of {runs}; includes /usr/bin/time), peak RSS {rss:.1f} MiB")
+
+
 def build_log(path, folder, megabytes):
     sample = b"".join(open(os.path.join(folder, n), "rb").read() for n in sorted(os.listdir(folder)))
     if not sample.endswith(b"\n"):
@@ -130,6 +197,7 @@ def main():
     if not args.no_sisimai and not sisimai_available():
         print("Sisimai not installed (apt-get install libsisimai-perl): no side-by-side figures")
 
+    bench_start_up(args)
     corpus_files = message_files(SHARED) if os.path.isdir(SHARED) else []
     if corpus_files:
         bench_set("(a) shared corpus", [SHARED], corpus_files, args)
@@ -152,12 +220,14 @@ def main():
         print(f"\n(c) synthetic mbox: {count} messages, {size / 1e6:.0f} MB (Sisimai not timed on it)")
         cores = os.cpu_count() or 1
         for threads in sorted({1, cores}):
-            seconds, rss = median_run([args.bin, "decode", "--format", "jsonl", "--threads", str(threads), mbox], 1)
-            report(f"bounceback, {threads} thread(s)", count, size, seconds, rss)
+            seconds, cpu, rss = median_run(
+                [args.bin, "decode", "--format", "jsonl", "--threads", str(threads), mbox], 1)
+            report(f"bounceback, {threads} thread(s)", count, size, seconds, cpu, rss)
+        bench_large_bounces(tmp, args)
         log = os.path.join(tmp, "synthetic.log")
         lines, size = build_log(log, os.path.join(ROOT, "tests", "fixtures", "logs"), args.log_mb)
         print(f"\n(d) synthetic MTA log: {lines} lines, {size / 1e6:.0f} MB (Postfix, Exim, Sendmail, OpenSMTPD)")
-        seconds, rss = median_run([args.bin, "logs", "--format", "jsonl", log], 1)
+        seconds, _, rss = median_run([args.bin, "logs", "--format", "jsonl", log], 1)
         print(f"  bounceback logs, 1 thread    {lines:>9} lines {seconds:8.3f} s {lines / seconds:11.0f} lines/s "
               f"{size / seconds / 1e6:9.1f} MB/s  peak RSS {rss:8.1f} MiB")
     finally:

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "classify/classifier.h"
+#include "classify/generated_automata.h"
 #include "classify/matcher.h"
 #include "util/text.h"
 
@@ -28,13 +29,9 @@ static_assert(std::ranges::none_of(kBlocklists, [](const BlocklistEntry& e) { re
 // The listed address is looked for this close to a mention of the list, in bytes.
 constexpr size_t kAddressWindow = 400;
 
+// Compiled at build time from blocklists.def, in kBlocklists order (generated_automata.h).
 const PhraseMatcher& blocklist_matcher() {
-  static const PhraseMatcher matcher = [] {
-    PhraseMatcher built;
-    for (const BlocklistEntry& entry : kBlocklists) built.add(entry.phrase);
-    built.compile();
-    return built;
-  }();
+  static const PhraseMatcher matcher = PhraseMatcher::from_tables(blocklist_automaton_tables());
   return matcher;
 }
 

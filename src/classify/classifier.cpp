@@ -16,6 +16,7 @@
 #include "classify/matcher.h"
 #include "classify/provider.h"
 #include "classify/reply_text.h"
+#include "classify/generated_automata.h"
 #include "util/text.h"
 
 namespace bounceback::classify {
@@ -34,7 +35,6 @@ struct Rule {
 constexpr Rule kRules[] = {
 #define BB_RULE(reason, strength, phrase) Rule{Reason::reason, Strength::strength, phrase},
 #include "classify/rules.def"
-#include "classify/rules_intl.def"
 #undef BB_RULE
 #define BB_PROVIDER_RULE(provider, reason, phrase) Rule{Reason::reason, Strength::kStrong, phrase, Provider::provider},
 #define BB_PROVIDER_CODE(provider, marker, first, last, reason)
@@ -42,7 +42,8 @@ constexpr Rule kRules[] = {
 #undef BB_PROVIDER_CODE
 #undef BB_PROVIDER_RULE
 };
-// The automaton reports a rule by its index in kRules: every phrase must be accepted by add().
+// The automaton reports a rule by its index in kRules: every phrase must be accepted by add()
+// (gen_automata refuses to build otherwise).
 static_assert(std::ranges::none_of(kRules, [](const Rule& rule) { return rule.phrase.empty(); }));
 
 struct StatusReason {
@@ -177,13 +178,9 @@ bool listed(const Override (&table)[N], Reason first, Reason second) {
   return std::ranges::any_of(table, [&](const Override& o) { return o.status == first && o.wording == second; });
 }
 
+// Compiled at build time from the same .def files, in kRules order (generated_automata.h).
 const PhraseMatcher& rule_matcher() {
-  static const PhraseMatcher matcher = [] {
-    PhraseMatcher built;
-    for (const Rule& rule : kRules) built.add(rule.phrase);
-    built.compile();
-    return built;
-  }();
+  static const PhraseMatcher matcher = PhraseMatcher::from_tables(rule_automaton_tables());
   return matcher;
 }
 

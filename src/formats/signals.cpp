@@ -1,8 +1,14 @@
 #include "formats/signals.h"
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
+#include <numeric>
+#include <optional>
 
 #include "bounceback/codes.h"
+#include "classify/generated_automata.h"
+#include "classify/matcher.h"
 #include "formats/sections.h"
 #include "util/text.h"
 
@@ -80,6 +86,40 @@ constexpr std::array<std::string_view, 60> kBounceSubjects = {
     "Недоставленное",                 // "Недоставленное сообщение"
     "удалось доставить",              // "Не удалось доставить сообщение"
 };
+
+constexpr std::array kClaimPhrases = {
+#define BB_CLAIM_PHRASE(phrase) std::string_view(phrase),
+#include "formats/claim_phrases.def"
+#undef BB_CLAIM_PHRASE
+};
+
+// Length first: most steps of the search then compare two numbers, not two strings.
+constexpr bool shorter_or_before(std::string_view a, std::string_view b) {
+  return a.size() != b.size() ? a.size() < b.size() : a < b;
+}
+
+// The table's indices in that order, for a binary search by the needle a family passes.
+constexpr auto kClaimPhraseOrder = [] {
+  std::array<uint16_t, kClaimPhrases.size()> order{};
+  std::iota(order.begin(), order.end(), uint16_t{0});
+  std::ranges::sort(order,
+                    [](uint16_t a, uint16_t b) { return shorter_or_before(kClaimPhrases[a], kClaimPhrases[b]); });
+  return order;
+}();
+
+std::optional<size_t> claim_phrase_index(std::string_view needle) {
+  const auto* at = std::ranges::lower_bound(kClaimPhraseOrder, needle, shorter_or_before,
+                                            [](uint16_t index) { return kClaimPhrases[index]; });
+  if (at == kClaimPhraseOrder.end() || kClaimPhrases[*at] != needle) return std::nullopt;
+  return *at;
+}
+
+// Compiled at build time from the same table (classify/generated_automata.h).
+const classify::PhraseMatcher& claim_phrase_matcher() {
+  static const classify::PhraseMatcher matcher =
+      classify::PhraseMatcher::from_tables(classify::claim_automaton_tables());
+  return matcher;
+}
 
 bool is_local_part_char(char c) {
   return util::is_alnum(c) || c == '.' || c == '_' || c == '-' || c == '+' || c == '=' ||
@@ -168,7 +208,16 @@ bool subject_contains(const report::Context& context, std::string_view needle) {
 }
 
 bool notice_contains(const report::Context& context, std::string_view needle) {
+  if (!context.claim_phrases.empty()) {
+    if (const std::optional<size_t> index = claim_phrase_index(needle)) return context.claim_phrases[*index];
+  }
   return icontains(context.notice, needle);
+}
+
+std::vector<bool> find_claim_phrases(std::string_view notice) {
+  std::vector<bool> found(kClaimPhrases.size(), false);
+  claim_phrase_matcher().match(notice, [&found](size_t index, size_t) { found[index] = true; });
+  return found;
 }
 
 
@@ -189,35 +238,51 @@ bool looks_like_bounce(const report::Context& context) {
   return false;
 }
 
+namespace {
+
+struct CommandPhrase {
+  std::string_view words;
+  std::string_view command;
+};
+// Postfix "(in reply to RCPT TO command)", Exim "after RCPT TO:<..>", Sendmail ">>> DATA",
+// Microsoft "... after MAIL FROM".
+constexpr std::array<CommandPhrase, 16> kCommandPhrases = {{
+    {"in reply to rcpt to", "RCPT"},     {"in reply to mail from", "MAIL"},
+    {"in reply to end of data", "DATA"}, {"in reply to data", "DATA"},
+    {"in reply to helo", "HELO"},        {"in reply to ehlo", "EHLO"},
+    {"in reply to starttls", "STARTTLS"},{"after rcpt to", "RCPT"},
+    {"after mail from", "MAIL"},         {"after end of data", "DATA"},
+    {"after data", "DATA"},              {"after initial connection", "CONN"},
+    {">>> rcpt to", "RCPT"},             {">>> mail from", "MAIL"},
+    {">>> data", "DATA"},                {"after helo", "HELO"},
+}};
+
+const classify::PhraseMatcher& command_phrase_matcher() {
+  static const classify::PhraseMatcher matcher = [] {
+    classify::PhraseMatcher built(classify::Spacing::kExact);
+    for (const CommandPhrase& phrase : kCommandPhrases) built.add(phrase.words);
+    built.compile();
+    return built;
+  }();
+  return matcher;
+}
+
+}  // namespace
+
 std::string failed_command(std::string_view raw_text) {
   // Postfix folds its lines anywhere: "(in reply to RCPT\n    TO command)".
   const std::string text = util::collapse_space(raw_text);
-  struct Phrase {
-    std::string_view words;
-    std::string_view command;
-  };
-  // Postfix "(in reply to RCPT TO command)", Exim "after RCPT TO:<..>", Sendmail ">>> DATA",
-  // Microsoft "... after MAIL FROM".
-  static constexpr std::array<Phrase, 16> kPhrases = {{
-      {"in reply to rcpt to", "RCPT"},     {"in reply to mail from", "MAIL"},
-      {"in reply to end of data", "DATA"}, {"in reply to data", "DATA"},
-      {"in reply to helo", "HELO"},        {"in reply to ehlo", "EHLO"},
-      {"in reply to starttls", "STARTTLS"},{"after rcpt to", "RCPT"},
-      {"after mail from", "MAIL"},         {"after end of data", "DATA"},
-      {"after data", "DATA"},              {"after initial connection", "CONN"},
-      {">>> rcpt to", "RCPT"},             {">>> mail from", "MAIL"},
-      {">>> data", "DATA"},                {"after helo", "HELO"},
-  }};
-  size_t best = std::string_view::npos;
-  std::string_view command;
-  for (const Phrase& p : kPhrases) {
-    const size_t at = util::ifind(text, p.words);
-    if (at < best) {
-      best = at;
-      command = p.command;
+  // The phrase that starts first wins; of two starting together, the one listed first.
+  size_t best_start = std::string_view::npos;
+  size_t best_index = kCommandPhrases.size();
+  command_phrase_matcher().match(text, [&](size_t index, size_t end) {
+    const size_t start = end - kCommandPhrases[index].words.size();
+    if (start < best_start || (start == best_start && index < best_index)) {
+      best_start = start;
+      best_index = index;
     }
-  }
-  return std::string(command);
+  });
+  return best_index < kCommandPhrases.size() ? std::string(kCommandPhrases[best_index].command) : std::string();
 }
 
 // "host mx.example.net says:" (CommuniGate Pro), "host mx.example.net said:": a name with no

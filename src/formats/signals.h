@@ -22,7 +22,13 @@ bool is_person_quoting_a_bounce(const report::Context& context);
 // From domain ends with it (case-insensitive).
 bool from_contains(const report::Context& context, std::string_view needle);
 bool subject_contains(const report::Context& context, std::string_view needle);
+// ASCII case ignored. A needle listed in claim_phrases.def is looked up in context.claim_phrases
+// when the decoder filled it; any other is searched for.
 bool notice_contains(const report::Context& context, std::string_view needle);
+
+// Which of the phrases in claim_phrases.def the notice holds, in the table's order: one pass over
+// the notice instead of one search per claim.
+std::vector<bool> find_claim_phrases(std::string_view notice);
 
 // The SMTP command a text says failed ("in reply to RCPT TO command", "after end of data",
 // ">>> DATA"), normalised to RCPT, MAIL, DATA, HELO, EHLO, STARTTLS, AUTH, CONN; "" if none.

@@ -1,8 +1,6 @@
 // The MIME tree: one pass per nesting level over the message buffer, parts stored depth-first.
 #include "mime/message.h"
 
-#include <string.h>  // memmem
-
 #include <algorithm>
 
 #include "util/text.h"
@@ -25,7 +23,7 @@ struct Delimiter {
   bool closing;        // "--boundary--"
 };
 
-// Finds delimiter lines with memmem. A candidate must be a whole line: "--boundary", then "--"
+// Finds delimiter lines. A candidate must be a whole line: "--boundary", then "--"
 // for the closing one, then only blanks (RFC 2046 transport padding), so an outer boundary that
 // is a prefix of an inner one ("=_part" and "=_part_2") does not match the inner lines.
 class DelimiterFinder {
@@ -40,9 +38,10 @@ class DelimiterFinder {
     }
     size_t search = from == 0 ? 0 : from - 1;  // the line break may end the previous line
     while (search < body_.size()) {
-      const void* hit = memmem(body_.data() + search, body_.size() - search, needle_.data(), needle_.size());
-      if (hit == nullptr) return std::nullopt;
-      const size_t newline = static_cast<size_t>(static_cast<const char*>(hit) - body_.data());
+      // string_view::find runs memchr for the line break, then compares: several times faster than
+      // glibc's memmem over a long base64 body, whose lines are short.
+      const size_t newline = body_.find(needle_, search);
+      if (newline == std::string_view::npos) return std::nullopt;
       if (auto delimiter = delimiter_at(newline + 1, std::max(newline, from))) return delimiter;
       search = newline + 1;
     }
@@ -78,17 +77,19 @@ std::string transfer_encoding_of(const Headers& headers) {
 
 class TreeBuilder {
  public:
-  TreeBuilder(const Limits& limits, Message& message, size_t input_size)
+  TreeBuilder(const Limits& limits, EmbeddedBodies embedded, Message& message, size_t input_size)
       : limits_(limits),
         max_depth_(std::min(limits.max_mime_depth, kDeepestNesting)),
+        embedded_(embedded),
         message_(message),
         decode_budget_(input_size) {}
 
-  void parse_entity(std::string_view text, int parent, int depth, bool in_digest) {
+  void parse_entity(std::string_view text, int parent, int depth, bool in_digest, bool embedded_root = false) {
     if (part_limit_reached()) return;
     const int index = add_part(text, parent, depth, in_digest);
     const Part& part = message_.parts[static_cast<size_t>(index)];
     if (!part.is_multipart() && !part.is_embedded_message()) return;
+    if (embedded_root && embedded_ == EmbeddedBodies::kHeadersOnly) return;
     if (depth >= max_depth_) {
       warn("MIME nesting deeper than " + std::to_string(max_depth_) +
            " levels: the innermost part is read as a leaf");
@@ -170,7 +171,7 @@ class TreeBuilder {
       decode_budget_ -= decoded.size();
       bytes = keep(std::move(decoded));
     }
-    parse_entity(bytes, index, depth + 1, false);
+    parse_entity(bytes, index, depth + 1, false, true);
   }
 
   // Stores `bytes` (line endings made LF) in the message and returns a view of the stored copy.
@@ -201,6 +202,7 @@ class TreeBuilder {
 
   const Limits& limits_;
   const int max_depth_;
+  const EmbeddedBodies embedded_;
   Message& message_;
   size_t decode_budget_;
   bool stopped_ = false;
@@ -214,7 +216,7 @@ bool Part::is_embedded_message() const {
          (content_type.subtype == "rfc822" || content_type.subtype == "global");  // RFC 6532
 }
 
-Message parse_message(std::string_view text, const Limits& limits) {
+Message parse_message(std::string_view text, const Limits& limits, EmbeddedBodies embedded) {
   Message message;
   std::string normalized;
   std::string_view input = normalize_line_endings(text, normalized);
@@ -222,7 +224,7 @@ Message parse_message(std::string_view text, const Limits& limits) {
     message.buffers.push_back(std::make_shared<const std::string>(std::move(normalized)));
     input = *message.buffers.back();
   }
-  TreeBuilder(limits, message, text.size()).parse_entity(input, -1, 0, false);
+  TreeBuilder(limits, embedded, message, text.size()).parse_entity(input, -1, 0, false);
   return message;
 }
 

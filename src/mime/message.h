@@ -92,7 +92,11 @@ struct Message {
 // on an unindented line, wrong case, nesting past limits.max_mime_depth becomes a leaf, parts
 // past limits.max_parts are dropped). Views point into `text`, which must outlive the Message,
 // or into Message::buffers.
-Message parse_message(std::string_view text, const Limits& limits);
+// kHeadersOnly reads an embedded message's (message/rfc822) own header block and leaves its body
+// a leaf: the decoder needs only the headers of an attached original, and a bounce that returns a
+// 15 MB attachment would otherwise have its MIME tree walked for nothing.
+enum class EmbeddedBodies { kParsed, kHeadersOnly };
+Message parse_message(std::string_view text, const Limits& limits, EmbeddedBodies embedded = EmbeddedBodies::kParsed);
 
 // Content-Transfer-Encoding decoding; tolerant of garbage (bad bytes skipped, truncation kept).
 std::string decode_transfer(std::string_view body, std::string_view encoding);

@@ -97,9 +97,10 @@ constexpr int kMaxWrappedReports = 1;
 
 void decode_message(std::string_view message, std::string_view source, const Limits& limits, int unwrap,
                     DecodeResult& result) {
-  const mime::Message parsed = mime::parse_message(message, limits);
+  const mime::Message parsed = mime::parse_message(message, limits, mime::EmbeddedBodies::kHeadersOnly);
   result.warnings.insert(result.warnings.end(), parsed.warnings.begin(), parsed.warnings.end());
-  const report::Context context = report::make_context(parsed);
+  report::Context context = report::make_context(parsed);
+  context.claim_phrases = formats::find_claim_phrases(context.notice);
   report::Report report;
   if (!extract_report(context, report)) {
     const std::optional<std::string_view> wrapped = wrapped_report(context);

@@ -158,7 +158,7 @@ void append_paragraph(std::string& to, std::string_view text) {
 
 Context make_context(const mime::Message& message) {
   Context context{message, message.root().headers.get("From"),
-                  message.root().headers.get("Subject"), {}, {}, -1, -1, -1};
+                  message.root().headers.get("Subject"), {}, {}, -1, -1, -1, {}};
   std::string html_notice;
   for (size_t i = 0; i < message.parts.size(); ++i) {
     const mime::Part& part = message.parts[i];

@@ -59,6 +59,9 @@ struct Context {
   int delivery_status_part = -1;   // message/(global-)delivery-status
   int feedback_report_part = -1;   // message/feedback-report
   int original_part = -1;          // message/rfc822, message/global, text/rfc822-headers
+  // Which of formats/claim_phrases.def the notice holds (formats::find_claim_phrases), filled by
+  // the decoder; empty when not looked for.
+  std::vector<bool> claim_phrases;
 };
 
 Context make_context(const mime::Message& message);

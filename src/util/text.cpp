@@ -1,6 +1,8 @@
 #include "util/text.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <cstring>
 
 namespace bounceback::util {
@@ -32,24 +34,51 @@ size_t find_byte(std::string_view text, char c, size_t from, size_t end) {
   return hit == nullptr ? std::string_view::npos : static_cast<size_t>(static_cast<const char*>(hit) - text.data());
 }
 
+// How often a byte turns up in mail text, roughly (English letter frequencies; white space and
+// line breaks often; digits and punctuation less): the rarest byte of a needle is searched for.
+constexpr auto kCommonness = [] {
+  std::array<uint8_t, 256> score{};
+  score.fill(20);
+  constexpr std::string_view kLettersByFrequency = "etaoinshrdlucmfwygpbvkxqjz";
+  for (size_t rank = 0; rank < kLettersByFrequency.size(); ++rank) {
+    const auto lower = static_cast<unsigned char>(kLettersByFrequency[rank]);
+    score[lower] = score[lower - 'a' + 'A'] = static_cast<uint8_t>(100 - rank * 3);
+  }
+  for (unsigned char c : std::string_view(" \n.-,")) score[c] = c == ' ' ? 110 : 50;
+  for (unsigned char c = '0'; c <= '9'; ++c) score[c] = 40;
+  return score;
+}();
+
+size_t rarest_byte(std::string_view needle) {
+  size_t best = 0;
+  for (size_t i = 1; i < needle.size(); ++i) {
+    if (kCommonness[static_cast<unsigned char>(needle[i])] < kCommonness[static_cast<unsigned char>(needle[best])]) {
+      best = i;
+    }
+  }
+  return best;
+}
+
 }  // namespace
 
-// The formats' claims search every notice for dozens of phrases, so this is hot: candidates for
-// the first byte come from memchr in both cases, and only they are compared in full.
+// The formats' claims and the classifier search texts for dozens of phrases, so this is hot:
+// candidates come from memchr, in both cases, for the needle's rarest byte ("x" in "mailbox
+// full", not "m"), and only they are compared in full.
 size_t ifind(std::string_view text, std::string_view needle, size_t from) {
   if (needle.empty()) return from <= text.size() ? from : std::string_view::npos;
   if (needle.size() > text.size() || from > text.size() - needle.size()) return std::string_view::npos;
-  const size_t end = text.size() - needle.size() + 1;
-  const char lower = ascii_lower(needle[0]);
-  const char upper = ascii_upper(needle[0]);
-  const std::string_view rest = needle.substr(1);
-  size_t next_lower = find_byte(text, lower, from, end);
-  size_t next_upper = lower == upper ? std::string_view::npos : find_byte(text, upper, from, end);
+  const size_t anchor = rarest_byte(needle);
+  // Candidate starts run over [from, last]; the anchor byte is looked for `anchor` bytes further.
+  const size_t end = text.size() - needle.size() + 1 + anchor;
+  const char lower = ascii_lower(needle[anchor]);
+  const char upper = ascii_upper(needle[anchor]);
+  size_t next_lower = find_byte(text, lower, from + anchor, end);
+  size_t next_upper = lower == upper ? std::string_view::npos : find_byte(text, upper, from + anchor, end);
   while (next_lower != std::string_view::npos || next_upper != std::string_view::npos) {
-    const size_t i = std::min(next_lower, next_upper);
-    if (iequals(text.substr(i + 1, rest.size()), rest)) return i;
-    if (i == next_lower) next_lower = find_byte(text, lower, i + 1, end);
-    if (i == next_upper) next_upper = find_byte(text, upper, i + 1, end);
+    const size_t hit = std::min(next_lower, next_upper);
+    if (iequals(text.substr(hit - anchor, needle.size()), needle)) return hit - anchor;
+    if (hit == next_lower) next_lower = find_byte(text, lower, hit + 1, end);
+    if (hit == next_upper) next_upper = find_byte(text, upper, hit + 1, end);
   }
   return std::string_view::npos;
 }

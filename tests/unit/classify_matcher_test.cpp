@@ -3,10 +3,12 @@
 
 #include <algorithm>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "classify/matcher.h"
+#include "classify/generated_automata.h"
 #include "util/text.h"
 
 namespace bounceback::classify {
@@ -157,6 +159,140 @@ TEST(PhraseMatcher, AgreesWithNaiveMatcherOnRealDiagnostics) {
   for (const std::string& text : texts) {
     EXPECT_EQ(sorted(matcher.match(text)), sorted(naive_match(phrases, text))) << text;
   }
+}
+
+// Thousands of long phrases make an automaton too large for a full transition table: most states
+// keep sparse edges and matching falls back along failure links.
+TEST(PhraseMatcher, AgreesWithNaiveMatcherWhenTooLargeForADenseTable) {
+  std::mt19937 random(20261129);
+  const std::string alphabet = "abcdefghAB \t.5";  // up to 11 edges leave a state: some rows dense
+  auto random_string = [&](size_t min_length, size_t max_length) {
+    std::string s(min_length + random() % (max_length - min_length + 1), ' ');
+    for (char& c : s) c = alphabet[random() % alphabet.size()];
+    return s;
+  };
+  std::vector<std::string> phrases;
+  while (phrases.size() < 4000) {
+    std::string phrase = random_string(3, 40);
+    if (!util::trim(phrase).empty()) phrases.push_back(phrase);
+  }
+  // Short phrases too, so that matches happen often in a random text.
+  for (int i = 0; i < 200; ++i) phrases.push_back(random_string(2, 4) + "a");
+  const PhraseMatcher matcher = compiled(phrases);
+  for (int round = 0; round < 5; ++round) {
+    const std::string text = random_string(500, 2000);
+    const std::vector<Match> found = sorted(matcher.match(text));
+    EXPECT_FALSE(found.empty());
+    ASSERT_EQ(found, sorted(naive_match(phrases, text))) << "round " << round;
+  }
+}
+
+// Spacing::kExact finds what util::ifind finds: case ignored, every white-space byte as written.
+TEST(PhraseMatcher, ExactSpacingAgreesWithIfind) {
+  std::mt19937 random(20261130);
+  const std::string alphabet = "abAB \t\r\n.5";
+  auto random_string = [&](size_t max_length) {
+    std::string s(1 + random() % max_length, ' ');
+    for (char& c : s) c = alphabet[random() % alphabet.size()];
+    return s;
+  };
+  for (int round = 0; round < 300; ++round) {
+    std::vector<std::string> phrases;
+    const size_t phrase_count = 1 + random() % 12;
+    while (phrases.size() < phrase_count) {
+      std::string phrase = random_string(6);
+      if (!util::trim(phrase).empty()) phrases.push_back(phrase);
+    }
+    PhraseMatcher matcher(Spacing::kExact);
+    for (const std::string& phrase : phrases) ASSERT_TRUE(matcher.add(phrase).ok());
+    matcher.compile();
+    const std::string text = random_string(80);
+    std::vector<Match> expected;
+    for (size_t index = 0; index < phrases.size(); ++index) {
+      for (size_t at = util::ifind(text, phrases[index]); at != std::string::npos;
+           at = util::ifind(text, phrases[index], at + 1)) {
+        expected.push_back(Match{index, at + phrases[index].size()});
+      }
+    }
+    ASSERT_EQ(sorted(matcher.match(text)), sorted(expected)) << "round " << round << " text [" << text << "]";
+  }
+}
+
+template <typename T>
+std::vector<T> as_vector(std::span<const T> values) {
+  return std::vector<T>(values.begin(), values.end());
+}
+
+void expect_same_tables(const PhraseMatcher::Tables& built, const PhraseMatcher::Tables& now) {
+  EXPECT_EQ(built.spacing, now.spacing);
+  EXPECT_EQ(built.phrase_count, now.phrase_count);
+  EXPECT_EQ(built.class_count, now.class_count);
+  EXPECT_EQ(built.space_class, now.space_class);
+  EXPECT_EQ(as_vector(built.byte_class), as_vector(now.byte_class));
+  EXPECT_EQ(as_vector(built.dense_row), as_vector(now.dense_row));
+  EXPECT_EQ(as_vector(built.dense), as_vector(now.dense));
+  EXPECT_EQ(as_vector(built.edge_begin), as_vector(now.edge_begin));
+  EXPECT_EQ(as_vector(built.edge_class), as_vector(now.edge_class));
+  EXPECT_EQ(as_vector(built.edge_target), as_vector(now.edge_target));
+  EXPECT_EQ(as_vector(built.failure), as_vector(now.failure));
+  EXPECT_EQ(as_vector(built.ends_begin), as_vector(now.ends_begin));
+  EXPECT_EQ(as_vector(built.ends), as_vector(now.ends));
+  EXPECT_EQ(as_vector(built.output_link), as_vector(now.output_link));
+  EXPECT_EQ(as_vector(built.first_output), as_vector(now.first_output));
+}
+
+// The automatons the build generated are the ones compiling the .def files now gives: same
+// phrases in the same order, same tables; and a matcher loaded from them matches like a compiled one.
+TEST(PhraseMatcher, GeneratedRuleAutomatonIsTheCompiledRules) {
+  const std::vector<std::string> phrases = {
+#define BB_RULE(reason, strength, phrase) phrase,
+#include "classify/rules.def"
+#undef BB_RULE
+#define BB_PROVIDER_RULE(provider, reason, phrase) phrase,
+#define BB_PROVIDER_CODE(provider, marker, first, last, reason)
+#include "classify/provider_rules.def"
+#undef BB_PROVIDER_CODE
+#undef BB_PROVIDER_RULE
+  };
+  const PhraseMatcher compiled_now = compiled(phrases);
+  const PhraseMatcher::Tables built = rule_automaton_tables();
+  EXPECT_EQ(built.phrase_count, phrases.size());
+  expect_same_tables(built, compiled_now.tables());
+
+  const PhraseMatcher loaded = PhraseMatcher::from_tables(built);
+  EXPECT_EQ(loaded.size(), phrases.size());
+  EXPECT_FALSE(PhraseMatcher::from_tables(built).add("late").ok());
+  const std::string text =
+      "550 5.1.1 <jane@example.com>: Recipient address rejected: User unknown in virtual mailbox table;\n"
+      "  554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org; MAILBOX  FULL";
+  EXPECT_FALSE(compiled_now.match(text).empty());
+  EXPECT_EQ(loaded.match(text), compiled_now.match(text));
+}
+
+TEST(PhraseMatcher, GeneratedBlocklistAutomatonIsTheCompiledBlocklists) {
+  PhraseMatcher compiled_now;
+#define BB_BLOCKLIST(name, zone, phrase) ASSERT_TRUE(compiled_now.add(phrase).ok());
+#include "classify/blocklists.def"
+#undef BB_BLOCKLIST
+  compiled_now.compile();
+  expect_same_tables(blocklist_automaton_tables(), compiled_now.tables());
+  const PhraseMatcher loaded = PhraseMatcher::from_tables(blocklist_automaton_tables());
+  const std::string text = "554 5.7.1 Client host [192.0.2.1] blocked using zen.spamhaus.org; see spamcop.net";
+  EXPECT_FALSE(loaded.match(text).empty());
+  EXPECT_EQ(loaded.match(text), compiled_now.match(text));
+}
+
+TEST(PhraseMatcher, GeneratedClaimAutomatonIsTheCompiledClaimPhrases) {
+  PhraseMatcher compiled_now(Spacing::kExact);
+#define BB_CLAIM_PHRASE(phrase) ASSERT_TRUE(compiled_now.add(phrase).ok());
+#include "formats/claim_phrases.def"
+#undef BB_CLAIM_PHRASE
+  compiled_now.compile();
+  expect_same_tables(claim_automaton_tables(), compiled_now.tables());
+  const PhraseMatcher loaded = PhraseMatcher::from_tables(claim_automaton_tables());
+  const std::string text = "This is the mail system at host mx.example.net.\n----- Transcript of session follows -----";
+  EXPECT_EQ(loaded.match(text).size(), 3u);  // also "Transcript of session follows"
+  EXPECT_EQ(loaded.match(text), compiled_now.match(text));
 }
 
 TEST(PhraseMatcher, CallbackSeesMatchesInOrderOfEnd) {

@@ -1,0 +1,179 @@
+// Micro-benchmarks of the decoder's hot stages, on the project's own fixtures (tests/fixtures):
+// header parsing, the MIME walk, transfer decoding, format selection, classification of a
+// diagnostic, JSON writing, and a whole message for scale. Run by scripts/bench; figures are per
+// iteration and, where a byte count is set, in bytes per second.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "bounceback/decoder.h"
+#include "bounceback/output.h"
+#include "classify/classifier.h"
+#include "formats/format.h"
+#include "formats/signals.h"
+#include "mime/message.h"
+#include "report/report.h"
+
+namespace bounceback {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Every message of tests/fixtures/formats, in name order: one per MTA or provider family.
+const std::vector<std::string>& format_fixtures() {
+  static const std::vector<std::string> messages = [] {
+    std::vector<fs::path> paths;
+    for (const auto& entry : fs::directory_iterator(fs::path(BOUNCEBACK_FIXTURES) / "formats")) {
+      if (entry.path().extension() == ".eml") paths.push_back(entry.path());
+    }
+    std::sort(paths.begin(), paths.end());
+    std::vector<std::string> read;
+    for (const fs::path& path : paths) read.push_back(read_file(path));
+    return read;
+  }();
+  return messages;
+}
+
+size_t total_bytes(const std::vector<std::string>& messages) {
+  size_t bytes = 0;
+  for (const std::string& message : messages) bytes += message.size();
+  return bytes;
+}
+
+std::string fixture(const char* path) { return read_file(fs::path(BOUNCEBACK_FIXTURES) / path); }
+
+std::string base64_encoded(std::string_view bytes) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (size_t i = 0; i < bytes.size(); i += 3) {
+    const size_t present = std::min<size_t>(3, bytes.size() - i);
+    uint32_t group = 0;
+    for (size_t k = 0; k < 3; ++k) group = group << 8 | (k < present ? static_cast<uint8_t>(bytes[i + k]) : 0u);
+    for (size_t k = 0; k < 4; ++k) out.push_back(k <= present ? kAlphabet[(group >> (18 - 6 * k)) & 63] : '=');
+    if ((i / 3 + 1) % 19 == 0) out.push_back('\n');  // 76 characters a line, as mailers write it
+  }
+  return out;
+}
+
+// The top-level header block of each message; bytes counted are the headers' own.
+void BM_HeaderParsing(benchmark::State& state) {
+  const std::vector<std::string>& messages = format_fixtures();
+  std::vector<std::string> warnings;
+  size_t header_bytes = 0;
+  for (const std::string& message : messages) {
+    header_bytes += message.size() - mime::parse_header_block(message, Limits{}.max_header_bytes, &warnings).body.size();
+  }
+  for (auto _ : state) {
+    for (const std::string& message : messages) {
+      warnings.clear();
+      benchmark::DoNotOptimize(mime::parse_header_block(message, Limits{}.max_header_bytes, &warnings));
+    }
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * header_bytes));
+}
+BENCHMARK(BM_HeaderParsing);
+
+void BM_MimeWalk(benchmark::State& state) {
+  const std::vector<std::string>& messages = format_fixtures();
+  for (auto _ : state) {
+    for (const std::string& message : messages) benchmark::DoNotOptimize(mime::parse_message(message, Limits{}));
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * total_bytes(messages)));
+}
+BENCHMARK(BM_MimeWalk);
+
+void BM_TransferDecodingBase64(benchmark::State& state) {
+  std::string plain;
+  for (const std::string& message : format_fixtures()) plain += message;
+  const std::string encoded = base64_encoded(plain);
+  for (auto _ : state) benchmark::DoNotOptimize(mime::decode_transfer(encoded, "base64"));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * encoded.size()));
+}
+BENCHMARK(BM_TransferDecodingBase64);
+
+void BM_TransferDecodingQuotedPrintable(benchmark::State& state) {
+  // Gmail writes its notice in quoted-printable ("=E2=80=99", soft line breaks).
+  const std::string message = fixture("formats/gmail-classic.eml");
+  for (auto _ : state) benchmark::DoNotOptimize(mime::decode_transfer(message, "quoted-printable"));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * message.size()));
+}
+BENCHMARK(BM_TransferDecodingQuotedPrintable);
+
+// Which family reads each notice and what it extracts: the claims in families.def order, then
+// the chosen family's extractor.
+void BM_FormatSelection(benchmark::State& state) {
+  std::vector<mime::Message> parsed;
+  for (const std::string& message : format_fixtures()) {
+    parsed.push_back(mime::parse_message(message, Limits{}, mime::EmbeddedBodies::kHeadersOnly));
+  }
+  std::vector<report::Context> contexts;
+  for (const mime::Message& message : parsed) contexts.push_back(report::make_context(message));
+  for (auto _ : state) {
+    for (report::Context& context : contexts) {
+      context.claim_phrases = formats::find_claim_phrases(context.notice);
+      report::Report report;
+      benchmark::DoNotOptimize(formats::apply_formats(context, report));
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * contexts.size()));
+}
+BENCHMARK(BM_FormatSelection);
+
+void BM_ClassifyDiagnostic(benchmark::State& state) {
+  // From tests/fixtures/formats/exim-two-recipients.eml's kind of reply.
+  classify::Evidence evidence;
+  evidence.status = "5.7.1";
+  evidence.reply_code = 550;
+  evidence.command = "RCPT";
+  evidence.diagnostic =
+      "host mx.example.com [192.0.2.1]: 550 5.7.1 Service unavailable; Client host [198.51.100.7] "
+      "blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/198.51.100.7";
+  evidence.action = "failed";
+  evidence.remote_mta = "mx.example.com";
+  evidence.decoder = "exim";
+  for (auto _ : state) benchmark::DoNotOptimize(classify::classify(evidence));
+}
+BENCHMARK(BM_ClassifyDiagnostic);
+
+void BM_JsonWriting(benchmark::State& state) {
+  const Decoder decoder;
+  std::vector<Record> records;
+  for (const std::string& message : format_fixtures()) {
+    for (Record& record : decoder.decode(message, "fixture").records) records.push_back(std::move(record));
+  }
+  std::string out;
+  for (auto _ : state) {
+    out.clear();
+    for (const Record& record : records) append_json(record, out);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * records.size()));
+}
+BENCHMARK(BM_JsonWriting);
+
+// All stages together, one message after another, for scale.
+void BM_DecodeMessage(benchmark::State& state) {
+  const Decoder decoder;
+  const std::vector<std::string>& messages = format_fixtures();
+  for (auto _ : state) {
+    for (const std::string& message : messages) benchmark::DoNotOptimize(decoder.decode(message, "fixture"));
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * messages.size()));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * total_bytes(messages)));
+}
+BENCHMARK(BM_DecodeMessage);
+
+}  // namespace
+}  // namespace bounceback
+
+BENCHMARK_MAIN();

@@ -1,0 +1,143 @@
+// Build-time generator: compiles the phrase rules (rules.def with rules_intl.def, then provider_rules.def, the order
+// of the classifier's kRules), the blocklists' phrases (blocklists.def) and the format families'
+// claim phrases (formats/claim_phrases.def) into PhraseMatchers and writes their tables as constexpr arrays: the definitions of
+// generated_automata.h. CMake runs it again whenever a .def changes.
+// Usage: gen_automata OUTPUT.cpp
+#include <cstdio>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "classify/matcher.h"
+
+namespace {
+
+using bounceback::classify::PhraseMatcher;
+using bounceback::classify::Spacing;
+
+constexpr std::string_view kRulePhrases[] = {
+#define BB_RULE(reason, strength, phrase) phrase,
+#include "classify/rules.def"
+#undef BB_RULE
+#define BB_PROVIDER_RULE(provider, reason, phrase) phrase,
+#define BB_PROVIDER_CODE(provider, marker, first, last, reason)
+#include "classify/provider_rules.def"
+#undef BB_PROVIDER_CODE
+#undef BB_PROVIDER_RULE
+};
+
+constexpr std::string_view kBlocklistPhrases[] = {
+#define BB_BLOCKLIST(name, zone, phrase) phrase,
+#include "classify/blocklists.def"
+#undef BB_BLOCKLIST
+};
+
+constexpr std::string_view kClaimPhrases[] = {
+#define BB_CLAIM_PHRASE(phrase) phrase,
+#include "formats/claim_phrases.def"
+#undef BB_CLAIM_PHRASE
+};
+
+// "constexpr uint32_t kPrefixName[] = {1, 2, ...};", never empty (C++ has no empty arrays).
+template <typename T>
+void write_array(std::FILE* out, const char* type, const std::string& name, std::span<const T> values) {
+  std::fprintf(out, "constexpr %s %s[] = {", type, name.c_str());
+  for (size_t i = 0; i < values.size(); ++i) {
+    std::fprintf(out, "%s%lu", i % 24 == 0 ? "\n    " : " ", static_cast<unsigned long>(values[i]));
+    if (i + 1 < values.size()) std::fputc(',', out);
+  }
+  if (values.empty()) std::fputs("0", out);
+  std::fputs("};\n", out);
+}
+
+// Compiles `phrases`; false (with a message) when one is refused.
+bool compile(std::span<const std::string_view> phrases, PhraseMatcher& matcher) {
+  for (std::string_view phrase : phrases) {
+    if (!matcher.add(phrase).ok()) {
+      std::fprintf(stderr, "gen_automata: phrase refused: \"%.*s\"\n", static_cast<int>(phrase.size()),
+                   phrase.data());
+      return false;
+    }
+  }
+  matcher.compile();
+  return true;
+}
+
+// The arrays of one automaton, prefixed "k<Name>", and the function `function` returning them.
+void write_automaton(std::FILE* out, const std::string& name, const char* function, const char* spacing,
+                     const PhraseMatcher::Tables& t) {
+  const std::string k = "k" + name;
+  std::fputs("namespace {\n\n", out);
+  write_array<uint8_t>(out, "uint8_t", k + "ByteClass", t.byte_class);
+  write_array<uint32_t>(out, "uint32_t", k + "DenseRow", t.dense_row);
+  write_array<uint32_t>(out, "uint32_t", k + "Dense", t.dense);
+  write_array<uint32_t>(out, "uint32_t", k + "EdgeBegin", t.edge_begin);
+  write_array<uint8_t>(out, "uint8_t", k + "EdgeClass", t.edge_class);
+  write_array<uint32_t>(out, "uint32_t", k + "EdgeTarget", t.edge_target);
+  write_array<uint32_t>(out, "uint32_t", k + "Failure", t.failure);
+  write_array<uint32_t>(out, "uint32_t", k + "EndsBegin", t.ends_begin);
+  write_array<uint32_t>(out, "uint32_t", k + "Ends", t.ends);
+  write_array<uint32_t>(out, "uint32_t", k + "OutputLink", t.output_link);
+  write_array<uint32_t>(out, "uint32_t", k + "FirstOutput", t.first_output);
+  std::fprintf(out,
+               "\n}  // namespace\n\n"
+               "PhraseMatcher::Tables %s() {\n"
+               "  PhraseMatcher::Tables t;\n"
+               "  t.spacing = Spacing::%s;\n"
+               "  t.phrase_count = %lu;\n"
+               "  t.byte_class = %sByteClass;\n"
+               "  t.space_class = %u;\n"
+               "  t.class_count = %lu;\n",
+               function, spacing, static_cast<unsigned long>(t.phrase_count), k.c_str(),
+               static_cast<unsigned>(t.space_class), static_cast<unsigned long>(t.class_count));
+  // A table that is empty in the matcher is written with one placeholder element: cut it off.
+  const auto span_line = [&](const char* field, const char* array, size_t size) {
+    std::fprintf(out, "  t.%s = std::span(%s%s).first(%lu);\n", field, k.c_str(), array,
+                 static_cast<unsigned long>(size));
+  };
+  span_line("dense_row", "DenseRow", t.dense_row.size());
+  span_line("dense", "Dense", t.dense.size());
+  span_line("edge_begin", "EdgeBegin", t.edge_begin.size());
+  span_line("edge_class", "EdgeClass", t.edge_class.size());
+  span_line("edge_target", "EdgeTarget", t.edge_target.size());
+  span_line("failure", "Failure", t.failure.size());
+  span_line("ends_begin", "EndsBegin", t.ends_begin.size());
+  span_line("ends", "Ends", t.ends.size());
+  span_line("output_link", "OutputLink", t.output_link.size());
+  span_line("first_output", "FirstOutput", t.first_output.size());
+  std::fputs("  return t;\n}\n\n", out);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: %s OUTPUT.cpp\n", argv[0]);
+    return 2;
+  }
+  PhraseMatcher rules(Spacing::kFolded);
+  PhraseMatcher blocklists(Spacing::kFolded);
+  PhraseMatcher claims(Spacing::kExact);
+  if (!compile(kRulePhrases, rules) || !compile(kBlocklistPhrases, blocklists) || !compile(kClaimPhrases, claims)) {
+    return 1;
+  }
+
+  const std::string path = argv[1];
+  std::FILE* out = std::fopen(path.c_str(), "w");
+  if (out == nullptr) {
+    std::perror(path.c_str());
+    return 1;
+  }
+  std::fputs("// Generated by src/classify/generator/gen_automata.cpp from rules.def (with rules_intl.def), provider_rules.def,\n"
+             "// blocklists.def and claim_phrases.def.\n#include <cstdint>\n\n#include \"classify/generated_automata.h\"\n\n"
+             "namespace bounceback::classify {\n\n", out);
+  write_automaton(out, "Rule", "rule_automaton_tables", "kFolded", rules.tables());
+  write_automaton(out, "Blocklist", "blocklist_automaton_tables", "kFolded", blocklists.tables());
+  write_automaton(out, "Claim", "claim_automaton_tables", "kExact", claims.tables());
+  std::fputs("}  // namespace bounceback::classify\n", out);
+  if (std::fclose(out) != 0) {
+    std::perror(path.c_str());
+    return 1;
+  }
+  return 0;
+}
