@@ -1,7 +1,6 @@
 #include "server/mhd_server.h"
 
 #include <arpa/inet.h>
-#include <microhttpd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -16,6 +15,8 @@
 #include <thread>
 #include <unordered_map>
 #include <vector>
+
+#include "server/libmicrohttpd.h"
 
 namespace bounceback::server {
 
@@ -112,7 +113,7 @@ struct Upload {
 };
 
 std::string_view header(MHD_Connection* connection, const char* name) {
-  const char* value = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, name);
+  const char* value = mhd().MHD_lookup_connection_value(connection, MHD_HEADER_KIND, name);
   return value == nullptr ? std::string_view() : std::string_view(value);
 }
 
@@ -124,7 +125,7 @@ bool declared_too_large(MHD_Connection* connection, size_t max_body) {
 }
 
 DeadlineWatch::Connection* watched(MHD_Connection* connection) {
-  const MHD_ConnectionInfo* info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  const MHD_ConnectionInfo* info = mhd().MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
   return info == nullptr ? nullptr : static_cast<DeadlineWatch::Connection*>(info->socket_context);
 }
 
@@ -132,7 +133,7 @@ void notify_connection(void* cls, MHD_Connection* connection, void** socket_cont
                        MHD_ConnectionNotificationCode code) {
   auto& watch = *static_cast<DeadlineWatch*>(cls);
   if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-    const MHD_ConnectionInfo* info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    const MHD_ConnectionInfo* info = mhd().MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
     if (info != nullptr) *socket_context = watch.add(info->connect_fd);
   } else if (*socket_context != nullptr) {
     watch.remove(static_cast<DeadlineWatch::Connection*>(*socket_context));
@@ -147,14 +148,14 @@ MHD_Result collect_argument(void* cls, MHD_ValueKind, const char* key, const cha
 }
 
 MHD_Result send(MHD_Connection* connection, const Response& response) {
-  MHD_Response* reply = MHD_create_response_from_buffer(
+  MHD_Response* reply = mhd().MHD_create_response_from_buffer(
       response.body.size(), const_cast<char*>(response.body.data()), MHD_RESPMEM_MUST_COPY);
   if (reply == nullptr) return MHD_NO;
-  MHD_add_response_header(reply, MHD_HTTP_HEADER_CONTENT_TYPE, response.content_type.c_str());
-  MHD_add_response_header(reply, "X-Content-Type-Options", "nosniff");
-  for (const auto& [name, value] : response.headers) MHD_add_response_header(reply, name.c_str(), value.c_str());
-  const MHD_Result queued = MHD_queue_response(connection, static_cast<unsigned>(response.status), reply);
-  MHD_destroy_response(reply);
+  mhd().MHD_add_response_header(reply, MHD_HTTP_HEADER_CONTENT_TYPE, response.content_type.c_str());
+  mhd().MHD_add_response_header(reply, "X-Content-Type-Options", "nosniff");
+  for (const auto& [name, value] : response.headers) mhd().MHD_add_response_header(reply, name.c_str(), value.c_str());
+  const MHD_Result queued = mhd().MHD_queue_response(connection, static_cast<unsigned>(response.status), reply);
+  mhd().MHD_destroy_response(reply);
   return queued;
 }
 
@@ -162,7 +163,7 @@ MHD_Result respond(Api& api, MHD_Connection* connection, const char* url, const 
   Request request;
   request.method = method;
   request.path = url;
-  MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, collect_argument, &request.query);
+  mhd().MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, collect_argument, &request.query);
   request.content_type = header(connection, MHD_HTTP_HEADER_CONTENT_TYPE);
   request.authorization = header(connection, MHD_HTTP_HEADER_AUTHORIZATION);
   request.body = upload.body;
@@ -250,7 +251,7 @@ bool port_taken(const ListenAddress& listen) {
 }
 
 uint16_t bound_port(MHD_Daemon* daemon) {
-  const MHD_DaemonInfo* info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+  const MHD_DaemonInfo* info = mhd().MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
   return info == nullptr ? 0 : info->port;
 }
 
@@ -262,7 +263,7 @@ MHD_Daemon* start_event_loop(const sockaddr_storage& address, bool ipv6, bool sh
   if (ipv6) flags |= MHD_USE_IPv6;
   const MHD_OptionItem reuse[] = {{share_port ? MHD_OPTION_LISTENING_ADDRESS_REUSE : MHD_OPTION_END, 1, nullptr},
                                   {MHD_OPTION_END, 0, nullptr}};
-  return MHD_start_daemon(
+  return mhd().MHD_start_daemon(
       flags, 0, nullptr, nullptr, &answer, &api,
       MHD_OPTION_SOCK_ADDR, &address,
       MHD_OPTION_ARRAY, reuse,
@@ -281,6 +282,7 @@ MHD_Daemon* start_event_loop(const sockaddr_storage& address, bool ipv6, bool sh
 // takes a whole burst of new connections, so under load one core served everything while the
 // others idled. The kernel spreads connections over the sockets by their addresses instead.
 Result<std::unique_ptr<HttpServer>> HttpServer::start(const ServerOptions& options, Api& api) {
+  if (const Result<const LibMicroHttpd*> loaded = load_libmicrohttpd(); !loaded) return loaded.error();
   const Error cannot_listen{ErrorCode::kIoError, "cannot listen on " + options.listen.host + ":" +
                                                      std::to_string(options.listen.port) +
                                                      " (address in use, not local, or not permitted)"};
@@ -308,12 +310,12 @@ HttpServer::~HttpServer() {
   // Quiesced, a loop accepts nothing more but keeps its socket, which MHD leaves to its caller to
   // close once the loop has stopped.
   std::vector<MHD_socket> listening;
-  for (MHD_Daemon* daemon : daemons_) listening.push_back(MHD_quiesce_daemon(daemon));
+  for (MHD_Daemon* daemon : daemons_) listening.push_back(mhd().MHD_quiesce_daemon(daemon));
   constexpr auto kGrace = std::chrono::seconds(3);
   const auto deadline = std::chrono::steady_clock::now() + kGrace;
   while (std::chrono::steady_clock::now() < deadline && open_connections() > 0)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  for (MHD_Daemon* daemon : daemons_) MHD_stop_daemon(daemon);
+  for (MHD_Daemon* daemon : daemons_) mhd().MHD_stop_daemon(daemon);
   for (MHD_socket socket : listening)
     if (socket != MHD_INVALID_SOCKET) close(socket);
 }
@@ -321,7 +323,7 @@ HttpServer::~HttpServer() {
 unsigned HttpServer::open_connections() const {
   unsigned open = 0;
   for (MHD_Daemon* daemon : daemons_) {
-    const MHD_DaemonInfo* info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+    const MHD_DaemonInfo* info = mhd().MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
     if (info != nullptr) open += info->num_connections;
   }
   return open;

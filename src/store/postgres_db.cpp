@@ -1,12 +1,11 @@
 #include "store/postgres_db.h"
 
-#include <libpq-fe.h>
-
 #include <algorithm>
 #include <charconv>
 #include <utility>
 
 #include "io/utf8.h"
+#include "store/libpq.h"
 
 namespace bounceback::store::pg {
 namespace {
@@ -30,8 +29,8 @@ std::string without_trailing_newline(std::string message) {
 // libpq cannot parse the URL. libpq's own parse message may quote the password: it is not used.
 Result<std::optional<std::string>> password_in(const std::string& url) {
   char* parse_error = nullptr;
-  PQconninfoOption* options = PQconninfoParse(url.c_str(), &parse_error);
-  PQfreemem(parse_error);
+  PQconninfoOption* options = libpq().PQconninfoParse(url.c_str(), &parse_error);
+  libpq().PQfreemem(parse_error);
   if (options == nullptr) {
     return Error{ErrorCode::kInvalidArgument,
                  "PostgreSQL store: not a valid URL (postgresql://user:password@host:port/database)"};
@@ -42,7 +41,7 @@ Result<std::optional<std::string>> password_in(const std::string& url) {
       password = option->val;
     }
   }
-  PQconninfoFree(options);
+  libpq().PQconninfoFree(options);
   return password;
 }
 
@@ -56,8 +55,8 @@ std::string hiding(std::string message, const std::optional<std::string>& secret
 }
 
 std::string where(PGconn* connection) {
-  const char* host = PQhost(connection);
-  const char* db = PQdb(connection);
+  const char* host = libpq().PQhost(connection);
+  const char* db = libpq().PQdb(connection);
   return std::string("PostgreSQL store (host ") + (host && *host ? host : "default") + ", database " +
          (db && *db ? db : "default") + ")";
 }
@@ -110,15 +109,15 @@ Param text_array(const std::vector<std::string>& values) {
   return literal;
 }
 
-void Rows::Clear::operator()(pg_result* result) const { PQclear(result); }
+void Rows::Clear::operator()(pg_result* result) const { libpq().PQclear(result); }
 
-int Rows::count() const { return PQntuples(result_.get()); }
+int Rows::count() const { return libpq().PQntuples(result_.get()); }
 
-bool Rows::is_null(int row, int column) const { return PQgetisnull(result_.get(), row, column) != 0; }
+bool Rows::is_null(int row, int column) const { return libpq().PQgetisnull(result_.get(), row, column) != 0; }
 
 std::string Rows::text(int row, int column) const {
-  return std::string(PQgetvalue(result_.get(), row, column),
-                     static_cast<size_t>(PQgetlength(result_.get(), row, column)));
+  return std::string(libpq().PQgetvalue(result_.get(), row, column),
+                     static_cast<size_t>(libpq().PQgetlength(result_.get(), row, column)));
 }
 
 int64_t Rows::integer(int row, int column) const {
@@ -129,71 +128,72 @@ int64_t Rows::integer(int row, int column) const {
 }
 
 int64_t Rows::affected() const {
-  const char* tuples = PQcmdTuples(result_.get());
+  const char* tuples = libpq().PQcmdTuples(result_.get());
   int64_t value = 0;
   std::from_chars(tuples, tuples + std::char_traits<char>::length(tuples), value);
   return value;
 }
 
-void Connection::Close::operator()(pg_conn* connection) const { PQfinish(connection); }
+void Connection::Close::operator()(pg_conn* connection) const { libpq().PQfinish(connection); }
 
 Result<Connection> Connection::open(const std::string& url) {
+  if (const Result<const LibPq*> loaded = load_libpq(); !loaded) return loaded.error();
   const Result<std::optional<std::string>> parsed = password_in(url);
   if (!parsed) return parsed.error();
   const std::optional<std::string>& password = *parsed;
   // Later entries override earlier ones: the URL's own connect_timeout wins over the default.
   const char* keywords[] = {"connect_timeout", "application_name", "dbname", nullptr};
   const char* values[] = {kConnectTimeoutSeconds, "bounceback", url.c_str(), nullptr};
-  Connection connection(PQconnectdbParams(keywords, values, 1));
+  Connection connection(libpq().PQconnectdbParams(keywords, values, 1));
   if (!connection.connection_) return Error{ErrorCode::kIoError, "PostgreSQL store: out of memory"};
   PGconn* raw = connection.connection_.get();
-  if (PQstatus(raw) != CONNECTION_OK) {
+  if (libpq().PQstatus(raw) != CONNECTION_OK) {
     return Error{ErrorCode::kIoError,
-                 hiding(where(raw) + ": cannot connect: " + without_trailing_newline(PQerrorMessage(raw)), password)};
+                 hiding(where(raw) + ": cannot connect: " + without_trailing_newline(libpq().PQerrorMessage(raw)), password)};
   }
   return connection;
 }
 
 Result<Rows> Connection::checked(pg_result* raw, std::string_view doing) {
   Rows rows(raw);
-  const ExecStatusType status = PQresultStatus(raw);
+  const ExecStatusType status = libpq().PQresultStatus(raw);
   retryable_ = false;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return rows;
-  retryable_ = is_retryable(PQresultErrorField(raw, PG_DIAG_SQLSTATE));
+  retryable_ = is_retryable(libpq().PQresultErrorField(raw, PG_DIAG_SQLSTATE));
   // Without a result (the connection is lost, or memory), the reason is on the connection.
-  const char* message = raw != nullptr && *PQresultErrorMessage(raw) != '\0' ? PQresultErrorMessage(raw)
-                                                                            : PQerrorMessage(connection_.get());
+  const char* message = raw != nullptr && *libpq().PQresultErrorMessage(raw) != '\0' ? libpq().PQresultErrorMessage(raw)
+                                                                            : libpq().PQerrorMessage(connection_.get());
   return Error{ErrorCode::kIoError, where(connection_.get()) + ": " + std::string(doing) + ": " +
                                         without_trailing_newline(message)};
 }
 
 std::optional<Error> Connection::execute(const char* sql) {
-  Result<Rows> rows = checked(PQexec(connection_.get(), sql), summary_of(sql));
+  Result<Rows> rows = checked(libpq().PQexec(connection_.get(), sql), summary_of(sql));
   if (!rows) return rows.error();
   return std::nullopt;
 }
 
 Result<Rows> Connection::run(const char* sql, const std::vector<Param>& params) {
   const std::vector<const char*> values = values_of(params);
-  return checked(PQexecParams(connection_.get(), sql, static_cast<int>(values.size()), nullptr, values.data(),
+  return checked(libpq().PQexecParams(connection_.get(), sql, static_cast<int>(values.size()), nullptr, values.data(),
                               nullptr, nullptr, 0),
                  "query");
 }
 
 std::optional<Error> Connection::prepare(const char* name, const char* sql) {
-  Result<Rows> rows = checked(PQprepare(connection_.get(), name, sql, 0, nullptr), name);
+  Result<Rows> rows = checked(libpq().PQprepare(connection_.get(), name, sql, 0, nullptr), name);
   if (!rows) return rows.error();
   return std::nullopt;
 }
 
 Result<Rows> Connection::run_prepared(const char* name, const std::vector<Param>& params) {
   const std::vector<const char*> values = values_of(params);
-  return checked(PQexecPrepared(connection_.get(), name, static_cast<int>(values.size()), values.data(), nullptr,
+  return checked(libpq().PQexecPrepared(connection_.get(), name, static_cast<int>(values.size()), values.data(), nullptr,
                                 nullptr, 0),
                  name);
 }
 
-bool Connection::broken() const { return PQstatus(connection_.get()) != CONNECTION_OK; }
+bool Connection::broken() const { return libpq().PQstatus(connection_.get()) != CONNECTION_OK; }
 
 Transaction::~Transaction() {
   if (open_) connection_.execute("ROLLBACK");
