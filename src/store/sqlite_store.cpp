@@ -124,9 +124,13 @@ Blocklist blocklist_from(std::vector<JsonMember>&& members) {
   Blocklist blocklist;
   for (JsonMember& member : members) {
     if (!member.value) continue;
-    if (member.key == "name") blocklist.name = std::move(*member.value);
-    if (member.key == "zone") blocklist.zone = std::move(*member.value);
-    if (member.key == "listed_ip") blocklist.listed_ip = std::move(*member.value);
+    if (member.key == "name") {
+      blocklist.name = std::move(*member.value);
+    } else if (member.key == "zone") {
+      blocklist.zone = std::move(*member.value);
+    } else if (member.key == "listed_ip") {
+      blocklist.listed_ip = std::move(*member.value);
+    }
   }
   return blocklist;
 }
