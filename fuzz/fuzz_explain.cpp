@@ -1,12 +1,12 @@
 // explain_text over arbitrary text: codes, replies, diagnostic lines and whole messages.
+// The work and the checks live in entry_points.cpp, shared with the regression replay test.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
-#include "bounceback/explain.h"
+#include "entry_points.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string_view input(reinterpret_cast<const char*>(data), size);
-  bounceback::explain_text(input);
+  bounceback::fuzz::explain(std::string_view(reinterpret_cast<const char*>(data), size));
   return 0;
 }

@@ -43,7 +43,7 @@ struct DecodeResult {
 // Immutable after construction: one Decoder may be shared by any number of threads.
 class Decoder {
  public:
-  explicit Decoder(DecodeOptions options = {});
+  explicit Decoder(const DecodeOptions& options = {});
 
   // `source` is copied into each record's `source` field ("path", "path#3" or "-").
   DecodeResult decode(std::string_view message, std::string_view source) const;

@@ -354,7 +354,7 @@ bool says_domain_does_not_exist(std::string_view words) {
 
 // RFC 7504: 521 "host does not accept mail", 556 "domain does not accept mail".
 Reason reason_from_reply(std::optional<int> reply_code) {
-  if (reply_code == 521 || reply_code == 556) return Reason::kNotAccept;
+  if (reply_code && (*reply_code == 521 || *reply_code == 556)) return Reason::kNotAccept;
   return Reason::kUndefined;
 }
 

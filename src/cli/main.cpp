@@ -2,7 +2,9 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <cstdlib>
+#include <exception>
 
 #include "bounceback/version.h"
 #include "cli/commands.h"
@@ -30,7 +32,7 @@ const char* kDescription =
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int run_command_line(int argc, char** argv) {
   CLI::App app{kDescription, "bounceback"};
   app.set_version_flag("--version", std::string("bounceback ") + bounceback::kVersion);
   app.require_subcommand(1);
@@ -207,4 +209,18 @@ int main(int argc, char** argv) {
   if (*suppressions_cmd) return run_suppressions_list(suppressions);
   if (*serve_cmd) return run_serve(serve);
   return run_codes(class_digit, subject_digit, output);
+}
+
+// Whatever escapes the verbs (out of memory, a bug) ends in a message and EX_SOFTWARE, not in
+// std::terminate's abort and core dump.
+int main(int argc, char** argv) {
+  constexpr int kExitSoftware = 70;
+  try {
+    return run_command_line(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bounceback: internal error: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "bounceback: internal error\n");
+  }
+  return kExitSoftware;
 }

@@ -282,7 +282,7 @@ class SeenCodes {
 
  private:
   static constexpr size_t kReplies = 400;            // 200 to 599
-  static constexpr size_t kStatuses = 3 * 8 * 1000;  // class 2, 4 or 5; subject 0 to 7; detail 0 to 999
+  static constexpr size_t kStatuses = size_t{3} * 8 * 1000;  // class 2, 4 or 5; subject 0 to 7; detail 0 to 999
 
   template <size_t N>
   static bool first(std::bitset<N>& seen, size_t index) {

@@ -20,6 +20,7 @@ constexpr ReasonText kReasonTexts[] = {
 };
 
 constexpr size_t kReasonCount = 0
+// NOLINTNEXTLINE(bugprone-macro-parentheses): the X-macro adds one per reason; parentheses cannot hold a '+' left open
 #define BB_REASON(id, name, side, description) +1
 #include "bounceback/reasons.def"
 #undef BB_REASON

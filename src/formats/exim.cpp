@@ -192,7 +192,7 @@ std::string qualified(std::string_view local_part, const report::Context& contex
   std::vector<std::string> candidates = failed_recipients_header(context);
   for (std::string& address : mime::find_addresses(context.inline_original)) candidates.push_back(std::move(address));
   for (const std::string& candidate : candidates) {
-    const std::string address = address_in(candidate);
+    std::string address = address_in(candidate);
     if (util::iequals(address.substr(0, address.find('@')), local_part)) return address;
   }
   return {};

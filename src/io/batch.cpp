@@ -32,7 +32,7 @@ struct Outcome {
   std::string output;  // its records, formatted and separated
   size_t records = 0;
   bool is_report = false;
-  size_t warnings = 0;
+  std::vector<std::string> warnings;
   std::optional<std::string> error;
   std::optional<std::string> sink_key;  // set when there is a sink and the message decoded
   std::vector<Record> sink_records;
@@ -54,7 +54,7 @@ Outcome decode_message(const InputMessage& message, const Decoder& decoder, cons
   outcome.source = message.source;
   outcome.bytes = message.bytes.size();
   outcome.is_report = result.is_report;
-  outcome.warnings = result.warnings.size();
+  outcome.warnings = std::move(result.warnings);
   if (result.error) outcome.error = result.error->message;
   if (options.sink && !result.error) {
     outcome.sink_key = options.sink->key(message.bytes);
@@ -199,7 +199,16 @@ void add_to_summary(const Outcome& outcome, BatchSummary& summary) {
   ++summary.messages;
   summary.bytes += outcome.bytes;
   summary.records += outcome.records;
-  summary.warnings += outcome.warnings;
+  summary.warnings += outcome.warnings.size();
+  for (const std::string& warning : outcome.warnings) {
+    if (summary.first_warnings.size() == kMaxListedProblems) break;
+    // Broken nesting repeats one warning per level: each is listed once per message.
+    const auto same = [&](const InputProblem& listed) {
+      return listed.source == outcome.source && listed.reason == warning;
+    };
+    if (std::none_of(summary.first_warnings.begin(), summary.first_warnings.end(), same))
+      summary.first_warnings.push_back(InputProblem{outcome.source, warning});
+  }
   if (outcome.is_report) {
     ++summary.reports;
   } else if (!outcome.error) {
@@ -282,8 +291,14 @@ std::string format_summary(const BatchSummary& s) {
   out.append(" (").append(counted(s.reports, "delivery report", "delivery reports"));
   out.append(", ").append(counted(s.non_reports, "other message", "other messages")).append(")");
   out.append("; wrote ").append(counted(s.records, "record", "records")).append(".\n");
+  // Listed with their message, so that a limit reached says which one and how to raise it.
   if (s.warnings > 0) {
-    out.append(counted(s.warnings, "warning", "warnings")).append(" about damaged or unusual messages.\n");
+    out.append(counted(s.warnings, "warning", "warnings")).append(" about damaged or unusual messages");
+    out.append(s.first_warnings.empty() ? ".\n" : ":\n");
+    for (const InputProblem& warning : s.first_warnings)
+      out.append("  ").append(warning.source).append(": ").append(warning.reason).append("\n");
+    if (s.warnings > s.first_warnings.size() && !s.first_warnings.empty())
+      out.append("  ... and ").append(std::to_string(s.warnings - s.first_warnings.size())).append(" more\n");
   }
   append_problem_list(counted(s.unreadable.size(), "input", "inputs") + " could not be read", s.unreadable, out);
   append_problem_list(counted(s.decode_errors.size(), "message", "messages") + " could not be decoded",

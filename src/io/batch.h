@@ -50,7 +50,8 @@ struct BatchSummary {
   size_t reports = 0;      // messages that were delivery reports
   size_t non_reports = 0;  // messages read that were not
   size_t records = 0;      // records written, including those of kind "none"
-  size_t warnings = 0;     // non-fatal parse problems (broken MIME, unknown charsets, ...)
+  size_t warnings = 0;     // non-fatal parse problems (broken MIME, unknown charsets, a limit reached, ...)
+  std::vector<InputProblem> first_warnings;  // the first kMaxListedProblems different ones, with their message
   std::vector<InputProblem> unreadable;     // inputs that could not be read, in input order
   std::vector<InputProblem> decode_errors;  // messages read but refused by the decoder
   std::optional<std::string> output_error;  // writing (or the sink) failed, so the batch stopped early

@@ -83,7 +83,7 @@ struct LogScanner::LineContext {
   LogLine parsed;
 };
 
-LogScanner::LogScanner(ScanOptions options) : options_(std::move(options)) {}
+LogScanner::LogScanner(const ScanOptions& options) : options_(options) {}
 
 void LogScanner::scan_line(std::string_view line, std::string_view name, uint64_t number, std::time_t reference,
                            const RecordCallback& emit) {

@@ -43,7 +43,7 @@ using RecordCallback = std::function<void(const Record&)>;
 // next, so rotated logs given oldest first join across the rotation.
 class LogScanner {
  public:
-  explicit LogScanner(ScanOptions options = {});
+  explicit LogScanner(const ScanOptions& options = {});
 
   // One line of the log `name`, numbered from 1. `reference` dates lines without a year: the
   // file's modification time.

@@ -183,7 +183,7 @@ bool append_converted(UConverter* from, std::string_view bytes, std::string& out
   for (;;) {
     UErrorCode status = U_ZERO_ERROR;
     ucnv_convertEx(utf8, from, &target, out.data() + out.size(), &source, bytes.data() + bytes.size(),
-                   pivot.data(), &pivot_source, &pivot_target, pivot.data() + pivot.size(), reset,
+                   pivot.data(), &pivot_source, &pivot_target, pivot.data() + pivot.size(), static_cast<UBool>(reset),
                    true, &status);
     reset = false;
     if (status != U_BUFFER_OVERFLOW_ERROR) {

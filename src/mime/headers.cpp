@@ -130,7 +130,8 @@ class HeaderScanner {
     if (pos < max_bytes_ && !take_line(text_.substr(pos, max_bytes_ - pos), pos)) {
       return finish(text_.substr(pos));
     }
-    warn(warnings_, "header block larger than " + std::to_string(max_bytes_) + " bytes truncated");
+    warn(warnings_, "header block larger than " + std::to_string(max_bytes_) +
+                        " bytes truncated (raise it with --max-header-size)");
     return finish(body_after_blank_line(text_, pos));
   }
 

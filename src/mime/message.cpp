@@ -92,7 +92,7 @@ class TreeBuilder {
     if (embedded_root && embedded_ == EmbeddedBodies::kHeadersOnly) return;
     if (depth >= max_depth_) {
       warn("MIME nesting deeper than " + std::to_string(max_depth_) +
-           " levels: the innermost part is read as a leaf");
+           " levels: the innermost part is read as a leaf" + depth_remedy());
     } else if (part.is_multipart()) {
       parse_multipart(index, depth);
     } else {
@@ -185,10 +185,17 @@ class TreeBuilder {
   bool part_limit_reached() {
     if (message_.parts.size() < std::max<size_t>(limits_.max_parts, 1)) return false;
     if (!stopped_) {
-      warn("more than " + std::to_string(limits_.max_parts) + " MIME parts: the rest are ignored");
+      warn("more than " + std::to_string(limits_.max_parts) +
+           " MIME parts: the rest are ignored (raise it with --max-parts)");
       stopped_ = true;
     }
     return true;
+  }
+
+  // How to go deeper: the option, unless the parser's own stack cap is what stopped it.
+  std::string depth_remedy() const {
+    if (max_depth_ < kDeepestNesting) return " (raise it with --max-mime-depth)";
+    return " (the deepest the parser follows, whatever --max-mime-depth says)";
   }
 
   void warn(std::string warning) {

@@ -117,7 +117,7 @@ void decode_message(std::string_view message, std::string_view source, const Lim
 
 }  // namespace
 
-Decoder::Decoder(DecodeOptions options) : options_(std::move(options)) {}
+Decoder::Decoder(const DecodeOptions& options) : options_(options) {}
 
 DecodeResult Decoder::decode(std::string_view message, std::string_view source) const {
   DecodeResult result;

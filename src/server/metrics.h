@@ -34,6 +34,7 @@ class Metrics {
   static constexpr std::array<int64_t, 11> kLatencyBounds = {250,   500,    1000,   2500,   5000,  10000,
                                                              25000, 100000, 250000, 1000000, 5000000};
   static constexpr size_t kReasonCount = 0
+// NOLINTNEXTLINE(bugprone-macro-parentheses): the X-macro adds one per reason; parentheses cannot hold a '+' left open
 #define BB_REASON(id, name, side, description) +1
 #include "bounceback/reasons.def"
 #undef BB_REASON

@@ -18,7 +18,7 @@ struct SuppressionPolicy {
   // Soft bounces suppress an address after this many within `soft_window_seconds`.
   // Defaults: 3 within 7 days. Hard bounces and feedback complaints suppress at once.
   int soft_threshold = 3;
-  int64_t soft_window_seconds = 7 * 24 * 3600;
+  int64_t soft_window_seconds = int64_t{7} * 24 * 3600;
 };
 
 struct Suppression {

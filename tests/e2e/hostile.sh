@@ -69,14 +69,25 @@ expect_out "random.bin" "random bytes are a message read"
 expect_err "dangling.eml" "the dangling link is named"
 expect_err "loop" "the symlink loop is named"
 
-if [ "$(id -u)" -ne 0 ]; then
-  cp "$ex/exim-mailbox-full.eml" "$tmp/locked.eml"
-  chmod 000 "$tmp/locked.eml"
-  run decode --format jsonl "$tmp/locked.eml" "$ex/postfix-user-unknown.eml"
-  expect_status 1 "an unreadable file fails the run"
-  expect_lines 1 "the readable file is decoded"
-  expect_err "locked.eml" "the unreadable file is named"
-fi
+# An unreadable file, in a folder and named: root reads any file, so as root the run drops to the
+# unprivileged user `nobody` (setpriv) for this case.
+as_user=()
+if [ "$(id -u)" -eq 0 ]; then as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups); fi
+mkdir -p "$tmp/locked"
+cp "$ex/exim-mailbox-full.eml" "$tmp/locked/locked.eml"
+cp "$ex/postfix-user-unknown.eml" "$tmp/locked/readable.eml"
+chmod 755 "$tmp" "$tmp/locked"
+chmod 644 "$tmp/locked/readable.eml"
+chmod 000 "$tmp/locked/locked.eml"
+o=$(mktemp -p "$tmp") e=$(mktemp -p "$tmp")
+chmod 666 "$o" "$e"
+"${as_user[@]}" "$BIN" decode --format jsonl "$tmp/locked" "$tmp/locked/locked.eml" >"$o" 2>"$e"
+status=$? out=$(cat "$o") err=$(cat "$e")
+expect_status 1 "an unreadable file fails the run"
+expect_lines 1 "the readable file is decoded"
+expect_out '"recipient":"jane.doe@example.com"' "the readable file's record"
+expect_err "locked.eml: cannot open: Permission denied" "the unreadable file is named with the reason"
+expect_err "2 inputs could not be read" "found in the folder and named: both counted"
 
 # A 3 GB message is refused by its size alone: never read, so memory stays small.
 truncate -s 3G "$tmp/huge.eml"
@@ -98,6 +109,7 @@ run_measured decode --format jsonl --include-non-reports --max-message-size 2000
 expect_json_lines "100 MB header line"
 checks=$((checks + 1))
 [ "$status" -le 1 ] || fail "100 MB header line: exit $status"
+expect_err "long-header.eml: header block larger than 1048576 bytes truncated (raise it with --max-header-size)" "the header limit is named with its source and option"
 expect_seconds_below 30 "a 100 MB header line"
 expect_peak_below_mib 1024 "a 100 MB header line"
 rm -f "$tmp/long-header.eml"
@@ -117,6 +129,44 @@ expect_err "many.mbox#10001" "the oversize message is named by its position"
 expect_err "Read 20000 messages" "every other message is read"
 expect_err "1 input could not be read" "the oversize one is counted as a problem"
 expect_peak_below_mib 200 "an oversize mbox message is not held"
+
+# A 2 GB message on a pipe, where no size is known beforehand: refused once the limit is read past,
+# never held whole.
+o=$(mktemp -p "$tmp") e=$(mktemp -p "$tmp")
+start=$SECONDS
+head -c 2G /dev/zero | /usr/bin/time -o "$tmp/peak" -f %M "$BIN" decode --format jsonl - >"$o" 2>"$e"
+status=${PIPESTATUS[1]} seconds=$((SECONDS - start)) out=$(cat "$o") err=$(cat "$e") peak_kib=$(tail -n 1 "$tmp/peak")
+expect_status 1 "a 2 GB message on standard input fails the run"
+expect_err "-: larger than the message size limit of 64 MiB (raise it with --max-message-size)" "the refusal names the input, the limit and the option"
+expect_peak_below_mib 300 "a refused 2 GB stream is not held"
+expect_seconds_below 60 "a refused 2 GB stream is not read to its end"
+
+# 10,000-deep multipart nesting and 100,000 parts beside a good bounce: each is decoded as far
+# as its limit, with the limit reported, in bounded memory, and the good bounce is untouched.
+python3 - "$tmp" <<'PY'
+import sys
+tmp = sys.argv[1]
+with open(f"{tmp}/deep.eml", "w") as f:
+    f.write("From: a@example.org\nSubject: deep\n")
+    for level in range(10000):
+        f.write(f'Content-Type: multipart/mixed; boundary="b{level}"\n\n--b{level}\n')
+    f.write("Content-Type: text/plain\n\n550 5.1.1 deep\n")
+    for level in reversed(range(10000)):
+        f.write(f"\n--b{level}--\n")
+with open(f"{tmp}/parts.eml", "w") as f:
+    f.write('From: a@example.org\nContent-Type: multipart/mixed; boundary="p"\n\n')
+    f.write("--p\nContent-Type: text/plain\n\nx\n" * 100000)
+    f.write("--p--\n")
+PY
+run_measured decode --format jsonl --include-non-reports "$tmp/deep.eml" "$tmp/parts.eml" "$ex/postfix-user-unknown.eml"
+expect_status 0 "messages cut at the depth and part limits still decode"
+expect_lines 3 "one line per message"
+expect_json_lines "deep nesting and many parts"
+expect_out '"recipient":"jane.doe@example.com"' "the good bounce beside them"
+expect_err "deep.eml: MIME nesting deeper than 32 levels: the innermost part is read as a leaf (raise it with --max-mime-depth)" "the depth limit is named with its source and option"
+expect_err "parts.eml: more than 10000 MIME parts: the rest are ignored (raise it with --max-parts)" "the part limit is named with its source and option"
+expect_peak_below_mib 512 "deep nesting and many parts"
+expect_seconds_below 60 "deep nesting and many parts"
 
 # Random bytes on standard input.
 head -c 1000000 /dev/urandom >"$tmp/random"

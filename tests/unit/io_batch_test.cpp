@@ -195,6 +195,20 @@ TEST(FormatSummary, SaysWhatWasReadAndWritten) {
             "  a.mbox#3: the message is larger than ...\n");
 }
 
+TEST(FormatSummary, ListsTheFirstWarningsWithTheirMessage) {
+  BatchSummary s;
+  s.messages = 25;
+  s.non_reports = 25;
+  s.warnings = 25;
+  for (int i = 0; i < 20; ++i) s.first_warnings.push_back({"m" + std::to_string(i), "more than 9 MIME parts"});
+  const std::string text = format_summary(s);
+  EXPECT_NE(text.find("25 warnings about damaged or unusual messages:\n"
+                      "  m0: more than 9 MIME parts\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("  ... and 5 more\n"), std::string::npos) << text;
+}
+
 TEST(FormatSummary, ListsAtMostTwentyProblemsPerKind) {
   BatchSummary s;
   for (int i = 0; i < 25; ++i) s.unreadable.push_back({"m" + std::to_string(i), "cannot open: Permission denied"});
