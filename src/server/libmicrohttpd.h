@@ -17,6 +17,7 @@ namespace bounceback::server {
   F(MHD_quiesce_daemon) F(MHD_start_daemon) F(MHD_stop_daemon)
 
 struct LibMicroHttpd {
+// NOLINTNEXTLINE(bugprone-macro-parentheses): the argument is a name, declared here
 #define BB_MHD_POINTER(name) decltype(&::name) name = nullptr;
   BB_MHD_FUNCTIONS(BB_MHD_POINTER)
 #undef BB_MHD_POINTER

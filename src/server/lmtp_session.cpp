@@ -95,7 +95,7 @@ std::string delivery_reply(std::string_view recipient, const IngestOutcome& outc
 
 }  // namespace
 
-LmtpSession::LmtpSession(std::string hostname, LmtpLimits limits, LmtpDeliver deliver)
+LmtpSession::LmtpSession(std::string hostname, const LmtpLimits& limits, LmtpDeliver deliver)
     : hostname_(std::move(hostname)), limits_(limits), deliver_(std::move(deliver)) {}
 
 std::string LmtpSession::greeting() const { return "220 " + hostname_ + " LMTP bounceback ready\r\n"; }

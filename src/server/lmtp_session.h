@@ -39,7 +39,7 @@ enum class LmtpClose {
 
 class LmtpSession {
  public:
-  LmtpSession(std::string hostname, LmtpLimits limits, LmtpDeliver deliver);
+  LmtpSession(std::string hostname, const LmtpLimits& limits, LmtpDeliver deliver);
 
   // "220 <hostname> LMTP bounceback ready", the first thing the server says.
   std::string greeting() const;

@@ -17,6 +17,7 @@ namespace bounceback::store::pg {
   F(PQresultErrorField) F(PQresultErrorMessage) F(PQresultStatus) F(PQstatus)
 
 struct LibPq {
+// NOLINTNEXTLINE(bugprone-macro-parentheses): the argument is a name, declared here
 #define BB_LIBPQ_POINTER(name) decltype(&::name) name = nullptr;
   BB_LIBPQ_FUNCTIONS(BB_LIBPQ_POINTER)
 #undef BB_LIBPQ_POINTER
