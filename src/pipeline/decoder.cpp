@@ -79,9 +79,9 @@ std::optional<std::string_view> wrapped_report(const report::Context& context) {
 // Classic Mac OS and some gateways end lines with a CR alone; every layer after the MIME parser
 // reads lines ending in LF, so such a message is read as a copy with LF line ends.
 bool ends_lines_with_bare_cr(std::string_view message) {
-  const size_t cr = message.find('\r');
-  return cr != std::string_view::npos && (cr + 1 == message.size() || message[cr + 1] != '\n') &&
-         message.substr(0, cr).find('\n') == std::string_view::npos;
+  const size_t end = message.find_first_of("\r\n");  // the first line end tells
+  return end != std::string_view::npos && message[end] == '\r' &&
+         (end + 1 == message.size() || message[end + 1] != '\n');
 }
 
 std::string bare_cr_to_lf(std::string_view message) {
