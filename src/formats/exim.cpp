@@ -302,7 +302,9 @@ std::vector<report::RecipientEvidence> recipients_of(const std::vector<Block>& b
 
 }  // namespace
 
-bool claims_exim(const report::Context& context) { return is_exim_notice(context.notice); }
+bool claims_exim(const report::Context& context) {
+  return std::ranges::any_of(kEximIntros, [&](std::string_view intro) { return notice_contains(context, intro); });
+}
 
 bool extract_exim(const report::Context& context, report::Report& report) {
   const std::string_view text = before_marker_line(context.notice, kEndMarkers);

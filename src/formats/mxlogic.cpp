@@ -7,8 +7,9 @@
 namespace bounceback::formats {
 
 bool claims_mxlogic(const report::Context& context) {
+  if (!claims_exim(context)) return false;
   const std::string message_id = context.message.root().headers.get("Message-Id");
-  return (util::istarts_with(message_id, "<mxl~") || from_contains(context, "mxlogic.net")) && claims_exim(context);
+  return util::istarts_with(message_id, "<mxl~") || from_contains(context, "mxlogic.net");
 }
 
 bool extract_mxlogic(const report::Context& context, report::Report& report) {

@@ -9,6 +9,7 @@
 //   192.0.2.25 does not like recipient.
 //   Remote host said: 550 5.1.1 <user@example.net>: Recipient address rejected: User unknown
 //   Giving up on 192.0.2.25.
+#include <algorithm>
 #include <array>
 
 #include "formats/families.h"
@@ -155,7 +156,9 @@ std::vector<Section> address_sections(std::string_view text) {
 
 }  // namespace
 
-bool claims_qmail(const report::Context& context) { return is_qmail_notice(context.notice); }
+bool claims_qmail(const report::Context& context) {
+  return std::ranges::any_of(kIntros, [&](std::string_view intro) { return notice_contains(context, intro); });
+}
 
 bool extract_qmail(const report::Context& context, report::Report& report) {
   const std::string_view text = before_marker_line(context.notice, kEndMarkers);

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <numeric>
 #include <optional>
 
 #include "bounceback/codes.h"
@@ -93,25 +92,39 @@ constexpr std::array kClaimPhrases = {
 #undef BB_CLAIM_PHRASE
 };
 
-// Length first: most steps of the search then compare two numbers, not two strings.
-constexpr bool shorter_or_before(std::string_view a, std::string_view b) {
-  return a.size() != b.size() ? a.size() < b.size() : a < b;
+// A family names a phrase by its text; finding its index is a probe of an open-addressing table
+// keyed on the length and three bytes (the families ask thousands of times per mailbox, so a
+// binary search over strings cost more than the answers).
+constexpr size_t kClaimSlots = 1024;
+static_assert(kClaimPhrases.size() < kClaimSlots / 4, "keep the claim table sparse: grow kClaimSlots");
+constexpr uint16_t kNoPhrase = 0xFFFF;
+
+constexpr size_t claim_slot(std::string_view phrase) {
+  const auto byte = [&](size_t i) { return static_cast<size_t>(static_cast<unsigned char>(phrase[i])); };
+  if (phrase.empty()) return 0;
+  return (phrase.size() * 131 + byte(0) * 31 + byte(phrase.size() / 2) * 7 + byte(phrase.size() - 1)) % kClaimSlots;
 }
 
-// The table's indices in that order, for a binary search by the needle a family passes.
-constexpr auto kClaimPhraseOrder = [] {
-  std::array<uint16_t, kClaimPhrases.size()> order{};
-  std::iota(order.begin(), order.end(), uint16_t{0});
-  std::ranges::sort(order,
-                    [](uint16_t a, uint16_t b) { return shorter_or_before(kClaimPhrases[a], kClaimPhrases[b]); });
-  return order;
+// Built at compile time; a phrase listed twice in claim_phrases.def stops the build here.
+constexpr auto kClaimSlotTable = [] {
+  std::array<uint16_t, kClaimSlots> table{};
+  table.fill(kNoPhrase);
+  for (size_t index = 0; index < kClaimPhrases.size(); ++index) {
+    size_t slot = claim_slot(kClaimPhrases[index]);
+    for (; table[slot] != kNoPhrase; slot = (slot + 1) % kClaimSlots) {
+      if (kClaimPhrases[table[slot]] == kClaimPhrases[index]) throw "a phrase is listed twice in claim_phrases.def";
+    }
+    table[slot] = static_cast<uint16_t>(index);
+  }
+  return table;
 }();
 
 std::optional<size_t> claim_phrase_index(std::string_view needle) {
-  const auto* at = std::ranges::lower_bound(kClaimPhraseOrder, needle, shorter_or_before,
-                                            [](uint16_t index) { return kClaimPhrases[index]; });
-  if (at == kClaimPhraseOrder.end() || kClaimPhrases[*at] != needle) return std::nullopt;
-  return *at;
+  for (size_t slot = claim_slot(needle);; slot = (slot + 1) % kClaimSlots) {
+    const uint16_t index = kClaimSlotTable[slot];
+    if (index == kNoPhrase) return std::nullopt;
+    if (kClaimPhrases[index] == needle) return index;
+  }
 }
 
 // Compiled at build time from the same table (classify/generated_automata.h).
@@ -257,9 +270,10 @@ constexpr std::array<CommandPhrase, 16> kCommandPhrases = {{
     {">>> data", "DATA"},                {"after helo", "HELO"},
 }};
 
+// Postfix folds its lines anywhere, "(in reply to RCPT\n    TO command)": spacing is folded.
 const classify::PhraseMatcher& command_phrase_matcher() {
   static const classify::PhraseMatcher matcher = [] {
-    classify::PhraseMatcher built(classify::Spacing::kExact);
+    classify::PhraseMatcher built(classify::Spacing::kFolded);
     for (const CommandPhrase& phrase : kCommandPhrases) built.add(phrase.words);
     built.compile();
     return built;
@@ -267,22 +281,22 @@ const classify::PhraseMatcher& command_phrase_matcher() {
   return matcher;
 }
 
+// Every command phrase holds one of these words, and most texts none of them: the automaton,
+// which reads every byte, runs only when one is there.
+bool may_name_a_command(std::string_view text) {
+  return util::icontains(text, "reply") || util::icontains(text, "after") || text.find(">>>") != std::string_view::npos;
+}
+
 }  // namespace
 
-std::string failed_command(std::string_view raw_text) {
-  // Postfix folds its lines anywhere: "(in reply to RCPT\n    TO command)".
-  const std::string text = util::collapse_space(raw_text);
-  // The phrase that starts first wins; of two starting together, the one listed first.
-  size_t best_start = std::string_view::npos;
-  size_t best_index = kCommandPhrases.size();
-  command_phrase_matcher().match(text, [&](size_t index, size_t end) {
-    const size_t start = end - kCommandPhrases[index].words.size();
-    if (start < best_start || (start == best_start && index < best_index)) {
-      best_start = start;
-      best_index = index;
-    }
+std::string failed_command(std::string_view text) {
+  if (!may_name_a_command(text)) return {};
+  // The phrase that starts first wins. No phrase holds another, so that is the one to end first.
+  std::optional<size_t> first;
+  command_phrase_matcher().match(text, [&first](size_t index, size_t) {
+    if (!first) first = index;
   });
-  return best_index < kCommandPhrases.size() ? std::string(kCommandPhrases[best_index].command) : std::string();
+  return first ? std::string(kCommandPhrases[*first].command) : std::string();
 }
 
 // "host mx.example.net says:" (CommuniGate Pro), "host mx.example.net said:": a name with no

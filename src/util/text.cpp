@@ -7,22 +7,6 @@
 
 namespace bounceback::util {
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
-}
-
-bool istarts_with(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
-}
-
-bool iends_with(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && iequals(text.substr(text.size() - suffix.size()), suffix);
-}
-
 namespace {
 
 constexpr char ascii_upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c; }
@@ -93,40 +77,22 @@ std::string to_lower(std::string_view text) {
   return out;
 }
 
-std::string_view trim(std::string_view text) {
-  size_t b = 0, e = text.size();
-  while (b < e && is_space(text[b])) ++b;
-  while (e > b && is_space(text[e - 1])) --e;
-  return text.substr(b, e - b);
-}
-
 std::string collapse_space(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
+  std::string out(text.size(), '\0');
+  char* const begin = out.data();
+  char* end = begin;
   bool pending_space = false;
   for (char c : text) {
     if (is_space(c)) {
-      pending_space = !out.empty();
+      pending_space = end != begin;
       continue;
     }
-    if (pending_space) out.push_back(' ');
+    if (pending_space) *end++ = ' ';
     pending_space = false;
-    out.push_back(c);
+    *end++ = c;
   }
+  out.resize(static_cast<size_t>(end - begin));
   return out;
-}
-
-bool next_line(std::string_view text, size_t& pos, std::string_view& line) {
-  if (pos >= text.size()) return false;
-  const size_t nl = text.find('\n', pos);
-  if (nl == std::string_view::npos) {
-    line = text.substr(pos);
-    pos = text.size();
-  } else {
-    line = text.substr(pos, nl - pos);
-    pos = nl + 1;
-  }
-  return true;
 }
 
 std::vector<std::string_view> split_lines(std::string_view text) {

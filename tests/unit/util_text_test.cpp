@@ -40,11 +40,40 @@ TEST(UtilText, IfindAgreesWithANaiveSearch) {
   }
 }
 
+// iequals compares eight bytes at a time; every byte value, at every place in and around a word.
+TEST(UtilText, IequalsFoldsExactlyAsciiLettersAtEveryOffset) {
+  auto reference = [](std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+    }
+    return true;
+  };
+  for (size_t length : {1u, 7u, 8u, 9u, 16u, 19u}) {
+    for (size_t at = 0; at < length; ++at) {
+      for (int x = 0; x < 256; ++x) {
+        std::string a(length, 'q'), b(length, 'Q');
+        a[at] = static_cast<char>(x);
+        for (int y : {x, x ^ 0x20, x ^ 0x80, (x + 1) & 0xFF}) {
+          b[at] = static_cast<char>(y);
+          ASSERT_EQ(iequals(a, b), reference(a, b)) << length << " " << at << " " << x << " " << y;
+        }
+      }
+    }
+  }
+  EXPECT_TRUE(iequals("Diagnostic-Code: SMTP", "diagnostic-code: smtp"));
+  EXPECT_FALSE(iequals("Diagnostic-Code: SMTP", "diagnostic-code: smtq"));
+  EXPECT_FALSE(iequals("[", "{"));  // '[' + 0x20 is '{': only letters fold
+  EXPECT_FALSE(iequals("@@@@@@@@", "````````"));
+}
+
 TEST(UtilText, TrimAndCollapse) {
   EXPECT_EQ(trim("  a b \n"), "a b");
   EXPECT_EQ(trim(" \t a b \n "), "a b");
   EXPECT_EQ(collapse_space(" 550-5.1.1 no\n  such\tuser "), "550-5.1.1 no such user");
   EXPECT_EQ(collapse_space(""), "");
+  EXPECT_EQ(collapse_space(" \r\n "), "");
+  EXPECT_EQ(collapse_space("a"), "a");
 }
 
 TEST(UtilText, NextLineWalksWithoutAllocating) {
