@@ -190,4 +190,14 @@ checks=$((checks + 1))
 [ "$status" -le 1 ] || fail "a shrinking file: exit $status"
 expect_json_lines "a shrinking file"
 
+# The same without a race: kernel files whose size says 4096 bytes and whose reading gives fewer,
+# and /proc files whose size says 0 and whose reading gives more. Each is one message, read whole.
+for f in /sys/kernel/mm/transparent_hugepage/enabled /sys/kernel/uevent_seqnum /proc/version; do
+  [ -r "$f" ] || { echo "note: $f is not here; skipped" >&2; continue; }
+  run decode --format jsonl --include-non-reports "$f"
+  expect_status 0 "$f (size $(stat -c %s "$f"), $(wc -c <"$f") bytes read)"
+  expect_lines 1 "$f is one message"
+  expect_json_lines "$f"
+done
+
 finish
