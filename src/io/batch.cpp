@@ -22,6 +22,8 @@ namespace {
 // while the writer waits for one slow message, little enough to keep memory flat.
 constexpr size_t kMessagesInFlightPerThread = 32;
 constexpr size_t kBytesInFlight = size_t{64} << 20;  // one larger message is still let through
+// The writer takes decoded messages in batches of about this many.
+constexpr size_t kWriteBatch = 16;
 
 // ---- formatting, done by the decoding threads ----
 
@@ -113,10 +115,14 @@ class Pipeline {
     return job;
   }
 
+  // Decoding threads: hands an outcome to the writer. The writer is woken for a batch, or when
+  // the decoding threads have nothing queued (a slow input stream): waking it for every message
+  // cost a context switch per message.
   void complete(size_t sequence, Outcome&& outcome) {
     const std::lock_guard lock(mutex_);
     done_.emplace(sequence, std::move(outcome));
-    if (sequence == next_to_write_) writer_cv_.notify_one();
+    const bool batch_ready = done_.size() >= kWriteBatch || jobs_.empty() || input_closed_;
+    if (batch_ready && done_.contains(next_to_write_)) writer_cv_.notify_one();
   }
 
   // Writer: the outcomes in input order; nullopt after the last one.
@@ -132,7 +138,8 @@ class Pipeline {
     ++next_to_write_;
     --in_flight_;
     bytes_in_flight_ -= outcome.bytes;
-    reader_cv_.notify_one();
+    // The reader, waiting for room, is woken once the window is half empty, to refill it at once.
+    if (in_flight_ <= max_messages_ / 2) reader_cv_.notify_one();
     return outcome;
   }
 
