@@ -13,7 +13,12 @@ Prints, for 1 thread and for all threads: messages/s, MB/s and peak RSS, on
 and Sisimai (libsisimai-perl, `Sisimai->make`) on (a) and (b) with the ratio bounceback/Sisimai.
 Each figure is the median of --runs runs (default 3). Output goes to /dev/null in jsonl.
 
-Usage: bench/throughput.py [--bin build/release/bounceback] [--runs 3] [--mbox-mb 1024] [--no-sisimai]
+--peer BIN runs a second bounceback binary (an earlier build) on (a), (b) and (c) too, its runs
+alternating with those of --bin so that both see the same machine, and prints the ratio.
+--callgrind adds instruction counts per message on (a) from valgrind (stable on a busy machine).
+
+Usage: bench/throughput.py [--bin build/release/bounceback] [--peer OLD_BIN] [--runs 3]
+                           [--mbox-mb 1024] [--no-sisimai] [--callgrind]
 """
 import argparse
 import os
@@ -55,11 +60,42 @@ def run_measured(cmd):
     return seconds, cpu, int(kib) / 1024.0
 
 
-def median_run(cmd, runs):
+def summarise(results):
     """Median wall and CPU seconds, largest peak RSS."""
-    results = [run_measured(cmd) for _ in range(runs)]
     return (statistics.median(r[0] for r in results), statistics.median(r[1] for r in results),
             max(r[2] for r in results))
+
+
+def median_run(cmd, runs):
+    return summarise([run_measured(cmd) for _ in range(runs)])
+
+
+def median_runs_alternating(cmds, runs):
+    """Like median_run for each command, their runs interleaved: a neighbour's burst of work
+    slows all of them alike."""
+    results = [[] for _ in cmds]
+    for _ in range(runs):
+        for i, cmd in enumerate(cmds):
+            results[i].append(run_measured(cmd))
+    return [summarise(r) for r in results]
+
+
+def decode_cmd(binary, threads, paths):
+    return [binary, "decode", "--format", "jsonl", "--threads", str(threads)] + paths
+
+
+def measure_decoders(label_prefix, paths, messages, size, threads, runs, args):
+    """Times --bin (and --peer beside it) on paths; prints a line each and the ratio. Returns the
+    messages/s of --bin and its CPU seconds."""
+    binaries = [args.bin] + ([args.peer] if args.peer else [])
+    figures = median_runs_alternating([decode_cmd(b, threads, paths) for b in binaries], runs)
+    rates = []
+    for name, (seconds, cpu, rss) in zip(["bounceback", "peer"], figures):
+        rates.append(report(f"{name}, {threads} thread(s){label_prefix}", messages, size, seconds, cpu, rss))
+    if args.peer:
+        print(f"  bounceback/peer, {threads} thread(s): {rates[0] / rates[1]:.2f}x wall, "
+              f"{figures[1][1] / max(figures[0][1], 1e-9):.2f}x cpu")
+    return rates[0], figures[0][1]
 
 
 def report(label, messages, size, seconds, cpu, rss):
@@ -80,9 +116,7 @@ def bench_set(name, paths, files, args):
     results = {}
     one_thread_cpu = None
     for threads in sorted({1, cores}):
-        seconds, cpu, rss = median_run([args.bin, "decode", "--format", "jsonl", "--threads", str(threads)] + paths,
-                                       args.runs)
-        results[threads] = report(f"bounceback, {threads} thread(s)", len(files), size, seconds, cpu, rss)
+        results[threads], cpu = measure_decoders("", paths, len(files), size, threads, args.runs, args)
         if threads == 1:
             one_thread_cpu = cpu
     if cores > 1:
@@ -171,6 +205,19 @@ def bench_start_up(args):
           f"{cpu * 1000:.0f} ms cpu (median of {runs}; includes /usr/bin/time), peak RSS {rss:.1f} MiB")
 
 
+def instructions_per_message(paths, messages, args):
+    """Instructions executed (valgrind --tool=callgrind), whole process, 1 thread, per message."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "callgrind.out")
+        proc = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"] +
+                              decode_cmd(args.bin, 1, paths), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        for line in proc.stderr.decode(errors="replace").splitlines():
+            if "Collected :" in line:
+                total = int(line.split(":")[-1].strip())
+                return total, total / messages
+    return None, None
+
+
 def build_log(path, folder, megabytes):
     sample = b"".join(open(os.path.join(folder, n), "rb").read() for n in sorted(os.listdir(folder)))
     if not sample.endswith(b"\n"):
@@ -188,10 +235,14 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--mbox-mb", type=int, default=1024)
     parser.add_argument("--log-mb", type=int, default=256)
+    parser.add_argument("--mbox-runs", type=int, default=1, help="runs on the synthetic mbox (default 1)")
     parser.add_argument("--no-sisimai", action="store_true")
+    parser.add_argument("--peer", help="another bounceback binary to time beside --bin")
+    parser.add_argument("--callgrind", action="store_true", help="instruction counts on the corpus (valgrind)")
     args = parser.parse_args()
-    if not os.access(args.bin, os.X_OK):
-        sys.exit(f"{args.bin} is not built: run scripts/build release")
+    for binary in [args.bin] + ([args.peer] if args.peer else []):
+        if not os.access(binary, os.X_OK):
+            sys.exit(f"{binary} is not built: run scripts/build release")
 
     print(f"machine: {os.cpu_count()} cores, {os.uname().machine}, {os.uname().release}; binary {args.bin}")
     if not args.no_sisimai and not sisimai_available():
@@ -201,6 +252,10 @@ def main():
     corpus_files = message_files(SHARED) if os.path.isdir(SHARED) else []
     if corpus_files:
         bench_set("(a) shared corpus", [SHARED], corpus_files, args)
+        if args.callgrind and shutil.which("valgrind"):
+            total, per_message = instructions_per_message([SHARED], len(corpus_files), args)
+            if total:
+                print(f"  callgrind, 1 thread: {total / 1e6:.1f} M instructions, {per_message / 1e3:.0f} k per message")
     else:
         print(f"\n(a) shared corpus: {SHARED} not found, skipped")
 
@@ -219,10 +274,11 @@ def main():
         count, size = build_mbox(mbox, corpus_files or fixture_files, args.mbox_mb)
         print(f"\n(c) synthetic mbox: {count} messages, {size / 1e6:.0f} MB (Sisimai not timed on it)")
         cores = os.cpu_count() or 1
+        rates = {}
         for threads in sorted({1, cores}):
-            seconds, cpu, rss = median_run(
-                [args.bin, "decode", "--format", "jsonl", "--threads", str(threads), mbox], 1)
-            report(f"bounceback, {threads} thread(s)", count, size, seconds, cpu, rss)
+            rates[threads], _ = measure_decoders("", [mbox], count, size, threads, args.mbox_runs, args)
+        if cores > 1:
+            print(f"  speed-up 1 -> {cores} threads: {rates[cores] / rates[1]:.2f}x")
         bench_large_bounces(tmp, args)
         log = os.path.join(tmp, "synthetic.log")
         lines, size = build_log(log, os.path.join(ROOT, "tests", "fixtures", "logs"), args.log_mb)
