@@ -1,7 +1,7 @@
 // Micro-benchmarks of the decoder's hot stages, on the project's own fixtures (tests/fixtures):
 // header parsing, the MIME walk, transfer decoding, format selection, classification of a
-// diagnostic, JSON writing, and a whole message for scale. Run by scripts/bench; figures are per
-// iteration and, where a byte count is set, in bytes per second.
+// diagnostic, the explanation, JSON writing, and a whole message for scale. Run by scripts/bench;
+// figures are per iteration and, where a byte count is set, in bytes per second.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -14,6 +14,7 @@
 #include "bounceback/decoder.h"
 #include "bounceback/output.h"
 #include "classify/classifier.h"
+#include "explain/explainer.h"
 #include "formats/format.h"
 #include "formats/signals.h"
 #include "mime/message.h"
@@ -145,12 +146,29 @@ void BM_ClassifyDiagnostic(benchmark::State& state) {
 }
 BENCHMARK(BM_ClassifyDiagnostic);
 
-void BM_JsonWriting(benchmark::State& state) {
+// The records of every fixture of tests/fixtures/formats, as the decoder gives them.
+std::vector<Record> fixture_records() {
   const Decoder decoder;
   std::vector<Record> records;
   for (const std::string& message : format_fixtures()) {
     for (Record& record : decoder.decode(message, "fixture").records) records.push_back(std::move(record));
   }
+  return records;
+}
+
+// The plain-language summary and advice of each record (explaining a record again replaces them).
+void BM_Explanation(benchmark::State& state) {
+  std::vector<Record> records = fixture_records();
+  for (auto _ : state) {
+    for (Record& record : records) explain::explain_record(record);
+    benchmark::DoNotOptimize(records.data());
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * records.size()));
+}
+BENCHMARK(BM_Explanation);
+
+void BM_JsonWriting(benchmark::State& state) {
+  const std::vector<Record> records = fixture_records();
   std::string out;
   for (auto _ : state) {
     out.clear();

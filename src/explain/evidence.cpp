@@ -1,5 +1,6 @@
 #include "explain/evidence.h"
 
+#include <algorithm>
 #include <array>
 
 #include "util/text.h"
@@ -175,6 +176,13 @@ std::string sentence_value(std::string_view value) {
   std::string out = util::collapse_space(printable);
   cut_on_char_boundary(out, kMaxValueBytes);
   return std::string(util::trim(out));
+}
+
+bool fits_a_sentence(std::string_view value) {
+  if (value.size() > kMaxValueBytes) return false;
+  if (!value.empty() && (value.front() == ' ' || value.back() == ' ')) return false;
+  return std::none_of(value.begin(), value.end(), is_control) &&
+         value.find("  ") == std::string_view::npos;
 }
 
 }  // namespace bounceback::explain

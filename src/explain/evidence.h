@@ -25,4 +25,7 @@ std::string_view leading_host(std::string_view value);
 // at most a few hundred bytes (cut on a UTF-8 character boundary).
 std::string sentence_value(std::string_view value);
 
+// True when sentence_value(value) is `value` itself, so that it can be used without a copy.
+bool fits_a_sentence(std::string_view value);
+
 }  // namespace bounceback::explain

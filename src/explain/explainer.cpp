@@ -74,52 +74,72 @@ const Text& choose_text(const Record& record) {
   }
 }
 
+// Record fields are hostile text: a value already fit for a sentence is used in place.
+void set_sentence_value(Fact fact, std::string_view value, Facts& facts) {
+  if (fits_a_sentence(value)) {
+    facts.refer(fact, value);
+  } else {
+    facts.set(fact, sentence_value(value));
+  }
+}
+
 void add_blocklist_facts(const Blocklist& blocklist, Facts& facts) {
   const bool named = !blocklist.name.empty();
-  facts.set(Fact::kBlocklist, sentence_value(named ? blocklist.name : blocklist.zone));
-  if (named) facts.set(Fact::kZone, sentence_value(blocklist.zone));
-  facts.set(Fact::kListedIp, sentence_value(blocklist.listed_ip));
+  set_sentence_value(Fact::kBlocklist, named ? blocklist.name : blocklist.zone, facts);
+  if (named) set_sentence_value(Fact::kZone, blocklist.zone, facts);
+  set_sentence_value(Fact::kListedIp, blocklist.listed_ip, facts);
   facts.set(Fact::kListing, render(listing_template(), facts));
 }
 
 void add_code_facts(const CodeExplanation& code, Facts& facts) {
-  facts.set(Fact::kCode, code.code);
-  facts.set(Fact::kTitle, std::string(code.title));
-  facts.set(Fact::kExplanation, std::string(first_sentence(code.explanation)));
+  facts.refer(Fact::kCode, code.code);
+  facts.refer(Fact::kTitle, code.title);
+  facts.refer(Fact::kExplanation, first_sentence(code.explanation));
 }
 
-// What the diagnostic says about a network failure: the host and what went wrong with it.
-void add_network_facts(std::string_view diagnostic, Facts& facts) {
-  std::string net_host = find_host(diagnostic);
-  facts.set(Fact::kNetHost, net_host.empty() ? facts.get(Fact::kHost) : sentence_value(net_host));
-  facts.set(Fact::kDuration, find_duration(diagnostic));
-  facts.set(Fact::kNetProblem, render(network_problem(diagnostic), facts));
-}
-
-Facts gather_facts(const Record& record, const std::optional<CodeExplanation>& code) {
-  Facts facts;
-  if (record.recipient) {
-    facts.set(Fact::kRecipient, sentence_value(*record.recipient));
-    facts.set(Fact::kDomain, sentence_value(domain_of(*record.recipient)));
+// What the diagnostic says about a network failure: the host and what went wrong with it. Each
+// is looked for only when the record's texts name it, as most do not.
+void add_network_facts(std::string_view diagnostic, const FactSet& needed, Facts& facts) {
+  const bool problem_needed = needed.test(static_cast<size_t>(Fact::kNetProblem));
+  if (problem_needed || needed.test(static_cast<size_t>(Fact::kNetHost))) {
+    std::string net_host = find_host(diagnostic);
+    if (net_host.empty()) {
+      facts.set(Fact::kNetHost, std::string(facts.get(Fact::kHost)));
+    } else {
+      facts.set(Fact::kNetHost,
+                fits_a_sentence(net_host) ? std::move(net_host) : sentence_value(net_host));
+    }
   }
-  if (record.sender) facts.set(Fact::kSender, sentence_value(*record.sender));
+  if (needed.test(static_cast<size_t>(Fact::kDuration))) {
+    facts.set(Fact::kDuration, find_duration(diagnostic));
+  }
+  if (problem_needed) facts.set(Fact::kNetProblem, render(network_problem(diagnostic), facts));
+}
+
+// Gathers the facts that `needed` names, and those they are rendered from.
+void gather_facts(const Record& record, const std::optional<CodeExplanation>& code,
+                  const FactSet& needed, Facts& facts) {
+  if (record.recipient) {
+    set_sentence_value(Fact::kRecipient, *record.recipient, facts);
+    set_sentence_value(Fact::kDomain, domain_of(*record.recipient), facts);
+  }
+  if (record.sender) set_sentence_value(Fact::kSender, *record.sender, facts);
   if (record.remote_mta) {
-    facts.set(Fact::kHost, sentence_value(leading_host(*record.remote_mta)));
+    set_sentence_value(Fact::kHost, leading_host(*record.remote_mta), facts);
   } else if (record.remote_ip) {
-    facts.set(Fact::kHost, sentence_value(*record.remote_ip));
+    set_sentence_value(Fact::kHost, *record.remote_ip, facts);
   }
   if (record.blocklist) add_blocklist_facts(*record.blocklist, facts);
   // Some reports give the listed sending IP as their only host: that is not who refused.
-  if (facts.get(Fact::kHost) == facts.get(Fact::kListedIp)) facts.set(Fact::kHost, {});
+  if (facts.get(Fact::kHost) == facts.get(Fact::kListedIp)) facts.refer(Fact::kHost, {});
   add_network_facts(record.diagnostic ? std::string_view(*record.diagnostic) : std::string_view{},
-                    facts);
-  facts.set(Fact::kSide, std::string(side_sentence(record.side)));
+                    needed, facts);
+  facts.refer(Fact::kSide, side_sentence(record.side));
   // "expired" only restates that a delayed message is late; it names no cause.
   if (names_a_cause(record.reason) && record.reason != Reason::kExpired) {
-    facts.set(Fact::kCause, std::string(describe(record.reason)));
+    facts.refer(Fact::kCause, describe(record.reason));
   }
   if (code) add_code_facts(*code, facts);
-  return facts;
 }
 
 // Adds `line` unless it is empty, already there, or the list has `limit` lines.
@@ -129,6 +149,13 @@ void add_advice(std::vector<std::string>& advice, std::string line, size_t limit
   advice.push_back(std::move(line));
 }
 
+// Renders `tmpl` only when there is room for it.
+void add_rendered_advice(std::vector<std::string>& advice, std::string_view tmpl,
+                         const Facts& facts, size_t limit) {
+  if (tmpl.empty() || advice.size() >= limit) return;
+  add_advice(advice, render(tmpl, facts), limit);
+}
+
 // Specific advice first (the code's, then the reason's); a failed delivery always ends with
 // what to do about the address, so the specific lines leave room for it.
 std::vector<std::string> build_advice(const Record& record, const Text& text, const Facts& facts,
@@ -136,24 +163,44 @@ std::vector<std::string> build_advice(const Record& record, const Text& text, co
   const bool failed = is_failed_delivery(record);
   const size_t specific_limit = failed ? kMaxAdvice - 1 : kMaxAdvice;
   std::vector<std::string> advice;
+  advice.reserve(kMaxAdvice);
   if (code) {
     for (const std::string& line : code->advice) add_advice(advice, line, specific_limit);
   }
-  for (std::string_view line : text.advice) add_advice(advice, render(line, facts), specific_limit);
+  for (std::string_view line : text.advice) add_rendered_advice(advice, line, facts, specific_limit);
   if (failed) {
     const std::string_view closing = retry_advice(record.reason, record.hard_bounce, record.side);
-    add_advice(advice, render(closing, facts), kMaxAdvice);
+    add_rendered_advice(advice, closing, facts, kMaxAdvice);
   }
   return advice;
+}
+
+// Every template the record's explanation may render: its text's summary and advice, and the
+// closing advice of a failed delivery.
+FactSet facts_needed(const Record& record, const Text& text) {
+  FactSet needed = facts_named(text.summary);
+  for (std::string_view line : text.advice) needed |= facts_named(line);
+  if (is_failed_delivery(record)) {
+    needed |= facts_named(retry_advice(record.reason, record.hard_bounce, record.side));
+  }
+  return needed;
+}
+
+// The rendered summary without the blanks an empty fact can leave at either end.
+std::string trimmed(std::string text) {
+  const std::string_view kept = util::trim(text);
+  if (kept.size() == text.size()) return text;
+  return std::string(kept);
 }
 
 }  // namespace
 
 void explain_record(Record& record) {
   const std::optional<CodeExplanation> code = fallback_code(record);
-  const Facts facts = gather_facts(record, code);
   const Text& text = choose_text(record);
-  record.summary = std::string(util::trim(render(text.summary, facts)));
+  Facts facts;
+  gather_facts(record, code, facts_needed(record, text), facts);
+  record.summary = trimmed(render(text.summary, facts));
   record.advice = build_advice(record, text, facts, code);
 }
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <array>
+#include <bitset>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -43,14 +44,36 @@ std::optional<Fact> fact_from_name(std::string_view name);
 // The known evidence for one record. An empty value is the same as an unknown fact.
 class Facts {
  public:
-  void set(Fact fact, std::string value) { values_[static_cast<size_t>(fact)] = std::move(value); }
-  const std::string& get(Fact fact) const { return values_[static_cast<size_t>(fact)]; }
+  // Keeps its own copy of `value`.
+  void set(Fact fact, std::string value) {
+    owned_[index(fact)] = std::move(value);
+    referred_[index(fact)] = {};
+  }
+  // Refers to `value` without copying it: it must outlive the Facts (static wording, or a field
+  // of the record being explained).
+  void refer(Fact fact, std::string_view value) {
+    owned_[index(fact)].clear();
+    referred_[index(fact)] = value;
+  }
+  std::string_view get(Fact fact) const {
+    const std::string& owned = owned_[index(fact)];
+    return owned.empty() ? referred_[index(fact)] : std::string_view(owned);
+  }
 
  private:
-  std::array<std::string, kFactCount> values_;
+  static size_t index(Fact fact) { return static_cast<size_t>(fact); }
+
+  std::array<std::string, kFactCount> owned_;
+  std::array<std::string_view, kFactCount> referred_;
 };
 
+// A set of facts, one bit per Fact.
+using FactSet = std::bitset<kFactCount>;
+
 std::string render(std::string_view tmpl, const Facts& facts);
+
+// The facts a template names, so that costly ones are looked for only when a text needs them.
+FactSet facts_named(std::string_view tmpl);
 
 // The {name}s a template uses, in order; lets tests check every template against Fact.
 std::vector<std::string_view> placeholders(std::string_view tmpl);

@@ -108,6 +108,28 @@ TEST(Template, UnknownNamesAndBrokenSyntaxNeverCrash) {
   EXPECT_EQ(explain::render("stray ] and | here", facts), "stray  and  here");
 }
 
+TEST(Template, FactsNamedAreTheKnownNamesOfTheTemplate) {
+  const explain::FactSet named =
+      explain::facts_named("[{net_host}|the server] gave up after {duration}[ ({no_such_fact})]");
+  EXPECT_EQ(named.count(), 2u);
+  EXPECT_TRUE(named.test(static_cast<size_t>(Fact::kNetHost)));
+  EXPECT_TRUE(named.test(static_cast<size_t>(Fact::kDuration)));
+  EXPECT_TRUE(explain::facts_named("No facts here. {unclosed").none());
+}
+
+TEST(Template, AFactReferredToOrOwnedIsTheLastOneGiven) {
+  Facts facts;
+  const std::string host = "mx.example.com";
+  facts.set(Fact::kHost, "owned.example.com");
+  facts.refer(Fact::kHost, host);
+  EXPECT_EQ(facts.get(Fact::kHost), "mx.example.com");
+  EXPECT_EQ(explain::render("[{host}|nobody] said no", facts), "mx.example.com said no");
+  facts.set(Fact::kHost, "owned.example.com");
+  EXPECT_EQ(facts.get(Fact::kHost), "owned.example.com");
+  facts.refer(Fact::kHost, {});
+  EXPECT_EQ(explain::render("[{host}|nobody] said no", facts), "nobody said no");
+}
+
 TEST(Texts, EveryTemplateNamesOnlyKnownFactsAndBalancesItsGroups) {
   for (std::string_view tmpl : explain::all_templates()) {
     for (std::string_view name : explain::placeholders(tmpl)) {
@@ -151,6 +173,21 @@ TEST(Evidence, SentenceValuesAreOneBoundedLine) {
   EXPECT_EQ(cut, std::string(255, 'a'));  // never half a UTF-8 character
   EXPECT_EQ(explain::domain_of("jane@example.com"), "example.com");
   EXPECT_EQ(explain::domain_of("jane"), "");
+}
+
+// A value that fits a sentence is used without a copy: it must be exactly what sentence_value()
+// would make of it, and every other value must be changed by sentence_value().
+TEST(Evidence, ValuesFitASentenceExactlyWhenSentenceValueKeepsThem) {
+  const std::string values[] = {
+      "jane@example.com", "", "日本語 テキスト", "mx.example.com (192.0.2.1)", std::string(256, 'a'),
+      " jane@example.com", "jane@example.com ", "jane  doe", "jane\tdoe", "jane\r\ndoe", "a\x7f",
+      std::string(257, 'a'), std::string("nul\0byte", 8), " ",
+  };
+  for (const std::string& value : values) {
+    EXPECT_EQ(explain::fits_a_sentence(value), explain::sentence_value(value) == value) << value;
+  }
+  EXPECT_TRUE(explain::fits_a_sentence("jane@example.com"));
+  EXPECT_FALSE(explain::fits_a_sentence("jane  doe"));
 }
 
 // ---- explain_record ----

@@ -4,6 +4,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "bounceback/output.h"
 #include "io/utf8.h"
@@ -186,6 +187,33 @@ TEST(JsonString, ReplacesInvalidUtf8) {
   EXPECT_EQ(json_string("\xF0\x9F\x93"), "\"" + r + "\"");
 }
 
+// Plain text is scanned a word at a time: a byte that needs care must be found at every offset
+// of a word, in the last partial word too, and the text around it copied whole.
+TEST(JsonString, FindsEveryByteThatNeedsCareWhereverItIs) {
+  const std::string r(io::kReplacementCharacter);
+  const std::pair<std::string_view, std::string> cases[] = {
+      {"\"", R"(\")"},        {"\\", R"(\\)"},   {"\n", R"(\n)"},           {"\x01", R"(\u0001)"},
+      {"\x1f", R"(\u001f)"},  {"\x7f", "\x7f"},  {" ", " "},                {"\xC3\xA9", "\xC3\xA9"},
+      {"\xE6\x97\xA5", "\xE6\x97\xA5"},          {"\x80", r},               {"\xFF", r},
+  };
+  for (const auto& [special, escaped] : cases) {
+    for (size_t length = 0; length <= 20; ++length) {
+      for (size_t at = 0; at <= length; ++at) {
+        const std::string text = std::string(at, 'a') + std::string(special) + std::string(length - at, 'b');
+        const std::string expected =
+            "\"" + std::string(at, 'a') + escaped + std::string(length - at, 'b') + "\"";
+        ASSERT_EQ(json_string(text), expected) << "length " << length << ", at " << at;
+      }
+    }
+  }
+}
+
+TEST(JsonString, AppendsAfterWhatIsThere) {
+  std::string out = "[1,";
+  append_json_string("a \"quoted\" word", out);
+  EXPECT_EQ(out, R"([1,"a \"quoted\" word")");
+}
+
 TEST(JsonString, AnyBytesGiveValidJson) {
   std::mt19937 random(20240301);
   std::uniform_int_distribution<int> byte(0, 255);
@@ -248,6 +276,35 @@ TEST(JsonRecord, HostileStringsStayValidJson) {
   std::string out;
   append_json(r, out);
   EXPECT_TRUE(valid_json(out)) << out;
+}
+
+// The output grows once for what the record's text takes unescaped: text that grows sixfold when
+// escaped must still be written whole.
+TEST(JsonRecord, TextThatGrowsWhenEscapedIsWrittenWhole) {
+  Record r;
+  r.source = "-";
+  r.diagnostic = std::string(3000, '\x01');
+  std::string out = "before ";
+  append_json(r, out);
+  std::string escaped;
+  for (int i = 0; i < 3000; ++i) escaped += "\\u0001";
+  EXPECT_NE(out.find("\"diagnostic\":\"" + escaped + "\",\"reporting_mta\":null"), std::string::npos);
+  ASSERT_TRUE(out.starts_with("before "));
+  EXPECT_TRUE(valid_json(std::string_view(out).substr(7)));
+}
+
+TEST(JsonRecord, RecordsAppendedToOneStringAreWrittenAsAlone) {
+  Record second = full_record();
+  second.diagnostic = "550 \"quoted\" \xE6\x97\xA5\xFF";
+  std::string first_alone;
+  append_json(full_record(), first_alone);
+  std::string second_alone;
+  append_json(second, second_alone);
+  std::string both;
+  append_json(full_record(), both);
+  both.push_back('\n');
+  append_json(second, both);
+  EXPECT_EQ(both, first_alone + "\n" + second_alone);
 }
 
 // ---- CSV ----
