@@ -1,7 +1,8 @@
 // Micro-benchmarks of the decoder's hot stages, on the project's own fixtures (tests/fixtures):
-// header parsing, the MIME walk, transfer decoding, format selection, classification of a
-// diagnostic, the explanation, JSON writing, and a whole message for scale. Run by scripts/bench;
-// figures are per iteration and, where a byte count is set, in bytes per second.
+// header parsing, the MIME walk, transfer decoding, the report context, charset conversion,
+// format selection, classification of a diagnostic, the explanation, JSON writing, and a whole
+// message for scale. Run by scripts/bench; figures are per iteration and, where a byte count is
+// set, in bytes per second.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -109,6 +110,29 @@ void BM_TransferDecodingQuotedPrintable(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * message.size()));
 }
 BENCHMARK(BM_TransferDecodingQuotedPrintable);
+
+// The notice, report parts and inline original of each message: text parts transfer-decoded and
+// converted to UTF-8, HTML only where no plain text part says anything.
+void BM_ContextBuilding(benchmark::State& state) {
+  std::vector<mime::Message> parsed;
+  for (const std::string& message : format_fixtures()) parsed.push_back(mime::parse_message(message, Limits{}));
+  for (auto _ : state) {
+    for (const mime::Message& message : parsed) benchmark::DoNotOptimize(report::make_context(message));
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * total_bytes(format_fixtures())));
+}
+BENCHMARK(BM_ContextBuilding);
+
+// Text labelled with a legacy charset is mostly ASCII: copied, not converted through ICU.
+void BM_CharsetAsciiAsLatin1(benchmark::State& state) {
+  std::string plain;
+  for (const std::string& message : format_fixtures()) plain += message;
+  const auto is_8bit = [](char c) { return static_cast<unsigned char>(c) >= 0x80; };
+  plain.erase(std::remove_if(plain.begin(), plain.end(), is_8bit), plain.end());
+  for (auto _ : state) benchmark::DoNotOptimize(mime::to_utf8(plain, "iso-8859-1"));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * plain.size()));
+}
+BENCHMARK(BM_CharsetAsciiAsLatin1);
 
 // Which family reads each notice and what it extracts: the claims in families.def order, then
 // the chosen family's extractor.

@@ -3,6 +3,7 @@
 #include <unicode/uchar.h>
 
 #include <algorithm>
+#include <array>
 
 #include "mime/decoding.h"
 #include "mime/message.h"
@@ -15,16 +16,23 @@ namespace {
 constexpr size_t kMaxQuotedLocalPart = 256;
 constexpr size_t kMaxDomainLiteral = 64;
 
-// RFC 5322 atext plus bytes >= 0x80 (RFC 6531 UTF-8 local parts in message/global reports).
-bool is_atext(char c) {
-  static constexpr std::string_view kSpecials = "!#$%&'*+-/=?^_`{|}~";
-  return util::is_alnum(c) || static_cast<unsigned char>(c) >= 0x80 || kSpecials.find(c) != std::string_view::npos;
+// Letters, digits, bytes >= 0x80 and `others`, as a table: the scans below test every byte.
+constexpr std::array<bool, 256> alnum_utf8_and(std::string_view others) {
+  std::array<bool, 256> table{};
+  for (size_t c = 0; c < table.size(); ++c) {
+    const char byte = static_cast<char>(c);
+    table[c] = util::is_alnum(byte) || c >= 0x80 || others.find(byte) != std::string_view::npos;
+  }
+  return table;
 }
 
+// RFC 5322 atext plus bytes >= 0x80 (RFC 6531 UTF-8 local parts in message/global reports).
+constexpr std::array<bool, 256> kAtext = alnum_utf8_and("!#$%&'*+-/=?^_`{|}~");
+bool is_atext(char c) { return kAtext[static_cast<unsigned char>(c)]; }
+
 // Host name characters; '_' is not allowed in host names but appears in real ones.
-bool is_domain_char(char c) {
-  return util::is_alnum(c) || c == '-' || c == '.' || c == '_' || static_cast<unsigned char>(c) >= 0x80;
-}
+constexpr std::array<bool, 256> kDomainChars = alnum_utf8_and("-._");
+bool is_domain_char(char c) { return kDomainChars[static_cast<unsigned char>(c)]; }
 
 struct AddressSpan {
   size_t begin;

@@ -3,6 +3,7 @@
 #include <unicode/ucnv.h>
 #include <unicode/ucnv_cb.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -102,13 +103,20 @@ std::string clean_label(std::string_view label) {
   return util::to_lower(label.substr(0, length));
 }
 
-std::string alias_key(std::string_view label) {
-  std::string key;
-  for (char c : label) {
-    if (util::is_alnum(c)) key.push_back(c);
+// In a fixed buffer: resolve() looks up a key for every text part and encoded word.
+class AliasKey {
+ public:
+  explicit AliasKey(std::string_view label) {
+    for (char c : label) {
+      if (util::is_alnum(c) && size_ < bytes_.size()) bytes_[size_++] = c;
+    }
   }
-  return key;
-}
+  std::string_view view() const { return {bytes_.data(), size_}; }
+
+ private:
+  std::array<char, kMaxLabelLength> bytes_{};
+  size_t size_ = 0;
+};
 
 struct Resolved {
   Decoding decoding;
@@ -119,9 +127,9 @@ std::optional<Resolved> resolve(std::string_view charset) {
   std::string label = clean_label(charset);
   if (label.empty()) return Resolved{Decoding::kUtf8, {}};  // undeclared: RFC 2045's US-ASCII
   if (label.size() > kMaxLabelLength) return std::nullopt;
-  const std::string key = alias_key(label);
+  const AliasKey key(label);
   for (const Alias& alias : kAliases) {
-    if (alias.key == key) return Resolved{alias.decoding, std::string(alias.icu_name)};
+    if (alias.key == key.view()) return Resolved{alias.decoding, std::string(alias.icu_name)};
   }
   return Resolved{Decoding::kIcu, std::move(label)};
 }
@@ -137,6 +145,12 @@ using ConverterPtr = std::unique_ptr<UConverter, ConverterCloser>;
 struct CachedConverter {
   const char* canonical_name;
   ConverterPtr converter;
+  bool ascii_identity;  // bytes below 0x80 but ISO 2022's switches decode to themselves
+};
+
+struct Converter {
+  UConverter* converter;
+  bool ascii_identity;
 };
 
 // ICU substitutes U+001A for bad bytes in some charsets (a lone Shift_JIS lead byte); text read
@@ -149,26 +163,66 @@ void write_replacement_character(const void*, UConverterToUnicodeArgs* args, con
   ucnv_cbToUWriteUChars(args, &kReplacement, 1, 0, status);
 }
 
-UConverter* converter_for(const std::string& icu_name) {
+// ISO 2022's escape and shift bytes: the only ASCII bytes that switch a stateful charset out of
+// its initial ASCII state.
+constexpr std::array<char, 3> kIso2022Switches = {0x1B, 0x0E, 0x0F};
+constexpr bool is_iso2022_switch(char c) {
+  return std::find(kIso2022Switches.begin(), kIso2022Switches.end(), c) != kIso2022Switches.end();
+}
+
+// Whether ASCII text without ISO 2022 switches may be copied instead of converted: true for the
+// ASCII-compatible charsets (windows-1252, ISO-8859-x, Shift_JIS, GB18030, ISO-2022-JP), false
+// for those whose ASCII bytes mean something else (UTF-7's '+', HZ's '~', UTF-16, EBCDIC). All
+// those bytes are converted in one run: a byte that starts a sequence breaks the identity.
+bool maps_ascii_to_itself(UConverter* converter) {
+  switch (ucnv_getType(converter)) {
+    case UCNV_SBCS:
+    case UCNV_DBCS:
+    case UCNV_MBCS:
+    case UCNV_LATIN_1:
+    case UCNV_US_ASCII:
+    case UCNV_UTF8:
+    case UCNV_ISO_2022:
+      break;
+    default:
+      return false;
+  }
+  std::string ascii;
+  for (int byte = 0; byte < 0x80; ++byte) {
+    if (!is_iso2022_switch(static_cast<char>(byte))) ascii.push_back(static_cast<char>(byte));
+  }
+  std::array<UChar, 256> decoded;
+  UErrorCode status = U_ZERO_ERROR;
+  const int32_t length = ucnv_toUChars(converter, decoded.data(), static_cast<int32_t>(decoded.size()),
+                                       ascii.data(), static_cast<int32_t>(ascii.size()), &status);
+  if (U_FAILURE(status) || length != static_cast<int32_t>(ascii.size())) return false;
+  for (size_t i = 0; i < ascii.size(); ++i) {
+    if (decoded[i] != static_cast<UChar>(ascii[i])) return false;
+  }
+  return true;
+}
+
+Converter converter_for(const std::string& icu_name) {
   UErrorCode status = U_ZERO_ERROR;
   // Looking the name up first keeps ICU from searching its data directory for unknown names.
   const char* canonical = ucnv_getAlias(icu_name.c_str(), 0, &status);
-  if (canonical == nullptr || U_FAILURE(status)) return nullptr;
+  if (canonical == nullptr || U_FAILURE(status)) return {nullptr, false};
   thread_local std::vector<CachedConverter> cache;
   for (const CachedConverter& entry : cache) {
-    if (entry.canonical_name == canonical) return entry.converter.get();
+    if (entry.canonical_name == canonical) return {entry.converter.get(), entry.ascii_identity};
   }
   status = U_ZERO_ERROR;
   ConverterPtr opened(ucnv_open(canonical, &status));
-  if (!opened || U_FAILURE(status)) return nullptr;
+  if (!opened || U_FAILURE(status)) return {nullptr, false};
   ucnv_setToUCallBack(opened.get(), write_replacement_character, nullptr, nullptr, nullptr, &status);
-  cache.push_back({canonical, std::move(opened)});
-  return cache.back().converter.get();
+  const bool ascii_identity = maps_ascii_to_itself(opened.get());
+  cache.push_back({canonical, std::move(opened), ascii_identity});
+  return {cache.back().converter.get(), ascii_identity};
 }
 
 bool append_converted(UConverter* from, std::string_view bytes, std::string& out) {
   static const std::string kUtf8Name = "utf-8";
-  UConverter* utf8 = converter_for(kUtf8Name);
+  UConverter* utf8 = converter_for(kUtf8Name).converter;
   if (utf8 == nullptr) return false;
   // Three output bytes per input byte hold every single- and multi-byte charset, so the loop
   // below normally runs once.
@@ -224,9 +278,15 @@ int utf8_sequence_length(const unsigned char* p, const unsigned char* end) {
   return length;
 }
 
-// Index of the first byte that is not plain ASCII, checking eight bytes at a time.
+// Index of the first byte that is not plain ASCII, checking 32 bytes, then eight, at a time.
 size_t ascii_prefix_length(std::string_view in, size_t from) {
   size_t i = from;
+  while (i + 32 <= in.size()) {
+    std::array<uint64_t, 4> words;
+    std::memcpy(words.data(), in.data() + i, sizeof words);
+    if (((words[0] | words[1] | words[2] | words[3]) & 0x8080808080808080ULL) != 0) break;
+    i += 32;
+  }
   while (i + 8 <= in.size()) {
     uint64_t word;
     std::memcpy(&word, in.data() + i, sizeof word);
@@ -248,6 +308,13 @@ size_t first_invalid_utf8(std::string_view in, size_t from) {
     i += static_cast<size_t>(length);
   }
   return in.size();
+}
+
+// The leading ASCII that no ASCII-compatible charset reads differently.
+size_t plain_ascii_prefix_length(std::string_view in) {
+  size_t length = ascii_prefix_length(in, 0);
+  for (char shift : kIso2022Switches) length = std::min(length, in.substr(0, length).find(shift));
+  return length;
 }
 
 constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";
@@ -289,18 +356,22 @@ void append_utf8_repaired(std::string_view in, std::string& out) {
 std::string to_utf8(std::string_view bytes, std::string_view charset, bool* known) {
   std::string out;
   const std::optional<Resolved> resolved = resolve(charset);
-  UConverter* converter = nullptr;
+  Converter converter{nullptr, false};
   if (resolved && resolved->decoding == Decoding::kIcu) converter = converter_for(resolved->icu_name);
-  const bool recognised = resolved && (resolved->decoding != Decoding::kIcu || converter != nullptr);
+  const bool recognised = resolved && (resolved->decoding != Decoding::kIcu || converter.converter != nullptr);
   if (known != nullptr) *known = recognised;
 
-  if (converter != nullptr) {
-    if (append_converted(converter, bytes, out)) return out;
+  if (converter.converter != nullptr) {
+    // Text labelled windows-1252 or ISO-2022-JP is often plain ASCII, or starts with it: ICU would
+    // copy that part slowly. After it, the converter is still in its initial state.
+    const size_t plain = converter.ascii_identity ? plain_ascii_prefix_length(bytes) : 0;
+    out.assign(bytes.substr(0, plain));
+    if (plain == bytes.size() || append_converted(converter.converter, bytes.substr(plain), out)) return out;
     out.clear();
   } else if (recognised && resolved->decoding == Decoding::kUtf8OrWindows1252 &&
              !is_valid_utf8(bytes)) {
     static const std::string kWindows1252 = "windows-1252";
-    UConverter* fallback = converter_for(kWindows1252);
+    UConverter* fallback = converter_for(kWindows1252).converter;
     if (fallback != nullptr && append_converted(fallback, bytes, out)) return out;
     out.clear();
   }

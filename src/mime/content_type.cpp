@@ -1,5 +1,6 @@
 // Content-Type values (RFC 2045 5.1) with RFC 2231 parameter continuations and charsets.
 #include <algorithm>
+#include <array>
 
 #include "mime/decoding.h"
 #include "mime/message.h"
@@ -12,11 +13,17 @@ namespace {
 // numbers have at most three digits).
 constexpr size_t kMaxParameters = 100;
 
-constexpr bool is_token_char(char c) {
-  return c > ' ' && c < 127 && c != '(' && c != ')' && c != '<' && c != '>' && c != '@' &&
-         c != ',' && c != ';' && c != ':' && c != '\\' && c != '"' && c != '/' && c != '[' &&
-         c != ']' && c != '?' && c != '=';
+constexpr std::array<bool, 256> make_token_chars() {
+  std::array<bool, 256> table{};
+  constexpr std::string_view kSpecials = "()<>@,;:\\\"/[]?=";
+  for (int c = '!'; c < 127; ++c) {
+    table[static_cast<size_t>(c)] = kSpecials.find(static_cast<char>(c)) == std::string_view::npos;
+  }
+  return table;
 }
+constexpr std::array<bool, 256> kTokenChars = make_token_chars();
+
+constexpr bool is_token_char(char c) { return kTokenChars[static_cast<unsigned char>(c)]; }
 
 // A read position over the value, skipping blanks, line breaks and (nested) comments where RFC
 // 2045 allows them.
@@ -60,8 +67,16 @@ class Cursor {
 
   // A quoted string with backslash escapes; an unclosed one runs to the end of the value.
   std::string take_quoted() {
-    std::string value;
     ++pos_;
+    // Usually a plain run up to the closing quote ("boundary=\"----=_Part_1\""): one copy.
+    size_t end = pos_;
+    while (end < text_.size() && text_[end] != '"' && text_[end] != '\\' && text_[end] != '\n') ++end;
+    if (end < text_.size() && text_[end] == '"') {
+      const std::string_view plain = text_.substr(pos_, end - pos_);
+      pos_ = end + 1;
+      return std::string(plain);
+    }
+    std::string value;
     while (!done() && text_[pos_] != '"') {
       if (text_[pos_] == '\\' && pos_ + 1 < text_.size()) ++pos_;
       if (text_[pos_] != '\n') value.push_back(text_[pos_]);  // a folded quoted string unfolds
@@ -153,14 +168,15 @@ std::string join_rfc2231(std::vector<const RawParameter*> sections) {
 
 // One parameter per name in order of first appearance; RFC 2231 forms win over a plain value
 // of the same name, which old readers were given as a fallback.
-std::vector<std::pair<std::string, std::string>> assemble(const std::vector<RawParameter>& raw) {
+std::vector<std::pair<std::string, std::string>> assemble(std::vector<RawParameter>& raw) {
   std::vector<std::pair<std::string, std::string>> params;
+  params.reserve(raw.size());
   for (size_t i = 0; i < raw.size(); ++i) {
     const std::string& name = raw[i].name;
     const auto seen = [&](const auto& param) { return param.first == name; };
     if (std::any_of(params.begin(), params.end(), seen)) continue;
     std::vector<const RawParameter*> rfc2231;
-    const RawParameter* plain = nullptr;
+    RawParameter* plain = nullptr;
     for (size_t j = i; j < raw.size(); ++j) {
       if (raw[j].name != name) continue;
       if (raw[j].section >= 0 || raw[j].extended) {
@@ -169,7 +185,8 @@ std::vector<std::pair<std::string, std::string>> assemble(const std::vector<RawP
         plain = &raw[j];
       }
     }
-    params.emplace_back(name, rfc2231.empty() ? plain->value : join_rfc2231(std::move(rfc2231)));
+    // Each plain value is taken once: later parameters of this name are skipped as seen.
+    params.emplace_back(name, rfc2231.empty() ? std::move(plain->value) : join_rfc2231(std::move(rfc2231)));
   }
   return params;
 }

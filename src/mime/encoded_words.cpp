@@ -12,6 +12,16 @@ constexpr size_t kMaxCharsetLength = 64;
 
 constexpr bool is_folding_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+bool starts_encoded_word(std::string_view in, size_t pos) {
+  return in[pos] == '=' && pos + 1 < in.size() && in[pos + 1] == '?';
+}
+
+// Most values have no encoded word and no line break: decoded, they are themselves, trimmed.
+bool decodes_to_itself(std::string_view raw) {
+  return raw.find('\n') == std::string_view::npos && raw.find("=?") == std::string_view::npos &&
+         is_valid_utf8(raw);
+}
+
 struct EncodedWord {
   std::string_view charset;  // RFC 2231 language suffix ("utf-8*en") removed
   char encoding;             // 'b' or 'q'
@@ -81,7 +91,7 @@ class HeaderValueDecoder {
     out_.append(pending_space_);
     pending_space_ = {};
     size_t end = pos + 1;
-    while (end < raw.size() && !is_folding_space(raw[end]) && raw.compare(end, 2, "=?") != 0) ++end;
+    while (end < raw.size() && !is_folding_space(raw[end]) && !starts_encoded_word(raw, end)) ++end;
     append_utf8_repaired(raw.substr(pos, end - pos), out_);
     after_word_ = false;
     return end;
@@ -119,6 +129,7 @@ class HeaderValueDecoder {
 }  // namespace
 
 std::string decode_header_value(std::string_view raw_value) {
+  if (decodes_to_itself(raw_value)) return std::string(util::trim(raw_value));
   return HeaderValueDecoder().decode(raw_value);
 }
 

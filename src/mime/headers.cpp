@@ -1,5 +1,6 @@
 // Line endings and the RFC 5322 header block, scanned line by line without allocating.
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 #include "mime/message.h"
@@ -10,14 +11,20 @@ namespace {
 
 constexpr bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
+// Printable US-ASCII without the colon (RFC 5322 2.2), as a table: every field's name is scanned.
+constexpr std::array<bool, 256> make_name_chars() {
+  std::array<bool, 256> table{};
+  for (int c = '!'; c < 127; ++c) table[static_cast<size_t>(c)] = c != ':';
+  return table;
+}
+constexpr std::array<bool, 256> kNameChars = make_name_chars();
+
 // Field names are printable US-ASCII without the colon (RFC 5322 2.2); obsolete syntax allows
 // blanks before the colon ("Subject : hi"). Returns the name's length, or 0 when the line is
 // not a field.
 size_t field_name_length(std::string_view line, size_t* colon) {
   size_t length = 0;
-  while (length < line.size() && line[length] > ' ' && line[length] < 127 && line[length] != ':') {
-    ++length;
-  }
+  while (length < line.size() && kNameChars[static_cast<unsigned char>(line[length])]) ++length;
   size_t pos = length;
   while (pos < line.size() && is_blank(line[pos])) ++pos;
   if (length == 0 || pos == line.size() || line[pos] != ':') return 0;
@@ -53,10 +60,15 @@ struct OpenField {
   size_t value_end = 0;
 };
 
+// A part's block has a handful of fields, a message's a few dozen: one allocation covers most.
+constexpr size_t kTypicalFieldCount = 16;
+
 class HeaderScanner {
  public:
   HeaderScanner(std::string_view text, size_t max_bytes, std::vector<std::string>* warnings)
-      : text_(text), max_bytes_(max_bytes), warnings_(warnings) {}
+      : text_(text), max_bytes_(max_bytes), warnings_(warnings) {
+    block_.headers.reserve(kTypicalFieldCount);
+  }
 
   HeaderBlock scan() {
     size_t pos = skip_mbox_separator();
@@ -89,7 +101,7 @@ class HeaderScanner {
       extend(line, pos);
       return true;
     }
-    if (has_open_ && util::iequals(open_.name, "Content-Type") && looks_like_parameter(line)) {
+    if (has_open_ && HeaderField{open_.name, {}}.is("Content-Type") && looks_like_parameter(line)) {
       warn(warnings_, "Content-Type parameter on an unindented line joined to the field");
       extend(line, pos);
       return true;
@@ -171,7 +183,7 @@ std::string_view normalize_line_endings(std::string_view in, std::string& storag
 
 std::optional<std::string_view> Headers::raw(std::string_view name) const {
   for (const HeaderField& field : fields_) {
-    if (util::iequals(field.name, name)) return field.value;
+    if (field.is(name)) return field.value;
   }
   return std::nullopt;
 }
@@ -179,7 +191,7 @@ std::optional<std::string_view> Headers::raw(std::string_view name) const {
 std::vector<std::string_view> Headers::raw_all(std::string_view name) const {
   std::vector<std::string_view> values;
   for (const HeaderField& field : fields_) {
-    if (util::iequals(field.name, name)) values.push_back(field.value);
+    if (field.is(name)) values.push_back(field.value);
   }
   return values;
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "bounceback/decoder.h"
+#include "util/text.h"
 
 namespace bounceback::mime {
 
@@ -21,11 +22,23 @@ std::string_view normalize_line_endings(std::string_view in, std::string& storag
 struct HeaderField {
   std::string_view name;   // as written
   std::string_view value;  // raw, folding kept, leading blanks after the colon removed
+
+  // ASCII case-insensitive. Lengths first: most fields differ from the wanted name in length;
+  // then from the last byte, where names of equal length mostly differ ("Content-Type",
+  // "Content-Base").
+  bool is(std::string_view wanted) const {
+    if (name.size() != wanted.size()) return false;
+    for (size_t i = wanted.size(); i-- > 0;) {
+      if (util::ascii_lower(name[i]) != util::ascii_lower(wanted[i])) return false;
+    }
+    return true;
+  }
 };
 
 class Headers {
  public:
   void add(HeaderField field) { fields_.push_back(field); }
+  void reserve(size_t count) { fields_.reserve(count); }
   const std::vector<HeaderField>& fields() const { return fields_; }
   bool empty() const { return fields_.empty(); }
 

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 
 #include "mime/decoding.h"
 #include "mime/message.h"
@@ -37,24 +38,45 @@ char* flush_base64_tail(uint32_t bits, int count, char* dst) {
   return dst;
 }
 
-// Copies `in` with each `escape` + two hex digits decoded; an escape without two hex digits is
-// kept literally. Runs between escapes are copied whole: this is the quoted-printable hot loop.
-void append_unescaped(std::string_view in, char escape, std::string& out) {
+// hex_value of every byte, looked up once per escape in the quoted-printable loop.
+constexpr std::array<int8_t, 256> make_hex_values() {
+  std::array<int8_t, 256> table{};
+  for (size_t c = 0; c < table.size(); ++c) table[c] = static_cast<int8_t>(hex_value(static_cast<char>(c)));
+  return table;
+}
+constexpr std::array<int8_t, 256> kHexValues = make_hex_values();
+
+// Writes `in` to `dst` with each `escape` + two hex digits decoded; an escape without two hex
+// digits is kept literally. Runs between escapes are copied whole: this is the quoted-printable hot
+// loop. Never writes more than in.size() bytes; returns the end of what it wrote.
+char* unescape_into(std::string_view in, char escape, char* dst) {
   size_t pos = 0;
   while (pos < in.size()) {
-    const size_t hit = in.find(escape, pos);
-    out.append(in.substr(pos, hit - pos));
-    if (hit == std::string_view::npos) return;
-    const int high = hit + 1 < in.size() ? hex_value(in[hit + 1]) : -1;
-    const int low = hit + 2 < in.size() ? hex_value(in[hit + 2]) : -1;
+    // Escapes come in runs ("=E3=81=82"): no memchr or memcpy between two of them.
+    const size_t hit = in[pos] == escape ? pos : in.find(escape, pos);
+    if (hit != pos) {
+      const size_t run_end = std::min(hit, in.size());
+      std::memcpy(dst, in.data() + pos, run_end - pos);
+      dst += run_end - pos;
+      if (hit == std::string_view::npos) break;
+    }
+    const int high = hit + 1 < in.size() ? kHexValues[static_cast<unsigned char>(in[hit + 1])] : -1;
+    const int low = hit + 2 < in.size() ? kHexValues[static_cast<unsigned char>(in[hit + 2])] : -1;
     if (high >= 0 && low >= 0) {
-      out.push_back(static_cast<char>(high * 16 + low));
+      *dst++ = static_cast<char>(high * 16 + low);
       pos = hit + 3;
     } else {
-      out.push_back(escape);
+      *dst++ = escape;
       pos = hit + 1;
     }
   }
+  return dst;
+}
+
+void append_unescaped(std::string_view in, char escape, std::string& out) {
+  const size_t start = out.size();
+  out.resize(start + in.size());
+  out.resize(static_cast<size_t>(unescape_into(in, escape, out.data() + start) - out.data()));
 }
 
 constexpr bool is_blank(char c) { return c == ' ' || c == '\t'; }
@@ -94,17 +116,23 @@ void append_base64_decoded(std::string_view in, std::string& out) {
 }
 
 void append_quoted_printable_decoded(std::string_view in, std::string& out) {
-  out.reserve(out.size() + in.size());
+  // Decoding never lengthens: every byte written stands for at least one byte read.
+  const size_t start = out.size();
+  out.resize(start + in.size());
+  char* dst = out.data() + start;
   size_t pos = 0;
-  std::string_view line;
-  while (util::next_line(in, pos, line)) {
-    const bool had_newline = in[pos - 1] == '\n';
-    line = trim_trailing_blanks(line);
+  while (pos < in.size()) {
+    const size_t newline = in.find('\n', pos);
+    const bool had_newline = newline != std::string_view::npos;
+    const size_t line_end = had_newline ? newline : in.size();
+    std::string_view line = trim_trailing_blanks(in.substr(pos, line_end - pos));
+    pos = had_newline ? newline + 1 : in.size();
     const bool soft_break = !line.empty() && line.back() == '=';
     if (soft_break) line.remove_suffix(1);
-    append_unescaped(line, '=', out);
-    if (had_newline && !soft_break) out.push_back('\n');
+    dst = unescape_into(line, '=', dst);
+    if (had_newline && !soft_break) *dst++ = '\n';
   }
+  out.resize(static_cast<size_t>(dst - out.data()));
 }
 
 void append_q_decoded(std::string_view in, std::string& out) {

@@ -34,13 +34,35 @@ constexpr std::array<std::string_view, 21> kOriginalMessageMarkers = {
     "|------------------------- Message text follows:",         // Smail
 };
 
-bool is_marker_line(std::string_view line) {
-  const std::string_view trimmed = util::trim(line);
-  if (trimmed.size() < 10) return false;
-  for (std::string_view marker : kOriginalMessageMarkers) {
-    if (util::istarts_with(trimmed, marker)) return true;
+// The lower-cased first bytes of a list of phrases: most lines are rejected on their first byte.
+template <size_t N>
+constexpr std::array<bool, 256> first_bytes_of(const std::array<std::string_view, N>& phrases) {
+  std::array<bool, 256> starts{};
+  for (std::string_view phrase : phrases) {
+    starts[static_cast<unsigned char>(util::ascii_lower(phrase.front()))] = true;
+  }
+  return starts;
+}
+
+template <size_t N>
+bool starts_with_any(std::string_view text, const std::array<std::string_view, N>& phrases,
+                     const std::array<bool, 256>& first_bytes) {
+  if (text.empty() || !first_bytes[static_cast<unsigned char>(util::ascii_lower(text.front()))]) return false;
+  for (std::string_view phrase : phrases) {
+    // One middle byte compared inline rules out most phrases sharing the first byte ("-----").
+    const size_t middle = phrase.size() / 2;
+    if (text.size() >= phrase.size() && util::ascii_lower(text[middle]) == util::ascii_lower(phrase[middle]) &&
+        util::istarts_with(text, phrase)) {
+      return true;
+    }
   }
   return false;
+}
+
+constexpr std::array<bool, 256> kMarkerFirstBytes = first_bytes_of(kOriginalMessageMarkers);
+
+bool is_marker_line(std::string_view trimmed_line) {
+  return trimmed_line.size() >= 10 && starts_with_any(trimmed_line, kOriginalMessageMarkers, kMarkerFirstBytes);
 }
 
 // The header fields that open a copied message. A paragraph made only of header fields, with From
@@ -51,11 +73,10 @@ constexpr std::array<std::string_view, 10> kOriginalHeaderFields = {
     "mime-version:", "reply-to:"};
 constexpr int kOriginalFieldsNeeded = 3;
 
+constexpr std::array<bool, 256> kOriginalFieldFirstBytes = first_bytes_of(kOriginalHeaderFields);
+
 bool is_original_header_field(std::string_view line) {
-  for (std::string_view field : kOriginalHeaderFields) {
-    if (util::istarts_with(line, field)) return true;
-  }
-  return false;
+  return starts_with_any(line, kOriginalHeaderFields, kOriginalFieldFirstBytes);
 }
 
 // "Name: value" from the first column, as in any header.
@@ -83,9 +104,8 @@ bool opens_header_block(std::string_view notice, size_t pos, size_t& scanned_to)
 }
 
 // A line that announces what follows: "Kopf der ursprünglichen Nachricht:", "---- En-têtes ----".
-bool announces(std::string_view line) {
-  const std::string_view trimmed = util::trim(line);
-  return !trimmed.empty() && (trimmed.back() == ':' || trimmed.front() == '-');
+bool announces(std::string_view trimmed_line) {
+  return !trimmed_line.empty() && (trimmed_line.back() == ':' || trimmed_line.front() == '-');
 }
 
 struct InlineCopy {
@@ -104,21 +124,22 @@ InlineCopy find_inline_original(std::string_view notice) {
   size_t pos = 0;
   std::string_view line;
   size_t previous_start = 0;
-  std::string_view previous;
+  std::string_view previous;  // trimmed
   bool paragraph_start = true;
   size_t scanned_to = 0;
   while (true) {
     const size_t line_start = pos;
     if (!util::next_line(notice, pos, line)) return {};
-    if (is_marker_line(line)) return after_line(notice, line_start);
-    const bool blank = util::trim(line).empty();
+    const std::string_view trimmed = util::trim(line);
+    if (is_marker_line(trimmed)) return after_line(notice, line_start);
+    const bool blank = trimmed.empty();
     if (paragraph_start && !blank && line_start >= scanned_to && opens_header_block(notice, line_start, scanned_to)) {
       return {announces(previous) ? previous_start : line_start, line_start};
     }
-    paragraph_start = blank || announces(line);
+    paragraph_start = blank || announces(trimmed);
     if (!blank) {
       previous_start = line_start;
-      previous = line;
+      previous = trimmed;
     }
   }
 }
@@ -154,12 +175,28 @@ void append_paragraph(std::string& to, std::string_view text) {
   to.append(text);
 }
 
+bool is_readable_html(const mime::Message& message, size_t index) {
+  const mime::Part& part = message.parts[index];
+  return part.content_type.subtype == "html" && is_readable_leaf(part) &&
+         !inside_embedded_message(message, static_cast<int>(index));
+}
+
+// The notice when no plain text part gives one: the first HTML part with any text. Only then are
+// HTML parts decoded, since most notices that have one have a plain text alternative too.
+std::string html_notice(const mime::Message& message) {
+  for (size_t i = 0; i < message.parts.size(); ++i) {
+    if (!is_readable_html(message, i)) continue;
+    std::string text = util::html_to_text(mime::decode_text(message.parts[i]));
+    if (!text.empty()) return text;
+  }
+  return {};
+}
+
 }  // namespace
 
 Context make_context(const mime::Message& message) {
   Context context{message, message.root().headers.get("From"),
                   message.root().headers.get("Subject"), {}, {}, -1, -1, -1, {}};
-  std::string html_notice;
   for (size_t i = 0; i < message.parts.size(); ++i) {
     const mime::Part& part = message.parts[i];
     const int index = static_cast<int>(i);
@@ -172,14 +209,12 @@ Context make_context(const mime::Message& message) {
     } else if (is_original_message_type(type)) {
       if (context.original_part < 0) context.original_part = index;
     } else if (is_readable_leaf(part)) {
-      if (type.subtype == "html") {
-        if (html_notice.empty()) html_notice = util::html_to_text(mime::decode_text(part));
-      } else if (context.original_part < 0) {
+      if (type.subtype != "html" && context.original_part < 0) {
         append_paragraph(context.notice, mime::decode_text(part));
       }
     }
   }
-  if (context.notice.empty()) context.notice = std::move(html_notice);
+  if (context.notice.empty()) context.notice = html_notice(message);
 
   const InlineCopy copy = find_inline_original(context.notice);
   if (copy.notice_end != std::string_view::npos) {

@@ -37,6 +37,11 @@ TEST(MimeTransfer, QuotedPrintableInvalidEscapesStayLiteral) {
   EXPECT_EQ(decode_transfer("x=3", "quoted-printable"), "x=3");
 }
 
+TEST(MimeTransfer, QuotedPrintableRunsOfEscapes) {
+  EXPECT_EQ(decode_transfer("=E3=81=82=E3=81=84\n==41=3D=\n=3d", "quoted-printable"),
+            "\xE3\x81\x82\xE3\x81\x84\n=A==");
+}
+
 TEST(MimeTransfer, IdentityEncodingsKeepBytes) {
   const std::string_view bytes("a=3D\0\xFF", 6);
   for (std::string_view encoding : {"7bit", "8bit", "binary", "x-uuencode", ""}) {
@@ -160,6 +165,25 @@ TEST(MimeCharsetFallback, InvalidBytesInIcuCharsetsBecomeReplacements) {
   EXPECT_EQ(to_utf8("\x82", "shift_jis"), "\xEF\xBF\xBD");
 }
 
+// Plain ASCII is copied without ICU only for charsets that read it as ASCII.
+TEST(MimeCharsetAscii, AsciiCompatibleCharsetsKeepAsciiText) {
+  const std::string_view ascii("Delivery failed\tto <a@b.example>\n\x01~+\x7F", 37);
+  for (const char* charset : {"iso-8859-1", "windows-1252", "koi8-r", "gb2312", "big5", "euc-jp", "iso-2022-jp"}) {
+    EXPECT_EQ(to_utf8(ascii, charset), ascii) << charset;
+  }
+}
+
+TEST(MimeCharsetAscii, CharsetsWhoseAsciiBytesMeanOtherCharactersAreConverted) {
+  EXPECT_EQ(to_utf8("a+AOk-", "utf-7"), "a\xC3\xA9");
+  EXPECT_EQ(to_utf8("~{VP~}", "hz-gb-2312"), "\xE4\xB8\xAD");                  // 中
+  EXPECT_EQ(to_utf8(std::string_view("\0A\0B", 4), "utf-16be"), "AB");
+  EXPECT_EQ(to_utf8("\x40", "ibm-037"), " ");                                   // EBCDIC space
+  EXPECT_EQ(to_utf8("\x1B$B$3$s\x1B(B", "iso-2022-jp"), "\xE3\x81\x93\xE3\x82\x93");  // escapes
+  EXPECT_NE(to_utf8("a\x0E" "b\x0F", "iso-2022-kr"), "a\x0E" "b\x0F");           // shifts
+  EXPECT_EQ(to_utf8("Windows-31J\x7F", "shift_jis"), "Windows-31J\x1A");       // its DEL is SUB
+  EXPECT_EQ(to_utf8("ok \x82\xA0", "shift_jis"), "ok \xE3\x81\x82");            // ASCII, then あ
+}
+
 TEST(MimeCharsetFallback, ConvertersWorkOnManyThreads) {
   std::vector<std::thread> threads;
   std::vector<int> failures(4, 0);
@@ -184,6 +208,11 @@ TEST(MimeDecodeText, TransferAndCharsetTogether) {
   Part plain;
   plain.raw_body = "no charset \xC3\xA9";
   EXPECT_EQ(decode_text(plain), "no charset \xC3\xA9");
+  Part eight_bit;
+  eight_bit.content_type = parse_content_type("text/plain; charset=iso-8859-1");
+  eight_bit.transfer_encoding = "8bit";
+  eight_bit.raw_body = "caf\xE9";
+  EXPECT_EQ(decode_text(eight_bit), "caf\xC3\xA9");
 }
 
 }  // namespace

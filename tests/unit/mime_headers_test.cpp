@@ -40,6 +40,16 @@ TEST(MimeHeaderBlock, FoldingDuplicatesAndBody) {
   EXPECT_EQ(block.body, "body\n");
 }
 
+TEST(MimeHeaderBlock, NamesOfEqualLengthAreToldApart) {
+  const HeaderBlock block =
+      parse_header_block("Content-Base: x\nCONTENT-TYPE: text/html\ncontent-typf: y\n\n", kNoLimit, nullptr);
+  EXPECT_EQ(block.headers.raw("Content-Type"), "text/html");
+  EXPECT_EQ(block.headers.raw("content-base"), "x");
+  EXPECT_FALSE(block.headers.has("Content-Typ"));
+  EXPECT_FALSE(block.headers.has("Content-Types"));
+  EXPECT_FALSE(block.headers.has(""));
+}
+
 TEST(MimeHeaderBlock, LineWithoutColonEndsTheBlock) {
   std::vector<std::string> warnings;
   const HeaderBlock block = parse_header_block("To: a@b.c\nThis is the mail system\nmore\n", kNoLimit, &warnings);
@@ -119,6 +129,13 @@ TEST(MimeEncodedWords, TextAroundWordsKeepsItsSpaces) {
   EXPECT_EQ(decode_header_value("  Re: =?utf-8?q?caf=C3=A9?= ok  "), "Re: caf\xC3\xA9 ok");
   EXPECT_EQ(decode_header_value("Undelivered\n Mail\n\tReturned"), "Undelivered Mail Returned");
   EXPECT_EQ(decode_header_value("\"=?utf-8?q?J=C3=BCrgen?=\" <j@x.y>"), "\"J\xC3\xBCrgen\" <j@x.y>");
+}
+
+TEST(MimeEncodedWords, PlainValuesAreTrimmedAndRepaired) {
+  EXPECT_EQ(decode_header_value(" \t Delivery  Status\tNotification \r"), "Delivery  Status\tNotification");
+  EXPECT_EQ(decode_header_value("caf\xE9 ok"), "caf\xEF\xBF\xBD ok");
+  EXPECT_EQ(decode_header_value("a = b ?= c"), "a = b ?= c");
+  EXPECT_EQ(decode_header_value("   "), "");
 }
 
 TEST(MimeEncodedWords, MalformedWordsStayAsWritten) {

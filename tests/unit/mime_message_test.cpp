@@ -180,6 +180,22 @@ TEST(MimeMessage, DelimiterMustBeAWholeLine) {
   EXPECT_EQ(message.parts[1].raw_body, "see --b inline\n--bx is not it");
 }
 
+TEST(MimeMessage, DelimitersAtTheEdgesOfTheBody) {
+  // Lines of dashes, a cut-off delimiter and a closing one without a line break at the very end.
+  const std::string text =
+      "Content-Type: multipart/mixed; boundary=part\n\n--part\n\n-\n--\n--par\n--part\n\ntwo\n--part--";
+  const Message message = parse_message(text, Limits{});
+  ASSERT_EQ(message.parts.size(), 3u);
+  EXPECT_EQ(message.parts[1].raw_body, "-\n--\n--par");
+  EXPECT_EQ(message.parts[2].raw_body, "two");
+  EXPECT_TRUE(message.warnings.empty());
+
+  const Message cut =
+      parse_message("Content-Type: multipart/mixed; boundary=part\n\n--part\n\none\n--par", Limits{});
+  ASSERT_EQ(cut.parts.size(), 2u);
+  EXPECT_EQ(cut.parts[1].raw_body, "one\n--par");
+}
+
 TEST(MimeMessage, MultipartWithoutItsBoundaryIsALeaf) {
   const Message absent = parse_message("Content-Type: multipart/mixed; boundary=zz\n\nno parts here\n", Limits{});
   EXPECT_EQ(describe(absent), "multipart/mixed");

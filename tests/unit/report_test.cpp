@@ -196,6 +196,37 @@ Context context_of(const std::string& message, mime::Message& storage) {
   return make_context(storage);
 }
 
+TEST(Notice, HtmlIsTheNoticeOnlyWithoutPlainText) {
+  const std::string alternative =
+      "From: MAILER-DAEMON@mx.example.com\nContent-Type: multipart/alternative; boundary=b\n\n"
+      "--b\nContent-Type: text/html\n\n<p>html says no</p>\n"
+      "--b\nContent-Type: text/plain\n\nplain says no\n--b--\n";
+  mime::Message storage;
+  EXPECT_EQ(context_of(alternative, storage).notice, "plain says no");
+
+  const std::string html_only =
+      "From: MAILER-DAEMON@mx.example.com\nContent-Type: multipart/mixed; boundary=b\n\n"
+      "--b\nContent-Type: text/html\n\n"
+      "--b\nContent-Type: text/html\n\n<p>second says no</p>\n"
+      "--b\nContent-Type: text/html\n\n<p>third</p>\n--b--\n";
+  const Context context = context_of(html_only, storage);
+  EXPECT_NE(context.notice.find("second says no"), std::string::npos) << context.notice;
+  EXPECT_EQ(context.notice.find("third"), std::string::npos) << context.notice;
+}
+
+TEST(InlineOriginal, MarkerLinesAmongDashedLines) {
+  const std::string message =
+      "From: MAILER-DAEMON@mx.example.com\nSubject: failure\n\n"
+      "------------------------------\n-- no marker here, just dashes\n"
+      "jane@example.com: mailbox full\n\n------ This is a copy of the message, including all the headers. ------\n"
+      "Subject: hello\n";
+  mime::Message storage;
+  const Context context = context_of(message, storage);
+  EXPECT_NE(context.notice.find("mailbox full"), std::string::npos) << context.notice;
+  EXPECT_EQ(context.notice.find("This is a copy"), std::string::npos) << context.notice;
+  EXPECT_EQ(context.inline_original, "Subject: hello\n");
+}
+
 TEST(InlineOriginal, AHeaderBlockEndsTheNoticeInAnyLanguage) {
   const std::string message =
       "From: MAILER-DAEMON@mail.example.de\nSubject: Unzustellbar\n\n"
