@@ -5,6 +5,7 @@
 #include <array>
 #include <limits>
 
+#include "classify/blocklist.h"
 #include "classify/classifier.h"
 #include "classify/generated_automata.h"
 #include "classify/matcher.h"
@@ -29,17 +30,7 @@ static_assert(std::ranges::none_of(kBlocklists, [](const BlocklistEntry& e) { re
 // The listed address is looked for this close to a mention of the list, in bytes.
 constexpr size_t kAddressWindow = 400;
 
-// Compiled at build time from blocklists.def, in kBlocklists order (generated_automata.h).
-const PhraseMatcher& blocklist_matcher() {
-  static const PhraseMatcher matcher = PhraseMatcher::from_tables(blocklist_automaton_tables());
-  return matcher;
-}
-
-struct Mention {
-  size_t entry;  // index in kBlocklists
-  size_t begin;
-  size_t end;
-};
+using Mention = BlocklistMentions::Mention;
 
 struct Address {
   size_t begin;
@@ -119,16 +110,24 @@ bool more_specific(const Mention& a, const Mention& b) {
 
 }  // namespace
 
-std::optional<Blocklist> find_blocklist(std::string_view text) {
-  std::vector<Mention> mentions;
-  blocklist_matcher().match(text, [&](size_t entry, size_t end) {
-    const size_t length = kBlocklists[entry].phrase.size();
-    mentions.push_back(Mention{entry, end >= length ? end - length : 0, end});
-  });
-  if (mentions.empty()) return std::nullopt;
-  const Mention& chosen = *std::ranges::min_element(mentions, more_specific);
+void BlocklistMentions::add(size_t entry, size_t end) {
+  const size_t length = kBlocklists[entry].phrase.size();
+  mentions_.push_back(Mention{entry, end >= length ? end - length : 0, end});
+}
+
+std::optional<Blocklist> BlocklistMentions::verdict(std::string_view text) const {
+  if (mentions_.empty()) return std::nullopt;
+  const Mention& chosen = *std::ranges::min_element(mentions_, more_specific);
   const BlocklistEntry& entry = kBlocklists[chosen.entry];
-  return Blocklist{std::string(entry.name), std::string(entry.zone), listed_address(text, mentions, entry.name)};
+  return Blocklist{std::string(entry.name), std::string(entry.zone), listed_address(text, mentions_, entry.name)};
+}
+
+std::optional<Blocklist> find_blocklist(std::string_view text) {
+  BlocklistMentions mentions;
+  reply_phrase_matcher().match(text, [&](size_t index, size_t end) {
+    if (index >= kRulePhraseCount) mentions.add(index - kRulePhraseCount, end);
+  });
+  return mentions.verdict(text);
 }
 
 }  // namespace bounceback::classify

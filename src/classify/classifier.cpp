@@ -10,9 +10,14 @@
 #include "classify/classifier.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
+#include <cstdint>
+#include <span>
+#include <vector>
 
 #include "bounceback/codes.h"
+#include "classify/blocklist.h"
 #include "classify/matcher.h"
 #include "classify/provider.h"
 #include "classify/reply_text.h"
@@ -45,6 +50,7 @@ constexpr Rule kRules[] = {
 // The automaton reports a rule by its index in kRules: every phrase must be accepted by add()
 // (gen_automata refuses to build otherwise).
 static_assert(std::ranges::none_of(kRules, [](const Rule& rule) { return rule.phrase.empty(); }));
+static_assert(std::size(kRules) == kRulePhraseCount);
 
 struct StatusReason {
   std::string_view code;  // "4.2.2", or "X.2.2" for both classes
@@ -56,6 +62,45 @@ constexpr StatusReason kStatusReasons[] = {
 #include "classify/status_reasons.def"
 #undef BB_STATUS
 };
+
+// A table code read as numbers, so that a status is looked up without formatting it.
+struct TableStatus {
+  char klass = '\0';  // '2', '4', '5' or 'X'
+  int subject = -1;
+  int detail = -1;
+};
+
+// "5.1.10" -> {'5', 1, 10}; subject -1 unless the code is written the one way a status prints
+// (no leading zeros, at most three digits a group).
+constexpr TableStatus read_table_status(std::string_view code) {
+  TableStatus read{code.empty() ? '\0' : code[0]};
+  int* groups[] = {&read.subject, &read.detail};
+  size_t at = 1;
+  for (int* group : groups) {
+    if (at >= code.size() || code[at] != '.') return {};
+    const size_t begin = ++at;
+    int value = 0;
+    while (at < code.size() && code[at] >= '0' && code[at] <= '9') value = value * 10 + (code[at++] - '0');
+    const size_t digits = at - begin;
+    if (digits == 0 || digits > 3 || (digits > 1 && code[begin] == '0')) return {};
+    *group = value;
+  }
+  if (at != code.size()) return {};
+  return read;
+}
+
+using StatusTable = std::array<TableStatus, std::size(kStatusReasons)>;
+
+constexpr StatusTable read_status_table() {
+  StatusTable table{};
+  for (size_t i = 0; i < table.size(); ++i) table[i] = read_table_status(kStatusReasons[i].code);
+  return table;
+}
+
+constexpr StatusTable kStatusTable = read_status_table();
+static_assert(std::ranges::all_of(kStatusTable, [](const TableStatus& s) {
+  return (s.klass == 'X' || s.klass == '4' || s.klass == '5') && s.subject >= 0;
+}), "status_reasons.def: every code is \"4.x.y\", \"5.x.y\" or \"X.x.y\", without leading zeros");
 
 // When several reasons are evidenced in the same tier, the earlier one wins: the state of the
 // mailbox (full, too small, disabled, moved) explains a refusal better than who sent it, and a
@@ -150,13 +195,32 @@ constexpr CommandPhrase kCommandPhrases[] = {
     {"after initial connection", Command::kConnect},       // Exim: "... after initial connection:"
 };
 
+// Every command phrase starts with one of these, so only where they occur is the rest compared.
+constexpr std::string_view kCommandPhraseLeads[] = {"in reply to ", "after "};
+static_assert(std::ranges::all_of(kCommandPhrases, [](const CommandPhrase& c) {
+  return std::ranges::any_of(kCommandPhraseLeads, [&](std::string_view lead) { return c.phrase.starts_with(lead); });
+}));
+
+// The command of the first phrase in kCommandPhrases that occurs anywhere in `words`.
+Command command_named_in(std::string_view words) {
+  bool occurs[std::size(kCommandPhrases)] = {};
+  for (const std::string_view lead : kCommandPhraseLeads) {
+    for (size_t at = util::ifind(words, lead); at != std::string_view::npos; at = util::ifind(words, lead, at + 1)) {
+      for (size_t i = 0; i < std::size(kCommandPhrases); ++i) {
+        if (kCommandPhrases[i].phrase.starts_with(lead) && util::istarts_with(words.substr(at), kCommandPhrases[i].phrase)) {
+          occurs[i] = true;
+        }
+      }
+    }
+  }
+  const auto* named = std::ranges::find(occurs, true);
+  return named == std::end(occurs) ? Command::kUnknown : kCommandPhrases[named - std::begin(occurs)].command;
+}
+
 Command command_of(const Evidence& evidence, std::string_view words) {
   const Command reported = parse_command(evidence.command);
   if (reported != Command::kUnknown) return reported;
-  const auto* named = std::ranges::find_if(kCommandPhrases, [&](const CommandPhrase& c) {
-    return util::icontains(words, c.phrase);
-  });
-  return named == std::end(kCommandPhrases) ? Command::kUnknown : named->command;
+  return command_named_in(words);
 }
 
 constexpr size_t precedence(Reason reason) {
@@ -178,10 +242,22 @@ bool listed(const Override (&table)[N], Reason first, Reason second) {
   return std::ranges::any_of(table, [&](const Override& o) { return o.status == first && o.wording == second; });
 }
 
-// Compiled at build time from the same .def files, in kRules order (generated_automata.h).
-const PhraseMatcher& rule_matcher() {
-  static const PhraseMatcher matcher = PhraseMatcher::from_tables(rule_automaton_tables());
-  return matcher;
+// What the reply automaton finds in the words, in one pass.
+struct PhrasesFound {
+  std::vector<uint32_t> rules;  // indices in kRules, in order of the matches' ends
+  BlocklistMentions blocklists;
+};
+
+PhrasesFound find_phrases(std::string_view words) {
+  PhrasesFound found;
+  reply_phrase_matcher().match(words, [&found](size_t index, size_t end) {
+    if (index < kRulePhraseCount) {
+      found.rules.push_back(static_cast<uint32_t>(index));
+    } else {
+      found.blocklists.add(index - kRulePhraseCount, end);
+    }
+  });
+  return found;
 }
 
 // ---- status codes -----------------------------------------------------------------------------
@@ -215,8 +291,8 @@ std::optional<StatusParts> parse_status(std::string_view status) {
 
 // The first failure status in the server's own words: "550 5.1.1 <x@y>... User unknown" (a
 // transcript's "250 2.1.0 Ok" for an earlier step is not about the failure).
-std::optional<std::string> first_status_in(std::string_view diagnostic) {
-  for (const FoundCode& found : find_codes(diagnostic)) {
+std::optional<std::string_view> first_status_in(std::span<const FoundCode> codes) {
+  for (const FoundCode& found : codes) {
     if (found.type != CodeType::kStatus) continue;
     const auto parts = parse_status(found.code);
     if (parts && parts->klass != 2) return found.code;
@@ -224,23 +300,23 @@ std::optional<std::string> first_status_in(std::string_view diagnostic) {
   return std::nullopt;
 }
 
-bool words_state(std::string_view diagnostic, std::string_view status) {
-  return std::ranges::any_of(find_codes(diagnostic), [&](const FoundCode& found) {
-    return found.type == CodeType::kStatus && found.code == status;
-  });
+bool words_state(std::span<const FoundCode> codes, std::string_view status) {
+  return std::ranges::any_of(
+      codes, [&](const FoundCode& found) { return found.type == CodeType::kStatus && found.code == status; });
 }
 
 // The status the record reports: the server's own, when its words give one with a subject
 // ("552 5.2.2 Over quota" under a report saying 5.1.1 or 5.0.0); else the report's Status field.
 // When the words hold several and the report's is one of them, the extractor already chose: SES's
 // "554 4.4.7 Message expired: ...<421 4.4.2 Connection timed out>" reports the last reply's 4.4.2.
-std::string reported_status(const Evidence& evidence) {
+// `codes` are those of the diagnostic.
+std::string reported_status(const Evidence& evidence, std::span<const FoundCode> codes) {
   const std::string_view reported = util::trim(evidence.status);
-  if (parse_status(reported) && words_state(evidence.diagnostic, reported)) return std::string(reported);
-  const auto said = first_status_in(evidence.diagnostic);
-  if (said && parse_status(*said)->subject != 0) return *said;
+  if (parse_status(reported) && words_state(codes, reported)) return std::string(reported);
+  const auto said = first_status_in(codes);
+  if (said && parse_status(*said)->subject != 0) return std::string(*said);
   if (parse_status(reported)) return std::string(reported);
-  return said.value_or(std::string());
+  return std::string(said.value_or(std::string_view()));
 }
 
 // ---- collecting candidates --------------------------------------------------------------------
@@ -394,8 +470,9 @@ bool is_success(const std::optional<StatusParts>& status, std::string_view actio
   return action.empty() && status && status->klass == 2;
 }
 
-// `words` is the diagnostic with its multi-line reply joined.
-Reason decide_reason(const Evidence& evidence, std::string_view words, std::string_view status) {
+// `words` is the diagnostic with its multi-line reply joined, `rules` the kRules it matches.
+Reason decide_reason(const Evidence& evidence, std::string_view words, std::string_view status,
+                     std::span<const uint32_t> rules) {
   const auto parts = parse_status(status);
   if (is_success(parts, evidence.action)) return Reason::kDelivered;
 
@@ -408,9 +485,9 @@ Reason decide_reason(const Evidence& evidence, std::string_view words, std::stri
   for (const std::string_view text : {words, status}) {
     if (auto coded = reason_from_provider_code(setting.provider, text)) candidates.push_back({Tier::kProvider, *coded});
   }
-  rule_matcher().match(words, [&](size_t index, size_t) {
+  for (const uint32_t index : rules) {
     if (auto placed = place_rule(kRules[index], setting)) candidates.push_back(*placed);
-  });
+  }
   if (says_domain_does_not_exist(words)) candidates.push_back({Tier::kPrimary, Reason::kHostUnknown});
   if (auto placed = place_status(setting.status_reason, candidates)) candidates.push_back(*placed);
   const Reason reply_reason = reason_from_reply(evidence.reply_code);
@@ -460,9 +537,17 @@ std::string infer_status(Reason reason, const Evidence& evidence) {
 
 }  // namespace
 
+// Compiled at build time from the .def files (generated_automata.h).
+const PhraseMatcher& reply_phrase_matcher() {
+  static const PhraseMatcher matcher = PhraseMatcher::from_tables(reply_automaton_tables());
+  return matcher;
+}
+
 Reason reason_from_text(std::string_view text) {
   std::optional<Candidate> chosen;
-  rule_matcher().match(join_reply_lines(text), [&](size_t index, size_t) {
+  std::string joined;
+  reply_phrase_matcher().match(join_reply_lines(text, joined), [&](size_t index, size_t) {
+    if (index >= kRulePhraseCount) return;  // a blocklist's name
     const Rule& rule = kRules[index];
     if (rule.provider != Provider::kAny) return;  // no provider is known here
     const Candidate candidate{tier_of(rule.strength), rule.reason};
@@ -474,11 +559,12 @@ Reason reason_from_text(std::string_view text) {
 Reason reason_from_status(std::string_view status) {
   const auto parts = parse_status(status);
   if (!parts || parts->klass == 2) return Reason::kUndefined;
-  const std::string exact = std::to_string(parts->klass) + "." + std::to_string(parts->subject) + "." +
-                            std::to_string(parts->detail);
-  const std::string any_class = "X" + exact.substr(1);
-  for (const StatusReason& entry : kStatusReasons) {
-    if (entry.code == exact || entry.code == any_class) return entry.reason;
+  for (size_t i = 0; i < kStatusTable.size(); ++i) {
+    const TableStatus& entry = kStatusTable[i];
+    const bool class_fits = entry.klass == 'X' || entry.klass - '0' == parts->klass;
+    if (class_fits && entry.subject == parts->subject && entry.detail == parts->detail) {
+      return kStatusReasons[i].reason;
+    }
   }
   return Reason::kUndefined;
 }
@@ -499,18 +585,22 @@ bool is_hard_bounce(Reason reason, std::string_view status, std::optional<int> r
   }
 }
 
-Classification classify(const Evidence& evidence) {
+Classification classify(const Evidence& evidence) { return classify(evidence, find_codes(evidence.diagnostic)); }
+
+Classification classify(const Evidence& evidence, std::span<const FoundCode> diagnostic_codes) {
   Classification result;
-  result.status = reported_status(evidence);
-  const std::string words = join_reply_lines(evidence.diagnostic);
-  result.reason = decide_reason(evidence, words, result.status);
+  result.status = reported_status(evidence, diagnostic_codes);
+  std::string joined;
+  const std::string_view words = join_reply_lines(evidence.diagnostic, joined);
+  const PhrasesFound phrases = find_phrases(words);
+  result.reason = decide_reason(evidence, words, result.status, phrases.rules);
   if (result.status.empty()) {
     result.status = infer_status(result.reason, evidence);
     result.status_inferred = !result.status.empty();
   }
   result.hard_bounce = is_hard_bounce(result.reason, result.status, evidence.reply_code);
   result.side = usual_side(result.reason);
-  result.blocklist = find_blocklist(words);
+  result.blocklist = phrases.blocklists.verdict(words);
   return result;
 }
 

@@ -2,9 +2,11 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
+#include "bounceback/codes.h"
 #include "bounceback/record.h"
 #include "bounceback/types.h"
 
@@ -37,6 +39,8 @@ struct Classification {
 
 // Specific wording beats a generic code; a specific status code beats generic wording.
 Classification classify(const Evidence& evidence);
+// The same for a caller that already holds find_codes(evidence.diagnostic).
+Classification classify(const Evidence& evidence, std::span<const FoundCode> diagnostic_codes);
 
 // Only the phrase rules; kUndefined when no rule matches.
 Reason reason_from_text(std::string_view text);

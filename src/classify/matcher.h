@@ -54,10 +54,19 @@ class PhraseMatcher {
     std::span<const uint8_t> edge_class;
     std::span<const uint32_t> edge_target, failure, ends_begin, ends, output_link, first_output;
   };
-  // Views into this matcher, valid while it lives. REQUIRES: compiled().
-  Tables tables() const;
-  // A compiled matcher with a copy of the tables (add() fails on it).
+  // Views into this matcher (or into the tables it was made from), valid while it lives.
+  // REQUIRES: compiled().
+  Tables tables() const { return view_; }
+  // A compiled matcher that reads `tables` in place (add() fails on it): they must outlive it, as
+  // the constexpr tables of generated_automata.h do. Tables without a class for every byte give
+  // a matcher that is not compiled.
   static PhraseMatcher from_tables(const Tables& tables);
+
+  PhraseMatcher(const PhraseMatcher& other);
+  PhraseMatcher(PhraseMatcher&& other) noexcept;
+  PhraseMatcher& operator=(const PhraseMatcher& other);
+  PhraseMatcher& operator=(PhraseMatcher&& other) noexcept;
+  ~PhraseMatcher() = default;
 
   // Calls on_match(index, end) for every occurrence of every phrase, in order of end offset
   // (phrases ending at the same byte in order of decreasing length). Nothing before compile().
@@ -83,9 +92,19 @@ class PhraseMatcher {
   void link_failures(const std::vector<TrieNode>& trie, const std::vector<std::vector<uint32_t>>& ends_at);
   void lay_out_edges(const std::vector<TrieNode>& trie);
   void resolve_dense_row(State state);
-  // The state after `state` reads a byte of `byte_class`.
-  State step(State state, uint8_t byte_class) const;
-  State child(State state, uint8_t byte_class) const;  // kNoChild when the trie has no such edge
+  // Points view_ at this matcher's own vectors (after compiling, copying or moving).
+  void view_own_tables();
+  // Whether every state has a resolved row of its own at state * class_count in dense.
+  static bool rows_are_state_ordered(const Tables& tables);
+  // While compiling: the state after `state` reads a byte of `byte_class`.
+  State step_while_building(State state, uint8_t byte_class) const;
+  State child_while_building(State state, uint8_t byte_class) const;  // kNoChild: no such edge
+
+  // The scan itself, for each shape of automaton; `step` reads one byte class.
+  template <bool kFoldSpace, typename Step, typename OnMatch>
+  void scan(std::string_view text, const Step& step, OnMatch& on_match) const;
+  template <typename OnMatch>
+  void report(State state, size_t end, OnMatch& on_match) const;
 
   static constexpr State kNoChild = ~State{0};
 
@@ -93,61 +112,101 @@ class PhraseMatcher {
   std::vector<std::string> phrases_;  // normalised: lower case (and single spaces when folded)
   size_t phrase_count_ = 0;
   bool compiled_ = false;
+  // The tables a compiled matcher reads: built_ below, or the constexpr data it was made from.
+  Tables view_;
+  bool owns_tables_ = false;
+  // A small automaton is a DFA outright: reading a byte is one lookup in its state's row.
+  bool dense_only_ = false;
 
-  uint8_t byte_class_[256] = {};
   uint8_t space_class_ = 0;  // the class of every white-space byte; 0 when no phrase has a space
   size_t class_count_ = 1;   // class 0: bytes that occur in no phrase
 
   // States with many children (the root, the first letters) keep a row of transitions, one per
-  // class, in dense_; the others list their edges.
+  // class, in dense; the others list their edges.
   static constexpr uint32_t kSparse = ~uint32_t{0};
-  static constexpr uint32_t kDenseFanOut = 8;
+  static constexpr uint32_t kDenseFanOut = 4;
   static constexpr size_t kDenseTableLimit = size_t{1} << 18;  // transitions: 1 MiB
-  std::vector<uint32_t> dense_row_;      // per state: offset of its row in dense_, or kSparse
-  std::vector<State> dense_;             // kNoChild where the trie has no edge
-  std::vector<uint32_t> edge_begin_;     // edges of state s: [edge_begin_[s], edge_begin_[s + 1])
-  std::vector<uint8_t> edge_class_;      // a handful per state, in no order
-  std::vector<State> edge_target_;
-  std::vector<State> failure_;
-  // Phrases ending at state s: its own, ends_[ends_begin_[s] .. ends_begin_[s + 1]), then those
-  // of output_link_[s] (the nearest failure state with phrases of its own; 0 for none), and on.
-  std::vector<uint32_t> ends_begin_;
-  std::vector<uint32_t> ends_;
-  std::vector<State> output_link_;
-  std::vector<State> first_output_;  // s itself when phrases end there, else output_link_[s]
+  // What compile() builds (view_ then points here).
+  struct Built {
+    uint8_t byte_class[256] = {};
+    std::vector<uint32_t> dense_row;   // per state: offset of its row in dense, or kSparse
+    std::vector<State> dense;          // kNoChild where the trie has no edge
+    std::vector<uint32_t> edge_begin;  // edges of state s: [edge_begin[s], edge_begin[s + 1])
+    std::vector<uint8_t> edge_class;   // a handful per state, in no order
+    std::vector<State> edge_target;
+    std::vector<State> failure;
+    // Phrases ending at state s: its own, ends[ends_begin[s] .. ends_begin[s + 1]), then those
+    // of output_link[s] (the nearest failure state with phrases of its own; 0 for none), and on.
+    std::vector<uint32_t> ends_begin;
+    std::vector<uint32_t> ends;
+    std::vector<State> output_link;
+    std::vector<State> first_output;  // s itself when phrases end there, else output_link[s]
+  };
+  Built built_;
 };
 
-inline PhraseMatcher::State PhraseMatcher::child(State state, uint8_t byte_class) const {
-  if (dense_row_[state] != kSparse) return dense_[dense_row_[state] + byte_class];
-  for (uint32_t e = edge_begin_[state]; e < edge_begin_[state + 1]; ++e) {
-    if (edge_class_[e] == byte_class) return edge_target_[e];
+template <typename OnMatch>
+void PhraseMatcher::report(State state, size_t end, OnMatch& on_match) const {
+  for (State s = view_.first_output[state]; s != 0; s = view_.output_link[s]) {
+    for (uint32_t k = view_.ends_begin[s]; k < view_.ends_begin[s + 1]; ++k) {
+      on_match(static_cast<size_t>(view_.ends[k]), end);
+    }
   }
-  return kNoChild;
 }
 
-inline PhraseMatcher::State PhraseMatcher::step(State state, uint8_t byte_class) const {
-  if (byte_class == 0) return 0;  // a byte no phrase holds leads back to the root from anywhere
-  for (;; state = failure_[state]) {
-    const State next = child(state, byte_class);
-    if (next != kNoChild) return next;
-    if (state == 0) return 0;
+// The loop every match runs; the tables are read through local pointers so that the compiler
+// keeps them in registers whatever on_match writes.
+template <bool kFoldSpace, typename Step, typename OnMatch>
+void PhraseMatcher::scan(std::string_view text, const Step& step, OnMatch& on_match) const {
+  const uint8_t* const byte_class = view_.byte_class.data();
+  const State* const first_output = view_.first_output.data();
+  const uint8_t space_class = view_.space_class;
+  State state = 0;
+  bool after_space = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const uint8_t c = byte_class[static_cast<unsigned char>(text[i])];
+    if constexpr (kFoldSpace) {
+      const bool is_space = c == space_class;
+      if (is_space && after_space) continue;  // the rest of a white-space run
+      after_space = is_space;
+    }
+    state = step(state, c);
+    if (first_output[state] != 0) report(state, i + 1, on_match);
   }
 }
 
 template <typename OnMatch>
 void PhraseMatcher::match(std::string_view text, OnMatch&& on_match) const {
   if (!compiled_ || phrase_count_ == 0) return;
-  State state = 0;
-  bool after_space = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const uint8_t byte_class = byte_class_[static_cast<unsigned char>(text[i])];
-    const bool is_space = space_class_ != 0 && byte_class == space_class_;
-    if (is_space && after_space) continue;  // the rest of a white-space run
-    after_space = is_space;
-    state = step(state, byte_class);
-    for (State s = first_output_[state]; s != 0; s = output_link_[s]) {
-      for (uint32_t k = ends_begin_[s]; k < ends_begin_[s + 1]; ++k) on_match(static_cast<size_t>(ends_[k]), i + 1);
+  const bool fold_space = view_.space_class != 0;
+  if (dense_only_) {
+    // Every row is resolved: no failure links to follow, and state s's row is at s * class_count.
+    const State* const dense = view_.dense.data();
+    const size_t class_count = view_.class_count;
+    const auto step = [dense, class_count](State state, uint8_t c) { return dense[state * class_count + c]; };
+    if (fold_space) {
+      scan<true>(text, step, on_match);
+    } else {
+      scan<false>(text, step, on_match);
     }
+    return;
+  }
+  const auto step = [dense_row = view_.dense_row.data(), dense = view_.dense.data(),
+                     edge_begin = view_.edge_begin.data(), edge_class = view_.edge_class.data(),
+                     edge_target = view_.edge_target.data(), failure = view_.failure.data()](State state, uint8_t c) {
+    if (c == 0) return State{0};  // a byte no phrase holds leads back to the root from anywhere
+    for (;; state = failure[state]) {
+      if (dense_row[state] != kSparse) return dense[dense_row[state] + c];  // rows are resolved
+      for (uint32_t e = edge_begin[state]; e < edge_begin[state + 1]; ++e) {
+        if (edge_class[e] == c) return edge_target[e];
+      }
+      if (state == 0) return State{0};
+    }
+  };
+  if (fold_space) {
+    scan<true>(text, step, on_match);
+  } else {
+    scan<false>(text, step, on_match);
   }
 }
 

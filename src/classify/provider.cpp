@@ -2,6 +2,7 @@
 #include "classify/provider.h"
 
 #include <algorithm>
+#include <array>
 
 #include "util/text.h"
 
@@ -37,7 +38,19 @@ constexpr ProviderCode kProviderCodes[] = {
 };
 static_assert(std::ranges::none_of(kProviderCodes, [](const ProviderCode& c) { return c.marker.empty(); }));
 
-bool is_host_char(char c) { return util::is_alnum(c) || c == '-' || c == '.'; }
+// Every domain ends in a letter of a top-level domain, in lower case: a host ending otherwise (an
+// address, a status code "5.1.1") belongs to none, and the last letter is compared first.
+static_assert(std::ranges::all_of(kProviderHosts, [](const ProviderHost& entry) {
+  return !entry.domain.empty() && entry.domain.back() >= 'a' && entry.domain.back() <= 'z';
+}));
+
+constexpr auto kHostChars = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c) table[c] = util::is_alnum(static_cast<char>(c)) || c == '-' || c == '.';
+  return table;
+}();
+
+bool is_host_char(char c) { return kHostChars[static_cast<unsigned char>(c)]; }
 
 // The host name at the start of a Remote-MTA value or of a word: "mx.example.jp." of
 // "mx.example.jp. (192.0.2.1, ...)", "mx.example.jp" of "mx.example.jp[192.0.2.1]".
@@ -50,7 +63,7 @@ std::string_view leading_host(std::string_view text) {
 }
 
 bool belongs_to(std::string_view host, std::string_view domain) {
-  if (!util::iends_with(host, domain)) return false;
+  if (util::ascii_lower(host.back()) != domain.back() || !util::iends_with(host, domain)) return false;
   return host.size() == domain.size() || host[host.size() - domain.size() - 1] == '.';
 }
 
@@ -84,24 +97,24 @@ bool names_code(std::string_view text, const ProviderCode& code) {
 
 Provider provider_of_host(std::string_view host) {
   host = leading_host(util::trim(host));
-  if (host.empty()) return Provider::kAny;
+  if (host.empty() || !util::is_alpha(host.back())) return Provider::kAny;
   const auto* found =
       std::ranges::find_if(kProviderHosts, [&](const ProviderHost& entry) { return belongs_to(host, entry.domain); });
   return found == std::end(kProviderHosts) ? Provider::kAny : found->provider;
 }
 
+// Only words with a dot can be host names, so the text is read from dot to dot (memchr), each
+// dotted word once.
 Provider provider_named_in(std::string_view words) {
-  size_t i = 0;
-  while (i < words.size()) {
-    if (!is_host_char(words[i])) {
-      ++i;
-      continue;
-    }
-    const size_t begin = i;
-    while (i < words.size() && is_host_char(words[i])) ++i;
-    const std::string_view word = words.substr(begin, i - begin);
-    if (word.find('.') == std::string_view::npos) continue;
-    if (const Provider provider = provider_of_host(word); provider != Provider::kAny) return provider;
+  size_t read = 0;  // the words before this are done; words[read] is not a host character
+  for (size_t dot = words.find('.'); dot != std::string_view::npos; dot = words.find('.', read)) {
+    size_t begin = dot;
+    while (begin > read && is_host_char(words[begin - 1])) --begin;
+    size_t end = dot + 1;
+    while (end < words.size() && is_host_char(words[end])) ++end;
+    const Provider provider = provider_of_host(words.substr(begin, end - begin));
+    if (provider != Provider::kAny) return provider;
+    read = end;
   }
   return Provider::kAny;
 }

@@ -37,21 +37,24 @@ size_t prefix_length_at(std::string_view text, size_t at, std::string_view code)
   return end - at;
 }
 
+// Found from the dashes: a reply holds few of them, and memchr skips the rest quickly.
 size_t first_continuation(std::string_view text) {
-  for (size_t at = 0; at + 3 < text.size(); ++at) {
-    if (is_reply_code_at(text, at) && text[at + 3] == '-') return at;
+  for (size_t dash = text.find('-', 3); dash != std::string_view::npos; dash = text.find('-', dash + 1)) {
+    if (is_reply_code_at(text, dash - 3)) return dash - 3;
   }
   return std::string_view::npos;
 }
 
 }  // namespace
 
-std::string join_reply_lines(std::string_view reply) {
+std::string_view join_reply_lines(std::string_view reply, std::string& storage) {
   const size_t first = first_continuation(reply);
-  if (first == std::string_view::npos) return std::string(reply);
+  if (first == std::string_view::npos) return reply;
   const std::string_view code = reply.substr(first, 3);
   const size_t kept_prefix_end = first + prefix_length_at(reply, first, code);
-  std::string joined(reply.substr(0, kept_prefix_end));
+  std::string& joined = storage;
+  joined.assign(reply.substr(0, kept_prefix_end));
+  joined.reserve(reply.size());
   size_t at = kept_prefix_end;
   while (at < reply.size()) {
     const bool line_start = util::is_space(reply[at - 1]);

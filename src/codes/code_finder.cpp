@@ -11,7 +11,10 @@
 // - a status code anywhere, if the registry or the tables know its detail; an unknown detail only
 //   after a reply code, after qmail's "#", or after a word such as "Status:" or "dsn=", which keeps
 //   versions such as "X-Mailer: PHPMailer 5.2.7" out.
+#include <bit>
 #include <bitset>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -295,6 +298,27 @@ class SeenCodes {
   std::bitset<kStatuses> statuses_;
 };
 
+// The first digit at or after `pos`, or the text's size. Most of a text is not digits: it is read
+// eight bytes at a time, each byte's high bit in `digits` set when it is '0' to '9' (the low seven
+// bits are compared without carries between bytes; bytes of 0x80 and over are never digits).
+size_t next_digit(std::string_view text, size_t pos) {
+  if constexpr (std::endian::native == std::endian::little) {
+    constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+    constexpr uint64_t kHigh = 0x8080808080808080ULL;
+    for (; pos + 8 <= text.size(); pos += 8) {
+      uint64_t bytes;
+      std::memcpy(&bytes, text.data() + pos, 8);
+      const uint64_t low = bytes & kLow7;
+      const uint64_t at_least_0 = low + 0x5050505050505050ULL;  // high bit: byte >= '0'
+      const uint64_t above_9 = low + 0x4646464646464646ULL;     // high bit: byte > '9'
+      const uint64_t digits = at_least_0 & ~above_9 & ~bytes & kHigh;
+      if (digits != 0) return pos + static_cast<size_t>(std::countr_zero(digits)) / 8;
+    }
+  }
+  while (pos < text.size() && !is_digit(text[pos])) ++pos;
+  return pos;
+}
+
 FoundCode found_code(CodeType type, std::string_view text, const Run& run) {
   return {type, std::string(text.substr(run.begin, run.end - run.begin)), run.begin, run.end - run.begin};
 }
@@ -305,16 +329,12 @@ std::vector<FoundCode> find_codes(std::string_view text) {
   std::vector<FoundCode> found;
   SeenCodes seen;
   size_t status_of_last_reply = std::string_view::npos;
-  size_t pos = 0;
+  size_t pos = next_digit(text, 0);
   while (pos < text.size()) {
-    if (!is_digit(text[pos])) {
-      ++pos;
-      continue;
-    }
     // Runs are read whole, so a number inside a word or after a dot ("ATTR34", "mx550",
     // "a1si123456.250") is one token that the delimiter checks refuse.
     const Run run = read_run(text, pos);
-    pos = run.scan_end;
+    pos = next_digit(text, run.scan_end);
     const size_t next_status = has_reply_shape(run) ? status_after(text, run.end) : std::string_view::npos;
     if (is_reply_code(text, run, next_status != std::string_view::npos)) {
       status_of_last_reply = next_status;

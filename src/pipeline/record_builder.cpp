@@ -1,6 +1,10 @@
 // Turning one recipient's evidence into a finished record (see record_builder.h).
 #include "pipeline/record_builder.h"
 
+#include <algorithm>
+#include <span>
+#include <vector>
+
 #include "bounceback/codes.h"
 #include "classify/classifier.h"
 #include "explain/explainer.h"
@@ -26,9 +30,9 @@ struct WordsCodes {
   std::string status;
 };
 
-WordsCodes codes_in(std::string_view text) {
+WordsCodes codes_in(std::span<const FoundCode> codes) {
   WordsCodes found;
-  for (const FoundCode& code : find_codes(text)) {
+  for (const FoundCode& code : codes) {
     if (code.type == CodeType::kReply && !found.reply_code) found.reply_code = std::stoi(code.code);
     if (code.type == CodeType::kStatus && found.status.empty() && code.code[0] != '2') found.status = code.code;
   }
@@ -36,13 +40,15 @@ WordsCodes codes_in(std::string_view text) {
 }
 
 void classify_into(const report::RecipientEvidence& e, Record& r) {
-  const WordsCodes in_words = codes_in(e.diagnostic);
+  // Read once: the classifier weighs the same codes.
+  const std::vector<FoundCode> diagnostic_codes = find_codes(e.diagnostic);
+  const WordsCodes in_words = codes_in(diagnostic_codes);
   const std::string status = e.status.empty() ? in_words.status : e.status;
   const std::optional<int> reply = e.reply_code ? e.reply_code : in_words.reply_code;
   const std::string_view reporting_mta = r.reporting_mta ? std::string_view(*r.reporting_mta) : std::string_view();
   classify::Evidence evidence{status,       reply,     e.command,       e.diagnostic, e.action,
                               e.remote_mta, r.decoder, e.format_reason, reporting_mta};
-  const classify::Classification c = classify::classify(evidence);
+  const classify::Classification c = classify::classify(evidence, diagnostic_codes);
   r.reason = c.reason;
   r.hard_bounce = c.hard_bounce;
   r.side = c.side;
@@ -68,14 +74,17 @@ std::optional<std::string> normalize_address(std::string_view raw) {
     text.remove_suffix(1);
   }
   const size_t at = text.rfind('@');
-  if (at == std::string_view::npos || at == 0 || at + 1 >= text.size() ||
-      text.find_first_of(" \t<>,;") != std::string_view::npos) {
+  const bool has_separator = std::ranges::any_of(text, [](char c) {
+    return c == ' ' || c == '\t' || c == '<' || c == '>' || c == ',' || c == ';';
+  });
+  if (at == std::string_view::npos || at == 0 || at + 1 >= text.size() || has_separator) {
     const auto found = mime::first_address(raw);
     if (!found || *found == raw) return std::nullopt;
     return normalize_address(*found);
   }
-  std::string out(text.substr(0, at + 1));
-  out += util::to_lower(text.substr(at + 1));
+  std::string out(text);
+  const auto domain = out.begin() + static_cast<std::ptrdiff_t>(at) + 1;
+  std::transform(domain, out.end(), domain, util::ascii_lower);
   return out;
 }
 
@@ -103,7 +112,7 @@ Record make_record(const Record& base, const report::Report& report, const repor
     case Kind::kExpanded:
       set_fixed_reason(r, Reason::kDelivered);
       r.status = non_empty(e.status);
-      r.reply_code = e.reply_code ? e.reply_code : codes_in(e.diagnostic).reply_code;
+      r.reply_code = e.reply_code ? e.reply_code : codes_in(find_codes(e.diagnostic)).reply_code;
       break;
     default: classify_into(e, r); break;
   }

@@ -243,8 +243,8 @@ void expect_same_tables(const PhraseMatcher::Tables& built, const PhraseMatcher:
 
 // The automatons the build generated are the ones compiling the .def files now gives: same
 // phrases in the same order, same tables; and a matcher loaded from them matches like a compiled one.
-TEST(PhraseMatcher, GeneratedRuleAutomatonIsTheCompiledRules) {
-  const std::vector<std::string> phrases = {
+TEST(PhraseMatcher, GeneratedReplyAutomatonIsTheCompiledRulesAndBlocklists) {
+  const std::vector<std::string> rule_phrases = {
 #define BB_RULE(reason, strength, phrase) phrase,
 #include "classify/rules.def"
 #undef BB_RULE
@@ -254,8 +254,16 @@ TEST(PhraseMatcher, GeneratedRuleAutomatonIsTheCompiledRules) {
 #undef BB_PROVIDER_CODE
 #undef BB_PROVIDER_RULE
   };
+  const std::vector<std::string> blocklist_phrases = {
+#define BB_BLOCKLIST(name, zone, phrase) phrase,
+#include "classify/blocklists.def"
+#undef BB_BLOCKLIST
+  };
+  EXPECT_EQ(kRulePhraseCount, rule_phrases.size());
+  std::vector<std::string> phrases = rule_phrases;
+  phrases.insert(phrases.end(), blocklist_phrases.begin(), blocklist_phrases.end());
   const PhraseMatcher compiled_now = compiled(phrases);
-  const PhraseMatcher::Tables built = rule_automaton_tables();
+  const PhraseMatcher::Tables built = reply_automaton_tables();
   EXPECT_EQ(built.phrase_count, phrases.size());
   expect_same_tables(built, compiled_now.tables());
 
@@ -265,21 +273,14 @@ TEST(PhraseMatcher, GeneratedRuleAutomatonIsTheCompiledRules) {
   const std::string text =
       "550 5.1.1 <jane@example.com>: Recipient address rejected: User unknown in virtual mailbox table;\n"
       "  554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org; MAILBOX  FULL";
-  EXPECT_FALSE(compiled_now.match(text).empty());
-  EXPECT_EQ(loaded.match(text), compiled_now.match(text));
-}
-
-TEST(PhraseMatcher, GeneratedBlocklistAutomatonIsTheCompiledBlocklists) {
-  PhraseMatcher compiled_now;
-#define BB_BLOCKLIST(name, zone, phrase) ASSERT_TRUE(compiled_now.add(phrase).ok());
-#include "classify/blocklists.def"
-#undef BB_BLOCKLIST
-  compiled_now.compile();
-  expect_same_tables(blocklist_automaton_tables(), compiled_now.tables());
-  const PhraseMatcher loaded = PhraseMatcher::from_tables(blocklist_automaton_tables());
-  const std::string text = "554 5.7.1 Client host [192.0.2.1] blocked using zen.spamhaus.org; see spamcop.net";
-  EXPECT_FALSE(loaded.match(text).empty());
-  EXPECT_EQ(loaded.match(text), compiled_now.match(text));
+  const std::vector<Match> found = loaded.match(text);
+  EXPECT_TRUE(std::ranges::any_of(found, [](const Match& m) { return m.index < kRulePhraseCount; }));
+  EXPECT_TRUE(std::ranges::any_of(found, [&](const Match& m) {
+    return m.index >= kRulePhraseCount && phrases[m.index] == "zen.spamhaus.org";
+  }));
+  EXPECT_EQ(found, compiled_now.match(text));
+  EXPECT_EQ(&reply_phrase_matcher(), &reply_phrase_matcher());
+  EXPECT_EQ(reply_phrase_matcher().match(text), found);
 }
 
 TEST(PhraseMatcher, GeneratedClaimAutomatonIsTheCompiledClaimPhrases) {
@@ -293,6 +294,32 @@ TEST(PhraseMatcher, GeneratedClaimAutomatonIsTheCompiledClaimPhrases) {
   const std::string text = "This is the mail system at host mx.example.net.\n----- Transcript of session follows -----";
   EXPECT_EQ(loaded.match(text).size(), 3u);  // also "Transcript of session follows"
   EXPECT_EQ(loaded.match(text), compiled_now.match(text));
+}
+
+// A matcher reads its tables through views: copies and moves must read their own.
+TEST(PhraseMatcher, CopiesAndMovesKeepMatching) {
+  std::vector<Match> copied_result;
+  PhraseMatcher moved;
+  {
+    PhraseMatcher original = compiled({"over quota", "mailbox full"});
+    const PhraseMatcher copied(original);
+    moved = std::move(original);
+    copied_result = copied.match("x OVER  quota, mailbox full");
+  }
+  EXPECT_EQ(copied_result, (std::vector<Match>{{0, 13}, {1, 27}}));
+  EXPECT_EQ(moved.match("xx over quota mailbox\nfull"), (std::vector<Match>{{0, 13}, {1, 26}}));
+  const PhraseMatcher from_loaded = PhraseMatcher::from_tables(moved.tables());
+  PhraseMatcher reassigned;
+  reassigned = from_loaded;
+  EXPECT_EQ(reassigned.match("over quota"), (std::vector<Match>{{0, 10}}));
+}
+
+TEST(PhraseMatcher, TablesWithoutAClassForEveryByteGiveAMatcherThatMatchesNothing) {
+  PhraseMatcher::Tables cut = reply_automaton_tables();
+  cut.byte_class = cut.byte_class.first(100);
+  const PhraseMatcher loaded = PhraseMatcher::from_tables(cut);
+  EXPECT_FALSE(loaded.compiled());
+  EXPECT_TRUE(loaded.match(std::string(300, '\xff') + " mailbox full").empty());
 }
 
 TEST(PhraseMatcher, CallbackSeesMatchesInOrderOfEnd) {

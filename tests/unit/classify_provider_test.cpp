@@ -44,6 +44,16 @@ TEST(ProviderNamedIn, FindsHostsInLinksAndAddresses) {
   EXPECT_EQ(provider_named_in("5.7.1 ... ."), Provider::kAny);
 }
 
+TEST(ProviderNamedIn, TheFirstHostOfAProviderDecidesWhereverTheWordsStandInTheText) {
+  EXPECT_EQ(provider_named_in("mx3.QQ.com. said 550 see mail.i.ua"), Provider::kTencent);
+  EXPECT_EQ(provider_named_in("host 192.0.2.1 (mx.example.org.) said: 5.1.1 see mail.i.ua."), Provider::kIua);
+  EXPECT_EQ(provider_named_in("notqq.com and x-qq.com then .qq.com."), Provider::kTencent);
+  EXPECT_EQ(provider_named_in("notqq.com, x-qq.com"), Provider::kAny);
+  EXPECT_EQ(provider_named_in("i.ua"), Provider::kIua);
+  EXPECT_EQ(provider_named_in("."), Provider::kAny);
+  EXPECT_EQ(provider_named_in(""), Provider::kAny);
+}
+
 TEST(FindProvider, PrefersTheRemoteHostThenTheWordsThenTheReportingHost) {
   EXPECT_EQ(find_provider("mx3.qq.com", "host mx.orange.fr said", "mta.example.net"), Provider::kTencent);
   EXPECT_EQ(find_provider("", "host smtp-in.orange.fr said", "BAY04.hotmail.com"), Provider::kOrangeLaPoste);

@@ -521,6 +521,30 @@ TEST(Classify, ReadsTheCommandFromTheWordsWhenTheReportNamesNone) {
             Reason::kFiltered);
 }
 
+// Several command phrases: the one listed first decides, wherever it stands in the words.
+TEST(Classify, TheFirstListedCommandPhraseDecides) {
+  EXPECT_EQ(classify_text("", "550 Unknown user (in reply to end of DATA command) after RCPT TO:<kim@example.org>")
+                .reason,
+            Reason::kFiltered);
+  EXPECT_EQ(classify_text("", "after end of data: 550 Unknown user kim@example.org (In Reply To RCPT TO command)").reason,
+            Reason::kUserUnknown);
+  EXPECT_EQ(classify_text("", "550 Unknown user after after end of data").reason, Reason::kFiltered);
+}
+
+TEST(Classify, GivenTheDiagnosticsCodesDecidesAsWhenItFindsThem) {
+  Evidence evidence;
+  evidence.status = "5.0.0";
+  evidence.action = "failed";
+  evidence.diagnostic = "host mx.example.org said: 552-5.2.2 Mailbox over quota\n552 5.2.2 try later";
+  const std::vector<FoundCode> codes = find_codes(evidence.diagnostic);
+  const Classification given = classify(evidence, codes);
+  const Classification found = classify(evidence);
+  EXPECT_EQ(given.reason, Reason::kMailboxFull);
+  EXPECT_EQ(given.status, "5.2.2");
+  EXPECT_EQ(given.reason, found.reason);
+  EXPECT_EQ(given.status, found.status);
+}
+
 TEST(Classify, AMailboxStateTheFormatStatesExplainsABareUserUnknown) {
   Evidence evidence;
   evidence.command = "RCPT";
@@ -707,6 +731,15 @@ TEST(ReasonFromStatus, MapsSpecificCodes) {
   EXPECT_EQ(reason_from_status("5.7.25"), Reason::kRequirePtr);
   EXPECT_EQ(reason_from_status("5.7.26"), Reason::kAuthFailure);
   EXPECT_EQ(reason_from_status(" 5.1.8 "), Reason::kRejected);
+}
+
+// The table is compared by number: a status written with leading zeros names the same code.
+TEST(ReasonFromStatus, ReadsTheNumbersNotTheSpelling) {
+  EXPECT_EQ(reason_from_status("5.01.001"), Reason::kUserUnknown);
+  EXPECT_EQ(reason_from_status("5.1.010"), Reason::kNotAccept);
+  EXPECT_EQ(reason_from_status("5.1.1000"), Reason::kUndefined);
+  EXPECT_EQ(reason_from_status("2.1.1"), Reason::kUndefined);
+  EXPECT_EQ(reason_from_status("X.1.1"), Reason::kUndefined);
 }
 
 TEST(ReasonFromStatus, GenericOrInvalidCodesNameNothing) {
