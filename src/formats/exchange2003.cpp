@@ -7,6 +7,7 @@
 //         The recipient name is not recognized
 //         The MTS-ID of the original message is: c=us;a= ;p=example;l=EXCHANGE0001
 //         MSEXCH:IMS:EXAMPLE:HQ:EXCHANGE 0 (000C05A6) Unknown Recipient
+#include <algorithm>
 #include <array>
 
 #include "formats/families.h"
@@ -68,7 +69,10 @@ std::optional<std::string_view> recipient_list(std::string_view notice) {
 }  // namespace
 
 bool claims_exchange2003(const report::Context& context) {
-  return recipient_list(context.notice).has_value() || notice_contains(context, "MSEXCH:");
+  // recipient_list() finds a heading anywhere in the notice, so a claim phrase's bit answers it.
+  static constexpr auto kHeadingClaims = claim_phrases(kListHeadings);
+  const auto in_notice = [&](ClaimPhrase heading) { return notice_contains(context, heading); };
+  return std::ranges::any_of(kHeadingClaims, in_notice) || notice_contains(context, "MSEXCH:");
 }
 
 bool extract_exchange2003(const report::Context& context, report::Report& report) {

@@ -164,11 +164,11 @@ void refine(RecipientEvidence& r, const RecipientEvidence* from_notice) {
 }  // namespace
 
 bool is_exchange_ndr(const report::Context& context) {
-  for (std::string_view heading : kUserHeadings) {
-    if (notice_contains(context, heading)) return true;
-  }
-  // admin_section() finds a heading anywhere in the notice, so a claim phrase's bit answers this.
-  return std::ranges::any_of(kAdminHeadings, [&](std::string_view heading) { return notice_contains(context, heading); });
+  // admin_section() finds a heading anywhere in the notice, so a claim phrase's bit answers it.
+  static constexpr auto kHeadingClaims = claim_phrases(kUserHeadings);
+  static constexpr auto kAdminHeadingClaims = claim_phrases(kAdminHeadings);
+  const auto in_notice = [&](ClaimPhrase heading) { return notice_contains(context, heading); };
+  return std::ranges::any_of(kHeadingClaims, in_notice) || std::ranges::any_of(kAdminHeadingClaims, in_notice);
 }
 
 bool read_exchange_ndr(const report::Context& context, report::Report& report) {

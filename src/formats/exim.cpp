@@ -303,7 +303,8 @@ std::vector<report::RecipientEvidence> recipients_of(const std::vector<Block>& b
 }  // namespace
 
 bool claims_exim(const report::Context& context) {
-  return std::ranges::any_of(kEximIntros, [&](std::string_view intro) { return notice_contains(context, intro); });
+  static constexpr auto kIntroClaims = claim_phrases(kEximIntros);
+  return std::ranges::any_of(kIntroClaims, [&](ClaimPhrase intro) { return notice_contains(context, intro); });
 }
 
 bool extract_exim(const report::Context& context, report::Report& report) {

@@ -157,7 +157,8 @@ std::vector<Section> address_sections(std::string_view text) {
 }  // namespace
 
 bool claims_qmail(const report::Context& context) {
-  return std::ranges::any_of(kIntros, [&](std::string_view intro) { return notice_contains(context, intro); });
+  static constexpr auto kIntroClaims = claim_phrases(kIntros);
+  return std::ranges::any_of(kIntroClaims, [&](ClaimPhrase intro) { return notice_contains(context, intro); });
 }
 
 bool extract_qmail(const report::Context& context, report::Report& report) {

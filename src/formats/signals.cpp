@@ -86,47 +86,6 @@ constexpr std::array<std::string_view, 60> kBounceSubjects = {
     "удалось доставить",              // "Не удалось доставить сообщение"
 };
 
-constexpr std::array kClaimPhrases = {
-#define BB_CLAIM_PHRASE(phrase) std::string_view(phrase),
-#include "formats/claim_phrases.def"
-#undef BB_CLAIM_PHRASE
-};
-
-// A family names a phrase by its text; finding its index is a probe of an open-addressing table
-// keyed on the length and three bytes (the families ask thousands of times per mailbox, so a
-// binary search over strings cost more than the answers).
-constexpr size_t kClaimSlots = 1024;
-static_assert(kClaimPhrases.size() < kClaimSlots / 4, "keep the claim table sparse: grow kClaimSlots");
-constexpr uint16_t kNoPhrase = 0xFFFF;
-
-constexpr size_t claim_slot(std::string_view phrase) {
-  const auto byte = [&](size_t i) { return static_cast<size_t>(static_cast<unsigned char>(phrase[i])); };
-  if (phrase.empty()) return 0;
-  return (phrase.size() * 131 + byte(0) * 31 + byte(phrase.size() / 2) * 7 + byte(phrase.size() - 1)) % kClaimSlots;
-}
-
-// Built at compile time; a phrase listed twice in claim_phrases.def stops the build here.
-constexpr auto kClaimSlotTable = [] {
-  std::array<uint16_t, kClaimSlots> table{};
-  table.fill(kNoPhrase);
-  for (size_t index = 0; index < kClaimPhrases.size(); ++index) {
-    size_t slot = claim_slot(kClaimPhrases[index]);
-    for (; table[slot] != kNoPhrase; slot = (slot + 1) % kClaimSlots) {
-      if (kClaimPhrases[table[slot]] == kClaimPhrases[index]) throw "a phrase is listed twice in claim_phrases.def";
-    }
-    table[slot] = static_cast<uint16_t>(index);
-  }
-  return table;
-}();
-
-std::optional<size_t> claim_phrase_index(std::string_view needle) {
-  for (size_t slot = claim_slot(needle);; slot = (slot + 1) % kClaimSlots) {
-    const uint16_t index = kClaimSlotTable[slot];
-    if (index == kNoPhrase) return std::nullopt;
-    if (kClaimPhrases[index] == needle) return index;
-  }
-}
-
 // Compiled at build time from the same table (classify/generated_automata.h).
 const classify::PhraseMatcher& claim_phrase_matcher() {
   static const classify::PhraseMatcher matcher =
@@ -225,6 +184,10 @@ bool notice_contains(const report::Context& context, std::string_view needle) {
     if (const std::optional<size_t> index = claim_phrase_index(needle)) return context.claim_phrases[*index];
   }
   return icontains(context.notice, needle);
+}
+
+bool notice_contains(const report::Context& context, ClaimPhrase phrase) {
+  return context.claim_phrases.empty() ? icontains(context.notice, phrase.text) : context.claim_phrases[phrase.index];
 }
 
 std::vector<bool> find_claim_phrases(std::string_view notice) {

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "formats/claim_phrases.h"
 #include "report/report.h"
 
 namespace bounceback::formats {
@@ -25,6 +26,8 @@ bool subject_contains(const report::Context& context, std::string_view needle);
 // ASCII case ignored. A needle listed in claim_phrases.def is looked up in context.claim_phrases
 // when the decoder filled it; any other is searched for.
 bool notice_contains(const report::Context& context, std::string_view needle);
+// The same for a phrase of the table, a bit test.
+bool notice_contains(const report::Context& context, ClaimPhrase phrase);
 
 // Which of the phrases in claim_phrases.def the notice holds, in the table's order: one pass over
 // the notice instead of one search per claim.

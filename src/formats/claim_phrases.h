@@ -1,0 +1,82 @@
+// The claim phrases of formats/claim_phrases.def as a compile-time table, so that a family can
+// name a phrase by its text and have its index found by the compiler: ClaimPhrase("MSEXCH:").
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+namespace bounceback::formats {
+
+inline constexpr std::array kClaimPhrases = {
+#define BB_CLAIM_PHRASE(phrase) std::string_view(phrase),
+#include "formats/claim_phrases.def"
+#undef BB_CLAIM_PHRASE
+};
+
+namespace claim_table {
+
+// An open-addressing table keyed on the length and three bytes: a phrase named at run time (a
+// family's literal passed to notice_contains) is found with a probe or two.
+inline constexpr size_t kSlots = 1024;
+static_assert(kClaimPhrases.size() < kSlots / 4, "keep the claim table sparse: grow kSlots");
+inline constexpr uint16_t kNoPhrase = 0xFFFF;
+
+constexpr size_t slot_of(std::string_view phrase) {
+  const auto byte = [&](size_t i) { return static_cast<size_t>(static_cast<unsigned char>(phrase[i])); };
+  if (phrase.empty()) return 0;
+  return (phrase.size() * 131 + byte(0) * 31 + byte(phrase.size() / 2) * 7 + byte(phrase.size() - 1)) % kSlots;
+}
+
+// Built at compile time; a phrase listed twice in claim_phrases.def stops the build here.
+inline constexpr auto kSlotTable = [] {
+  std::array<uint16_t, kSlots> table{};
+  table.fill(kNoPhrase);
+  for (size_t index = 0; index < kClaimPhrases.size(); ++index) {
+    size_t slot = slot_of(kClaimPhrases[index]);
+    for (; table[slot] != kNoPhrase; slot = (slot + 1) % kSlots) {
+      if (kClaimPhrases[table[slot]] == kClaimPhrases[index]) throw "a phrase is listed twice in claim_phrases.def";
+    }
+    table[slot] = static_cast<uint16_t>(index);
+  }
+  return table;
+}();
+
+}  // namespace claim_table
+
+constexpr std::optional<size_t> claim_phrase_index(std::string_view needle) {
+  for (size_t slot = claim_table::slot_of(needle);; slot = (slot + 1) % claim_table::kSlots) {
+    const uint16_t index = claim_table::kSlotTable[slot];
+    if (index == claim_table::kNoPhrase) return std::nullopt;
+    if (kClaimPhrases[index] == needle) return index;
+  }
+}
+
+// A phrase of the table with its index, found at compile time: a phrase missing from
+// claim_phrases.def does not compile.
+struct ClaimPhrase {
+  consteval explicit ClaimPhrase(std::string_view phrase) : text(phrase), index(must_be_listed(claim_phrase_index(phrase))) {}
+
+  std::string_view text;
+  size_t index;
+
+ private:
+  static consteval size_t must_be_listed(std::optional<size_t> index) {
+    if (!index) throw "not in claim_phrases.def: add the phrase there";
+    return *index;
+  }
+};
+
+// A family's table of phrases (an array of texts it also searches elsewhere) as claim phrases:
+// constexpr auto kIntroClaims = claim_phrases(kIntros);
+template <size_t N>
+consteval std::array<ClaimPhrase, N> claim_phrases(const std::array<std::string_view, N>& texts) {
+  return [&]<size_t... I>(std::index_sequence<I...>) consteval {
+    return std::array<ClaimPhrase, N>{ClaimPhrase(texts[I])...};
+  }(std::make_index_sequence<N>());
+}
+
+}  // namespace bounceback::formats
