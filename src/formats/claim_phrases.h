@@ -71,12 +71,16 @@ struct ClaimPhrase {
 };
 
 // A family's table of phrases (an array of texts it also searches elsewhere) as claim phrases:
-// constexpr auto kIntroClaims = claim_phrases(kIntros);
+// static constexpr auto kIntroClaims = claim_phrases(kIntros);
+template <size_t N, size_t... I>
+consteval std::array<ClaimPhrase, N> claim_phrases(const std::array<std::string_view, N>& texts,
+                                                   std::index_sequence<I...>) {
+  return {ClaimPhrase(texts[I])...};
+}
+
 template <size_t N>
 consteval std::array<ClaimPhrase, N> claim_phrases(const std::array<std::string_view, N>& texts) {
-  return [&]<size_t... I>(std::index_sequence<I...>) consteval {
-    return std::array<ClaimPhrase, N>{ClaimPhrase(texts[I])...};
-  }(std::make_index_sequence<N>());
+  return claim_phrases(texts, std::make_index_sequence<N>());
 }
 
 }  // namespace bounceback::formats
