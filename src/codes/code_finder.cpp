@@ -11,12 +11,15 @@
 // - a status code anywhere, if the registry or the tables know its detail; an unknown detail only
 //   after a reply code, after qmail's "#", or after a word such as "Status:" or "dsn=", which keeps
 //   versions such as "X-Mailer: PHPMailer 5.2.7" out.
+#include <array>
 #include <bit>
 #include <bitset>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "bounceback/codes.h"
 #include "util/text.h"
@@ -273,29 +276,47 @@ bool is_reply_code(std::string_view text, const Run& run, bool status_next) {
   return find_reply_code(number(run.group[0])) != nullptr && (lead_word || !is_header_field_value(text, run.begin));
 }
 
-// Which codes were already reported, so that each is reported once in linear time.
+// Which codes were already reported, so that each is reported once in linear time. A text holds
+// a handful of codes, which are compared one by one; past kListed distinct codes a bitset over
+// every possible code takes over (zeroing its 3 KB for every text cost more than the search).
 class SeenCodes {
  public:
-  bool first_reply(const Run& run) { return first(replies_, static_cast<size_t>(number(run.group[0]) - 200)); }
+  bool first_reply(const Run& run) { return first(static_cast<size_t>(number(run.group[0]) - 200)); }
   bool first_status(const Run& run) {
     const size_t klass = run.group[0][0] == '2' ? 0 : run.group[0][0] == '4' ? 1 : 2;
     const size_t subject = static_cast<size_t>(number(run.group[1]));
-    return first(statuses_, (klass * 8 + subject) * 1000 + static_cast<size_t>(number(run.group[2])));
+    return first(kReplies + (klass * 8 + subject) * 1000 + static_cast<size_t>(number(run.group[2])));
   }
 
  private:
-  static constexpr size_t kReplies = 400;            // 200 to 599
+  static constexpr size_t kReplies = 400;                    // 200 to 599
   static constexpr size_t kStatuses = size_t{3} * 8 * 1000;  // class 2, 4 or 5; subject 0 to 7; detail 0 to 999
+  static constexpr size_t kListed = 16;
+  using AllCodes = std::bitset<kReplies + kStatuses>;
 
-  template <size_t N>
-  static bool first(std::bitset<N>& seen, size_t index) {
-    if (seen.test(index)) return false;
-    seen.set(index);
+  bool first(size_t index) {
+    if (all_) return first_in_all(index);
+    for (size_t i = 0; i < count_; ++i) {
+      if (listed_[i] == index) return false;
+    }
+    if (count_ < kListed) {
+      listed_[count_++] = index;
+      return true;
+    }
+    all_ = std::make_unique<AllCodes>();
+    for (size_t listed : listed_) all_->set(listed);
+    return first_in_all(index);
+  }
+
+  bool first_in_all(size_t index) {
+    if (all_->test(index)) return false;
+    all_->set(index);
     return true;
   }
 
-  std::bitset<kReplies> replies_;
-  std::bitset<kStatuses> statuses_;
+  std::array<size_t, kListed> listed_{};
+  size_t count_ = 0;
+  std::unique_ptr<AllCodes> all_;
 };
 
 // The first digit at or after `pos`, or the text's size. Most of a text is not digits: it is read
@@ -323,6 +344,15 @@ FoundCode found_code(CodeType type, std::string_view text, const Run& run) {
   return {type, std::string(text.substr(run.begin, run.end - run.begin)), run.begin, run.end - run.begin};
 }
 
+// A text with a code mostly holds a few ("550 5.1.1 ... (#5.1.1)"): room for them at the first one
+// rather than growing the vector one code at a time.
+constexpr size_t kUsualCodeCount = 4;
+
+void add_found(std::vector<FoundCode>& found, FoundCode code) {
+  if (found.empty()) found.reserve(kUsualCodeCount);
+  found.push_back(std::move(code));
+}
+
 }  // namespace
 
 std::vector<FoundCode> find_codes(std::string_view text) {
@@ -338,9 +368,9 @@ std::vector<FoundCode> find_codes(std::string_view text) {
     const size_t next_status = has_reply_shape(run) ? status_after(text, run.end) : std::string_view::npos;
     if (is_reply_code(text, run, next_status != std::string_view::npos)) {
       status_of_last_reply = next_status;
-      if (seen.first_reply(run)) found.push_back(found_code(CodeType::kReply, text, run));
+      if (seen.first_reply(run)) add_found(found, found_code(CodeType::kReply, text, run));
     } else if (is_status_code(text, run, run.begin == status_of_last_reply)) {
-      if (seen.first_status(run)) found.push_back(found_code(CodeType::kStatus, text, run));
+      if (seen.first_status(run)) add_found(found, found_code(CodeType::kStatus, text, run));
     }
   }
   return found;

@@ -6,6 +6,7 @@
 #include "formats/format.h"
 #include "formats/signals.h"
 #include "mime/message.h"
+#include "pipeline/byte_masks.h"
 #include "pipeline/record_builder.h"
 #include "report/report.h"
 #include "util/date.h"
@@ -19,18 +20,59 @@ using pipeline::make_record;
 using pipeline::non_empty;
 using pipeline::normalize_address;
 
+// Whether Headers::get would give the value back only trimmed: printable ASCII on one line, with
+// no encoded word. Most Date and Message-ID fields are. A tab counts as not plain: such a value is
+// decoded, to the same text.
+bool decodes_to_itself(std::string_view raw) {
+  size_t i = 0;
+  for (; i + 8 <= raw.size(); i += 8) {
+    const uint64_t word = pipeline::load8(raw.data() + i);
+    if ((pipeline::controls_in(word) | pipeline::non_printing_high_in(word)) != 0) return false;
+  }
+  for (; i < raw.size(); ++i) {
+    if (raw[i] < ' ' || raw[i] > '~') return false;
+  }
+  return raw.find("=?") == std::string_view::npos;
+}
+
+// What Headers::get gives for the raw value, without a copy when the value is plain; `decoded`
+// holds it otherwise.
+std::string_view header_text(std::optional<std::string_view> raw, std::string& decoded) {
+  if (!raw) return {};
+  if (decodes_to_itself(*raw)) return util::trim(*raw);
+  decoded = mime::decode_header_value(*raw);
+  return decoded;
+}
+
+// The report's own Message-ID and Date fields, raw, found in one pass over its header.
+struct OwnFields {
+  std::optional<std::string_view> message_id;
+  std::optional<std::string_view> date;
+};
+
+OwnFields own_fields(const mime::Headers& headers) {
+  OwnFields own;
+  for (const mime::HeaderField& field : headers.fields()) {
+    if (!own.message_id && field.is("Message-ID")) own.message_id = field.value;
+    if (!own.date && field.is("Date")) own.date = field.value;
+    if (own.message_id && own.date) break;
+  }
+  return own;
+}
+
 // Fields every record of one report shares.
 Record base_record(std::string_view source, const report::Context& context, const report::Report& report,
-                   const report::OriginalMessage& original) {
-  const mime::Headers& headers = context.message.root().headers;
+                   report::OriginalMessage original) {
+  const OwnFields own = own_fields(context.message.root().headers);
   Record r;
   r.source = std::string(source);
   r.decoder = report.decoder;
   r.reporting_mta = non_empty(report.reporting_mta);
-  r.message_id = non_empty(std::string(util::trim(headers.get("Message-ID"))));
-  r.original_message_id = non_empty(original.message_id);
-  r.subject = non_empty(original.subject);
-  r.timestamp = util::rfc5322_to_rfc3339(headers.get("Date"));
+  std::string decoded;
+  r.message_id = non_empty(std::string(header_text(own.message_id, decoded)));
+  r.original_message_id = non_empty(std::move(original.message_id));
+  r.subject = non_empty(std::move(original.subject));
+  r.timestamp = util::rfc5322_to_rfc3339(header_text(own.date, decoded));
   r.sender = original.from.empty() ? std::nullopt : normalize_address(original.from);
   r.feedback_type = non_empty(report.feedback_type);
   return r;
@@ -108,11 +150,12 @@ void decode_message(std::string_view message, std::string_view source, const Lim
     return;
   }
   result.is_report = true;
-  const Record base = base_record(source, context, report, report::find_original_message(context));
-  result.records.reserve(report.recipients.size());
-  for (const report::RecipientEvidence& evidence : report.recipients) {
-    result.records.push_back(make_record(base, report, evidence));
-  }
+  Record base = base_record(source, context, report, report::find_original_message(context, report::OriginalTo::kSkip));
+  const std::vector<report::RecipientEvidence>& recipients = report.recipients;
+  result.records.reserve(recipients.size());
+  for (size_t i = 0; i + 1 < recipients.size(); ++i) result.records.push_back(make_record(base, report, recipients[i]));
+  // The last record takes the shared fields over instead of copying them.
+  if (!recipients.empty()) result.records.push_back(make_record(std::move(base), report, recipients.back()));
 }
 
 }  // namespace

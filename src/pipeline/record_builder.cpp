@@ -3,12 +3,14 @@
 
 #include <algorithm>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "bounceback/codes.h"
 #include "classify/classifier.h"
 #include "explain/explainer.h"
 #include "mime/message.h"
+#include "pipeline/byte_masks.h"
 #include "util/text.h"
 
 namespace bounceback::pipeline {
@@ -58,6 +60,24 @@ void classify_into(const report::RecipientEvidence& e, Record& r) {
   r.reply_code = reply;
 }
 
+// Whether util::collapse_space may change the text: white space at either end, a control character
+// (tab and line breaks among them) or two blanks together. Most diagnostics are single-spaced
+// already, and this test, eight bytes at a time, costs less than collapsing.
+bool has_loose_space(std::string_view text) {
+  if (text.empty()) return false;
+  if (util::is_space(text.front()) || util::is_space(text.back())) return true;
+  size_t i = 0;
+  for (; i + 9 <= text.size(); i += 8) {
+    const uint64_t here = load8(text.data() + i);
+    if (controls_in(here) != 0 || (blanks_in(here) & blanks_in(load8(text.data() + i + 1))) != 0) return true;
+  }
+  for (; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < ' ' || (c == ' ' && i + 1 < text.size() && text[i + 1] == ' ')) return true;
+  }
+  return false;
+}
+
 // Reports that are not failures carry a fixed reason.
 void set_fixed_reason(Record& r, Reason reason) {
   r.reason = reason;
@@ -93,14 +113,14 @@ std::optional<std::string> non_empty(std::string value) {
   return value;
 }
 
-Record make_record(const Record& base, const report::Report& report, const report::RecipientEvidence& e) {
-  Record r = base;
+Record make_record(Record base, const report::Report& report, const report::RecipientEvidence& e) {
+  Record r = std::move(base);
   r.kind = kind_of(e.action, report.kind);
   r.recipient = normalize_address(e.recipient);
   r.original_recipient = e.original_recipient.empty() ? std::nullopt : normalize_address(e.original_recipient);
   r.action = non_empty(e.action);
   r.command = non_empty(e.command);
-  r.diagnostic = non_empty(util::collapse_space(e.diagnostic));
+  r.diagnostic = non_empty(has_loose_space(e.diagnostic) ? util::collapse_space(e.diagnostic) : e.diagnostic);
   r.remote_mta = non_empty(e.remote_mta);
   r.remote_ip = non_empty(e.remote_ip);
   if (r.remote_ip.has_value() == false && !report.source_ip.empty()) r.remote_ip = report.source_ip;

@@ -18,7 +18,8 @@ std::optional<std::string> normalize_address(std::string_view raw);
 std::optional<std::string> non_empty(std::string value);
 
 // `base` carries the fields every record of one report shares (source, decoder, sender, ids...);
-// the result adds the recipient's own fields, the classification and the explanation.
-Record make_record(const Record& base, const report::Report& report, const report::RecipientEvidence& e);
+// the result adds the recipient's own fields, the classification and the explanation. A caller
+// done with `base` moves it in, which spares copying its strings.
+Record make_record(Record base, const report::Report& report, const report::RecipientEvidence& e);
 
 }  // namespace bounceback::pipeline

@@ -7,16 +7,75 @@ namespace {
 
 using util::iequals;
 
-struct Field {
-  std::string_view name;
-  std::string value;  // unfolded
-  int group;          // index of the blank-line separated group the field stands in
+// The fields this reader uses, named once per field rather than compared again at each use.
+enum class FieldName {
+  kFinalRecipient,
+  kOriginalRecipient,
+  kXActualRecipient,
+  kAction,
+  kStatus,
+  kDiagnosticCode,
+  kRemoteMta,
+  kLastAttemptDate,
+  kPowerMtaBounceCategory,
+  kReportingMta,
+  kArrivalDate,
+  kReceivedFromMta,
+  kOther,
 };
+
+struct KnownField {
+  std::string_view name;
+  FieldName id;
+};
+// RFC 3464's fields, Sendmail's "X-Actual-Recipient: rfc822; ann@a.example" and PowerMTA's
+// "X-PowerMTA-BounceCategory: bad-mailbox".
+constexpr KnownField kKnownFields[] = {
+    {"Final-Recipient", FieldName::kFinalRecipient},
+    {"Original-Recipient", FieldName::kOriginalRecipient},
+    {"X-Actual-Recipient", FieldName::kXActualRecipient},
+    {"Action", FieldName::kAction},
+    {"Status", FieldName::kStatus},
+    {"Diagnostic-Code", FieldName::kDiagnosticCode},
+    {"Remote-MTA", FieldName::kRemoteMta},
+    {"Last-Attempt-Date", FieldName::kLastAttemptDate},
+    {"X-PowerMTA-BounceCategory", FieldName::kPowerMtaBounceCategory},
+    {"Reporting-MTA", FieldName::kReportingMta},
+    {"Arrival-Date", FieldName::kArrivalDate},
+    {"Received-From-MTA", FieldName::kReceivedFromMta},
+};
+
+FieldName field_name(std::string_view name) {
+  for (const KnownField& known : kKnownFields) {
+    if (iequals(name, known.name)) return known.id;
+  }
+  return FieldName::kOther;
+}
+
+struct Field {
+  FieldName name;
+  std::string_view line_value;  // the value on the field's own line
+  std::string unfolded;         // the value with its continuation lines, when it has any
+  int group;                    // index of the blank-line separated group the field stands in
+
+  std::string_view value() const { return unfolded.empty() ? line_value : std::string_view(unfolded); }
+
+  void append_continuation(std::string_view line) {
+    if (unfolded.empty()) unfolded = line_value;
+    unfolded.push_back(' ');
+    unfolded.append(util::trim(line));
+  }
+};
+
+// Room for the fields of a usual report (a per-message group and one recipient), so that the
+// vector is allocated once.
+constexpr size_t kUsualFieldCount = 16;
 
 // The fields of a delivery-status body in order, each with its group (RFC 3464: a per-message
 // group, then one group per recipient, separated by blank lines).
 std::vector<Field> read_fields(std::string_view body) {
   std::vector<Field> fields;
+  fields.reserve(kUsualFieldCount);
   int group = 0;
   bool blank_before = false;
   size_t pos = 0;
@@ -27,10 +86,7 @@ std::vector<Field> read_fields(std::string_view body) {
       continue;
     }
     if (line[0] == ' ' || line[0] == '\t') {
-      if (!fields.empty()) {
-        fields.back().value.push_back(' ');
-        fields.back().value.append(util::trim(line));
-      }
+      if (!fields.empty()) fields.back().append_continuation(line);
       continue;
     }
     const size_t colon = line.find(':');
@@ -39,18 +95,18 @@ std::vector<Field> read_fields(std::string_view body) {
     if (name.find(' ') != std::string_view::npos) continue;
     if (blank_before && !fields.empty()) ++group;
     blank_before = false;
-    fields.push_back({name, std::string(util::trim(line.substr(colon + 1))), group});
+    fields.push_back({field_name(name), util::trim(line.substr(colon + 1)), {}, group});
   }
   return fields;
 }
 
 bool is_recipient_field(const Field& f) {
-  return iequals(f.name, "Final-Recipient") || iequals(f.name, "Original-Recipient");
+  return f.name == FieldName::kFinalRecipient || f.name == FieldName::kOriginalRecipient;
 }
 
 bool is_per_message_field(const Field& f) {
-  return iequals(f.name, "Reporting-MTA") || iequals(f.name, "Arrival-Date") ||
-         iequals(f.name, "Received-From-MTA");
+  return f.name == FieldName::kReportingMta || f.name == FieldName::kArrivalDate ||
+         f.name == FieldName::kReceivedFromMta;
 }
 
 void split_remote_mta(std::string_view value, RecipientEvidence& r) {
@@ -86,26 +142,27 @@ std::optional<Reason> powermta_category(std::string_view value) {
 }
 
 void apply_recipient_field(const Field& f, RecipientEvidence& r) {
-  if (iequals(f.name, "Final-Recipient")) {
-    r.recipient = std::string(util::trim(field_text(f.value)));
-  } else if (iequals(f.name, "Original-Recipient")) {
-    r.original_recipient = std::string(util::trim(field_text(f.value)));
-  } else if (iequals(f.name, "X-Actual-Recipient")) {
-    if (r.original_recipient.empty()) r.original_recipient = std::string(util::trim(field_text(f.value)));
-  } else if (iequals(f.name, "Action")) {
-    r.action = util::to_lower(util::trim(f.value));
-    const size_t space = r.action.find_first_of(" (;");
-    if (space != std::string::npos) r.action.resize(space);
-  } else if (iequals(f.name, "Status")) {
-    r.status = leading_status(f.value);
-  } else if (iequals(f.name, "Diagnostic-Code")) {
-    r.diagnostic = std::string(util::trim(field_text(f.value)));
-  } else if (iequals(f.name, "Remote-MTA")) {
-    split_remote_mta(f.value, r);
-  } else if (iequals(f.name, "Last-Attempt-Date")) {
-    r.last_attempt = f.value;
-  } else if (iequals(f.name, "X-PowerMTA-BounceCategory")) {
-    r.format_reason = powermta_category(f.value);
+  switch (f.name) {
+    case FieldName::kFinalRecipient: r.recipient = util::trim(field_text(f.value())); break;
+    case FieldName::kOriginalRecipient: r.original_recipient = util::trim(field_text(f.value())); break;
+    case FieldName::kXActualRecipient:
+      if (r.original_recipient.empty()) r.original_recipient = util::trim(field_text(f.value()));
+      break;
+    case FieldName::kAction: {
+      r.action = util::to_lower(util::trim(f.value()));
+      const size_t space = r.action.find_first_of(" (;");
+      if (space != std::string::npos) r.action.resize(space);
+      break;
+    }
+    case FieldName::kStatus: r.status = leading_status(f.value()); break;
+    case FieldName::kDiagnosticCode: r.diagnostic = util::trim(field_text(f.value())); break;
+    case FieldName::kRemoteMta: split_remote_mta(f.value(), r); break;
+    case FieldName::kLastAttemptDate: r.last_attempt = f.value(); break;
+    case FieldName::kPowerMtaBounceCategory: r.format_reason = powermta_category(f.value()); break;
+    case FieldName::kReportingMta:
+    case FieldName::kArrivalDate:
+    case FieldName::kReceivedFromMta:
+    case FieldName::kOther: break;
   }
 }
 
@@ -125,7 +182,7 @@ std::vector<size_t> recipient_starts(const std::vector<Field>& fields) {
       group_has_recipient = group_has_final = group_has_original = false;
     }
     if (!is_recipient_field(fields[i])) continue;
-    const bool final = iequals(fields[i].name, "Final-Recipient");
+    const bool final = fields[i].name == FieldName::kFinalRecipient;
     if (!group_has_recipient) {
       size_t start = group_start;
       while (start < i && is_per_message_field(fields[start])) ++start;
@@ -171,10 +228,10 @@ std::string leading_status(std::string_view text) {
 bool parse_delivery_status(std::string_view body, Report& report) {
   const std::vector<Field> fields = read_fields(body);
   for (const Field& f : fields) {
-    if (iequals(f.name, "Reporting-MTA") && report.reporting_mta.empty()) {
-      report.reporting_mta = std::string(field_text(f.value));
-    } else if (iequals(f.name, "Arrival-Date") && report.arrival_date.empty()) {
-      report.arrival_date = f.value;
+    if (f.name == FieldName::kReportingMta && report.reporting_mta.empty()) {
+      report.reporting_mta = std::string(field_text(f.value()));
+    } else if (f.name == FieldName::kArrivalDate && report.arrival_date.empty()) {
+      report.arrival_date = f.value();
     }
   }
   const std::vector<size_t> starts = recipient_starts(fields);

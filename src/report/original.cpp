@@ -1,4 +1,6 @@
 // The bounced message's own headers: sender, Message-ID, Subject.
+#include <utility>
+
 #include "report/report.h"
 #include "util/text.h"
 
@@ -12,18 +14,18 @@ const mime::Headers* attached_headers(const Context& context) {
   return nullptr;
 }
 
-OriginalMessage from_headers(const mime::Headers& headers) {
+OriginalMessage from_headers(const mime::Headers& headers, OriginalTo to_wanted) {
   OriginalMessage original;
   for (std::string_view name : {"From", "Return-Path", "Sender"}) {
     if (const auto value = headers.raw(name)) {
       if (auto address = mime::first_address(*value)) {
-        original.from = *address;
+        original.from = std::move(*address);
         break;
       }
     }
   }
-  if (const auto to = headers.raw("To")) {
-    if (auto address = mime::first_address(*to)) original.to = *address;
+  if (const auto to = to_wanted == OriginalTo::kRead ? headers.raw("To") : std::nullopt) {
+    if (auto address = mime::first_address(*to)) original.to = std::move(*address);
   }
   original.message_id = std::string(util::trim(headers.get("Message-ID")));
   original.subject = headers.get("Subject");
@@ -33,7 +35,11 @@ OriginalMessage from_headers(const mime::Headers& headers) {
 }  // namespace
 
 OriginalMessage find_original_message(const Context& context) {
-  if (const mime::Headers* headers = attached_headers(context)) return from_headers(*headers);
+  return find_original_message(context, OriginalTo::kRead);
+}
+
+OriginalMessage find_original_message(const Context& context, OriginalTo to) {
+  if (const mime::Headers* headers = attached_headers(context)) return from_headers(*headers, to);
   std::string_view text;
   std::string decoded;
   if (context.original_part >= 0) {
@@ -48,7 +54,7 @@ OriginalMessage find_original_message(const Context& context) {
   size_t start = 0;
   while (start < text.size() && (text[start] == '\n' || text[start] == ' ')) ++start;
   const mime::HeaderBlock block = mime::parse_header_block(text.substr(start), text.size(), nullptr);
-  return from_headers(block.headers);
+  return from_headers(block.headers, to);
 }
 
 }  // namespace bounceback::report

@@ -80,6 +80,9 @@ bool parse_feedback_report(const Context& context, Report& report);
 bool is_auto_reply(const Context& context);
 
 OriginalMessage find_original_message(const Context& context);
+// Whether `to` is wanted: only a few formats read it, and finding the address costs.
+enum class OriginalTo { kRead, kSkip };
+OriginalMessage find_original_message(const Context& context, OriginalTo to);
 
 // Parses "5.1.1" at the start of text; empty when text holds no valid enhanced status code.
 std::string leading_status(std::string_view text);

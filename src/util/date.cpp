@@ -2,7 +2,6 @@
 
 #include <array>
 #include <cstdint>
-#include <cstdio>
 
 #include "util/text.h"
 
@@ -82,10 +81,18 @@ class Scanner {
   size_t pos_ = 0;
 };
 
+// The first three letters, lower-cased, as one number: each month is then one comparison.
+constexpr uint32_t abbreviation_key(std::string_view word) {
+  return static_cast<uint32_t>(static_cast<unsigned char>(ascii_lower(word[0]))) << 16 |
+         static_cast<uint32_t>(static_cast<unsigned char>(ascii_lower(word[1]))) << 8 |
+         static_cast<uint32_t>(static_cast<unsigned char>(ascii_lower(word[2])));
+}
+
 std::optional<int> month_number(std::string_view word) {
   if (word.size() < 3) return std::nullopt;
+  const uint32_t key = abbreviation_key(word);
   for (size_t i = 0; i < kMonths.size(); ++i) {
-    if (iequals(word.substr(0, 3), kMonths[i])) return static_cast<int>(i + 1);
+    if (key == abbreviation_key(kMonths[i])) return static_cast<int>(i + 1);
   }
   return std::nullopt;
 }
@@ -104,6 +111,24 @@ std::optional<int> zone_minutes(std::string_view zone) {
     if (iequals(zone.substr(0, end), z.name)) return z.minutes;
   }
   return 0;  // RFC 5322: an unknown zone is treated as UTC ("-0000" semantics)
+}
+
+// Writes a value that is never negative here (a year), zero-padded to `width` digits (printf's
+// "%0*lld"), and returns the end of what it wrote.
+char* put_padded(char* out, int64_t value, int width) {
+  int digits = 1;
+  for (int64_t rest = value / 10; rest > 0; rest /= 10) ++digits;
+  if (digits < width) digits = width;
+  char* end = out + digits;
+  for (char* p = end; p != out; value /= 10) *--p = static_cast<char>('0' + value % 10);
+  return end;
+}
+
+// Writes a value of 0 to 99 as two digits: months, days and the fields of the time.
+char* put_two_digits(char* out, int64_t value) {
+  out[0] = static_cast<char>('0' + value / 10);
+  out[1] = static_cast<char>('0' + value % 10);
+  return out + 2;
 }
 
 }  // namespace
@@ -134,11 +159,21 @@ std::optional<std::string> rfc5322_to_rfc3339(std::string_view date) {
   }
   int64_t y = 0, m = 0, d = 0;
   civil_from_days(days, y, m, d);
-  char out[64];
-  std::snprintf(out, sizeof out, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", static_cast<long long>(y),
-                static_cast<long long>(m), static_cast<long long>(d), static_cast<long long>(in_day / 3600),
-                static_cast<long long>(in_day % 3600 / 60), static_cast<long long>(in_day % 60));
-  return std::string(out);
+  // "2014-07-01T14:45:01Z"; a year may take five digits once the zone is applied.
+  char out[32];
+  char* end = put_padded(out, y, 4);
+  *end++ = '-';
+  end = put_two_digits(end, m);
+  *end++ = '-';
+  end = put_two_digits(end, d);
+  *end++ = 'T';
+  end = put_two_digits(end, in_day / 3600);
+  *end++ = ':';
+  end = put_two_digits(end, in_day % 3600 / 60);
+  *end++ = ':';
+  end = put_two_digits(end, in_day % 60);
+  *end++ = 'Z';
+  return std::string(out, end);
 }
 
 }  // namespace bounceback::util

@@ -161,6 +161,21 @@ TEST(FindCodesDetails, RandomInputYieldsOnlyValidCodes) {
   }
 }
 
+// A text with many distinct codes, each repeated: the first handful are remembered one by one,
+// the rest in a table of every code, and both report each code once.
+TEST(FindCodesDetails, ManyDistinctCodesAreEachReportedOnce) {
+  std::string transcript;
+  std::vector<std::string> expected = {"550"};
+  for (int detail = 0; detail < 30; ++detail) {
+    transcript += "550 5.7." + std::to_string(detail) + " rejected\n";
+    expected.push_back("5.7." + std::to_string(detail));
+  }
+  EXPECT_EQ(codes_in(transcript + transcript), expected);
+  expected.resize(16);
+  transcript.resize(transcript.find("550 5.7.15"));
+  EXPECT_EQ(codes_in(transcript + transcript), expected);
+}
+
 TEST(FindCodesDetails, HostileInputStaysLinear) {
   std::string digits(1 << 20, '5');
   digits += ".1.1";

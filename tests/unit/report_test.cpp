@@ -41,6 +41,12 @@ TEST(Report, DeliveryStatusWithoutBlankLinesBetweenRecipients) {
   EXPECT_EQ(bob.action, "delayed");
   EXPECT_EQ(bob.reason, Reason::kMailboxFull);
   EXPECT_FALSE(bob.hard_bounce);
+  // The fields of the whole report, which the last record takes over rather than copies.
+  EXPECT_EQ(bob.source, ann.source);
+  EXPECT_EQ(bob.sender, ann.sender);
+  EXPECT_EQ(bob.original_message_id, ann.original_message_id);
+  EXPECT_EQ(bob.reporting_mta, ann.reporting_mta);
+  EXPECT_EQ(bob.timestamp, ann.timestamp);
 }
 
 TEST(Report, ArfFeedbackReport) {

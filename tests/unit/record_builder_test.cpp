@@ -1,0 +1,76 @@
+// pipeline::make_record: one recipient's evidence and the report's shared fields to a record.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
+
+#include "pipeline/record_builder.h"
+
+namespace bounceback::pipeline {
+namespace {
+
+Record shared_fields() {
+  Record base;
+  base.source = "bounces/2026-03-04.eml";
+  base.decoder = "rfc3464";
+  base.sender = "owner@lists.example.org";
+  base.timestamp = "2026-03-04T13:30:00Z";
+  return base;
+}
+
+Record record_with_diagnostic(const std::string& diagnostic) {
+  report::Report report;
+  report::RecipientEvidence evidence;
+  evidence.recipient = "ann@A.example";
+  evidence.action = "failed";
+  evidence.status = "5.1.1";
+  evidence.diagnostic = diagnostic;
+  return make_record(shared_fields(), report, evidence);
+}
+
+TEST(MakeRecord, KeepsASingleSpacedDiagnosticAsItIs) {
+  const std::string words = "550 5.1.1 <ann@a.example>: Recipient address rejected: User unknown";
+  EXPECT_EQ(record_with_diagnostic(words).diagnostic, words);
+  EXPECT_EQ(record_with_diagnostic("550").diagnostic, "550");
+  EXPECT_EQ(record_with_diagnostic("550 caf\xc3\xa9 ferm\xc3\xa9").diagnostic, "550 caf\xc3\xa9 ferm\xc3\xa9");
+}
+
+// Runs of blanks are looked for eight bytes at a time: each position, the boundaries between
+// eight-byte words and the last bytes included.
+TEST(MakeRecord, CollapsesWhiteSpaceWhereverItStands) {
+  EXPECT_EQ(record_with_diagnostic("  550 user unknown\n").diagnostic, "550 user unknown");
+  EXPECT_EQ(record_with_diagnostic("550\tuser\r\nunknown").diagnostic, "550 user unknown");
+  const std::string words = "550 5.1.1 mailbox unavailable here";
+  for (size_t at = 1; at + 1 < words.size(); ++at) {
+    if (words[at] != ' ') continue;
+    std::string doubled = words;
+    doubled.insert(at, " ");
+    EXPECT_EQ(record_with_diagnostic(doubled).diagnostic, words) << doubled;
+  }
+  EXPECT_EQ(record_with_diagnostic(" \n\t ").diagnostic, std::nullopt);
+}
+
+TEST(MakeRecord, ControlCharactersThatAreNotSpaceStay) {
+  EXPECT_EQ(record_with_diagnostic("550 user\x01unknown").diagnostic, "550 user\x01unknown");
+}
+
+TEST(MakeRecord, CarriesTheSharedFieldsWhetherCopiedOrMoved) {
+  report::Report report;
+  report::RecipientEvidence evidence;
+  evidence.recipient = "ann@a.example";
+  evidence.action = "failed";
+  const Record base = shared_fields();
+  const Record copied = make_record(base, report, evidence);
+  const Record moved = make_record(shared_fields(), report, evidence);
+  for (const Record* r : {&copied, &moved}) {
+    EXPECT_EQ(r->source, "bounces/2026-03-04.eml");
+    EXPECT_EQ(r->decoder, "rfc3464");
+    EXPECT_EQ(r->sender, "owner@lists.example.org");
+    EXPECT_EQ(r->timestamp, "2026-03-04T13:30:00Z");
+    EXPECT_EQ(r->recipient, "ann@a.example");
+  }
+  EXPECT_EQ(base.source, "bounces/2026-03-04.eml");  // a copied base is left as it was
+}
+
+}  // namespace
+}  // namespace bounceback::pipeline
