@@ -4,7 +4,6 @@
 #include <cerrno>
 #include <condition_variable>
 #include <deque>
-#include <map>
 #include <mutex>
 #include <string_view>
 #include <system_error>
@@ -24,6 +23,10 @@ constexpr size_t kMessagesInFlightPerThread = 32;
 constexpr size_t kBytesInFlight = size_t{64} << 20;  // one larger message is still let through
 // The writer takes decoded messages in batches of about this many.
 constexpr size_t kWriteBatch = 16;
+// Output buffers up to this size are handed back to the decoding threads once written: reusing
+// them saves growing a new string for every message (and freeing on one thread what another
+// allocated). A larger one, from an unusual message, is let go.
+constexpr size_t kLargestReusedOutput = size_t{64} << 10;
 
 // ---- formatting, done by the decoding threads ----
 
@@ -49,11 +52,12 @@ Record non_report_record(const std::string& source, const std::optional<std::str
   return record;
 }
 
-Outcome decode_message(const InputMessage& message, const Decoder& decoder, const RecordFormatter& formatter,
-                       const BatchOptions& options) {
+// `output` is an empty buffer to format the records into.
+Outcome decode_message(InputMessage&& message, std::string&& output, const Decoder& decoder,
+                       const RecordFormatter& formatter, const BatchOptions& options) {
   DecodeResult result = decoder.decode(message.bytes, message.source);
   Outcome outcome;
-  outcome.source = message.source;
+  outcome.output = std::move(output);
   outcome.bytes = message.bytes.size();
   outcome.is_report = result.is_report;
   outcome.warnings = std::move(result.warnings);
@@ -69,6 +73,7 @@ Outcome decode_message(const InputMessage& message, const Decoder& decoder, cons
     if (outcome.records++ > 0) outcome.output.append(formatter.separator());
     formatter.append(record, outcome.output);
   }
+  outcome.source = std::move(message.source);
   return outcome;
 }
 
@@ -77,13 +82,18 @@ Outcome decode_message(const InputMessage& message, const Decoder& decoder, cons
 struct Job {
   size_t sequence;
   InputMessage message;
+  std::string output;  // empty, possibly with the capacity of an output already written
 };
 
 // Messages are numbered as read; decoding threads complete them in any order; the writer takes
 // them back in number order. One lock guards it all: the work per message dwarfs the locking.
+// At most max_messages_in_flight are between the reader and the writer, so a decoded message
+// waits in the slot its number modulo that count gives.
 class Pipeline {
  public:
-  explicit Pipeline(size_t max_messages_in_flight) : max_messages_(max_messages_in_flight) {}
+  explicit Pipeline(size_t max_messages_in_flight) : max_messages_(max_messages_in_flight), done_(max_messages_) {
+    spare_outputs_.reserve(max_messages_in_flight);
+  }
 
   // Reader: queues a message, waiting while the window is full. False once the writer stopped.
   bool submit(InputMessage&& message) {
@@ -93,7 +103,7 @@ class Pipeline {
     if (stopped_) return false;
     ++in_flight_;
     bytes_in_flight_ += size;
-    jobs_.push_back(Job{submitted_++, std::move(message)});
+    jobs_.push_back(Job{submitted_++, std::move(message), {}});
     worker_cv_.notify_one();
     return true;
   }
@@ -112,6 +122,10 @@ class Pipeline {
     if (stopped_ || jobs_.empty()) return std::nullopt;
     Job job = std::move(jobs_.front());
     jobs_.pop_front();
+    if (!spare_outputs_.empty()) {
+      job.output = std::move(spare_outputs_.back());
+      spare_outputs_.pop_back();
+    }
     return job;
   }
 
@@ -120,24 +134,27 @@ class Pipeline {
   // cost a context switch per message.
   void complete(size_t sequence, Outcome&& outcome) {
     const std::lock_guard lock(mutex_);
-    done_.emplace(sequence, std::move(outcome));
-    const bool batch_ready = done_.size() >= kWriteBatch || jobs_.empty() || input_closed_;
-    if (batch_ready && done_.contains(next_to_write_)) writer_cv_.notify_one();
+    done_slot(sequence) = std::move(outcome);
+    ++done_count_;
+    const bool batch_ready = done_count_ >= kWriteBatch || jobs_.empty() || input_closed_;
+    if (batch_ready && done_slot(next_to_write_)) writer_cv_.notify_one();
   }
 
-  // Writer: the outcomes in input order; nullopt after the last one.
-  std::optional<Outcome> next_outcome() {
+  // Writer: the outcomes in input order; nullopt after the last one. `written` is the output of
+  // the outcome written last, kept for reuse.
+  std::optional<Outcome> next_outcome(std::string&& written) {
     std::unique_lock lock(mutex_);
+    keep_for_reuse(std::move(written));
     writer_cv_.wait(lock, [&] {
-      return done_.contains(next_to_write_) || (input_closed_ && next_to_write_ == submitted_);
+      return done_slot(next_to_write_) || (input_closed_ && next_to_write_ == submitted_);
     });
-    const auto it = done_.find(next_to_write_);
-    if (it == done_.end()) return std::nullopt;
-    Outcome outcome = std::move(it->second);
-    done_.erase(it);
+    std::optional<Outcome>& slot = done_slot(next_to_write_);
+    if (!slot) return std::nullopt;
+    std::optional<Outcome> outcome = std::exchange(slot, std::nullopt);
+    --done_count_;
     ++next_to_write_;
     --in_flight_;
-    bytes_in_flight_ -= outcome.bytes;
+    bytes_in_flight_ -= outcome->bytes;
     // The reader, waiting for room, is woken once the window is half empty, to refill it at once.
     if (in_flight_ <= max_messages_ / 2) reader_cv_.notify_one();
     return outcome;
@@ -152,6 +169,15 @@ class Pipeline {
   }
 
  private:
+  void keep_for_reuse(std::string&& output) {
+    if (output.capacity() == 0 || output.capacity() > kLargestReusedOutput) return;
+    if (spare_outputs_.size() == max_messages_) return;
+    output.clear();
+    spare_outputs_.push_back(std::move(output));
+  }
+
+  std::optional<Outcome>& done_slot(size_t sequence) { return done_[sequence % max_messages_]; }
+
   bool has_room_for(size_t size) const {
     if (in_flight_ == 0) return true;
     return in_flight_ < max_messages_ && bytes_in_flight_ + size <= kBytesInFlight;
@@ -163,7 +189,9 @@ class Pipeline {
   std::condition_variable worker_cv_;
   std::condition_variable writer_cv_;
   std::deque<Job> jobs_;             // waiting to be decoded, oldest first
-  std::map<size_t, Outcome> done_;   // decoded, waiting for their turn to be written
+  std::vector<std::optional<Outcome>> done_;  // decoded, waiting for their turn to be written
+  size_t done_count_ = 0;
+  std::vector<std::string> spare_outputs_;  // empty output buffers to reuse
   size_t submitted_ = 0;
   size_t next_to_write_ = 0;
   size_t in_flight_ = 0;             // submitted and not yet written
@@ -262,7 +290,8 @@ BatchSummary run_batch(const BatchOptions& options, const Decoder& decoder, std:
   for (unsigned i = 0; i < threads; ++i) {
     workers.emplace_back([&] {
       while (std::optional<Job> job = pipeline.take_job()) {
-        pipeline.complete(job->sequence, decode_message(job->message, decoder, formatter, options));
+        pipeline.complete(job->sequence,
+                          decode_message(std::move(job->message), std::move(job->output), decoder, formatter, options));
       }
     });
   }
@@ -271,7 +300,8 @@ BatchSummary run_batch(const BatchOptions& options, const Decoder& decoder, std:
   ProgressLine progress(err, options.progress);
   writer.write(formatter.prologue());
   std::optional<std::string> sink_error;
-  while (std::optional<Outcome> outcome = pipeline.next_outcome()) {
+  std::string written;
+  while (std::optional<Outcome> outcome = pipeline.next_outcome(std::move(written))) {
     if (outcome->sink_key) sink_error = options.sink->keep(*outcome->sink_key, outcome->sink_records);
     if (outcome->records > 0 && summary.records > 0) writer.write(formatter.separator());
     if (sink_error || !writer.write(outcome->output)) {
@@ -280,6 +310,7 @@ BatchSummary run_batch(const BatchOptions& options, const Decoder& decoder, std:
     }
     add_to_summary(*outcome, summary);
     progress.update(summary.messages, summary.bytes);
+    written = std::move(outcome->output);
   }
   reader.join();
   workers.clear();

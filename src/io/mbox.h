@@ -10,7 +10,9 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -35,8 +37,19 @@ class MboxSplitter {
   // REQUIRES: the first bytes fed start with kMboxEnvelope.
   explicit MboxSplitter(size_t max_message_bytes) : max_message_bytes_(max_message_bytes) {}
 
-  // Appends the next bytes of the mbox. Bytes of messages already taken are released first.
+  // Forgets the bytes and the count of messages, to split another mbox with the same memory
+  // (unless a large message made it grow).
+  void restart();
+  // Where at least `bytes` more bytes can be written (e.g. by read()) before appended(): reading
+  // straight into the splitter saves copying each window. Bytes of messages already taken are
+  // released first.
+  std::span<char> space_for(size_t bytes);
+  // The first `bytes` of the last space_for() hold the next bytes of the mbox.
+  void appended(size_t bytes) { size_ += bytes; }
+  // Appends the next bytes of the mbox.
   void feed(std::string_view bytes);
+  // The bytes fed and not yet taken as messages.
+  std::string_view pending() const { return {buffer_.get() + start_, size_ - start_}; }
   // No more bytes will come: the data after the last envelope line is the last message.
   void finish() { finished_ = true; }
   // The next message that is complete, in order; nullopt when more bytes are needed (or, after
@@ -45,15 +58,19 @@ class MboxSplitter {
   std::optional<MboxEntry> next();
 
  private:
+  size_t find_envelope(size_t from);
   std::optional<MboxEntry> take(size_t end);
   void wait_for_more();
 
   size_t max_message_bytes_;
-  std::string buffer_;
+  std::unique_ptr<char[]> buffer_;  // left uninitialised: only bytes fed are read
+  size_t capacity_ = 0;
+  size_t size_ = 0;
   size_t start_ = 0;  // where the current message begins in buffer_
   size_t scan_ = 0;   // where to resume looking for the next envelope line
   size_t number_ = 0;
-  bool skipping_ = false;  // the current message is over the limit
+  bool quoted_envelope_seen_ = false;  // the current message may have ">From " lines to unquote
+  bool skipping_ = false;              // the current message is over the limit
   bool finished_ = false;
 };
 

@@ -10,6 +10,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <system_error>
 #include <utility>
@@ -52,19 +53,44 @@ ReadResult read_some(int fd, char* data, size_t size) {
   }
 }
 
+// Reads a descriptor to its end. Once a regular file's size is reached, a read shorter than asked
+// is its end: no further read() is needed to see it return 0. (Files in /proc say their size is
+// 0: they are read until read() returns 0.)
+class StreamReader {
+ public:
+  StreamReader(int fd, std::optional<size_t> size) : fd_(fd), known_size_(size.value_or(0)) {}
+
+  // At most kReadWindow bytes into `space`.
+  ReadResult read(std::span<char> space) {
+    if (at_end_) return {};
+    const size_t wanted = std::min(space.size(), kReadWindow);
+    const ReadResult result = read_some(fd_, space.data(), wanted);
+    total_ += result.bytes;
+    const bool short_of_known_end = known_size_ > 0 && total_ >= known_size_ && result.bytes < wanted;
+    at_end_ = result.error == 0 && (result.bytes == 0 || short_of_known_end);
+    return result;
+  }
+
+  bool at_end() const { return at_end_; }
+
+ private:
+  int fd_;
+  size_t known_size_;
+  size_t total_ = 0;
+  bool at_end_ = false;
+};
+
 // Appends to `out` until it holds `limit` bytes or the input ends; returns 0 or an errno value.
 // `expected` is the size the input is believed to have (a regular file's): reading asks for that
-// much plus one byte rather than a whole window, since growing a std::string zero-fills it and
-// a 1 MiB fill per small message would cost more than the decoding.
-int read_up_to(int fd, std::string& out, size_t limit, std::optional<size_t> expected = std::nullopt) {
-  while (out.size() < limit) {
+// much plus one byte rather than a whole window, since growing a std::string zero-fills it.
+int read_up_to(StreamReader& input, std::string& out, size_t limit, std::optional<size_t> expected) {
+  while (out.size() < limit && !input.at_end()) {
     const size_t filled = out.size();
     const size_t wanted = expected && *expected >= filled ? *expected - filled + 1 : kReadWindow;
     out.resize(filled + std::min({wanted, kReadWindow, limit - filled}));
-    const ReadResult result = read_some(fd, out.data() + filled, out.size() - filled);
+    const ReadResult result = input.read(std::span(out).subspan(filled));
     out.resize(filled + result.bytes);
     if (result.error != 0) return result.error;
-    if (result.bytes == 0) break;
   }
   return 0;
 }
@@ -136,17 +162,19 @@ class InputWalker {
       : options_(options), handlers_(handlers) {}
 
   bool read_path(const std::string& path) {
-    if (path == "-") return read_stream(options_.stdin_fd, path);
+    if (path == "-") return read_stream(options_.stdin_fd, path, regular_file_size(options_.stdin_fd));
     return read_entry(path, Place::kNamed);
   }
 
  private:
-  bool read_entry(const std::string& path, Place place) {
+  // Paths are taken by value to end up, moved, as the source of the message read from them.
+  bool read_entry(std::string path, Place place) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) return unreachable(path, errno);
     if (S_ISDIR(st.st_mode)) return read_folder(path, FolderId{st.st_dev, st.st_ino});
     if (place == Place::kMaildirRoot) return true;
-    if (S_ISREG(st.st_mode) || place == Place::kNamed) return read_file(path);
+    if (S_ISREG(st.st_mode)) return read_file(std::move(path), static_cast<size_t>(st.st_size));
+    if (place == Place::kNamed) return read_file(std::move(path), std::nullopt);
     return problem(path, "not a regular file or folder");
   }
 
@@ -176,54 +204,57 @@ class InputWalker {
     return go_on;
   }
 
-  bool read_file(const std::string& path) {
+  bool read_file(std::string path, std::optional<size_t> size) {
     const OpenFile file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (file.fd() < 0) return problem(path, "cannot open: " + error_text(errno));
-    return read_stream(file.fd(), path);
+    return read_stream(file.fd(), std::move(path), size);
   }
 
-  bool read_stream(int fd, const std::string& source) {
-    std::string bytes;
-    if (const int error = read_up_to(fd, bytes, kMboxEnvelope.size())) return cannot_read(source, error);
-    if (starts_like_mbox(bytes)) return read_mbox(fd, source, bytes);
+  // `size` is a regular file's, from stat().
+  bool read_stream(int fd, std::string source, std::optional<size_t> size) {
+    StreamReader input(fd, size);
+    splitter_.restart();
+    // Enough to tell an mbox: a pipe may hand the first line over a few bytes at a time.
+    while (splitter_.pending().size() < kMboxEnvelope.size() && !input.at_end()) {
+      if (const int error = read_more(input)) return cannot_read(source, error);
+    }
+    if (starts_like_mbox(splitter_.pending())) return read_mbox(input, source);
+    return read_message(input, std::move(source), size);
+  }
 
-    const std::optional<size_t> size = regular_file_size(fd);
+  bool read_message(StreamReader& input, std::string source, std::optional<size_t> size) {
     if (size && *size > options_.max_message_bytes) return too_large(source);
-    if (size) bytes.reserve(*size + 1);
-    if (const int error = read_up_to(fd, bytes, just_over_limit(), size)) return cannot_read(source, error);
+    std::string bytes;
+    if (size && !input.at_end()) bytes.reserve(*size + 1);
+    bytes.assign(splitter_.pending());
+    if (const int error = read_up_to(input, bytes, just_over_limit(), size)) return cannot_read(source, error);
     if (bytes.size() > options_.max_message_bytes) return too_large(source);
-    return handlers_.on_message(InputMessage{source, std::move(bytes)});
+    return handlers_.on_message(InputMessage{std::move(source), std::move(bytes)});
   }
 
-  bool read_mbox(int fd, const std::string& source, std::string_view head) {
-    MboxSplitter splitter(options_.max_message_bytes);
-    splitter.feed(head);
-    char* window = read_window();
-    for (bool at_end = false;;) {
-      while (std::optional<MboxEntry> entry = splitter.next()) {
+  bool read_mbox(StreamReader& input, const std::string& source) {
+    for (;;) {
+      if (input.at_end()) splitter_.finish();
+      while (std::optional<MboxEntry> entry = splitter_.next()) {
         if (!deliver(source, std::move(*entry))) return false;
       }
-      if (at_end) return true;
-      const ReadResult result = read_some(fd, window, kReadWindow);
-      if (result.error != 0) return cannot_read(source, result.error);
-      if (result.bytes == 0) {
-        splitter.finish();
-        at_end = true;
-      } else {
-        splitter.feed(std::string_view(window, result.bytes));
-      }
+      if (input.at_end()) return true;
+      if (const int error = read_more(input)) return cannot_read(source, error);
     }
   }
 
-  // One window for every mbox the walker reads, left uninitialised: most .eml files of a Sisimai
-  // corpus start with a "From " line, and zero-filling 1 MiB for each cost more than decoding it.
-  char* read_window() {
-    if (!window_) window_.reset(new char[kReadWindow]);
-    return window_.get();
+  // Reads the next bytes straight into the splitter, which copies each message out once.
+  int read_more(StreamReader& input) {
+    const ReadResult result = input.read(splitter_.space_for(kReadWindow));
+    splitter_.appended(result.bytes);
+    return result.error;
   }
 
   bool deliver(const std::string& mbox_source, MboxEntry&& entry) {
-    std::string source = mbox_source + "#" + std::to_string(entry.number);
+    const std::string number = std::to_string(entry.number);
+    std::string source;
+    source.reserve(mbox_source.size() + 1 + number.size());
+    source.append(mbox_source).append(1, '#').append(number);
     if (entry.too_large) return too_large(source);
     return handlers_.on_message(InputMessage{std::move(source), std::move(entry.message)});
   }
@@ -249,7 +280,9 @@ class InputWalker {
   const SourceOptions& options_;
   const InputHandlers& handlers_;
   std::vector<FolderId> open_folders_;  // the folders being read, outermost first
-  std::unique_ptr<char[]> window_;
+  // Every file is read into it, its memory kept from one file to the next: most files of a
+  // Sisimai corpus start with a "From " line and are mboxes of one message.
+  MboxSplitter splitter_{options_.max_message_bytes};
 };
 
 }  // namespace

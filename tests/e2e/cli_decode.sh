@@ -90,6 +90,18 @@ expect_out "ops@partner.example.net" "text names the recipient"
 checks=$((checks + 1))
 cmp -s "$tmp/t1" "$tmp/t3" || fail "output differs between 1 and 3 threads"
 
+# An mbox from a pipe that hands it over a few bytes at a time gives the records it gives as a file.
+"$BIN" decode --format jsonl --threads 2 "$tmp/box.mbox" 2>/dev/null | sed "s|$tmp/box.mbox#|-#|g" >"$tmp/from-file"
+python3 -c '
+import os, sys, time
+data = open(sys.argv[1], "rb").read()
+for at in range(0, len(data), 3):
+    os.write(1, data[at:at + 3])
+    if at % 300 == 0: time.sleep(0.001)
+' "$tmp/box.mbox" | "$BIN" decode --format jsonl --threads 2 - >"$tmp/from-pipe" 2>/dev/null
+checks=$((checks + 1))
+[[ -s "$tmp/from-file" ]] && cmp -s "$tmp/from-file" "$tmp/from-pipe" || fail "an mbox read from a pipe decodes differently"
+
 # A missing input is reported, the rest is decoded, exit 1.
 run decode --format jsonl "$tmp/missing.eml" "$ex/postfix-user-unknown.eml"
 expect_status 1 "a missing input fails the run"

@@ -130,6 +130,25 @@ expect_err "Read 20000 messages" "every other message is read"
 expect_err "1 input could not be read" "the oversize one is counted as a problem"
 expect_peak_below_mib 200 "an oversize mbox message is not held"
 
+# An mbox of bounces spanning several read windows (1 MiB), with >From lines that must be unquoted
+# and some that must not: every message is read once, whole, wherever the windows end.
+python3 - "$ex/postfix-user-unknown.eml" >"$tmp/windows.mbox" <<'PY'
+import sys
+bounce = open(sys.argv[1], "rb").read().rstrip(b"\n")
+out, n = bytearray(), 0
+while len(out) < 3 * 2**20 + 50000:
+    pad = b"X-Pad: " + b"p" * (n % 97) + (b" >From not a line start" if n % 5 == 0 else b"") + b"\n"
+    out += b"From MAILER-DAEMON Fri Mar  1 10:00:00 2024\n" + pad + bounce + b"\n>From quoted\n\n"
+    n += 1
+sys.stdout.buffer.write(out)
+PY
+messages=$(grep -c '^From MAILER-DAEMON' "$tmp/windows.mbox")
+run decode --format jsonl --threads 2 "$tmp/windows.mbox"
+expect_status 0 "an mbox over several read windows"
+expect_lines "$messages" "one record per message of the mbox"
+expect_err "Read $messages messages" "every message is read once"
+expect_out "windows.mbox#$messages\"" "the last message keeps its number"
+
 # A 2 GB message on a pipe, where no size is known beforehand: refused once the limit is read past,
 # never held whole.
 o=$(mktemp -p "$tmp") e=$(mktemp -p "$tmp")

@@ -3,9 +3,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -118,6 +121,52 @@ TEST(MboxSplitter, RefusesOversizeMessagesAndGoesOn) {
   }
 }
 
+TEST(MboxSplitter, ReadsIntoItsOwnSpaceAndRestartsForAnotherMbox) {
+  MboxSplitter splitter(1 << 20);
+  const auto split_in_place = [&](std::string_view mbox) {
+    splitter.restart();
+    std::vector<MboxEntry> entries;
+    for (size_t pos = 0; pos < mbox.size(); pos += 3) {
+      const std::string_view piece = mbox.substr(pos, 3);
+      const std::span<char> space = splitter.space_for(piece.size());
+      ASSERT_GE(space.size(), piece.size());
+      std::copy(piece.begin(), piece.end(), space.begin());
+      splitter.appended(piece.size());
+      while (auto entry = splitter.next()) entries.push_back(std::move(*entry));
+    }
+    splitter.finish();
+    while (auto entry = splitter.next()) entries.push_back(std::move(*entry));
+    EXPECT_EQ(messages_of(entries), messages_of(split(mbox)));
+    ASSERT_FALSE(entries.empty());
+    EXPECT_EQ(entries.front().number, 1u);
+  };
+  split_in_place(kThreeMessages);
+  split_in_place("From a\nSubject: after a restart\n\n>From quoted\n");
+}
+
+TEST(MboxSplitter, SplitsAnotherMboxAfterALargeMessage) {
+  MboxSplitter splitter(size_t{16} << 20);
+  const std::string large(size_t{5} << 20, 'x');
+  splitter.feed("From a\n" + large + "\n");
+  splitter.finish();
+  const auto first = splitter.next();
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->message, large + "\n");
+  splitter.restart();
+  splitter.feed("From b\nSubject: small\n");
+  splitter.finish();
+  const auto second = splitter.next();
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->number, 1u);
+  EXPECT_EQ(second->message, "Subject: small\n");
+  EXPECT_FALSE(splitter.next().has_value());
+}
+
+TEST(MboxSplitter, UnquotesOnlyLinesThatStartWithTheQuotedEnvelope) {
+  EXPECT_EQ(messages_of(split("From a\nx >From here\n>>From there\n\nFrom b\nplain >From\n")),
+            (std::vector<std::string>{"x >From here\n>From there\n", "plain >From\n"}));
+}
+
 TEST(MboxUnquote, RemovesOneLevelOfQuoting) {
   EXPECT_EQ(unquote_mbox_message("From x\n>From a\n>>From b\n>>>From c\n> From d\n>Fromage\n"),
             "From a\n>From b\n>>From c\n> From d\n>Fromage\n");
@@ -175,6 +224,12 @@ struct Collected {
     return "<no problem>";
   }
 };
+
+std::vector<std::string> messages_of_input(const Collected& collected) {
+  std::vector<std::string> messages;
+  for (const InputMessage& message : collected.messages) messages.push_back(message.bytes);
+  return messages;
+}
 
 Collected read(const std::vector<std::string>& paths, SourceOptions options = {}) {
   Collected collected;
@@ -251,6 +306,58 @@ TEST(ReadInputs, SplitsMboxMessagesAcrossReadWindows) {
   const Collected got = read({dir.write("big.mbox", mbox)});
   ASSERT_EQ(got.messages.size(), expected.size());
   for (size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(got.messages[i].bytes, expected[i]) << i;
+}
+
+TEST(ReadInputs, ReadsFilesOfAndAroundTheReadWindowWhole) {
+  TempDir dir;
+  for (const size_t size : {size_t{1} << 20, (size_t{1} << 20) - 1, (size_t{3} << 20) + 7}) {
+    std::string message = "Subject: big\n\n";
+    message.resize(size, 'b');
+    const Collected got = read({dir.write("big-" + std::to_string(size) + ".eml", message)});
+    ASSERT_EQ(got.messages.size(), 1u) << size;
+    EXPECT_EQ(got.messages[0].bytes, message) << size;
+  }
+}
+
+// A file in /proc says its size is 0 but has content: it is read to its end all the same.
+TEST(ReadInputs, ReadsFilesThatUnderstateTheirSize) {
+  if (!fs::exists("/proc/self/status")) GTEST_SKIP() << "no /proc";
+  const Collected got = read({"/proc/self/status"});
+  ASSERT_EQ(got.messages.size(), 1u);
+  EXPECT_TRUE(got.messages[0].bytes.starts_with("Name:")) << got.messages[0].bytes;
+  EXPECT_TRUE(got.messages[0].bytes.ends_with("\n")) << got.messages[0].bytes;
+}
+
+TEST(ReadInputs, ReadsPlainFilesAndMboxesInAnyOrderWithoutMixingThem) {
+  TempDir dir;
+  const std::string first = dir.write("1.mbox", kThreeMessages);
+  const std::string plain = dir.write("2.eml", "Subject: plain\n\nshort\n");
+  const std::string second = dir.write("3.mbox", "From a\nSubject: last\n\n");
+  const Collected got = read({first, plain, second});
+  EXPECT_EQ(got.sources(), (std::vector<std::string>{first + "#1", first + "#2", first + "#3", plain, second + "#1"}));
+  ASSERT_EQ(got.messages.size(), 5u);
+  EXPECT_EQ(got.messages[3].bytes, "Subject: plain\n\nshort\n");
+  EXPECT_EQ(got.messages[4].bytes, "Subject: last\n");
+}
+
+TEST(ReadInputs, ReadsStandardInputHandedOverAFewBytesAtATime) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  std::thread writer([&] {
+    for (size_t pos = 0; pos < kThreeMessages.size(); pos += 2) {
+      const size_t n = std::min<size_t>(2, kThreeMessages.size() - pos);
+      EXPECT_EQ(::write(fds[1], kThreeMessages.data() + pos, n), static_cast<ssize_t>(n));
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    ::close(fds[1]);
+  });
+  SourceOptions options;
+  options.stdin_fd = fds[0];
+  const Collected got = read({"-"}, options);
+  writer.join();
+  ::close(fds[0]);
+  EXPECT_EQ(got.sources(), (std::vector<std::string>{"-#1", "-#2", "-#3"}));
+  EXPECT_EQ(messages_of_input(got), messages_of(split(kThreeMessages)));
 }
 
 TEST(ReadInputs, ReadsStandardInput) {
