@@ -35,7 +35,7 @@ constexpr size_t slot_of(std::string_view phrase) {
 inline constexpr auto kSlotTable = [] {
   std::array<uint16_t, kSlots> table{};
   table.fill(kNoPhrase);
-  for (size_t index = 0; index < kClaimPhrases.size(); ++index) {
+  for (size_t index = 0; index != kClaimPhrases.size(); ++index) {
     size_t slot = slot_of(kClaimPhrases[index]);
     for (; table[slot] != kNoPhrase; slot = (slot + 1) % kSlots) {
       if (kClaimPhrases[table[slot]] == kClaimPhrases[index]) throw "a phrase is listed twice in claim_phrases.def";

@@ -304,7 +304,7 @@ std::vector<report::RecipientEvidence> recipients_of(const std::vector<Block>& b
 
 bool claims_exim(const report::Context& context) {
   static constexpr auto kIntroClaims = claim_phrases(kEximIntros);
-  return std::ranges::any_of(kIntroClaims, [&](ClaimPhrase intro) { return notice_contains(context, intro); });
+  return std::ranges::any_of(kIntroClaims, [&](const ClaimPhrase& intro) { return notice_contains(context, intro); });
 }
 
 bool extract_exim(const report::Context& context, report::Report& report) {

@@ -158,7 +158,7 @@ std::vector<Section> address_sections(std::string_view text) {
 
 bool claims_qmail(const report::Context& context) {
   static constexpr auto kIntroClaims = claim_phrases(kIntros);
-  return std::ranges::any_of(kIntroClaims, [&](ClaimPhrase intro) { return notice_contains(context, intro); });
+  return std::ranges::any_of(kIntroClaims, [&](const ClaimPhrase& intro) { return notice_contains(context, intro); });
 }
 
 bool extract_qmail(const report::Context& context, report::Report& report) {

@@ -186,7 +186,7 @@ bool notice_contains(const report::Context& context, std::string_view needle) {
   return icontains(context.notice, needle);
 }
 
-bool notice_contains(const report::Context& context, ClaimPhrase phrase) {
+bool notice_contains(const report::Context& context, const ClaimPhrase& phrase) {
   return context.claim_phrases.empty() ? icontains(context.notice, phrase.text) : context.claim_phrases[phrase.index];
 }
 

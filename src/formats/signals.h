@@ -27,7 +27,7 @@ bool subject_contains(const report::Context& context, std::string_view needle);
 // when the decoder filled it; any other is searched for.
 bool notice_contains(const report::Context& context, std::string_view needle);
 // The same for a phrase of the table, a bit test.
-bool notice_contains(const report::Context& context, ClaimPhrase phrase);
+bool notice_contains(const report::Context& context, const ClaimPhrase& phrase);
 
 // Which of the phrases in claim_phrases.def the notice holds, in the table's order: one pass over
 // the notice instead of one search per claim.

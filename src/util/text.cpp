@@ -24,7 +24,7 @@ constexpr auto kCommonness = [] {
   std::array<uint8_t, 256> score{};
   score.fill(20);
   constexpr std::string_view kLettersByFrequency = "etaoinshrdlucmfwygpbvkxqjz";
-  for (size_t rank = 0; rank < kLettersByFrequency.size(); ++rank) {
+  for (size_t rank = 0; rank != kLettersByFrequency.size(); ++rank) {
     const auto lower = static_cast<unsigned char>(kLettersByFrequency[rank]);
     score[lower] = score[lower - 'a' + 'A'] = static_cast<uint8_t>(100 - rank * 3);
   }
