@@ -1,8 +1,8 @@
 // Micro-benchmarks of the decoder's hot stages, on the project's own fixtures (tests/fixtures):
-// header parsing, the MIME walk, transfer decoding, the report context, charset conversion,
-// format selection, classification of a diagnostic, the explanation, JSON writing, and a whole
-// message for scale. Run by scripts/bench; figures are per iteration and, where a byte count is
-// set, in bytes per second.
+// header parsing, the MIME walk, Content-Type values, transfer decoding, the report context,
+// charset conversion, format selection, classification of a diagnostic, the explanation, JSON
+// writing, and a whole message for scale. Run by scripts/bench; figures are per iteration and,
+// where a byte count is set, in bytes per second.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -93,6 +93,25 @@ void BM_MimeWalk(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * total_bytes(messages)));
 }
 BENCHMARK(BM_MimeWalk);
+
+// Every Content-Type field of every part: type, subtype and parameters, RFC 2231 where written.
+void BM_ContentTypeParsing(benchmark::State& state) {
+  std::vector<std::string> values;
+  size_t bytes = 0;
+  for (const std::string& message : format_fixtures()) {
+    for (const mime::Part& part : mime::parse_message(message, Limits{}).parts) {
+      if (const auto value = part.headers.raw("Content-Type")) {
+        values.emplace_back(*value);
+        bytes += value->size();
+      }
+    }
+  }
+  for (auto _ : state) {
+    for (const std::string& value : values) benchmark::DoNotOptimize(mime::parse_content_type(value));
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes));
+}
+BENCHMARK(BM_ContentTypeParsing);
 
 void BM_TransferDecodingBase64(benchmark::State& state) {
   std::string plain;

@@ -353,8 +353,8 @@ void append_utf8_repaired(std::string_view in, std::string& out) {
   out.append(in.substr(copied));
 }
 
-std::string to_utf8(std::string_view bytes, std::string_view charset, bool* known) {
-  std::string out;
+void append_utf8(std::string_view bytes, std::string_view charset, std::string& out, bool* known) {
+  const size_t start = out.size();
   const std::optional<Resolved> resolved = resolve(charset);
   Converter converter{nullptr, false};
   if (resolved && resolved->decoding == Decoding::kIcu) converter = converter_for(resolved->icu_name);
@@ -365,18 +365,23 @@ std::string to_utf8(std::string_view bytes, std::string_view charset, bool* know
     // Text labelled windows-1252 or ISO-2022-JP is often plain ASCII, or starts with it: ICU would
     // copy that part slowly. After it, the converter is still in its initial state.
     const size_t plain = converter.ascii_identity ? plain_ascii_prefix_length(bytes) : 0;
-    out.assign(bytes.substr(0, plain));
-    if (plain == bytes.size() || append_converted(converter.converter, bytes.substr(plain), out)) return out;
-    out.clear();
+    out.append(bytes.substr(0, plain));
+    if (plain == bytes.size() || append_converted(converter.converter, bytes.substr(plain), out)) return;
+    out.resize(start);
   } else if (recognised && resolved->decoding == Decoding::kUtf8OrWindows1252 &&
              !is_valid_utf8(bytes)) {
     static const std::string kWindows1252 = "windows-1252";
     UConverter* fallback = converter_for(kWindows1252).converter;
-    if (fallback != nullptr && append_converted(fallback, bytes, out)) return out;
-    out.clear();
+    if (fallback != nullptr && append_converted(fallback, bytes, out)) return;
+    out.resize(start);
   }
-  out.reserve(bytes.size());
+  out.reserve(start + bytes.size());
   append_utf8_repaired(bytes, out);
+}
+
+std::string to_utf8(std::string_view bytes, std::string_view charset, bool* known) {
+  std::string out;
+  append_utf8(bytes, charset, out, known);
   return out;
 }
 

@@ -69,12 +69,13 @@ class Cursor {
   std::string take_quoted() {
     ++pos_;
     // Usually a plain run up to the closing quote ("boundary=\"----=_Part_1\""): one copy.
-    size_t end = pos_;
-    while (end < text_.size() && text_[end] != '"' && text_[end] != '\\' && text_[end] != '\n') ++end;
-    if (end < text_.size() && text_[end] == '"') {
+    const size_t end = text_.find('"', pos_);
+    if (end != std::string_view::npos) {
       const std::string_view plain = text_.substr(pos_, end - pos_);
-      pos_ = end + 1;
-      return std::string(plain);
+      if (plain.find('\\') == std::string_view::npos && plain.find('\n') == std::string_view::npos) {
+        pos_ = end + 1;
+        return std::string(plain);
+      }
     }
     std::string value;
     while (!done() && text_[pos_] != '"') {
@@ -191,9 +192,51 @@ std::vector<std::pair<std::string, std::string>> assemble(std::vector<RawParamet
   return params;
 }
 
+void lower_in_place(std::string& text) {
+  for (char& c : text) c = util::ascii_lower(c);
+}
+
+// Calls take(name, value) for each "name=value" after the type, as written; a missing ';'
+// between them ("text/plain charset=utf-8") is forgiven.
+template <typename Take>
+void for_each_parameter(Cursor cursor, Take take) {
+  size_t count = 0;
+  while (!cursor.done() && count < kMaxParameters) {
+    cursor.skip_blanks_and_comments();
+    if (cursor.eat(';')) continue;
+    const std::string_view name = cursor.take_token();
+    cursor.skip_blanks_and_comments();
+    if (name.empty() || !cursor.eat('=')) {
+      cursor.skip_parameter();
+      continue;
+    }
+    cursor.skip_blanks_and_comments();
+    take(name, cursor.peek() == '"' ? cursor.take_quoted() : std::string(cursor.take_bare_value()));
+    ++count;
+  }
+}
+
+// The usual case, no RFC 2231 name: the first value of each name, without the sections' sort and
+// join. False when a name carries a '*' and assemble() must decide.
+bool take_plain_parameters(const Cursor& cursor, std::vector<std::pair<std::string, std::string>>& params) {
+  bool plain = true;
+  for_each_parameter(cursor, [&](std::string_view name, std::string value) {
+    if (!plain) return;
+    if (name.find('*') != std::string_view::npos && name.front() != '*') {
+      plain = false;
+      return;
+    }
+    std::string lower(name);
+    lower_in_place(lower);
+    const auto seen = [&](const auto& param) { return param.first == lower; };
+    if (std::none_of(params.begin(), params.end(), seen)) params.emplace_back(std::move(lower), std::move(value));
+  });
+  return plain;
+}
+
 }  // namespace
 
-std::string ContentType::param(std::string_view name) const {
+std::string_view ContentType::param(std::string_view name) const {
   for (const auto& [key, value] : params) {
     if (util::iequals(key, name)) return value;
   }
@@ -213,25 +256,17 @@ ContentType parse_content_type(std::string_view raw_value) {
   }
   // RFC 2045 5.2: an unreadable type means the default, text/plain.
   if (!type.empty() && !subtype.empty()) {
-    content_type.type = util::to_lower(type);
-    content_type.subtype = util::to_lower(subtype);
+    content_type.type.assign(type);
+    lower_in_place(content_type.type);
+    content_type.subtype.assign(subtype);
+    lower_in_place(content_type.subtype);
   }
 
-  // Parameters; a missing ';' between them ("text/plain charset=utf-8") is forgiven.
+  if (take_plain_parameters(cursor, content_type.params)) return content_type;
   std::vector<RawParameter> raw;
-  while (!cursor.done() && raw.size() < kMaxParameters) {
-    cursor.skip_blanks_and_comments();
-    if (cursor.eat(';')) continue;
-    const std::string_view name = cursor.take_token();
-    cursor.skip_blanks_and_comments();
-    if (name.empty() || !cursor.eat('=')) {
-      cursor.skip_parameter();
-      continue;
-    }
-    cursor.skip_blanks_and_comments();
-    std::string value = cursor.peek() == '"' ? cursor.take_quoted() : std::string(cursor.take_bare_value());
+  for_each_parameter(cursor, [&](std::string_view name, std::string value) {
     raw.push_back(split_rfc2231_name(name, std::move(value)));
-  }
+  });
   content_type.params = assemble(raw);
   return content_type;
 }

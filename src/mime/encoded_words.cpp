@@ -1,5 +1,6 @@
 // RFC 2047 encoded words in unstructured header values, decoded to UTF-8.
 #include <optional>
+#include <utility>
 
 #include "mime/decoding.h"
 #include "mime/message.h"
@@ -71,7 +72,12 @@ class HeaderValueDecoder {
       }
     }
     flush_words();
-    return std::string(util::trim(out_));
+    // Trimmed in place: the decoded value is returned without a copy.
+    const std::string_view trimmed = util::trim(out_);
+    const size_t begin = static_cast<size_t>(trimmed.data() - out_.data());
+    out_.resize(begin + trimmed.size());
+    out_.erase(0, begin);
+    return std::move(out_);
   }
 
  private:
@@ -115,7 +121,7 @@ class HeaderValueDecoder {
 
   void flush_words() {
     if (bytes_.empty()) return;
-    out_.append(to_utf8(bytes_, charset_));
+    append_utf8(bytes_, charset_, out_);
     bytes_.clear();
   }
 

@@ -1,6 +1,8 @@
 // Line endings and the RFC 5322 header block, scanned line by line without allocating.
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cstdint>
 #include <cstring>
 
 #include "mime/message.h"
@@ -19,11 +21,40 @@ constexpr std::array<bool, 256> make_name_chars() {
 }
 constexpr std::array<bool, 256> kNameChars = make_name_chars();
 
+// The high bit of each of eight bytes that cannot be in a field name. Each test is exact per
+// byte (no carry crosses bytes), so the first marked byte is where the name ends: most names are
+// found with one or two words instead of a lookup per byte, on every line of every block.
+constexpr uint64_t non_name_bytes(uint64_t bytes) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x80 * kOnes;
+  const uint64_t low7 = bytes & (0x7F * kOnes);
+  const uint64_t below_bang = ~(low7 + (0x80 - '!') * kOnes) & kHigh;  // control bytes, space
+  const uint64_t del = (low7 + kOnes) & kHigh;                          // 0x7F
+  const uint64_t colon = ~((low7 ^ (':' * kOnes)) + 0x7F * kOnes) & kHigh;
+  return (bytes & kHigh) | below_bang | del | colon;
+}
+
+// Index of the first marked byte of a word loaded with memcpy.
+size_t first_marked_byte(uint64_t marks) {
+  if constexpr (std::endian::native == std::endian::little) {
+    return static_cast<size_t>(std::countr_zero(marks)) / 8;
+  } else {
+    return static_cast<size_t>(std::countl_zero(marks)) / 8;
+  }
+}
+
 // Field names are printable US-ASCII without the colon (RFC 5322 2.2); obsolete syntax allows
 // blanks before the colon ("Subject : hi"). Returns the name's length, or 0 when the line is
 // not a field.
 size_t field_name_length(std::string_view line, size_t* colon) {
   size_t length = 0;
+  for (uint64_t word = 0; length + sizeof word <= line.size(); length += sizeof word) {
+    std::memcpy(&word, line.data() + length, sizeof word);
+    if (const uint64_t marks = non_name_bytes(word); marks != 0) {
+      length += first_marked_byte(marks);
+      break;
+    }
+  }
   while (length < line.size() && kNameChars[static_cast<unsigned char>(line[length])]) ++length;
   size_t pos = length;
   while (pos < line.size() && is_blank(line[pos])) ++pos;
@@ -70,15 +101,20 @@ class HeaderScanner {
     block_.headers.reserve(kTypicalFieldCount);
   }
 
+  // take_line has this one caller, so the compiler folds it into the loop: it runs on every line.
   HeaderBlock scan() {
     size_t pos = skip_mbox_separator();
     while (pos < text_.size()) {
       const size_t newline = text_.find('\n', pos);
       const size_t line_end = newline == std::string_view::npos ? text_.size() : newline;
-      const std::string_view line = text_.substr(pos, line_end - pos);
+      std::string_view line = text_.substr(pos, line_end - pos);
       if (line.empty()) return finish(text_.substr(line_end + 1));
-      if (line_end > max_bytes_) return cut_at_limit(pos);
-      if (!take_line(line, pos)) return finish(text_.substr(pos));
+      // The line crossing the limit: what lies before the limit is kept and the body still
+      // starts after the block's empty line.
+      const bool crosses_limit = line_end > max_bytes_;
+      if (crosses_limit) line = pos < max_bytes_ ? text_.substr(pos, max_bytes_ - pos) : std::string_view();
+      if (!line.empty() && !take_line(line, pos)) return finish(text_.substr(pos));
+      if (crosses_limit) return cut_at_limit(pos);
       pos = line_end + 1;
     }
     return finish(text_.substr(text_.size()));
@@ -86,12 +122,14 @@ class HeaderScanner {
 
  private:
   // An mbox file's "From sender date" separator line, when a single message was cut from one
-  // (but not an obsolete-syntax "From : jane@example.org" field).
+  // (but not an obsolete-syntax "From : jane@example.org" field, whose name blanks and a colon
+  // follow).
   size_t skip_mbox_separator() const {
     if (!text_.starts_with("From ")) return 0;
     const size_t newline = std::min(text_.find('\n'), text_.size());
-    size_t colon = 0;
-    if (field_name_length(text_.substr(0, newline), &colon) > 0) return 0;
+    size_t after_name = 4;
+    while (after_name < newline && is_blank(text_[after_name])) ++after_name;
+    if (after_name < newline && text_[after_name] == ':') return 0;
     return newline == text_.size() ? newline : newline + 1;
   }
 
@@ -136,12 +174,7 @@ class HeaderScanner {
     has_open_ = false;
   }
 
-  // The line at `pos` crosses the limit: what lies before the limit is kept and the body still
-  // starts after the block's empty line.
   HeaderBlock cut_at_limit(size_t pos) {
-    if (pos < max_bytes_ && !take_line(text_.substr(pos, max_bytes_ - pos), pos)) {
-      return finish(text_.substr(pos));
-    }
     warn(warnings_, "header block larger than " + std::to_string(max_bytes_) +
                         " bytes truncated (raise it with --max-header-size)");
     return finish(body_after_blank_line(text_, pos));
@@ -164,20 +197,24 @@ class HeaderScanner {
 }  // namespace
 
 std::string_view normalize_line_endings(std::string_view in, std::string& storage) {
-  const void* first_cr = std::memchr(in.data(), '\r', in.size());
-  if (first_cr == nullptr) return in;
-  storage.clear();
-  storage.reserve(in.size());
-  size_t pos = 0;
-  size_t cr = static_cast<size_t>(static_cast<const char*>(first_cr) - in.data());
-  while (cr != std::string_view::npos) {
-    storage.append(in.substr(pos, cr - pos));
-    storage.push_back('\n');
+  const char* cr = static_cast<const char*>(std::memchr(in.data(), '\r', in.size()));
+  if (cr == nullptr) return in;
+  // Written through a pointer into storage sized once: the output is never longer than the input.
+  storage.resize(in.size());
+  char* out = storage.data();
+  const char* pos = in.data();
+  const char* const end = in.data() + in.size();
+  while (cr != nullptr) {
+    std::memcpy(out, pos, static_cast<size_t>(cr - pos));
+    out += cr - pos;
+    *out++ = '\n';
     pos = cr + 1;
-    if (pos < in.size() && in[pos] == '\n') ++pos;  // CRLF; a bare CR stands alone
-    cr = in.find('\r', pos);
+    if (pos < end && *pos == '\n') ++pos;  // CRLF; a bare CR stands alone
+    cr = static_cast<const char*>(std::memchr(pos, '\r', static_cast<size_t>(end - pos)));
   }
-  storage.append(in.substr(pos));
+  std::memcpy(out, pos, static_cast<size_t>(end - pos));
+  out += end - pos;
+  storage.resize(static_cast<size_t>(out - storage.data()));
   return storage;
 }
 

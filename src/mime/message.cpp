@@ -2,6 +2,7 @@
 #include "mime/message.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 #include "util/text.h"
@@ -98,8 +99,12 @@ MimeFields mime_fields_of(const Headers& headers) {
   return found;
 }
 
+// The names RFC 2045 defines, as Part::transfer_encoding holds them.
+constexpr std::array<std::string_view, 5> kTransferEncodings = {"7bit", "8bit", "binary", "base64",
+                                                                "quoted-printable"};
+
 // "Content-Transfer-Encoding: Base64 (sic)" -> "base64".
-std::string transfer_encoding_of(std::optional<std::string_view> raw) {
+std::string_view transfer_encoding_of(std::optional<std::string_view> raw) {
   std::string_view value = raw ? util::trim(*raw) : std::string_view();
   while (!value.empty() && value.front() == '"') value.remove_prefix(1);
   size_t length = 0;
@@ -107,7 +112,12 @@ std::string transfer_encoding_of(std::optional<std::string_view> raw) {
          value[length] != ';' && value[length] != '(') {
     ++length;
   }
-  return length == 0 ? std::string("7bit") : util::to_lower(value.substr(0, length));
+  if (length == 0) return kTransferEncodings.front();
+  const std::string_view name = value.substr(0, length);
+  for (std::string_view known : kTransferEncodings) {
+    if (util::iequals(name, known)) return known;
+  }
+  return name;
 }
 
 // 7bit, 8bit, binary and names nobody defined: the raw body is the content, no copy needed.
@@ -161,13 +171,19 @@ class TreeBuilder {
       part.content_type.subtype = "rfc822";
     }
     part.transfer_encoding = transfer_encoding_of(fields.transfer_encoding);
-    if (parent >= 0) message_.parts[static_cast<size_t>(parent)].children.push_back(index);
+    if (parent >= 0) add_child(message_.parts[static_cast<size_t>(parent)], index);
     return index;
+  }
+
+  // A multipart has a few children: one allocation instead of growing from one.
+  static void add_child(Part& parent, int index) {
+    if (parent.children.empty()) parent.children.reserve(kTypicalPartCount);
+    parent.children.push_back(index);
   }
 
   void parse_multipart(int index, int depth) {
     const Part& part = message_.parts[static_cast<size_t>(index)];
-    const std::string boundary = part.content_type.param("boundary");
+    const std::string_view boundary = part.content_type.param("boundary");
     const std::string_view body = part.raw_body;
     const bool digest = part.content_type.subtype == "digest";
     if (boundary.empty()) {
@@ -199,7 +215,7 @@ class TreeBuilder {
     const Part& part = message_.parts[static_cast<size_t>(index)];
     std::string_view bytes = part.raw_body;
     if (part.transfer_encoding == "base64" || part.transfer_encoding == "quoted-printable") {
-      warn("message/" + part.content_type.subtype + " part with " + part.transfer_encoding +
+      warn("message/" + part.content_type.subtype + " part with " + std::string(part.transfer_encoding) +
            " transfer encoding decoded");
       std::string decoded = decode_transfer(part.raw_body, part.transfer_encoding);
       // Nested encoded messages each need a copy; the total is held to the input's size so a
@@ -276,10 +292,19 @@ Message parse_message(std::string_view text, const Limits& limits, EmbeddedBodie
   return message;
 }
 
+void append_decoded_text(const Part& part, std::string& out) {
+  const std::string_view charset = part.content_type.param("charset");
+  if (is_identity_encoding(part.transfer_encoding)) {
+    append_utf8(part.raw_body, charset, out);
+  } else {
+    append_utf8(decode_transfer(part.raw_body, part.transfer_encoding), charset, out);
+  }
+}
+
 std::string decode_text(const Part& part) {
-  const std::string charset = part.content_type.param("charset");
-  if (is_identity_encoding(part.transfer_encoding)) return to_utf8(part.raw_body, charset);
-  return to_utf8(decode_transfer(part.raw_body, part.transfer_encoding), charset);
+  std::string text;
+  append_decoded_text(part, text);
+  return text;
 }
 
 }  // namespace bounceback::mime

@@ -29,7 +29,8 @@ struct HeaderField {
   bool is(std::string_view wanted) const {
     if (name.size() != wanted.size()) return false;
     for (size_t i = wanted.size(); i-- > 0;) {
-      if (util::ascii_lower(name[i]) != util::ascii_lower(wanted[i])) return false;
+      // Names are mostly written as wanted: equal bytes need no case folding.
+      if (name[i] != wanted[i] && util::ascii_lower(name[i]) != util::ascii_lower(wanted[i])) return false;
     }
     return true;
   }
@@ -70,7 +71,8 @@ struct ContentType {
   std::string subtype = "plain";  // lower-case
   std::vector<std::pair<std::string, std::string>> params;  // names lower-case, RFC 2231 joined
 
-  std::string param(std::string_view name) const;  // "" when absent
+  // "" when absent; a view into `params`, valid while this ContentType is unchanged.
+  std::string_view param(std::string_view name) const;
   bool is(std::string_view type_, std::string_view subtype_) const {
     return type == type_ && subtype == subtype_;
   }
@@ -80,7 +82,9 @@ ContentType parse_content_type(std::string_view raw_value);
 struct Part {
   Headers headers;
   ContentType content_type;
-  std::string transfer_encoding;  // lower-case, "7bit" when absent
+  // The RFC 2045 names lower-case ("7bit" when absent), others as written: decode_transfer reads
+  // them case-insensitively. Static text or a view into the message.
+  std::string_view transfer_encoding = "7bit";
   std::string_view raw_body;      // before transfer decoding
   int depth = 0;
   int parent = -1;
@@ -117,9 +121,12 @@ std::string decode_transfer(std::string_view body, std::string_view encoding);
 // Bytes in `charset` to UTF-8 (ICU behind a normalising alias table). Unknown charsets are
 // treated as UTF-8 with invalid sequences replaced; *known is set false then.
 std::string to_utf8(std::string_view bytes, std::string_view charset, bool* known = nullptr);
+// to_utf8 appending to `out`, which grows in place instead of receiving a copy.
+void append_utf8(std::string_view bytes, std::string_view charset, std::string& out, bool* known = nullptr);
 
 // A leaf part's body, transfer-decoded and converted to UTF-8.
 std::string decode_text(const Part& part);
+void append_decoded_text(const Part& part, std::string& out);
 
 // An unstructured header value unfolded, RFC 2047 encoded words decoded to UTF-8, trimmed.
 std::string decode_header_value(std::string_view raw_value);

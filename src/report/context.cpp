@@ -1,5 +1,7 @@
 // Building the per-message Context: the notice text, the report parts and the inline original.
 #include <array>
+#include <bit>
+#include <cstdint>
 
 #include "report/report.h"
 #include "util/html.h"
@@ -34,21 +36,25 @@ constexpr std::array<std::string_view, 21> kOriginalMessageMarkers = {
     "|------------------------- Message text follows:",         // Smail
 };
 
-// The lower-cased first bytes of a list of phrases: most lines are rejected on their first byte.
+// For each lower-cased first byte, which phrases of a list start with it (bit i for phrase i):
+// most lines are rejected on their first byte, the others compared only with those phrases.
 template <size_t N>
-constexpr std::array<bool, 256> first_bytes_of(const std::array<std::string_view, N>& phrases) {
-  std::array<bool, 256> starts{};
-  for (std::string_view phrase : phrases) {
-    starts[static_cast<unsigned char>(util::ascii_lower(phrase.front()))] = true;
+constexpr std::array<uint32_t, 256> phrases_by_first_byte(const std::array<std::string_view, N>& phrases) {
+  static_assert(N <= 32, "one bit per phrase");
+  std::array<uint32_t, 256> starts{};
+  for (size_t i = 0; i < N; ++i) {
+    starts[static_cast<unsigned char>(util::ascii_lower(phrases[i].front()))] |= uint32_t{1} << i;
   }
   return starts;
 }
 
 template <size_t N>
 bool starts_with_any(std::string_view text, const std::array<std::string_view, N>& phrases,
-                     const std::array<bool, 256>& first_bytes) {
-  if (text.empty() || !first_bytes[static_cast<unsigned char>(util::ascii_lower(text.front()))]) return false;
-  for (std::string_view phrase : phrases) {
+                     const std::array<uint32_t, 256>& by_first_byte) {
+  if (text.empty()) return false;
+  for (uint32_t candidates = by_first_byte[static_cast<unsigned char>(util::ascii_lower(text.front()))];
+       candidates != 0; candidates &= candidates - 1) {
+    const std::string_view phrase = phrases[static_cast<size_t>(std::countr_zero(candidates))];
     // One middle byte compared inline rules out most phrases sharing the first byte ("-----").
     const size_t middle = phrase.size() / 2;
     if (text.size() >= phrase.size() && util::ascii_lower(text[middle]) == util::ascii_lower(phrase[middle]) &&
@@ -59,7 +65,7 @@ bool starts_with_any(std::string_view text, const std::array<std::string_view, N
   return false;
 }
 
-constexpr std::array<bool, 256> kMarkerFirstBytes = first_bytes_of(kOriginalMessageMarkers);
+constexpr std::array<uint32_t, 256> kMarkerFirstBytes = phrases_by_first_byte(kOriginalMessageMarkers);
 
 bool is_marker_line(std::string_view trimmed_line) {
   return trimmed_line.size() >= 10 && starts_with_any(trimmed_line, kOriginalMessageMarkers, kMarkerFirstBytes);
@@ -73,7 +79,7 @@ constexpr std::array<std::string_view, 10> kOriginalHeaderFields = {
     "mime-version:", "reply-to:"};
 constexpr int kOriginalFieldsNeeded = 3;
 
-constexpr std::array<bool, 256> kOriginalFieldFirstBytes = first_bytes_of(kOriginalHeaderFields);
+constexpr std::array<uint32_t, 256> kOriginalFieldFirstBytes = phrases_by_first_byte(kOriginalHeaderFields);
 
 bool is_original_header_field(std::string_view line) {
   return starts_with_any(line, kOriginalHeaderFields, kOriginalFieldFirstBytes);
@@ -170,9 +176,10 @@ bool is_readable_leaf(const mime::Part& part) {
   return part.content_type.type == "text" || part.is_multipart();
 }
 
-void append_paragraph(std::string& to, std::string_view text) {
+// Decoded straight into the notice: a text part is not copied twice.
+void append_paragraph(std::string& to, const mime::Part& part) {
   if (!to.empty() && to.back() != '\n') to.push_back('\n');
-  to.append(text);
+  mime::append_decoded_text(part, to);
 }
 
 bool is_readable_html(const mime::Message& message, size_t index) {
@@ -210,7 +217,7 @@ Context make_context(const mime::Message& message) {
       if (context.original_part < 0) context.original_part = index;
     } else if (is_readable_leaf(part)) {
       if (type.subtype != "html" && context.original_part < 0) {
-        append_paragraph(context.notice, mime::decode_text(part));
+        append_paragraph(context.notice, part);
       }
     }
   }

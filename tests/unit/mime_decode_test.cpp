@@ -199,6 +199,18 @@ TEST(MimeCharsetFallback, ConvertersWorkOnManyThreads) {
   for (int failed : failures) EXPECT_EQ(failed, 0);
 }
 
+TEST(MimeCharsetAppend, AppendsAfterWhatTheStringHolds) {
+  std::string out = "notice: ";
+  append_utf8("caf\xE9", "iso-8859-1", out);
+  EXPECT_EQ(out, "notice: caf\xC3\xA9");
+  append_utf8(" bad \xFF", "utf-8", out);
+  EXPECT_EQ(out, "notice: caf\xC3\xA9 bad \xEF\xBF\xBD");
+  bool known = true;
+  append_utf8(" x", "no-such-charset", out, &known);
+  EXPECT_FALSE(known);
+  EXPECT_EQ(out, "notice: caf\xC3\xA9 bad \xEF\xBF\xBD x");
+}
+
 TEST(MimeDecodeText, TransferAndCharsetTogether) {
   Part part;
   part.content_type = parse_content_type("text/plain; charset=iso-2022-jp");

@@ -194,6 +194,50 @@ TEST(MimeContentType, Rfc2231ContinuationsAndCharsets) {
   EXPECT_EQ(ct.param("label"), "caf\xC3\xA9");
 }
 
+TEST(MimeHeaderBlock, FieldNamesOfEveryLengthAroundAWord) {
+  // Names are read eight bytes at a time: each length from 1 to 17 ends at its colon.
+  for (size_t length = 1; length <= 17; ++length) {
+    const std::string name(length, 'N');
+    const std::string text = name + ": v\n\nbody";
+    const HeaderBlock block = parse_header_block(text, kNoLimit, nullptr);
+    ASSERT_EQ(block.headers.fields().size(), 1u) << length;
+    EXPECT_EQ(block.headers.fields()[0].name, name);
+    EXPECT_EQ(block.headers.fields()[0].value, "v");
+    EXPECT_EQ(block.body, "body");
+  }
+}
+
+TEST(MimeHeaderBlock, BytesOutsideNamesEndTheBlockAtAnyPosition) {
+  // A space, a control byte, DEL or an 8-bit byte inside a name makes the line not a field.
+  for (const char bad : {' ', '\x01', '\x7F', '\xE9'}) {
+    for (size_t at = 0; at < 12; ++at) {
+      std::string line = "X-Long-Field-Name";
+      line[at] = bad;
+      const std::string text = "A: 1\n" + line + ": v\n\n";
+      const HeaderBlock block = parse_header_block(text, kNoLimit, nullptr);
+      EXPECT_EQ(block.headers.fields().size(), 1u) << int(bad) << " at " << at;
+    }
+  }
+}
+
+TEST(MimeContentType, PlainParametersKeepTheFirstValueOfAName) {
+  const ContentType ct = parse_content_type("text/plain; CHARSET=utf-8; charset=latin1; *x=1; format=flowed");
+  ASSERT_EQ(ct.params.size(), 3u);
+  EXPECT_EQ(ct.params[0].first, "charset");
+  EXPECT_EQ(ct.param("charset"), "utf-8");
+  EXPECT_EQ(ct.param("*x"), "1");
+  EXPECT_EQ(ct.param("format"), "flowed");
+}
+
+TEST(MimeContentType, Rfc2231AfterPlainParametersKeepsTheirOrder) {
+  const ContentType ct = parse_content_type("application/pdf; a=1; name=\"plain.pdf\"; name*=utf-8''r%C3%A9.pdf; b=\"x\\\"y\"");
+  ASSERT_EQ(ct.params.size(), 3u);
+  EXPECT_EQ(ct.params[0].first, "a");
+  EXPECT_EQ(ct.params[1].first, "name");
+  EXPECT_EQ(ct.param("name"), "r\xC3\xA9.pdf");
+  EXPECT_EQ(ct.param("b"), "x\"y");
+}
+
 TEST(MimeContentType, HostileParameterCountsAreBounded) {
   std::string value = "text/plain";
   for (int i = 0; i < 100000; ++i) value += "; p" + std::to_string(i) + "*" + std::to_string(i % 1000) + "=x";

@@ -237,6 +237,32 @@ TEST(MimeMessage, EmptyInputIsOneEmptyTextPart) {
   EXPECT_EQ(message.root().transfer_encoding, "7bit");
 }
 
+TEST(MimeMessage, TransferEncodingNamesAreFoldedOnlyWhenKnown) {
+  const auto encoding_of = [](std::string_view field) {
+    const std::string text = std::string(field) + "\n\nbody";
+    const Message message = parse_message(text, Limits{});
+    return std::string(message.root().transfer_encoding);
+  };
+  EXPECT_EQ(encoding_of("Content-Transfer-Encoding: BASE64"), "base64");
+  EXPECT_EQ(encoding_of("Content-Transfer-Encoding: \"Quoted-Printable\" (sic)"), "quoted-printable");
+  EXPECT_EQ(encoding_of("Content-Transfer-Encoding: 8Bit"), "8bit");
+  EXPECT_EQ(encoding_of("Content-Transfer-Encoding: X-UUEncode"), "X-UUEncode");
+  EXPECT_EQ(encoding_of("Content-Transfer-Encoding:"), "7bit");
+}
+
+TEST(MimeMessage, ManyChildrenAndPartsKeepTheirViews) {
+  std::string text = "Content-Type: multipart/mixed; boundary=b\n\n";
+  for (int i = 0; i < 20; ++i) text += "--b\nContent-Type: text/plain; charset=\"utf-" + std::to_string(i) + "\"\n\n" + std::to_string(i) + "\n";
+  text += "--b--\n";
+  const Message message = parse_message(text, Limits{});
+  ASSERT_EQ(message.root().children.size(), 20u);
+  for (int i = 0; i < 20; ++i) {
+    const Part& part = message.parts[static_cast<size_t>(message.root().children[static_cast<size_t>(i)])];
+    EXPECT_EQ(part.content_type.param("charset"), "utf-" + std::to_string(i));
+    EXPECT_EQ(part.raw_body, std::to_string(i));
+  }
+}
+
 TEST(MimeMessage, NulBytesAreData) {
   const char raw[] = "Subject: a\0b\nContent-Type: multipart/mixed; boundary=n\n\n--n\n\nx\0y\n--n--\n";
   const std::string text(raw, sizeof raw - 1);

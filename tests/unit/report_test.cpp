@@ -233,6 +233,20 @@ TEST(InlineOriginal, MarkerLinesAmongDashedLines) {
   EXPECT_EQ(context.inline_original, "Subject: hello\n");
 }
 
+TEST(InlineOriginal, EveryMarkerOfAFirstByteIsTried) {
+  // Markers are looked up by their first byte; several start with 'o', 'm' or '-', in any case.
+  for (const std::string marker : {"ORIGINAL MESSAGE HEADERS:", "Original message follows.",
+                                   "message headers follow.", "|------------------------- Message text follows:",
+                                   "-- The header and top 20 lines of the message follows --"}) {
+    const std::string message = "From: MAILER-DAEMON@mx.example.com\nSubject: failure\n\n"
+                                "Our mailbox is full\nhere\n\n  " + marker + "\nSubject: hello\n";
+    mime::Message storage;
+    const Context context = context_of(message, storage);
+    EXPECT_EQ(context.notice, "Our mailbox is full\nhere\n\n") << marker;
+    EXPECT_EQ(context.inline_original, "Subject: hello\n") << marker;
+  }
+}
+
 TEST(InlineOriginal, AHeaderBlockEndsTheNoticeInAnyLanguage) {
   const std::string message =
       "From: MAILER-DAEMON@mail.example.de\nSubject: Unzustellbar\n\n"
