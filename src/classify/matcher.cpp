@@ -39,6 +39,7 @@ Result<size_t> PhraseMatcher::add(std::string_view phrase) {
 void PhraseMatcher::compile() {
   if (compiled_) return;
   compiled_ = true;
+  built_ = std::make_shared<Built>();
   assign_byte_classes();
   std::vector<std::vector<uint32_t>> ends_at;
   link_failures(build_trie(ends_at), ends_at);
@@ -52,16 +53,16 @@ void PhraseMatcher::assign_byte_classes() {
   for (const std::string& phrase : phrases_) {
     for (char c : phrase) {
       const auto byte = static_cast<unsigned char>(c);
-      if (built_.byte_class[byte] != 0) continue;
+      if (built_->byte_class[byte] != 0) continue;
       const auto assigned = static_cast<uint8_t>(class_count_++);
-      built_.byte_class[byte] = assigned;
-      if (util::is_alpha(c)) built_.byte_class[static_cast<unsigned char>(c - 'a' + 'A')] = assigned;
+      built_->byte_class[byte] = assigned;
+      if (util::is_alpha(c)) built_->byte_class[static_cast<unsigned char>(c - 'a' + 'A')] = assigned;
       if (c == ' ' && spacing_ == Spacing::kFolded) space_class_ = assigned;
     }
   }
   if (space_class_ == 0) return;
   for (int byte = 0; byte < 256; ++byte) {
-    if (util::is_space(static_cast<char>(byte))) built_.byte_class[byte] = space_class_;
+    if (util::is_space(static_cast<char>(byte))) built_->byte_class[byte] = space_class_;
   }
 }
 
@@ -76,7 +77,7 @@ std::vector<PhraseMatcher::TrieNode> PhraseMatcher::build_trie(std::vector<std::
   for (size_t index = 0; index < phrases_.size(); ++index) {
     State state = 0;
     for (char c : phrases_[index]) {
-      const uint8_t byte_class = built_.byte_class[static_cast<unsigned char>(c)];
+      const uint8_t byte_class = built_->byte_class[static_cast<unsigned char>(c)];
       State found = state == 0 ? root_children[byte_class] : trie[state].first_child;
       if (state != 0) {
         while (found != 0 && trie[found].byte_class != byte_class) found = trie[found].next_sibling;
@@ -99,16 +100,16 @@ std::vector<PhraseMatcher::TrieNode> PhraseMatcher::build_trie(std::vector<std::
 }
 
 PhraseMatcher::State PhraseMatcher::child_while_building(State state, uint8_t byte_class) const {
-  if (built_.dense_row[state] != kSparse) return built_.dense[built_.dense_row[state] + byte_class];
-  for (uint32_t e = built_.edge_begin[state]; e < built_.edge_begin[state + 1]; ++e) {
-    if (built_.edge_class[e] == byte_class) return built_.edge_target[e];
+  if (built_->dense_row[state] != kSparse) return built_->dense[built_->dense_row[state] + byte_class];
+  for (uint32_t e = built_->edge_begin[state]; e < built_->edge_begin[state + 1]; ++e) {
+    if (built_->edge_class[e] == byte_class) return built_->edge_target[e];
   }
   return kNoChild;
 }
 
 PhraseMatcher::State PhraseMatcher::step_while_building(State state, uint8_t byte_class) const {
   if (byte_class == 0) return 0;  // a byte no phrase holds leads back to the root from anywhere
-  for (;; state = built_.failure[state]) {
+  for (;; state = built_->failure[state]) {
     const State next = child_while_building(state, byte_class);
     if (next != kNoChild) return next;
     if (state == 0) return 0;
@@ -119,14 +120,14 @@ void PhraseMatcher::link_failures(const std::vector<TrieNode>& trie,
                                   const std::vector<std::vector<uint32_t>>& ends_at) {
   const size_t state_count = trie.size();
   lay_out_edges(trie);
-  built_.failure.assign(state_count, 0);
-  built_.output_link.assign(state_count, 0);
-  built_.ends_begin.assign(state_count + 1, 0);
+  built_->failure.assign(state_count, 0);
+  built_->output_link.assign(state_count, 0);
+  built_->ends_begin.assign(state_count + 1, 0);
   for (size_t s = 0; s < state_count; ++s) {
-    built_.ends_begin[s] = static_cast<uint32_t>(built_.ends.size());
-    built_.ends.insert(built_.ends.end(), ends_at[s].begin(), ends_at[s].end());
+    built_->ends_begin[s] = static_cast<uint32_t>(built_->ends.size());
+    built_->ends.insert(built_->ends.end(), ends_at[s].begin(), ends_at[s].end());
   }
-  built_.ends_begin[state_count] = static_cast<uint32_t>(built_.ends.size());
+  built_->ends_begin[state_count] = static_cast<uint32_t>(built_->ends.size());
 
   // Breadth first: a state's failure state is shallower, so its links are final when needed.
   std::vector<State> queue;
@@ -136,32 +137,32 @@ void PhraseMatcher::link_failures(const std::vector<TrieNode>& trie,
     const State state = queue[head];
     resolve_dense_row(state);
     for (State next = trie[state].first_child; next != 0; next = trie[next].next_sibling) {
-      const State fallback = state == 0 ? 0 : step_while_building(built_.failure[state], trie[next].byte_class);
-      built_.failure[next] = fallback;
-      built_.output_link[next] = ends_at[fallback].empty() ? built_.output_link[fallback] : fallback;
+      const State fallback = state == 0 ? 0 : step_while_building(built_->failure[state], trie[next].byte_class);
+      built_->failure[next] = fallback;
+      built_->output_link[next] = ends_at[fallback].empty() ? built_->output_link[fallback] : fallback;
       queue.push_back(next);
     }
   }
-  built_.first_output.resize(state_count);
+  built_->first_output.resize(state_count);
   for (size_t s = 0; s < state_count; ++s) {
-    built_.first_output[s] = ends_at[s].empty() ? built_.output_link[s] : static_cast<State>(s);
+    built_->first_output[s] = ends_at[s].empty() ? built_->output_link[s] : static_cast<State>(s);
   }
 }
 
 // A dense row's missing edges become the transitions the failure links lead to, so that reading
 // a byte there is one lookup. Its failure state is shallower: already resolved.
 void PhraseMatcher::resolve_dense_row(State state) {
-  if (built_.dense_row[state] == kSparse) return;
-  State* row = &built_.dense[built_.dense_row[state]];
-  const uint32_t failure_row = state == 0 ? kSparse : built_.dense_row[built_.failure[state]];
+  if (built_->dense_row[state] == kSparse) return;
+  State* row = &built_->dense[built_->dense_row[state]];
+  const uint32_t failure_row = state == 0 ? kSparse : built_->dense_row[built_->failure[state]];
   for (size_t c = 0; c < class_count_; ++c) {
     if (row[c] != kNoChild) continue;
     if (state == 0) {
       row[c] = 0;
     } else if (failure_row != kSparse) {
-      row[c] = built_.dense[failure_row + c];
+      row[c] = built_->dense[failure_row + c];
     } else {
-      row[c] = step_while_building(built_.failure[state], static_cast<uint8_t>(c));
+      row[c] = step_while_building(built_->failure[state], static_cast<uint8_t>(c));
     }
   }
 }
@@ -171,100 +172,50 @@ void PhraseMatcher::lay_out_edges(const std::vector<TrieNode>& trie) {
   // A small automaton is a DFA outright: one lookup per byte for the price of a table that stays
   // in the cache. A large one keeps rows only where many edges leave a state.
   const bool all_dense = state_count * class_count_ <= kDenseTableLimit;
-  built_.dense_row.assign(state_count, kSparse);
-  built_.edge_begin.assign(state_count + 1, 0);
+  built_->dense_row.assign(state_count, kSparse);
+  built_->edge_begin.assign(state_count + 1, 0);
   for (size_t s = 0; s < state_count; ++s) {
     uint32_t children = 0;
     for (State c = trie[s].first_child; c != 0; c = trie[c].next_sibling) ++children;
     if (s == 0 || all_dense || children >= kDenseFanOut) {
-      built_.dense_row[s] = static_cast<uint32_t>(built_.dense.size());
-      built_.dense.resize(built_.dense.size() + class_count_, kNoChild);
+      built_->dense_row[s] = static_cast<uint32_t>(built_->dense.size());
+      built_->dense.resize(built_->dense.size() + class_count_, kNoChild);
       for (State c = trie[s].first_child; c != 0; c = trie[c].next_sibling) {
-        built_.dense[built_.dense_row[s] + trie[c].byte_class] = c;
+        built_->dense[built_->dense_row[s] + trie[c].byte_class] = c;
       }
       children = 0;
     }
-    built_.edge_begin[s + 1] = built_.edge_begin[s] + children;
+    built_->edge_begin[s + 1] = built_->edge_begin[s] + children;
   }
-  built_.edge_class.assign(built_.edge_begin[state_count], 0);
-  built_.edge_target.assign(built_.edge_begin[state_count], 0);
+  built_->edge_class.assign(built_->edge_begin[state_count], 0);
+  built_->edge_target.assign(built_->edge_begin[state_count], 0);
   for (size_t s = 0; s < state_count; ++s) {
-    if (built_.dense_row[s] != kSparse) continue;
-    uint32_t end = built_.edge_begin[s];
+    if (built_->dense_row[s] != kSparse) continue;
+    uint32_t end = built_->edge_begin[s];
     for (State c = trie[s].first_child; c != 0; c = trie[c].next_sibling, ++end) {
-      built_.edge_class[end] = trie[c].byte_class;
-      built_.edge_target[end] = c;
+      built_->edge_class[end] = trie[c].byte_class;
+      built_->edge_target[end] = c;
     }
   }
-}
-
-PhraseMatcher::PhraseMatcher(const PhraseMatcher& other)
-    : spacing_(other.spacing_),
-      phrases_(other.phrases_),
-      phrase_count_(other.phrase_count_),
-      compiled_(other.compiled_),
-      view_(other.view_),
-      owns_tables_(other.owns_tables_),
-      dense_only_(other.dense_only_),
-      space_class_(other.space_class_),
-      class_count_(other.class_count_),
-      built_(other.built_) {
-  if (owns_tables_) view_own_tables();
-}
-
-PhraseMatcher::PhraseMatcher(PhraseMatcher&& other) noexcept
-    : spacing_(other.spacing_),
-      phrases_(std::move(other.phrases_)),
-      phrase_count_(other.phrase_count_),
-      compiled_(other.compiled_),
-      view_(other.view_),
-      owns_tables_(other.owns_tables_),
-      dense_only_(other.dense_only_),
-      space_class_(other.space_class_),
-      class_count_(other.class_count_),
-      built_(std::move(other.built_)) {
-  if (owns_tables_) view_own_tables();
-}
-
-PhraseMatcher& PhraseMatcher::operator=(const PhraseMatcher& other) {
-  if (this != &other) *this = PhraseMatcher(other);
-  return *this;
-}
-
-PhraseMatcher& PhraseMatcher::operator=(PhraseMatcher&& other) noexcept {
-  if (this == &other) return *this;
-  spacing_ = other.spacing_;
-  phrases_ = std::move(other.phrases_);
-  phrase_count_ = other.phrase_count_;
-  compiled_ = other.compiled_;
-  view_ = other.view_;
-  owns_tables_ = other.owns_tables_;
-  dense_only_ = other.dense_only_;
-  space_class_ = other.space_class_;
-  class_count_ = other.class_count_;
-  built_ = std::move(other.built_);
-  if (owns_tables_) view_own_tables();
-  return *this;
 }
 
 void PhraseMatcher::view_own_tables() {
   Tables& t = view_;
   t.spacing = spacing_;
   t.phrase_count = phrase_count_;
-  t.byte_class = built_.byte_class;
+  t.byte_class = built_->byte_class;
   t.space_class = space_class_;
   t.class_count = class_count_;
-  t.dense_row = built_.dense_row;
-  t.dense = built_.dense;
-  t.edge_begin = built_.edge_begin;
-  t.edge_class = built_.edge_class;
-  t.edge_target = built_.edge_target;
-  t.failure = built_.failure;
-  t.ends_begin = built_.ends_begin;
-  t.ends = built_.ends;
-  t.output_link = built_.output_link;
-  t.first_output = built_.first_output;
-  owns_tables_ = true;
+  t.dense_row = built_->dense_row;
+  t.dense = built_->dense;
+  t.edge_begin = built_->edge_begin;
+  t.edge_class = built_->edge_class;
+  t.edge_target = built_->edge_target;
+  t.failure = built_->failure;
+  t.ends_begin = built_->ends_begin;
+  t.ends = built_->ends;
+  t.output_link = built_->output_link;
+  t.first_output = built_->first_output;
 }
 
 bool PhraseMatcher::rows_are_state_ordered(const Tables& t) {
@@ -277,7 +228,7 @@ bool PhraseMatcher::rows_are_state_ordered(const Tables& t) {
 
 PhraseMatcher PhraseMatcher::from_tables(const Tables& t) {
   PhraseMatcher m(t.spacing);
-  if (t.byte_class.size() != std::size(m.built_.byte_class)) return m;  // not tables compile() wrote
+  if (t.byte_class.size() != sizeof(Built::byte_class)) return m;  // not tables compile() wrote
   m.compiled_ = true;
   m.phrase_count_ = t.phrase_count;
   m.space_class_ = t.space_class;

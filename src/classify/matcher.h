@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -62,12 +63,6 @@ class PhraseMatcher {
   // a matcher that is not compiled.
   static PhraseMatcher from_tables(const Tables& tables);
 
-  PhraseMatcher(const PhraseMatcher& other);
-  PhraseMatcher(PhraseMatcher&& other) noexcept;
-  PhraseMatcher& operator=(const PhraseMatcher& other);
-  PhraseMatcher& operator=(PhraseMatcher&& other) noexcept;
-  ~PhraseMatcher() = default;
-
   // Calls on_match(index, end) for every occurrence of every phrase, in order of end offset
   // (phrases ending at the same byte in order of decreasing length). Nothing before compile().
   template <typename OnMatch>
@@ -114,7 +109,6 @@ class PhraseMatcher {
   bool compiled_ = false;
   // The tables a compiled matcher reads: built_ below, or the constexpr data it was made from.
   Tables view_;
-  bool owns_tables_ = false;
   // A small automaton is a DFA outright: reading a byte is one lookup in its state's row.
   bool dense_only_ = false;
 
@@ -128,7 +122,8 @@ class PhraseMatcher {
   // A DFA outright up to 4 MiB of transitions: the claim phrases (3,000 states, 87 classes) are one
   // with room to grow; the rules (20,000 states, 126 classes) keep sparse edges.
   static constexpr size_t kDenseTableLimit = size_t{1} << 20;
-  // What compile() builds (view_ then points here).
+  // What compile() builds (view_ then points here). Shared by copies and never changed after
+  // compile(), so copying or moving a matcher keeps view_ valid.
   struct Built {
     uint8_t byte_class[256] = {};
     std::vector<uint32_t> dense_row;   // per state: offset of its row in dense, or kSparse
@@ -144,7 +139,7 @@ class PhraseMatcher {
     std::vector<State> output_link;
     std::vector<State> first_output;  // s itself when phrases end there, else output_link[s]
   };
-  Built built_;
+  std::shared_ptr<Built> built_;
 };
 
 template <typename OnMatch>
