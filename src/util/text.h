@@ -54,10 +54,9 @@ bool icontains(std::string_view text, std::string_view needle);
 
 std::string to_lower(std::string_view text);
 inline std::string_view trim(std::string_view text) {
-  size_t b = 0, e = text.size();
-  while (b < e && is_space(text[b])) ++b;
-  while (e > b && is_space(text[e - 1])) --e;
-  return text.substr(b, e - b);
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text;
 }
 // Collapses every run of white space (including newlines) into one space and trims.
 std::string collapse_space(std::string_view text);
