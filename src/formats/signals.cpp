@@ -233,6 +233,18 @@ constexpr std::array<CommandPhrase, 16> kCommandPhrases = {{
     {">>> data", "DATA"},                {"after helo", "HELO"},
 }};
 
+// failed_command() takes the first phrase to end as the first to start: true while no phrase
+// holds another.
+constexpr bool no_command_phrase_holds_another() {
+  for (const CommandPhrase& outer : kCommandPhrases) {
+    for (const CommandPhrase& inner : kCommandPhrases) {
+      if (&outer != &inner && outer.words.find(inner.words) != std::string_view::npos) return false;
+    }
+  }
+  return true;
+}
+static_assert(no_command_phrase_holds_another(), "a command phrase holds another: failed_command() needs start offsets");
+
 // Postfix folds its lines anywhere, "(in reply to RCPT\n    TO command)": spacing is folded.
 const classify::PhraseMatcher& command_phrase_matcher() {
   static const classify::PhraseMatcher matcher = [] {
