@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "io/utf8.h"
+#include "util/byte_masks.h"
 
 namespace bounceback {
 namespace {
@@ -162,17 +163,13 @@ constexpr uint64_t bytes_needing_care(uint64_t word) {
          bytes_below(word ^ (kEveryByte * '\\'), 1);
 }
 
-constexpr size_t first_marked_byte(uint64_t mask) {
-  return static_cast<size_t>(std::countr_zero(mask)) / 8;
-}
-
 // The end of the run of bytes from `pos` that a JSON string carries as they are.
 size_t unescaped_run_end(std::string_view text, size_t pos) {
   uint64_t word = 0;
   while (std::endian::native == std::endian::little && text.size() - pos >= sizeof word) {
     std::memcpy(&word, text.data() + pos, sizeof word);
     const uint64_t mask = bytes_needing_care(word);
-    if (mask != 0) return pos + first_marked_byte(mask);
+    if (mask != 0) return pos + util::first_marked_byte(mask);
     pos += sizeof word;
   }
   while (pos < text.size() && passes_unescaped(static_cast<unsigned char>(text[pos]))) ++pos;

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "mime/message.h"
+#include "util/byte_masks.h"
 #include "util/text.h"
 
 namespace bounceback::mime {
@@ -34,14 +35,6 @@ constexpr uint64_t non_name_bytes(uint64_t bytes) {
   return (bytes & kHigh) | below_bang | del | colon;
 }
 
-// Index of the first marked byte of a word loaded with memcpy.
-size_t first_marked_byte(uint64_t marks) {
-  if constexpr (std::endian::native == std::endian::little) {
-    return static_cast<size_t>(std::countr_zero(marks)) / 8;
-  } else {
-    return static_cast<size_t>(std::countl_zero(marks)) / 8;
-  }
-}
 
 // Field names are printable US-ASCII without the colon (RFC 5322 2.2); obsolete syntax allows
 // blanks before the colon ("Subject : hi"). Returns the name's length, or 0 when the line is
@@ -51,7 +44,7 @@ size_t field_name_length(std::string_view line, size_t* colon) {
   for (uint64_t word = 0; length + sizeof word <= line.size(); length += sizeof word) {
     std::memcpy(&word, line.data() + length, sizeof word);
     if (const uint64_t marks = non_name_bytes(word); marks != 0) {
-      length += first_marked_byte(marks);
+      length += util::first_marked_byte(marks);
       break;
     }
   }

@@ -6,7 +6,7 @@
 #include "formats/format.h"
 #include "formats/signals.h"
 #include "mime/message.h"
-#include "pipeline/byte_masks.h"
+#include "util/byte_masks.h"
 #include "pipeline/record_builder.h"
 #include "report/report.h"
 #include "util/date.h"
@@ -26,8 +26,8 @@ using pipeline::normalize_address;
 bool decodes_to_itself(std::string_view raw) {
   size_t i = 0;
   for (; i + 8 <= raw.size(); i += 8) {
-    const uint64_t word = pipeline::load8(raw.data() + i);
-    if ((pipeline::controls_in(word) | pipeline::non_printing_high_in(word)) != 0) return false;
+    const uint64_t word = util::load8(raw.data() + i);
+    if ((util::controls_in(word) | util::non_printing_high_in(word)) != 0) return false;
   }
   for (; i < raw.size(); ++i) {
     if (raw[i] < ' ' || raw[i] > '~') return false;

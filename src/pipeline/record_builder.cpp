@@ -10,7 +10,7 @@
 #include "classify/classifier.h"
 #include "explain/explainer.h"
 #include "mime/message.h"
-#include "pipeline/byte_masks.h"
+#include "util/byte_masks.h"
 #include "util/text.h"
 
 namespace bounceback::pipeline {
@@ -68,8 +68,8 @@ bool has_loose_space(std::string_view text) {
   if (util::is_space(text.front()) || util::is_space(text.back())) return true;
   size_t i = 0;
   for (; i + 9 <= text.size(); i += 8) {
-    const uint64_t here = load8(text.data() + i);
-    if (controls_in(here) != 0 || (blanks_in(here) & blanks_in(load8(text.data() + i + 1))) != 0) return true;
+    const uint64_t here = util::load8(text.data() + i);
+    if (util::controls_in(here) != 0 || (util::blanks_in(here) & util::blanks_in(util::load8(text.data() + i + 1))) != 0) return true;
   }
   for (; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);

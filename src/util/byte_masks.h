@@ -1,12 +1,14 @@
-// Tests over eight bytes at once, for the plain-text checks the record builder makes on every
-// message: each returns a word with the high bit of every matching byte set. Byte order does not
-// matter: the masks are only tested for zero or combined byte by byte.
+// Tests over eight bytes at once, for scans that run over every message (the record builder's
+// plain-text checks, header field names, JSON escapes): each returns a word with the high bit of
+// every matching byte set.
 #pragma once
 
+#include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 
-namespace bounceback::pipeline {
+namespace bounceback::util {
 
 inline constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
 inline constexpr uint64_t kHigh = 0x8080808080808080ULL;
@@ -31,4 +33,13 @@ constexpr uint64_t non_printing_high_in(uint64_t word) {
   return (((word & kLow7) + 0x0101010101010101ULL) | word) & kHigh;
 }
 
-}  // namespace bounceback::pipeline
+// Index of the first marked byte of a word loaded with load8 (in the bytes' order in memory).
+inline size_t first_marked_byte(uint64_t marks) {
+  if constexpr (std::endian::native == std::endian::little) {
+    return static_cast<size_t>(std::countr_zero(marks)) / 8;
+  } else {
+    return static_cast<size_t>(std::countl_zero(marks)) / 8;
+  }
+}
+
+}  // namespace bounceback::util
