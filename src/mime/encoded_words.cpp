@@ -134,9 +134,16 @@ class HeaderValueDecoder {
 
 }  // namespace
 
+std::string_view decode_header_value(std::string_view raw_value, std::string& storage) {
+  if (decodes_to_itself(raw_value)) return util::trim(raw_value);
+  storage = HeaderValueDecoder().decode(raw_value);
+  return storage;
+}
+
 std::string decode_header_value(std::string_view raw_value) {
-  if (decodes_to_itself(raw_value)) return std::string(util::trim(raw_value));
-  return HeaderValueDecoder().decode(raw_value);
+  std::string storage;
+  const std::string_view decoded = decode_header_value(raw_value, storage);
+  return decoded.data() == storage.data() ? std::move(storage) : std::string(decoded);
 }
 
 }  // namespace bounceback::mime

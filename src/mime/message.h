@@ -130,6 +130,9 @@ void append_decoded_text(const Part& part, std::string& out);
 
 // An unstructured header value unfolded, RFC 2047 encoded words decoded to UTF-8, trimmed.
 std::string decode_header_value(std::string_view raw_value);
+// The same without a copy when the value decodes to itself (most do): a view of `raw_value`,
+// trimmed, or else of the decoded text left in `storage`.
+std::string_view decode_header_value(std::string_view raw_value, std::string& storage);
 
 // Every addr-spec (local@domain) in a text, in order, as written: "<a@b>", "a@b", "rfc822; a@b".
 std::vector<std::string> find_addresses(std::string_view text);

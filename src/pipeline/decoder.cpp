@@ -6,7 +6,6 @@
 #include "formats/format.h"
 #include "formats/signals.h"
 #include "mime/message.h"
-#include "util/byte_masks.h"
 #include "pipeline/record_builder.h"
 #include "report/report.h"
 #include "util/date.h"
@@ -20,28 +19,10 @@ using pipeline::make_record;
 using pipeline::non_empty;
 using pipeline::normalize_address;
 
-// Whether Headers::get would give the value back only trimmed: printable ASCII on one line, with
-// no encoded word. Most Date and Message-ID fields are. A tab counts as not plain: such a value is
-// decoded, to the same text.
-bool decodes_to_itself(std::string_view raw) {
-  size_t i = 0;
-  for (; i + 8 <= raw.size(); i += 8) {
-    const uint64_t word = util::load8(raw.data() + i);
-    if ((util::controls_in(word) | util::non_printing_high_in(word)) != 0) return false;
-  }
-  for (; i < raw.size(); ++i) {
-    if (raw[i] < ' ' || raw[i] > '~') return false;
-  }
-  return raw.find("=?") == std::string_view::npos;
-}
-
 // What Headers::get gives for the raw value, without a copy when the value is plain; `decoded`
 // holds it otherwise.
 std::string_view header_text(std::optional<std::string_view> raw, std::string& decoded) {
-  if (!raw) return {};
-  if (decodes_to_itself(*raw)) return util::trim(*raw);
-  decoded = mime::decode_header_value(*raw);
-  return decoded;
+  return raw ? mime::decode_header_value(*raw, decoded) : std::string_view();
 }
 
 // The report's own Message-ID and Date fields, raw, found in one pass over its header.
