@@ -20,6 +20,7 @@
 #include "formats/signals.h"
 #include "mime/message.h"
 #include "report/report.h"
+#include "util/text.h"
 
 namespace bounceback {
 namespace {
@@ -188,6 +189,27 @@ void BM_ClassifyDiagnostic(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(classify::classify(evidence));
 }
 BENCHMARK(BM_ClassifyDiagnostic);
+
+// util::ifind, which the formats' claims and the classifier call dozens of times per message:
+// phrases they look for, in a header-sized and a notice-sized slice of every fixture.
+void BM_CaseInsensitiveSearch(benchmark::State& state) {
+  std::vector<std::string_view> texts;
+  for (const std::string& message : format_fixtures()) {
+    texts.push_back(std::string_view(message).substr(0, 60));
+    texts.push_back(std::string_view(message).substr(message.size() / 3, 1500));
+  }
+  static constexpr std::string_view kNeedles[] = {
+      "mailer-daemon", "postmaster", "undeliverable", "delivery status notification", "user unknown",
+      "mailbox full", "x-failed-recipients", "smtp error from remote", "in reply to rcpt to", "550", "5.1.1",
+      "remote host said", "does not exist", "@", "x"};
+  for (auto _ : state) {
+    for (std::string_view text : texts) {
+      for (std::string_view needle : kNeedles) benchmark::DoNotOptimize(util::ifind(text, needle));
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * texts.size() * std::size(kNeedles)));
+}
+BENCHMARK(BM_CaseInsensitiveSearch);
 
 // The records of every fixture of tests/fixtures/formats, as the decoder gives them.
 std::vector<Record> fixture_records() {

@@ -19,11 +19,17 @@ inline uint64_t load8(const char* bytes) {
   return word;
 }
 
-// Bytes that are ' '.
-constexpr uint64_t blanks_in(uint64_t word) {
-  const uint64_t diff = word ^ 0x2020202020202020ULL;
+// `byte` in each of the eight bytes of a word.
+constexpr uint64_t broadcast(unsigned char byte) { return 0x0101010101010101ULL * byte; }
+
+// Bytes equal to those of `target` (exact per byte: no carry runs from one byte to the next).
+constexpr uint64_t bytes_equal(uint64_t word, uint64_t target) {
+  const uint64_t diff = word ^ target;
   return ~(((diff & kLow7) + kLow7) | diff | kLow7);
 }
+
+// Bytes that are ' '.
+constexpr uint64_t blanks_in(uint64_t word) { return bytes_equal(word, broadcast(' ')); }
 
 // Bytes below ' ': tab, line breaks and the other control characters.
 constexpr uint64_t controls_in(uint64_t word) { return ~((word & kLow7) + 0x6060606060606060ULL) & ~word & kHigh; }
@@ -39,6 +45,15 @@ inline size_t first_marked_byte(uint64_t marks) {
     return static_cast<size_t>(std::countr_zero(marks)) / 8;
   } else {
     return static_cast<size_t>(std::countl_zero(marks)) / 8;
+  }
+}
+
+// `marks` without the mark first_marked_byte reports, to walk the marks in memory order.
+inline uint64_t without_first_mark(uint64_t marks) {
+  if constexpr (std::endian::native == std::endian::little) {
+    return marks & (marks - 1);
+  } else {
+    return marks & ~(uint64_t{1} << (63 - std::countl_zero(marks)));
   }
 }
 

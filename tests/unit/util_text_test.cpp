@@ -40,6 +40,30 @@ TEST(UtilText, IfindAgreesWithANaiveSearch) {
   }
 }
 
+// ifind tests 16 and 8 candidate starts at once for two of the needle's bytes: texts long enough
+// to run through both widths and the tail, needles of up to a dozen bytes, and bytes that differ
+// from letters or from each other by 0x20 only ('@' and '`', '[' and '{', 0xC1 and 0xE1).
+TEST(UtilText, IfindAgreesWithANaiveSearchAcrossBlockWidths) {
+  std::mt19937 rng(11);
+  const std::string alphabet = "aAzZ@`[{ \xC1\xE1x";
+  for (int round = 0; round < 20000; ++round) {
+    std::string text(rng() % 90, ' ');
+    for (char& c : text) c = alphabet[rng() % alphabet.size()];
+    std::string needle(1 + rng() % 12, ' ');
+    for (char& c : needle) c = alphabet[rng() % alphabet.size()];
+    // Half the needles are cut from the text, with their case changed, so that most are found.
+    if (round % 2 == 0 && needle.size() <= text.size()) {
+      const size_t at = rng() % (text.size() - needle.size() + 1);
+      for (size_t i = 0; i < needle.size(); ++i) {
+        const char c = text[at + i];
+        needle[i] = rng() % 2 && is_alpha(c) ? static_cast<char>(c ^ 0x20) : c;
+      }
+    }
+    const size_t from = rng() % (text.size() + 2);
+    ASSERT_EQ(ifind(text, needle, from), naive_ifind(text, needle, from)) << text << " / " << needle << " / " << from;
+  }
+}
+
 // iequals compares eight bytes at a time; every byte value, at every place in and around a word.
 TEST(UtilText, IequalsFoldsExactlyAsciiLettersAtEveryOffset) {
   auto reference = [](std::string_view a, std::string_view b) {
