@@ -268,14 +268,67 @@ void append_problem_list(std::string_view heading, const std::vector<InputProble
   if (problems.size() > listed) out.append("  ... and ").append(std::to_string(problems.size() - listed)).append(" more\n");
 }
 
-}  // namespace
+// Takes the outcomes in input order: writes their records, feeds the sink, keeps the summary.
+class OutcomeWriter {
+ public:
+  OutcomeWriter(const BatchOptions& options, const RecordFormatter& formatter, std::FILE* out, std::FILE* err)
+      : options_(options), formatter_(formatter), writer_(out), progress_(err, options.progress) {
+    writer_.write(formatter_.prologue());
+  }
 
-BatchSummary run_batch(const BatchOptions& options, const Decoder& decoder, std::FILE* out, std::FILE* err) {
-  const unsigned threads = decoding_threads(options.threads);
-  const RecordFormatter formatter{options.format, TextStyle{options.color}};
+  // False when the output or the sink failed: the batch stops.
+  bool write(const Outcome& outcome) {
+    if (outcome.sink_key) sink_error_ = options_.sink->keep(*outcome.sink_key, outcome.sink_records);
+    if (outcome.records > 0 && summary_.records > 0) writer_.write(formatter_.separator());
+    if (sink_error_ || !writer_.write(outcome.output)) return false;
+    add_to_summary(outcome, summary_);
+    progress_.update(summary_.messages, summary_.bytes);
+    return true;
+  }
+
+  BatchSummary finish(std::vector<InputProblem>&& unreadable) {
+    if (!sink_error_ && options_.sink && options_.sink->flush) sink_error_ = options_.sink->flush();
+    writer_.write(formatter_.epilogue(summary_.records));
+    writer_.flush();
+    progress_.finish();
+    summary_.unreadable = std::move(unreadable);
+    summary_.output_error = sink_error_ ? sink_error_ : writer_.error();
+    return std::move(summary_);
+  }
+
+ private:
+  const BatchOptions& options_;
+  const RecordFormatter& formatter_;
+  OutputWriter writer_;
+  ProgressLine progress_;
+  BatchSummary summary_;
+  std::optional<std::string> sink_error_;
+};
+
+// One decoding thread: the calling thread reads, decodes and writes each message in turn, so that
+// `--threads 1` is one core's work, with no hand-over between threads.
+BatchSummary run_on_this_thread(const BatchOptions& options, const Decoder& decoder, const RecordFormatter& formatter,
+                                OutcomeWriter& writer) {
+  std::vector<InputProblem> unreadable;
+  std::string output;  // reused from one message to the next
+  const SourceOptions source_options{decoder.options().limits.max_message_bytes, options.stdin_fd};
+  read_inputs(options.paths, source_options,
+              InputHandlers{[&](InputMessage&& message) {
+                              output.clear();
+                              Outcome outcome = decode_message(std::move(message), std::move(output), decoder,
+                                                               formatter, options);
+                              const bool go_on = writer.write(outcome);
+                              output = std::move(outcome.output);
+                              return go_on;
+                            },
+                            [&](InputProblem&& problem) { unreadable.push_back(std::move(problem)); }});
+  return writer.finish(std::move(unreadable));
+}
+
+// Several decoding threads: one reads, they decode, the calling thread writes in input order.
+BatchSummary run_on_threads(unsigned threads, const BatchOptions& options, const Decoder& decoder,
+                            const RecordFormatter& formatter, OutcomeWriter& writer) {
   Pipeline pipeline(kMessagesInFlightPerThread * threads);
-  BatchSummary summary;
-
   std::vector<InputProblem> unreadable;  // the reader's alone until it is joined
   std::jthread reader([&] {
     const SourceOptions source_options{decoder.options().limits.max_message_bytes, options.stdin_fd};
@@ -296,32 +349,27 @@ BatchSummary run_batch(const BatchOptions& options, const Decoder& decoder, std:
     });
   }
 
-  OutputWriter writer(out);
-  ProgressLine progress(err, options.progress);
-  writer.write(formatter.prologue());
-  std::optional<std::string> sink_error;
   std::string written;
   while (std::optional<Outcome> outcome = pipeline.next_outcome(std::move(written))) {
-    if (outcome->sink_key) sink_error = options.sink->keep(*outcome->sink_key, outcome->sink_records);
-    if (outcome->records > 0 && summary.records > 0) writer.write(formatter.separator());
-    if (sink_error || !writer.write(outcome->output)) {
+    if (!writer.write(*outcome)) {
       pipeline.stop();
       break;
     }
-    add_to_summary(*outcome, summary);
-    progress.update(summary.messages, summary.bytes);
     written = std::move(outcome->output);
   }
   reader.join();
   workers.clear();
-  if (!sink_error && options.sink && options.sink->flush) sink_error = options.sink->flush();
-  writer.write(formatter.epilogue(summary.records));
-  writer.flush();
-  progress.finish();
+  return writer.finish(std::move(unreadable));
+}
 
-  summary.unreadable = std::move(unreadable);
-  summary.output_error = sink_error ? sink_error : writer.error();
-  return summary;
+}  // namespace
+
+BatchSummary run_batch(const BatchOptions& options, const Decoder& decoder, std::FILE* out, std::FILE* err) {
+  const unsigned threads = decoding_threads(options.threads);
+  const RecordFormatter formatter{options.format, TextStyle{options.color}};
+  OutcomeWriter writer(options, formatter, out, err);
+  if (threads == 1) return run_on_this_thread(options, decoder, formatter, writer);
+  return run_on_threads(threads, options, decoder, formatter, writer);
 }
 
 std::string format_summary(const BatchSummary& s) {

@@ -62,7 +62,8 @@ struct BatchSummary {
 
 // Reads the inputs on one thread, decodes on `options.threads` threads and writes to `out` on the
 // calling thread, strictly in input order: the output is byte-identical for any thread count.
-// Memory stays bounded: the reader waits while too many messages (or bytes) are in flight.
+// Memory stays bounded: the reader waits while too many messages (or bytes) are in flight. With
+// one thread, the calling thread reads, decodes and writes each message in turn (one core's work).
 // Messages over decoder.options().limits.max_message_bytes are refused as unreadable.
 BatchSummary run_batch(const BatchOptions& options, const Decoder& decoder, std::FILE* out, std::FILE* err);
 

@@ -146,38 +146,46 @@ TEST(RunBatch, WritesTheCsvHeaderOnce) {
   EXPECT_EQ(csv.find(header, 1), std::string::npos);
 }
 
+// One thread reads, decodes and writes in turn; more hand messages over: both must go on past a
+// problem input and stop at a failed output.
 TEST(RunBatch, ReportsUnreadableInputsAndGoesOn) {
-  BatchOptions options = options_for(OutputFormat::kJsonLines, 2);
-  options.paths = {kFixtures + "/missing.eml", kFixtures + "/1-dsn-userunknown.eml"};
-  const BatchRun result = run(options);
-  EXPECT_EQ(result.summary.messages, 1u);
-  ASSERT_EQ(result.summary.unreadable.size(), 1u);
-  EXPECT_EQ(result.summary.unreadable[0].source, kFixtures + "/missing.eml");
-  EXPECT_EQ(result.summary.unreadable[0].reason, "cannot open: No such file or directory");
-  EXPECT_FALSE(result.summary.complete());
+  for (unsigned threads : {1u, 2u}) {
+    BatchOptions options = options_for(OutputFormat::kJsonLines, threads);
+    options.paths = {kFixtures + "/missing.eml", kFixtures + "/1-dsn-userunknown.eml"};
+    const BatchRun result = run(options);
+    EXPECT_EQ(result.summary.messages, 1u) << threads;
+    ASSERT_EQ(result.summary.unreadable.size(), 1u) << threads;
+    EXPECT_EQ(result.summary.unreadable[0].source, kFixtures + "/missing.eml");
+    EXPECT_EQ(result.summary.unreadable[0].reason, "cannot open: No such file or directory");
+    EXPECT_FALSE(result.summary.complete());
+  }
 }
 
 TEST(RunBatch, RefusesMessagesOverTheDecoderLimit) {
   DecodeOptions small;
   small.limits.max_message_bytes = 300;
-  const BatchRun result = run(options_for(OutputFormat::kJsonLines, 2), Decoder(small));
-  EXPECT_EQ(result.summary.messages, 2u);  // 2-not-a-report.eml and 3-mixed.mbox#2 are small enough
-  ASSERT_EQ(result.summary.unreadable.size(), 3u);
-  EXPECT_EQ(result.summary.unreadable[0].source, kFixtures + "/1-dsn-userunknown.eml");
+  for (unsigned threads : {1u, 2u}) {
+    const BatchRun result = run(options_for(OutputFormat::kJsonLines, threads), Decoder(small));
+    EXPECT_EQ(result.summary.messages, 2u) << threads;  // 2-not-a-report.eml and 3-mixed.mbox#2 are small enough
+    ASSERT_EQ(result.summary.unreadable.size(), 3u) << threads;
+    EXPECT_EQ(result.summary.unreadable[0].source, kFixtures + "/1-dsn-userunknown.eml");
+  }
 }
 
 TEST(RunBatch, StopsWhenTheOutputFails) {
-  std::FILE* full = std::fopen("/dev/full", "w");
-  if (full == nullptr) GTEST_SKIP() << "no /dev/full";
-  std::setvbuf(full, nullptr, _IONBF, 0);
-  BatchOptions options = options_for(OutputFormat::kJsonLines, 2);
-  options.paths = std::vector<std::string>(50, kFixtures);
-  const BatchSummary summary = run_batch(options, Decoder(), full, nullptr);
-  std::fclose(full);
-  ASSERT_TRUE(summary.output_error);
-  EXPECT_EQ(*summary.output_error, "cannot write the output: No space left on device");
-  EXPECT_LT(summary.messages, 250u);
-  EXPECT_FALSE(summary.complete());
+  for (unsigned threads : {1u, 2u}) {
+    std::FILE* full = std::fopen("/dev/full", "w");
+    if (full == nullptr) GTEST_SKIP() << "no /dev/full";
+    std::setvbuf(full, nullptr, _IONBF, 0);
+    BatchOptions options = options_for(OutputFormat::kJsonLines, threads);
+    options.paths = std::vector<std::string>(50, kFixtures);
+    const BatchSummary summary = run_batch(options, Decoder(), full, nullptr);
+    std::fclose(full);
+    ASSERT_TRUE(summary.output_error) << threads;
+    EXPECT_EQ(*summary.output_error, "cannot write the output: No space left on device");
+    EXPECT_LT(summary.messages, threads == 1 ? 2u : 250u) << threads;  // one thread stops at once
+    EXPECT_FALSE(summary.complete());
+  }
 }
 
 TEST(FormatSummary, SaysWhatWasReadAndWritten) {
