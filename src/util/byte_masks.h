@@ -48,13 +48,4 @@ inline size_t first_marked_byte(uint64_t marks) {
   }
 }
 
-// `marks` without the mark first_marked_byte reports, to walk the marks in memory order.
-inline uint64_t without_first_mark(uint64_t marks) {
-  if constexpr (std::endian::native == std::endian::little) {
-    return marks & (marks - 1);
-  } else {
-    return marks & ~(uint64_t{1} << (63 - std::countl_zero(marks)));
-  }
-}
-
 }  // namespace bounceback::util

@@ -2,23 +2,24 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cstdint>
 #include <cstring>
-#include <utility>
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
-#include "util/byte_masks.h"
 
 namespace bounceback::util {
 
 namespace {
 
+constexpr char ascii_upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c; }
+
+// Position of byte `c` in text[from, end), or npos; memchr is vectorised by the C library.
+size_t find_byte(std::string_view text, char c, size_t from, size_t end) {
+  if (from >= end) return std::string_view::npos;
+  const void* hit = std::memchr(text.data() + from, c, end - from);
+  return hit == nullptr ? std::string_view::npos : static_cast<size_t>(static_cast<const char*>(hit) - text.data());
+}
+
 // How often a byte turns up in mail text, roughly (English letter frequencies; white space and
-// line breaks often; digits and punctuation less): the rarest bytes of a needle are looked for.
+// line breaks often; digits and punctuation less): the rarest byte of a needle is searched for.
 constexpr auto kCommonness = [] {
   std::array<uint8_t, 256> score{};
   score.fill(20);
@@ -32,83 +33,36 @@ constexpr auto kCommonness = [] {
   return score;
 }();
 
-// A byte of the needle that every candidate start is tested for, many starts at once: its offset
-// in the needle and what a text byte there must be once `fold` is or-ed in (a letter's lower case
-// matches both cases; any other byte only itself).
-struct Anchor {
-  size_t offset;
-  uint8_t fold;
-  uint8_t target;
-};
-
-Anchor anchor_at(std::string_view needle, size_t offset) {
-  const char c = needle[offset];
-  return {offset, static_cast<uint8_t>(is_alpha(c) ? 0x20 : 0), static_cast<uint8_t>(ascii_lower(c))};
-}
-
-// The needle's two rarest bytes (the same one twice for a one-byte needle): "x" and "f" in
-// "mailbox full", so that few starts pass both and get compared in full.
-std::pair<Anchor, Anchor> rarest_anchors(std::string_view needle) {
-  const auto commonness = [&](size_t i) { return kCommonness[static_cast<unsigned char>(needle[i])]; };
-  size_t rarest = 0;
-  size_t second = needle.size() > 1 ? 1 : 0;
-  if (commonness(second) < commonness(rarest)) std::swap(rarest, second);
-  for (size_t i = 2; i < needle.size(); ++i) {
-    if (commonness(i) < commonness(rarest)) {
-      second = std::exchange(rarest, i);
-    } else if (commonness(i) < commonness(second)) {
-      second = i;
+size_t rarest_byte(std::string_view needle) {
+  size_t best = 0;
+  for (size_t i = 1; i < needle.size(); ++i) {
+    if (kCommonness[static_cast<unsigned char>(needle[i])] < kCommonness[static_cast<unsigned char>(needle[best])]) {
+      best = i;
     }
   }
-  return {anchor_at(needle, rarest), anchor_at(needle, second)};
+  return best;
 }
-
-// The candidate starts among the 8 at `starts` whose anchor byte fits, marked as byte_masks.h does.
-uint64_t fitting_starts8(const char* starts, const Anchor& anchor) {
-  return bytes_equal(load8(starts + anchor.offset) | broadcast(anchor.fold), broadcast(anchor.target));
-}
-
-#if defined(__SSE2__)
-// The same for the 16 starts at `starts`, one bit each.
-uint32_t fitting_starts16(const char* starts, const Anchor& anchor) {
-  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(starts + anchor.offset));
-  const __m128i folded = _mm_or_si128(bytes, _mm_set1_epi8(static_cast<char>(anchor.fold)));
-  return static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(folded, _mm_set1_epi8(static_cast<char>(anchor.target)))));
-}
-#endif
 
 }  // namespace
 
-// The formats' claims and the classifier search texts for dozens of phrases, so this is hot.
-// Each candidate start is tested for the needle's two rarest bytes, 16 (or 8) starts at a time,
-// and only those that have both are compared in full: a start per byte tried through memchr
-// cost a call per common letter ("e" of "user unknown"), and most texts searched are short.
+// The formats' claims and the classifier search texts for dozens of phrases, so this is hot:
+// candidates come from memchr, in both cases, for the needle's rarest byte ("x" in "mailbox
+// full", not "m"), and only they are compared in full.
 size_t ifind(std::string_view text, std::string_view needle, size_t from) {
   if (needle.empty()) return from <= text.size() ? from : std::string_view::npos;
   if (needle.size() > text.size() || from > text.size() - needle.size()) return std::string_view::npos;
-  const auto [a, b] = rarest_anchors(needle);
-  const size_t starts_end = text.size() - needle.size() + 1;  // loads reach at most text's end
-  const char* const base = text.data();
-  const auto found_at = [&](size_t start) { return iequals(text.substr(start, needle.size()), needle); };
-  size_t start = from;
-#if defined(__SSE2__)
-  for (; start + 16 <= starts_end; start += 16) {
-    for (uint32_t marks = fitting_starts16(base + start, a) & fitting_starts16(base + start, b); marks != 0;
-         marks &= marks - 1) {
-      const size_t candidate = start + static_cast<size_t>(std::countr_zero(marks));
-      if (found_at(candidate)) return candidate;
-    }
-  }
-#endif
-  for (; start + 8 <= starts_end; start += 8) {
-    for (uint64_t marks = fitting_starts8(base + start, a) & fitting_starts8(base + start, b); marks != 0;
-         marks = without_first_mark(marks)) {
-      const size_t candidate = start + first_marked_byte(marks);
-      if (found_at(candidate)) return candidate;
-    }
-  }
-  for (; start < starts_end; ++start) {
-    if (found_at(start)) return start;
+  const size_t anchor = rarest_byte(needle);
+  // Candidate starts run over [from, last]; the anchor byte is looked for `anchor` bytes further.
+  const size_t end = text.size() - needle.size() + 1 + anchor;
+  const char lower = ascii_lower(needle[anchor]);
+  const char upper = ascii_upper(needle[anchor]);
+  size_t next_lower = find_byte(text, lower, from + anchor, end);
+  size_t next_upper = lower == upper ? std::string_view::npos : find_byte(text, upper, from + anchor, end);
+  while (next_lower != std::string_view::npos || next_upper != std::string_view::npos) {
+    const size_t hit = std::min(next_lower, next_upper);
+    if (iequals(text.substr(hit - anchor, needle.size()), needle)) return hit - anchor;
+    if (hit == next_lower) next_lower = find_byte(text, lower, hit + 1, end);
+    if (hit == next_upper) next_upper = find_byte(text, upper, hit + 1, end);
   }
   return std::string_view::npos;
 }

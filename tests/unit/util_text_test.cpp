@@ -40,9 +40,8 @@ TEST(UtilText, IfindAgreesWithANaiveSearch) {
   }
 }
 
-// ifind tests 16 and 8 candidate starts at once for two of the needle's bytes: texts long enough
-// to run through both widths and the tail, needles of up to a dozen bytes, and bytes that differ
-// from letters or from each other by 0x20 only ('@' and '`', '[' and '{', 0xC1 and 0xE1).
+// Texts long enough for any block-wise search, needles of up to a dozen bytes, and bytes that
+// differ from letters or from each other by 0x20 only ('@' and '`', '[' and '{', 0xC1 and 0xE1).
 TEST(UtilText, IfindAgreesWithANaiveSearchAcrossBlockWidths) {
   std::mt19937 rng(11);
   const std::string alphabet = "aAzZ@`[{ \xC1\xE1x";
