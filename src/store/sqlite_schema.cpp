@@ -1,8 +1,11 @@
 #include "store/sqlite_schema.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <iterator>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "store/sqlite_db.h"
@@ -62,11 +65,27 @@ CREATE TABLE count_resets (
 };
 constexpr int64_t kSchemaVersion = std::size(kMigrations);
 
+// WAL: readers never block the writer; NORMAL sync (below) is durable across crashes of the
+// process, and with WAL cannot corrupt the database on power loss (it may lose the last commits).
+// Processes opening a new database at once may each hold it shared while asking for it
+// exclusively to make the switch; SQLite then fails one at once rather than wait (waiting would
+// deadlock), whatever the busy timeout. That one tries again after a pause: by then the other has
+// switched, or let go. (Seen as one `ingest` of eight started together failing.)
+std::optional<Error> switch_to_wal(sqlite3* db) {
+  using std::chrono::milliseconds;
+  const auto deadline = std::chrono::steady_clock::now() + milliseconds(kBusyTimeoutMilliseconds);
+  for (milliseconds pause(2);; pause = std::min(pause * 2, milliseconds(100))) {
+    std::optional<Error> error = execute(db, "PRAGMA journal_mode = WAL");
+    if (!error || sqlite3_errcode(db) != SQLITE_BUSY || std::chrono::steady_clock::now() + pause > deadline) {
+      return error;
+    }
+    std::this_thread::sleep_for(pause);
+  }
+}
+
 std::optional<Error> configure(sqlite3* db) {
   sqlite3_busy_timeout(db, kBusyTimeoutMilliseconds);
-  // WAL: readers never block the writer; NORMAL sync is durable across crashes of the process,
-  // and with WAL cannot corrupt the database on power loss (it may lose the last commits).
-  if (auto error = execute(db, "PRAGMA journal_mode = WAL")) return error;
+  if (auto error = switch_to_wal(db)) return error;
   if (auto error = execute(db, "PRAGMA synchronous = NORMAL")) return error;
   // Checkpoints are where WAL mode syncs to disk: every 10000 pages (~40 MB of WAL) rather than
   // 1000 makes them ten times rarer, which is most of the cost of a stream of small transactions.
