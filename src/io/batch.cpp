@@ -17,12 +17,10 @@
 namespace bounceback::io {
 namespace {
 
-// The reader may run this far ahead of the writer: enough queued work to keep every thread busy
-// while the writer waits for one slow message, little enough to keep memory flat.
+// The reader may run this far ahead of the output: enough queued work to keep every thread busy
+// while the output waits for one slow message, little enough to keep memory flat.
 constexpr size_t kMessagesInFlightPerThread = 32;
 constexpr size_t kBytesInFlight = size_t{64} << 20;  // one larger message is still let through
-// The writer takes decoded messages in batches of about this many.
-constexpr size_t kWriteBatch = 16;
 // Output buffers up to this size are handed back to the decoding threads once written: reusing
 // them saves growing a new string for every message (and freeing on one thread what another
 // allocated). A larger one, from an unusual message, is let go.
@@ -77,133 +75,7 @@ Outcome decode_message(InputMessage&& message, std::string&& output, const Decod
   return outcome;
 }
 
-// ---- the pipeline between the reader, the decoding threads and the writer ----
-
-struct Job {
-  size_t sequence;
-  InputMessage message;
-  std::string output;  // empty, possibly with the capacity of an output already written
-};
-
-// Messages are numbered as read; decoding threads complete them in any order; the writer takes
-// them back in number order. One lock guards it all: the work per message dwarfs the locking.
-// At most max_messages_in_flight are between the reader and the writer, so a decoded message
-// waits in the slot its number modulo that count gives.
-class Pipeline {
- public:
-  explicit Pipeline(size_t max_messages_in_flight) : max_messages_(max_messages_in_flight), done_(max_messages_) {
-    spare_outputs_.reserve(max_messages_in_flight);
-  }
-
-  // Reader: queues a message, waiting while the window is full. False once the writer stopped.
-  bool submit(InputMessage&& message) {
-    std::unique_lock lock(mutex_);
-    const size_t size = message.bytes.size();
-    reader_cv_.wait(lock, [&] { return stopped_ || has_room_for(size); });
-    if (stopped_) return false;
-    ++in_flight_;
-    bytes_in_flight_ += size;
-    jobs_.push_back(Job{submitted_++, std::move(message), {}});
-    worker_cv_.notify_one();
-    return true;
-  }
-
-  void close_input() {
-    const std::lock_guard lock(mutex_);
-    input_closed_ = true;
-    worker_cv_.notify_all();
-    writer_cv_.notify_all();
-  }
-
-  // Decoding threads: the next message to decode; nullopt when there is no more work.
-  std::optional<Job> take_job() {
-    std::unique_lock lock(mutex_);
-    worker_cv_.wait(lock, [&] { return stopped_ || input_closed_ || !jobs_.empty(); });
-    if (stopped_ || jobs_.empty()) return std::nullopt;
-    Job job = std::move(jobs_.front());
-    jobs_.pop_front();
-    if (!spare_outputs_.empty()) {
-      job.output = std::move(spare_outputs_.back());
-      spare_outputs_.pop_back();
-    }
-    return job;
-  }
-
-  // Decoding threads: hands an outcome to the writer. The writer is woken for a batch, or when
-  // the decoding threads have nothing queued (a slow input stream): waking it for every message
-  // cost a context switch per message.
-  void complete(size_t sequence, Outcome&& outcome) {
-    const std::lock_guard lock(mutex_);
-    done_slot(sequence) = std::move(outcome);
-    ++done_count_;
-    const bool batch_ready = done_count_ >= kWriteBatch || jobs_.empty() || input_closed_;
-    if (batch_ready && done_slot(next_to_write_)) writer_cv_.notify_one();
-  }
-
-  // Writer: the outcomes in input order; nullopt after the last one. `written` is the output of
-  // the outcome written last, kept for reuse.
-  std::optional<Outcome> next_outcome(std::string&& written) {
-    std::unique_lock lock(mutex_);
-    keep_for_reuse(std::move(written));
-    writer_cv_.wait(lock, [&] {
-      return done_slot(next_to_write_) || (input_closed_ && next_to_write_ == submitted_);
-    });
-    std::optional<Outcome>& slot = done_slot(next_to_write_);
-    if (!slot) return std::nullopt;
-    std::optional<Outcome> outcome = std::exchange(slot, std::nullopt);
-    --done_count_;
-    ++next_to_write_;
-    --in_flight_;
-    bytes_in_flight_ -= outcome->bytes;
-    // The reader, waiting for room, is woken once the window is half empty, to refill it at once.
-    if (in_flight_ <= max_messages_ / 2) reader_cv_.notify_one();
-    return outcome;
-  }
-
-  // Writer: the output failed; the reader and the decoding threads give up.
-  void stop() {
-    const std::lock_guard lock(mutex_);
-    stopped_ = true;
-    reader_cv_.notify_all();
-    worker_cv_.notify_all();
-  }
-
- private:
-  void keep_for_reuse(std::string&& output) {
-    if (output.capacity() == 0 || output.capacity() > kLargestReusedOutput) return;
-    if (spare_outputs_.size() == max_messages_) return;
-    output.clear();
-    spare_outputs_.push_back(std::move(output));
-  }
-
-  std::optional<Outcome>& done_slot(size_t sequence) { return done_[sequence % max_messages_]; }
-
-  bool has_room_for(size_t size) const {
-    if (in_flight_ == 0) return true;
-    return in_flight_ < max_messages_ && bytes_in_flight_ + size <= kBytesInFlight;
-  }
-
-  const size_t max_messages_;
-  std::mutex mutex_;
-  std::condition_variable reader_cv_;
-  std::condition_variable worker_cv_;
-  std::condition_variable writer_cv_;
-  std::deque<Job> jobs_;             // waiting to be decoded, oldest first
-  std::vector<std::optional<Outcome>> done_;  // decoded, waiting for their turn to be written
-  size_t done_count_ = 0;
-  std::vector<std::string> spare_outputs_;  // empty output buffers to reuse
-  size_t submitted_ = 0;
-  size_t next_to_write_ = 0;
-  size_t in_flight_ = 0;             // submitted and not yet written
-  uint64_t bytes_in_flight_ = 0;
-  bool input_closed_ = false;
-  bool stopped_ = false;
-};
-
-unsigned decoding_threads(unsigned requested) {
-  if (requested > 0) return requested;
-  return std::max(1u, std::thread::hardware_concurrency());
-}
+// ---- writing, in input order ----
 
 // Writes to the output stream and remembers the first failure.
 class OutputWriter {
@@ -252,22 +124,6 @@ void add_to_summary(const Outcome& outcome, BatchSummary& summary) {
   if (outcome.error) summary.decode_errors.push_back(InputProblem{outcome.source, *outcome.error});
 }
 
-// ---- the summary in words ----
-
-std::string counted(size_t n, std::string_view one, std::string_view many) {
-  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
-}
-
-void append_problem_list(std::string_view heading, const std::vector<InputProblem>& problems, std::string& out) {
-  if (problems.empty()) return;
-  out.append(heading).append(":\n");
-  const size_t listed = std::min(problems.size(), kMaxListedProblems);
-  for (size_t i = 0; i < listed; ++i) {
-    out.append("  ").append(problems[i].source).append(": ").append(problems[i].reason).append("\n");
-  }
-  if (problems.size() > listed) out.append("  ... and ").append(std::to_string(problems.size() - listed)).append(" more\n");
-}
-
 // Takes the outcomes in input order: writes their records, feeds the sink, keeps the summary.
 class OutcomeWriter {
  public:
@@ -305,6 +161,144 @@ class OutcomeWriter {
   std::optional<std::string> sink_error_;
 };
 
+// ---- the pipeline between the reader, the decoding threads and the writer ----
+
+struct Job {
+  size_t sequence;
+  InputMessage message;
+  std::string output;  // empty, possibly with the capacity of an output already written
+};
+
+// Messages are numbered as read; decoding threads complete them in any order and write them back
+// in number order: the thread that completes the next one to write writes it and every one after
+// it that is ready, while the others go on decoding. No thread is there only to write, so n
+// decoding threads keep n cores busy, and none is woken per message. One lock guards it all: the
+// work per message dwarfs the locking. At most max_messages_in_flight are between the reader and
+// the output, so a decoded message waits in the slot its number modulo that count gives.
+class Pipeline {
+ public:
+  Pipeline(size_t max_messages_in_flight, OutcomeWriter& writer)
+      : max_messages_(max_messages_in_flight), done_(max_messages_), writer_(writer) {
+    spare_outputs_.reserve(max_messages_in_flight);
+  }
+
+  // Reader: queues a message, waiting while the window is full. False once the output failed.
+  bool submit(InputMessage&& message) {
+    std::unique_lock lock(mutex_);
+    const size_t size = message.bytes.size();
+    reader_cv_.wait(lock, [&] { return stopped_ || has_room_for(size); });
+    if (stopped_) return false;
+    ++in_flight_;
+    bytes_in_flight_ += size;
+    jobs_.push_back(Job{submitted_++, std::move(message), {}});
+    worker_cv_.notify_one();
+    return true;
+  }
+
+  void close_input() {
+    const std::lock_guard lock(mutex_);
+    input_closed_ = true;
+    worker_cv_.notify_all();
+  }
+
+  // Decoding threads: the next message to decode; nullopt when there is no more work.
+  std::optional<Job> take_job() {
+    std::unique_lock lock(mutex_);
+    worker_cv_.wait(lock, [&] { return stopped_ || input_closed_ || !jobs_.empty(); });
+    if (stopped_ || jobs_.empty()) return std::nullopt;
+    Job job = std::move(jobs_.front());
+    jobs_.pop_front();
+    if (!spare_outputs_.empty()) {
+      job.output = std::move(spare_outputs_.back());
+      spare_outputs_.pop_back();
+    }
+    return job;
+  }
+
+  // Decoding threads: hands an outcome over, and writes it (and the ready ones after it) when it
+  // is the next in line and no other thread is writing.
+  void complete(size_t sequence, Outcome&& outcome) {
+    std::unique_lock lock(mutex_);
+    done_slot(sequence) = std::move(outcome);
+    if (writing_) return;  // the thread writing looks at the slots again before it stops
+    writing_ = true;
+    while (!stopped_ && done_slot(next_to_write_)) {
+      Outcome next = std::move(*done_slot(next_to_write_));
+      done_slot(next_to_write_).reset();
+      lock.unlock();
+      const bool written = writer_.write(next);
+      lock.lock();
+      keep_for_reuse(std::move(next.output));
+      ++next_to_write_;
+      --in_flight_;
+      bytes_in_flight_ -= next.bytes;
+      if (!written) stop();
+      // The reader, waiting for room, is woken once the window is half empty, to refill it at once.
+      if (in_flight_ <= max_messages_ / 2) reader_cv_.notify_one();
+    }
+    writing_ = false;
+  }
+
+ private:
+  // The output failed: the reader and the decoding threads give up. REQUIRES: mutex_ held.
+  void stop() {
+    stopped_ = true;
+    reader_cv_.notify_all();
+    worker_cv_.notify_all();
+  }
+
+  void keep_for_reuse(std::string&& output) {
+    if (output.capacity() == 0 || output.capacity() > kLargestReusedOutput) return;
+    if (spare_outputs_.size() == max_messages_) return;
+    output.clear();
+    spare_outputs_.push_back(std::move(output));
+  }
+
+  std::optional<Outcome>& done_slot(size_t sequence) { return done_[sequence % max_messages_]; }
+
+  bool has_room_for(size_t size) const {
+    if (in_flight_ == 0) return true;
+    return in_flight_ < max_messages_ && bytes_in_flight_ + size <= kBytesInFlight;
+  }
+
+  const size_t max_messages_;
+  std::mutex mutex_;
+  std::condition_variable reader_cv_;
+  std::condition_variable worker_cv_;
+  std::deque<Job> jobs_;             // waiting to be decoded, oldest first
+  std::vector<std::optional<Outcome>> done_;  // decoded, waiting for their turn to be written
+  OutcomeWriter& writer_;            // used by one decoding thread at a time: the one `writing_`
+  bool writing_ = false;
+  std::vector<std::string> spare_outputs_;  // empty output buffers to reuse
+  size_t submitted_ = 0;
+  size_t next_to_write_ = 0;
+  size_t in_flight_ = 0;             // submitted and not yet written
+  uint64_t bytes_in_flight_ = 0;
+  bool input_closed_ = false;
+  bool stopped_ = false;
+};
+
+unsigned decoding_threads(unsigned requested) {
+  if (requested > 0) return requested;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// ---- the summary in words ----
+
+std::string counted(size_t n, std::string_view one, std::string_view many) {
+  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
+void append_problem_list(std::string_view heading, const std::vector<InputProblem>& problems, std::string& out) {
+  if (problems.empty()) return;
+  out.append(heading).append(":\n");
+  const size_t listed = std::min(problems.size(), kMaxListedProblems);
+  for (size_t i = 0; i < listed; ++i) {
+    out.append("  ").append(problems[i].source).append(": ").append(problems[i].reason).append("\n");
+  }
+  if (problems.size() > listed) out.append("  ... and ").append(std::to_string(problems.size() - listed)).append(" more\n");
+}
+
 // One decoding thread: the calling thread reads, decodes and writes each message in turn, so that
 // `--threads 1` is one core's work, with no hand-over between threads.
 BatchSummary run_on_this_thread(const BatchOptions& options, const Decoder& decoder, const RecordFormatter& formatter,
@@ -325,19 +319,10 @@ BatchSummary run_on_this_thread(const BatchOptions& options, const Decoder& deco
   return writer.finish(std::move(unreadable));
 }
 
-// Several decoding threads: one reads, they decode, the calling thread writes in input order.
+// Several decoding threads, which also write; the calling thread reads.
 BatchSummary run_on_threads(unsigned threads, const BatchOptions& options, const Decoder& decoder,
                             const RecordFormatter& formatter, OutcomeWriter& writer) {
-  Pipeline pipeline(kMessagesInFlightPerThread * threads);
-  std::vector<InputProblem> unreadable;  // the reader's alone until it is joined
-  std::jthread reader([&] {
-    const SourceOptions source_options{decoder.options().limits.max_message_bytes, options.stdin_fd};
-    read_inputs(options.paths, source_options,
-                InputHandlers{[&](InputMessage&& message) { return pipeline.submit(std::move(message)); },
-                              [&](InputProblem&& problem) { unreadable.push_back(std::move(problem)); }});
-    pipeline.close_input();
-  });
-
+  Pipeline pipeline(kMessagesInFlightPerThread * threads, writer);
   std::vector<std::jthread> workers;
   workers.reserve(threads);
   for (unsigned i = 0; i < threads; ++i) {
@@ -348,17 +333,13 @@ BatchSummary run_on_threads(unsigned threads, const BatchOptions& options, const
       }
     });
   }
-
-  std::string written;
-  while (std::optional<Outcome> outcome = pipeline.next_outcome(std::move(written))) {
-    if (!writer.write(*outcome)) {
-      pipeline.stop();
-      break;
-    }
-    written = std::move(outcome->output);
-  }
-  reader.join();
-  workers.clear();
+  std::vector<InputProblem> unreadable;
+  const SourceOptions source_options{decoder.options().limits.max_message_bytes, options.stdin_fd};
+  read_inputs(options.paths, source_options,
+              InputHandlers{[&](InputMessage&& message) { return pipeline.submit(std::move(message)); },
+                            [&](InputProblem&& problem) { unreadable.push_back(std::move(problem)); }});
+  pipeline.close_input();
+  workers.clear();  // joined: every message read is written (or the output failed)
   return writer.finish(std::move(unreadable));
 }
 

@@ -21,10 +21,10 @@ namespace bounceback::io {
 struct RecordSink {
   // Called on the decoding threads: the key of one message from its bytes (e.g. its SHA-256).
   std::function<std::string(std::string_view message)> key;
-  // Called on the writing thread in input order, with the key and the message's records (possibly
-  // none). An error message stops the batch like a failed write.
+  // Called in input order, by one thread at a time (whichever writes the output), with the key and
+  // the message's records (possibly none). An error message stops the batch like a failed write.
   std::function<std::optional<std::string>(const std::string& key, const std::vector<Record>& records)> keep;
-  // Optional: called once on the writing thread after the last keep() of a batch that did not
+  // Optional: called once on the calling thread after the last keep() of a batch that did not
   // stop, so that a sink which gathers messages (into one transaction) stores the rest.
   std::function<std::optional<std::string>()> flush;
 };
@@ -60,10 +60,10 @@ struct BatchSummary {
   bool complete() const { return unreadable.empty() && decode_errors.empty() && !output_error; }
 };
 
-// Reads the inputs on one thread, decodes on `options.threads` threads and writes to `out` on the
-// calling thread, strictly in input order: the output is byte-identical for any thread count.
-// Memory stays bounded: the reader waits while too many messages (or bytes) are in flight. With
-// one thread, the calling thread reads, decodes and writes each message in turn (one core's work).
+// The calling thread reads the inputs; `options.threads` threads decode them and write to `out`,
+// strictly in input order: the output is byte-identical for any thread count. Memory stays
+// bounded: the reader waits while too many messages (or bytes) are in flight. With one thread, the
+// calling thread reads, decodes and writes each message in turn (one core's work).
 // Messages over decoder.options().limits.max_message_bytes are refused as unreadable.
 BatchSummary run_batch(const BatchOptions& options, const Decoder& decoder, std::FILE* out, std::FILE* err);
 

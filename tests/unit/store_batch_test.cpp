@@ -1,5 +1,5 @@
 // `decode --store`: the batch runner hands every decoded message to a record sink, keyed on the
-// decoding threads and kept on the writing thread in input order, then flushes the sink once.
+// decoding threads and kept in input order by whichever thread writes, then flushes the sink once.
 #include <gtest/gtest.h>
 
 #include <cstdio>
