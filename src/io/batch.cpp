@@ -19,7 +19,7 @@ namespace {
 
 // The reader may run this far ahead of the output: enough queued work to keep every thread busy
 // while the output waits for one slow message, little enough to keep memory flat.
-constexpr size_t kMessagesInFlightPerThread = 32;
+constexpr size_t kMessagesInFlightPerThread = 128;
 constexpr size_t kBytesInFlight = size_t{64} << 20;  // one larger message is still let through
 // Output buffers up to this size are handed back to the decoding threads once written: reusing
 // them saves growing a new string for every message (and freeing on one thread what another
