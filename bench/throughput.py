@@ -21,6 +21,7 @@ Usage: bench/throughput.py [--bin build/release/bounceback] [--peer OLD_BIN] [--
                            [--mbox-mb 1024] [--no-sisimai] [--callgrind]
 """
 import argparse
+import hashlib
 import os
 import resource
 import shutil
@@ -121,6 +122,7 @@ def bench_set(name, paths, files, args):
             one_thread_cpu = cpu
     if cores > 1:
         print(f"  speed-up 1 -> {cores} threads: {results[cores] / results[1]:.2f}x")
+    check_same_output(paths, args)
     if not args.no_sisimai and sisimai_available():
         # Sisimai takes one path: a folder of its own or an mbox.
         seconds, cpu, rss = median_run(["perl", "-MSisimai", "-e", "Sisimai->make($_) for @ARGV"] + paths, args.runs)
@@ -128,6 +130,24 @@ def bench_set(name, paths, files, args):
         print(f"  bounceback/Sisimai, 1 thread: {results[1] / sisimai:.1f}x wall, "
               f"{cpu / max(one_thread_cpu, 1e-6):.1f}x cpu")
     return results
+
+
+def output_digest(binary, threads, paths):
+    """SHA-256 of what `decode --format jsonl` writes with this many threads."""
+    digest = hashlib.sha256()
+    with subprocess.Popen(decode_cmd(binary, threads, paths), stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL) as proc:
+        for chunk in iter(lambda: proc.stdout.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def check_same_output(paths, args):
+    """The output must be byte-identical for every thread count: 1, 2, 3 and all cores."""
+    counts = sorted({1, 2, 3, os.cpu_count() or 1})
+    digests = {threads: output_digest(args.bin, threads, paths) for threads in counts}
+    same = len(set(digests.values())) == 1
+    print(f"  output byte-identical for {', '.join(map(str, counts))} threads: {'yes' if same else 'NO'}")
 
 
 def sisimai_available():
@@ -279,6 +299,7 @@ def main():
             rates[threads], _ = measure_decoders("", [mbox], count, size, threads, args.mbox_runs, args)
         if cores > 1:
             print(f"  speed-up 1 -> {cores} threads: {rates[cores] / rates[1]:.2f}x")
+        check_same_output([mbox], args)
         bench_large_bounces(tmp, args)
         log = os.path.join(tmp, "synthetic.log")
         lines, size = build_log(log, os.path.join(ROOT, "tests", "fixtures", "logs"), args.log_mb)
