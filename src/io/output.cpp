@@ -3,6 +3,7 @@
 #include "bounceback/output.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <charconv>
 #include <cstdint>
@@ -30,14 +31,35 @@ OptionalText non_empty(std::string_view value) {
   return value;
 }
 
-// A field's name, and its JSON key after the comma that separates it from the field before:
-// ,"name": made at compile time, so that writing a key costs one copy.
+// A field's JSON key after the comma that separates it from the field before, ,"name": , made
+// at compile time and padded to a fixed size: writing a key is then a copy of constant size, a
+// few moves rather than a call.
+struct JsonKey {
+  static constexpr size_t kPaddedSize = 32;
+  std::array<char, kPaddedSize> bytes{};
+  size_t size = 0;
+};
+
+template <size_t N>
+consteval JsonKey separated_json_key(const char (&name)[N]) {
+  constexpr size_t kLength = N - 1;  // without the terminating NUL
+  static_assert(kLength + 4 <= JsonKey::kPaddedSize, "the key fits its padding");
+  JsonKey key;
+  key.bytes[0] = ',';
+  key.bytes[1] = '"';
+  for (size_t i = 0; i < kLength; ++i) key.bytes[2 + i] = name[i];
+  key.bytes[kLength + 2] = '"';
+  key.bytes[kLength + 3] = ':';
+  key.size = kLength + 4;
+  return key;
+}
+
 struct FieldName {
   std::string_view name;
-  std::string_view separated_json_key;
+  JsonKey json_key;
 };
 // NOLINTNEXTLINE(bugprone-macro-parentheses): pastes a string literal, which parentheses would break
-#define BB_FIELD(name) FieldName{name, ",\"" name "\":"}
+#define BB_FIELD(name) FieldName{name, separated_json_key(name)}
 
 // Calls the visitor once per field, in schema order. A visitor provides, each taking a
 // const FieldName& first: text(name, OptionalText), boolean(name, bool),
@@ -105,6 +127,18 @@ class StringAppender {
     std::memcpy(out_.data() + written_, piece.data(), piece.size());
     written_ += piece.size();
   }
+  // Where the next `size` bytes may be written; advance() then keeps what was written there.
+  char* room(size_t size) {
+    make_room(size);
+    return out_.data() + written_;
+  }
+  void advance(size_t size) { written_ += size; }
+  // Writes key.bytes[skip, key.size): the copy is of constant size, padding included, and only
+  // the key's own bytes are kept.
+  void put(const JsonKey& key, size_t skip) {
+    std::memcpy(room(JsonKey::kPaddedSize), key.bytes.data() + skip, JsonKey::kPaddedSize - 1);
+    written_ += key.size - skip;
+  }
 
  private:
   void make_room(size_t size) {
@@ -147,33 +181,78 @@ constexpr bool passes_unescaped(unsigned char c) { return c >= 0x20 && c < 0x80 
 
 // Most text is plain ASCII, which a JSON string carries as it is: it is checked eight bytes at a
 // time. A byte needs care when it is at or above 0x80, below 0x20, '"' or '\'; these get the high
-// bit of their byte set in the mask (the classic "has a byte less than n" test). Borrows may also
-// mark bytes after the first one that needs care, never before it, when the first byte of the
-// text is the least significant byte of the word: so only on little-endian machines, and other
-// machines check one byte at a time.
+// bit of their byte set in the mask (the classic "has a byte less than n" test, whose "& ~word"
+// the high bits already taken make redundant). Borrows may also mark bytes after the first one
+// that needs care, never before it, when the first byte of the text is the least significant
+// byte of the word: so only on little-endian machines, and other machines check one byte at a
+// time.
 constexpr uint64_t kEveryByte = 0x0101010101010101u;
-constexpr uint64_t kHighBits = 0x8080808080808080u;
-
-constexpr uint64_t bytes_below(uint64_t word, uint64_t n) {
-  return (word - kEveryByte * n) & ~word & kHighBits;
-}
+constexpr bool kWordAtATime = std::endian::native == std::endian::little;
 
 constexpr uint64_t bytes_needing_care(uint64_t word) {
-  return (word & kHighBits) | bytes_below(word, 0x20) | bytes_below(word ^ (kEveryByte * '"'), 1) |
-         bytes_below(word ^ (kEveryByte * '\\'), 1);
+  return (word | (word - kEveryByte * 0x20) | ((word ^ (kEveryByte * '"')) - kEveryByte) |
+          ((word ^ (kEveryByte * '\\')) - kEveryByte)) &
+         util::kHigh;
 }
 
-// The end of the run of bytes from `pos` that a JSON string carries as they are.
-size_t unescaped_run_end(std::string_view text, size_t pos) {
-  uint64_t word = 0;
-  while (std::endian::native == std::endian::little && text.size() - pos >= sizeof word) {
-    std::memcpy(&word, text.data() + pos, sizeof word);
-    const uint64_t mask = bytes_needing_care(word);
-    if (mask != 0) return pos + util::first_marked_byte(mask);
-    pos += sizeof word;
+// The last 1 to 7 bytes of a text as the low bytes of a word, read without going past its end:
+// two overlapping loads, as small memcpy implementations do.
+uint64_t load_short(const char* bytes, size_t size) {
+  if (size >= 4) {
+    uint32_t first = 0;
+    uint32_t last = 0;
+    std::memcpy(&first, bytes, 4);
+    std::memcpy(&last, bytes + size - 4, 4);
+    return first | (uint64_t{last} << (8 * (size - 4)));
   }
+  const auto byte = [bytes](size_t i) { return uint64_t{static_cast<unsigned char>(bytes[i])} << (8 * i); };
+  return byte(0) | byte(size / 2) | byte(size - 1);
+}
+
+// Copies the run of bytes from `pos` that a JSON string carries as they are and returns its end.
+// Each word is stored before its mask is looked at: only the bytes before the first one needing
+// care are kept, so plain text costs one load, one store and a mask per eight bytes.
+size_t copy_unescaped_words(std::string_view text, size_t pos, StringAppender& out) {
+  const char* from = text.data() + pos;
+  const char* const end = text.data() + text.size();
+  char* const to_begin = out.room(static_cast<size_t>(end - from) + sizeof(uint64_t));
+  char* to = to_begin;
+  // Two words a step while neither has a byte needing care; the one-word steps then find it.
+  for (; end - from >= 16; from += 16, to += 16) {
+    const uint64_t first = util::load8(from);
+    const uint64_t second = util::load8(from + 8);
+    std::memcpy(to, &first, sizeof first);
+    std::memcpy(to + 8, &second, sizeof second);
+    if ((bytes_needing_care(first) | bytes_needing_care(second)) != 0) break;
+  }
+  uint64_t mask = 0;
+  for (; end - from >= 8; from += 8, to += 8) {
+    const uint64_t word = util::load8(from);
+    std::memcpy(to, &word, sizeof word);
+    mask = bytes_needing_care(word);
+    if (mask != 0) break;
+  }
+  if (mask == 0 && from != end) {
+    // The bytes past the text's end are zero, which read as control characters: the run stops at
+    // the end at the latest.
+    const uint64_t word = load_short(from, static_cast<size_t>(end - from));
+    std::memcpy(to, &word, sizeof word);
+    mask = bytes_needing_care(word);
+  }
+  const size_t copied = static_cast<size_t>(to - to_begin) + (mask == 0 ? 0 : util::first_marked_byte(mask));
+  out.advance(copied);
+  return pos + copied;
+}
+
+size_t copy_unescaped_bytes(std::string_view text, size_t pos, StringAppender& out) {
+  const size_t begin = pos;
   while (pos < text.size() && passes_unescaped(static_cast<unsigned char>(text[pos]))) ++pos;
+  out.put(text.substr(begin, pos - begin));
   return pos;
+}
+
+size_t copy_unescaped_run(std::string_view text, size_t pos, StringAppender& out) {
+  return kWordAtATime ? copy_unescaped_words(text, pos, out) : copy_unescaped_bytes(text, pos, out);
 }
 
 // The end of the run of valid multi-byte characters from `pos`, which a JSON string carries as
@@ -187,39 +266,37 @@ size_t valid_utf8_run_end(std::string_view text, size_t pos) {
   return pos;
 }
 
+// Writes what starts at `pos`, a byte that needs care, and returns where the text goes on: a run
+// of valid UTF-8 as it is, an escape, or U+FFFD for an invalid sequence.
+size_t put_byte_needing_care(std::string_view text, size_t pos, StringAppender& out) {
+  const size_t run = valid_utf8_run_end(text, pos);
+  if (run > pos) {
+    out.put(text.substr(pos, run - pos));
+    return run;
+  }
+  const auto c = static_cast<unsigned char>(text[pos]);
+  if (c == '"' || c == '\\') {
+    out.put('\\');
+    out.put(static_cast<char>(c));
+    return pos + 1;
+  }
+  if (c < 0x20) {
+    put_control_escape(c, out);
+    return pos + 1;
+  }
+  out.put(io::kReplacementCharacter);
+  return pos + io::decode_utf8(text, pos).length;
+}
+
 void put_json_string(std::string_view text, StringAppender& out) {
   out.put('"');
   size_t pos = 0;
-  while (pos < text.size()) {
-    size_t run = unescaped_run_end(text, pos);
-    if (run == pos) run = valid_utf8_run_end(text, pos);
-    if (run > pos) {
-      out.put(text.substr(pos, run - pos));
-      pos = run;
-      continue;
-    }
-    const auto c = static_cast<unsigned char>(text[pos]);
-    if (c == '"' || c == '\\') {
-      out.put('\\');
-      out.put(static_cast<char>(c));
-      ++pos;
-    } else if (c < 0x20) {
-      put_control_escape(c, out);
-      ++pos;
-    } else {
-      out.put(io::kReplacementCharacter);
-      pos += io::decode_utf8(text, pos).length;
-    }
+  while (true) {
+    pos = copy_unescaped_run(text, pos, out);
+    if (pos == text.size()) break;
+    pos = put_byte_needing_care(text, pos, out);
   }
   out.put('"');
-}
-
-void put_json_value(OptionalText value, StringAppender& out) {
-  if (value) {
-    put_json_string(*value, out);
-  } else {
-    out.put("null");
-  }
 }
 
 class JsonObjectWriter {
@@ -229,7 +306,11 @@ class JsonObjectWriter {
 
   void text(const FieldName& name, OptionalText value) {
     key(name);
-    put_json_value(value, out_);
+    if (value) {
+      put_json_string(*value, out_);
+    } else {
+      out_.put("null");
+    }
   }
   void boolean(const FieldName& name, bool value) {
     key(name);
@@ -269,7 +350,7 @@ class JsonObjectWriter {
 
  private:
   void key(const FieldName& name) {
-    out_.put(first_ ? name.separated_json_key.substr(1) : name.separated_json_key);
+    out_.put(name.json_key, first_ ? 1 : 0);  // the first key has no comma before it
     first_ = false;
   }
 
@@ -301,7 +382,7 @@ class JsonSizeEstimate {
   static constexpr size_t kPerValue = 8;
 
   void add(const FieldName& name, size_t value_size) {
-    size_ += name.separated_json_key.size() + value_size + kPerValue;
+    size_ += name.json_key.size + value_size + kPerValue;
   }
 
   size_t size_ = 0;

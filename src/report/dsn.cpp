@@ -1,4 +1,10 @@
 // RFC 3464 message/delivery-status (and RFC 6533 message/global-delivery-status).
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cstdint>
+#include <iterator>
+
 #include "report/report.h"
 #include "util/text.h"
 
@@ -45,8 +51,29 @@ constexpr KnownField kKnownFields[] = {
     {"Received-From-MTA", FieldName::kReceivedFromMta},
 };
 
+constexpr size_t longest_known_name() {
+  size_t longest = 0;
+  for (const KnownField& known : kKnownFields) longest = std::max(longest, known.name.size());
+  return longest;
+}
+constexpr size_t kLongestKnownName = longest_known_name();
+
+// For each name length, which known fields have it (bit i for kKnownFields[i]): most names in a
+// report are compared with one or two known ones, or with none.
+constexpr std::array<uint16_t, kLongestKnownName + 1> known_fields_by_length() {
+  static_assert(std::size(kKnownFields) <= 16, "one bit per known field");
+  std::array<uint16_t, kLongestKnownName + 1> by_length{};
+  for (size_t i = 0; i < std::size(kKnownFields); ++i) {
+    by_length[kKnownFields[i].name.size()] |= static_cast<uint16_t>(1u << i);
+  }
+  return by_length;
+}
+constexpr std::array<uint16_t, kLongestKnownName + 1> kKnownFieldsByLength = known_fields_by_length();
+
 FieldName field_name(std::string_view name) {
-  for (const KnownField& known : kKnownFields) {
+  if (name.size() > kLongestKnownName) return FieldName::kOther;
+  for (unsigned candidates = kKnownFieldsByLength[name.size()]; candidates != 0; candidates &= candidates - 1) {
+    const KnownField& known = kKnownFields[static_cast<size_t>(std::countr_zero(candidates))];
     if (iequals(name, known.name)) return known.id;
   }
   return FieldName::kOther;
@@ -67,6 +94,11 @@ struct Field {
   }
 };
 
+// Most lines start with a field name: only a line starting with white space needs trimming.
+bool is_blank(std::string_view line) {
+  return line.empty() || (util::is_space(line.front()) && util::trim(line).empty());
+}
+
 // Room for the fields of a usual report (a per-message group and one recipient), so that the
 // vector is allocated once.
 constexpr size_t kUsualFieldCount = 16;
@@ -81,7 +113,7 @@ std::vector<Field> read_fields(std::string_view body) {
   size_t pos = 0;
   std::string_view line;
   while (util::next_line(body, pos, line)) {
-    if (util::trim(line).empty()) {
+    if (is_blank(line)) {
       blank_before = true;
       continue;
     }
@@ -197,6 +229,14 @@ std::vector<size_t> recipient_starts(const std::vector<Field>& fields) {
   return starts;
 }
 
+// The line the fields of an inline delivery status start at. Most lines of a notice are rejected
+// on their first letter.
+bool starts_delivery_status_fields(std::string_view line) {
+  const char first = line.empty() ? '\0' : util::ascii_lower(line.front());
+  return (first == 'r' && util::istarts_with(line, "Reporting-MTA:")) ||
+         (first == 'f' && util::istarts_with(line, "Final-Recipient:"));
+}
+
 }  // namespace
 
 std::string_view field_text(std::string_view value) {
@@ -253,7 +293,7 @@ bool parse_inline_delivery_status(std::string_view text, Report& report) {
   while (true) {
     const size_t line_start = pos;
     if (!util::next_line(text, pos, line)) return false;
-    if (util::istarts_with(line, "Reporting-MTA:") || util::istarts_with(line, "Final-Recipient:")) {
+    if (starts_delivery_status_fields(line)) {
       return parse_delivery_status(text.substr(line_start), report);
     }
   }

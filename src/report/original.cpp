@@ -1,8 +1,9 @@
 // The bounced message's own headers: sender, Message-ID, Subject.
+#include <optional>
+#include <string_view>
 #include <utility>
 
 #include "report/report.h"
-#include "util/text.h"
 
 namespace bounceback::report {
 namespace {
@@ -14,21 +15,57 @@ const mime::Headers* attached_headers(const Context& context) {
   return nullptr;
 }
 
-OriginalMessage from_headers(const mime::Headers& headers, OriginalTo to_wanted) {
-  OriginalMessage original;
-  for (std::string_view name : {"From", "Return-Path", "Sender"}) {
-    if (const auto value = headers.raw(name)) {
-      if (auto address = mime::first_address(*value)) {
-        original.from = std::move(*address);
-        break;
-      }
+// The fields read from the original's header, each the first of its name, found in one pass: a
+// copied header often holds dozens of Received fields, which a lookup per name would walk again.
+struct OriginalFields {
+  std::optional<std::string_view> from;
+  std::optional<std::string_view> return_path;
+  std::optional<std::string_view> sender;
+  std::optional<std::string_view> to;
+  std::optional<std::string_view> message_id;
+  std::optional<std::string_view> subject;
+
+  // The names' lengths differ, so a field is compared with one name at most.
+  std::optional<std::string_view>* slot_for(const mime::HeaderField& field) {
+    switch (field.name.size()) {
+      case 2: return field.is("To") ? &to : nullptr;
+      case 4: return field.is("From") ? &from : nullptr;
+      case 6: return field.is("Sender") ? &sender : nullptr;
+      case 7: return field.is("Subject") ? &subject : nullptr;
+      case 10: return field.is("Message-ID") ? &message_id : nullptr;
+      case 11: return field.is("Return-Path") ? &return_path : nullptr;
+      default: return nullptr;
     }
   }
-  if (const auto to = to_wanted == OriginalTo::kRead ? headers.raw("To") : std::nullopt) {
-    if (auto address = mime::first_address(*to)) original.to = std::move(*address);
+};
+
+OriginalFields original_fields(const mime::Headers& headers) {
+  OriginalFields found;
+  for (const mime::HeaderField& field : headers.fields()) {
+    std::optional<std::string_view>* slot = found.slot_for(field);
+    if (slot != nullptr && !*slot) *slot = field.value;
   }
-  original.message_id = std::string(util::trim(headers.get("Message-ID")));
-  original.subject = headers.get("Subject");
+  return found;
+}
+
+OriginalMessage from_headers(const mime::Headers& headers, OriginalTo to_wanted) {
+  const OriginalFields fields = original_fields(headers);
+  OriginalMessage original;
+  for (const std::optional<std::string_view>& value : {fields.from, fields.return_path, fields.sender}) {
+    if (!value) continue;
+    if (auto address = mime::first_address(*value)) {
+      original.from = std::move(*address);
+      break;
+    }
+  }
+  if (fields.to && to_wanted == OriginalTo::kRead) {
+    if (auto address = mime::first_address(*fields.to)) original.to = std::move(*address);
+  }
+  if (fields.message_id) {
+    std::string decoded;
+    original.message_id = mime::decode_header_value(*fields.message_id, decoded);
+  }
+  if (fields.subject) original.subject = mime::decode_header_value(*fields.subject);
   return original;
 }
 

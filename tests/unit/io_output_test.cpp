@@ -187,8 +187,9 @@ TEST(JsonString, ReplacesInvalidUtf8) {
   EXPECT_EQ(json_string("\xF0\x9F\x93"), "\"" + r + "\"");
 }
 
-// Plain text is scanned a word at a time: a byte that needs care must be found at every offset
-// of a word, in the last partial word too, and the text around it copied whole.
+// Plain text is copied two words, then one word at a time, and its last partial word read on its
+// own: a byte that needs care must be found at every offset of each, the text around it copied
+// whole, and the copying go on after it.
 TEST(JsonString, FindsEveryByteThatNeedsCareWhereverItIs) {
   const std::string r(io::kReplacementCharacter);
   const std::pair<std::string_view, std::string> cases[] = {
@@ -197,11 +198,12 @@ TEST(JsonString, FindsEveryByteThatNeedsCareWhereverItIs) {
       {"\xE6\x97\xA5", "\xE6\x97\xA5"},          {"\x80", r},               {"\xFF", r},
   };
   for (const auto& [special, escaped] : cases) {
-    for (size_t length = 0; length <= 20; ++length) {
+    for (size_t length = 0; length <= 40; ++length) {
       for (size_t at = 0; at <= length; ++at) {
-        const std::string text = std::string(at, 'a') + std::string(special) + std::string(length - at, 'b');
+        const std::string text =
+            std::string(at, 'a') + std::string(special) + std::string(length - at, 'b') + std::string(special);
         const std::string expected =
-            "\"" + std::string(at, 'a') + escaped + std::string(length - at, 'b') + "\"";
+            "\"" + std::string(at, 'a') + escaped + std::string(length - at, 'b') + escaped + "\"";
         ASSERT_EQ(json_string(text), expected) << "length " << length << ", at " << at;
       }
     }

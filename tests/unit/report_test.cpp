@@ -149,6 +149,57 @@ TEST(Report, APersonsSubjectSayingRejectedIsNotABounce) {
   EXPECT_FALSE(result.is_report);
 }
 
+// Field names are compared only with the known names of their length: every known name must
+// still be found in any case, with blanks before the colon, and longer or unknown names skipped.
+TEST(Report, DeliveryStatusFieldNamesInAnyCaseAndLength) {
+  report::Report report;
+  ASSERT_TRUE(report::parse_delivery_status(
+      "REPORTING-MTA: dns; mx.example.net\narrival-date: Thu, 5 Mar 2026 10:00:00 +0000\n"
+      "Received-From-MTA: dns; in.example.org\n\n"
+      "original-recipient: rfc822; alias@example.com\nfinal-RECIPIENT: rfc822; jane@example.com\n"
+      "X-Actual-Recipient: rfc822; actual@example.com\nACTION : Failed (permanent)\nstatus: 5.2.2\n"
+      "Remote-MTA: dns; mx.example.com [192.0.2.9]\nlast-attempt-date: Thu, 5 Mar 2026 10:01:00 +0000\n"
+      "x-powermta-bouncecategory: quota-issues\n"
+      "X-PowerMTA-BounceCategoryX: bad-mailbox\nDiagnostic-Code-Extra: smtp; 550 not this one\n"
+      "diagnostic-code: smtp; 552 5.2.2 mailbox\n full\n",
+      report));
+  EXPECT_EQ(report.reporting_mta, "mx.example.net");
+  EXPECT_EQ(report.arrival_date, "Thu, 5 Mar 2026 10:00:00 +0000");
+  ASSERT_EQ(report.recipients.size(), 1u);
+  const report::RecipientEvidence& r = report.recipients[0];
+  EXPECT_EQ(r.recipient, "jane@example.com");
+  EXPECT_EQ(r.original_recipient, "alias@example.com");  // Original-Recipient comes before X-Actual-Recipient
+  EXPECT_EQ(r.action, "failed");
+  EXPECT_EQ(r.status, "5.2.2");
+  EXPECT_EQ(r.remote_mta, "mx.example.com");
+  EXPECT_EQ(r.remote_ip, "192.0.2.9");
+  EXPECT_EQ(r.last_attempt, "Thu, 5 Mar 2026 10:01:00 +0000");
+  EXPECT_EQ(r.format_reason, Reason::kMailboxFull);  // not the longer name's bad-mailbox
+  EXPECT_EQ(r.diagnostic, "552 5.2.2 mailbox full");
+}
+
+// Inline fields start at the first line that begins with Reporting-MTA or Final-Recipient, in any
+// case; the words elsewhere in a line do not start them.
+TEST(Report, InlineDeliveryStatusStartsAtTheFirstFieldLine) {
+  report::Report report;
+  ASSERT_TRUE(report::parse_inline_delivery_status(
+      "Your message could not be delivered.\nSee the Final-Recipient: rfc822; not-me@example.com below.\n"
+      "reporting-mta: dns; mx.example.net\n\nfinal-recipient: rfc822; jane@example.com\nStatus: 5.1.1\n",
+      report));
+  EXPECT_EQ(report.reporting_mta, "mx.example.net");
+  ASSERT_EQ(report.recipients.size(), 1u);
+  EXPECT_EQ(report.recipients[0].recipient, "jane@example.com");
+
+  report::Report from_recipient;
+  ASSERT_TRUE(report::parse_inline_delivery_status(
+      "Delivery failed.\nFINAL-RECIPIENT: rfc822; bob@example.org\nAction: failed\n", from_recipient));
+  ASSERT_EQ(from_recipient.recipients.size(), 1u);
+  EXPECT_EQ(from_recipient.recipients[0].recipient, "bob@example.org");
+
+  report::Report none;
+  EXPECT_FALSE(report::parse_inline_delivery_status("Reporting MTA said: no\n Final-Recipient: x@example.com\n", none));
+}
+
 TEST(Report, LeadingStatusAcceptsOnlyWholeCodes) {
   EXPECT_EQ(report::leading_status("5.1.1"), "5.1.1");
   EXPECT_EQ(report::leading_status(" 4.2.2 (mailbox full)"), "4.2.2");
@@ -218,6 +269,26 @@ TEST(Notice, HtmlIsTheNoticeOnlyWithoutPlainText) {
   const Context context = context_of(html_only, storage);
   EXPECT_NE(context.notice.find("second says no"), std::string::npos) << context.notice;
   EXPECT_EQ(context.notice.find("third"), std::string::npos) << context.notice;
+}
+
+// The original's header is read in one pass: the first field of each name counts, and the sender
+// is the first of From, Return-Path and Sender that holds an address.
+TEST(OriginalMessage, FirstFieldOfEachNameAndTheFirstSenderWithAnAddress) {
+  const std::string message =
+      "From: MAILER-DAEMON@mx.example.com\nContent-Type: multipart/report; boundary=b\n\n"
+      "--b\nContent-Type: text/plain\n\nfailed\n"
+      "--b\nContent-Type: text/rfc822-headers\n\n"
+      "Received: from a\nFROM: Undisclosed\nreturn-path: <bounces@shop.example>\nSender: other@shop.example\n"
+      "to: Jane <jane@example.com>\nTo: second@example.com\nMessage-Id:  <id-1@shop.example> \n"
+      "Message-ID: <id-2@shop.example>\nSUBJECT: =?UTF-8?Q?caf=C3=A9?= menu\nSubject: second\n--b--\n";
+  mime::Message storage;
+  const Context context = context_of(message, storage);
+  const OriginalMessage original = find_original_message(context);
+  EXPECT_EQ(original.from, "bounces@shop.example");
+  EXPECT_EQ(original.to, "jane@example.com");
+  EXPECT_EQ(original.message_id, "<id-1@shop.example>");
+  EXPECT_EQ(original.subject, "caf\xC3\xA9 menu");
+  EXPECT_TRUE(find_original_message(context, OriginalTo::kSkip).to.empty());
 }
 
 TEST(InlineOriginal, MarkerLinesAmongDashedLines) {
