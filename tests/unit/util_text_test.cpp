@@ -1,6 +1,7 @@
 // The ASCII helpers every layer uses; ifind is checked against a naive search.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <random>
 #include <string>
 
@@ -75,6 +76,13 @@ TEST(UtilText, IequalsFoldsExactlyAsciiLettersAtEveryOffset) {
   EXPECT_FALSE(iequals("Diagnostic-Code: SMTP", "diagnostic-code: smtq"));
   EXPECT_FALSE(iequals("[", "{"));  // '[' + 0x20 is '{': only letters fold
   EXPECT_FALSE(iequals("@@@@@@@@", "````````"));
+}
+
+// The bit test against the C locale's isspace, for every byte value.
+TEST(UtilText, IsSpaceIsTheCLocalesWhiteSpace) {
+  for (int byte = 0; byte < 256; ++byte) {
+    EXPECT_EQ(is_space(static_cast<char>(byte)), std::isspace(byte) != 0) << byte;
+  }
 }
 
 TEST(UtilText, TrimAndCollapse) {
