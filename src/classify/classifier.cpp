@@ -300,6 +300,46 @@ std::optional<std::string_view> first_status_in(std::span<const FoundCode> codes
   return std::nullopt;
 }
 
+// The table's entries by subject: status_reasons.def lists the codes in order of their subject.
+struct SubjectEntries {
+  size_t begin = 0;
+  size_t end = 0;
+};
+constexpr size_t kSubjects = 8;  // X.0.x to X.7.x: RFC 3463 defines no others
+
+constexpr std::array<SubjectEntries, kSubjects> entries_by_subject() {
+  std::array<SubjectEntries, kSubjects> ranges{};
+  for (size_t i = kStatusTable.size(); i-- > 0;) {
+    SubjectEntries& range = ranges[static_cast<size_t>(kStatusTable[i].subject)];
+    if (range.end == 0) range.end = i + 1;
+    range.begin = i;
+  }
+  return ranges;
+}
+
+constexpr bool sorted_by_subject() {
+  for (size_t i = 1; i < kStatusTable.size(); ++i) {
+    const int subject = kStatusTable[i].subject;
+    if (subject < kStatusTable[i - 1].subject || subject >= int{kSubjects}) return false;
+  }
+  return true;
+}
+static_assert(sorted_by_subject(), "status_reasons.def: the codes in order of their subject, 0 to 7");
+
+constexpr std::array<SubjectEntries, kSubjects> kEntriesBySubject = entries_by_subject();
+
+// What the status code names by itself (status_reasons.def).
+Reason reason_of_status(const std::optional<StatusParts>& parts) {
+  if (!parts || parts->klass == 2 || parts->subject >= int{kSubjects}) return Reason::kUndefined;
+  const SubjectEntries range = kEntriesBySubject[static_cast<size_t>(parts->subject)];
+  for (size_t i = range.begin; i < range.end; ++i) {
+    const TableStatus& entry = kStatusTable[i];
+    const bool class_fits = entry.klass == 'X' || entry.klass - '0' == parts->klass;
+    if (class_fits && entry.detail == parts->detail) return kStatusReasons[i].reason;
+  }
+  return Reason::kUndefined;
+}
+
 bool words_state(std::span<const FoundCode> codes, std::string_view status) {
   return std::ranges::any_of(
       codes, [&](const FoundCode& found) { return found.type == CodeType::kStatus && found.code == status; });
@@ -312,10 +352,11 @@ bool words_state(std::span<const FoundCode> codes, std::string_view status) {
 // `codes` are those of the diagnostic.
 std::string reported_status(const Evidence& evidence, std::span<const FoundCode> codes) {
   const std::string_view reported = util::trim(evidence.status);
-  if (parse_status(reported) && words_state(codes, reported)) return std::string(reported);
+  const bool reported_is_status = parse_status(reported).has_value();
+  if (reported_is_status && words_state(codes, reported)) return std::string(reported);
   const auto said = first_status_in(codes);
   if (said && parse_status(*said)->subject != 0) return std::string(*said);
-  if (parse_status(reported)) return std::string(reported);
+  if (reported_is_status) return std::string(reported);
   return std::string(said.value_or(std::string_view()));
 }
 
@@ -391,11 +432,41 @@ std::optional<Candidate> place_rule(const Rule& rule, const Setting& setting) {
   return place_wording(rule.reason, setting);
 }
 
-std::optional<Candidate> place_status(Reason status_reason, const std::vector<Candidate>& wording) {
+bool decides_before(const Candidate& a, const Candidate& b) {
+  if (a.tier != b.tier) return a.tier < b.tier;
+  return precedence(a.reason) < precedence(b.reason);
+}
+
+// The candidates of one decision, kept as what is asked of them: the one that decides, and the
+// reasons wording (or a provider's code) named, which a status code may yield to.
+class Candidates {
+ public:
+  void add(const Candidate& candidate) {
+    if (!best_ || decides_before(candidate, *best_)) best_ = candidate;
+    if (candidate.tier <= Tier::kOtherWording) worded_ |= bit(candidate.reason);
+  }
+  bool worded(Reason reason) const { return (worded_ & bit(reason)) != 0; }
+  std::optional<Candidate> best() const { return best_; }
+
+ private:
+  static uint64_t bit(Reason reason) { return uint64_t{1} << static_cast<size_t>(reason); }
+
+  std::optional<Candidate> best_;
+  uint64_t worded_ = 0;
+};
+
+constexpr size_t kReasonCount = 0
+// NOLINTNEXTLINE(bugprone-macro-parentheses): the X-macro adds one per reason; parentheses cannot hold a '+' left open
+#define BB_REASON(id, name, side, description) +1
+#include "bounceback/reasons.def"
+#undef BB_REASON
+    ;
+static_assert(kReasonCount <= 64, "Candidates keeps one bit per reason");
+
+std::optional<Candidate> place_status(Reason status_reason, const Candidates& wording) {
   if (status_reason == Reason::kUndefined) return std::nullopt;
-  const bool yields = std::ranges::any_of(wording, [&](const Candidate& c) {
-    return c.tier <= Tier::kOtherWording && listed(kStatusYieldsTo, status_reason, c.reason);
-  });
+  const bool yields = std::ranges::any_of(
+      kStatusYieldsTo, [&](const Override& o) { return o.status == status_reason && wording.worded(o.wording); });
   if (yields) return std::nullopt;
   if (is_primary(status_reason) && !needs_wording(status_reason)) return Candidate{Tier::kPrimary, status_reason};
   return Candidate{is_broad(status_reason) ? Tier::kBroadStatus : Tier::kDecisiveStatus, status_reason};
@@ -434,17 +505,6 @@ Reason reason_from_reply(std::optional<int> reply_code) {
   return Reason::kUndefined;
 }
 
-bool decides_before(const Candidate& a, const Candidate& b) {
-  if (a.tier != b.tier) return a.tier < b.tier;
-  return precedence(a.reason) < precedence(b.reason);
-}
-
-std::optional<Candidate> best(const std::vector<Candidate>& candidates) {
-  const auto found = std::ranges::min_element(candidates, decides_before);
-  if (found == candidates.end()) return std::nullopt;
-  return *found;
-}
-
 // What is left when nothing names a reason: the subject digit of the code, the reply code, the
 // action, the command.
 Reason fallback_reason(const Evidence& evidence, const std::optional<StatusParts>& status, Command command) {
@@ -476,27 +536,27 @@ Reason decide_reason(const Evidence& evidence, std::string_view words, std::stri
   const auto parts = parse_status(status);
   if (is_success(parts, evidence.action)) return Reason::kDelivered;
 
-  const Setting setting{command_of(evidence, words), reason_from_status(status),
+  const Setting setting{command_of(evidence, words), reason_of_status(parts),
                         evidence.format_reason == Reason::kUserUnknown,
                         find_provider(evidence.remote_mta, words, evidence.reporting_mta)};
   const Command command = setting.command;
-  std::vector<Candidate> candidates;
+  Candidates candidates;
   // The status is searched too: an extractor may have taken "5.7.606" out of the words.
   for (const std::string_view text : {words, status}) {
-    if (auto coded = reason_from_provider_code(setting.provider, text)) candidates.push_back({Tier::kProvider, *coded});
+    if (auto coded = reason_from_provider_code(setting.provider, text)) candidates.add({Tier::kProvider, *coded});
   }
   for (const uint32_t index : rules) {
-    if (auto placed = place_rule(kRules[index], setting)) candidates.push_back(*placed);
+    if (auto placed = place_rule(kRules[index], setting)) candidates.add(*placed);
   }
-  if (says_domain_does_not_exist(words)) candidates.push_back({Tier::kPrimary, Reason::kHostUnknown});
-  if (auto placed = place_status(setting.status_reason, candidates)) candidates.push_back(*placed);
+  if (says_domain_does_not_exist(words)) candidates.add({Tier::kPrimary, Reason::kHostUnknown});
+  if (auto placed = place_status(setting.status_reason, candidates)) candidates.add(*placed);
   const Reason reply_reason = reason_from_reply(evidence.reply_code);
-  if (reply_reason != Reason::kUndefined) candidates.push_back({Tier::kDecisiveStatus, reply_reason});
+  if (reply_reason != Reason::kUndefined) candidates.add({Tier::kDecisiveStatus, reply_reason});
   if (evidence.format_reason && names_a_cause(*evidence.format_reason)) {
-    candidates.push_back(place_format_reason(*evidence.format_reason));
+    candidates.add(place_format_reason(*evidence.format_reason));
   }
 
-  if (auto chosen = best(candidates)) return chosen->reason;
+  if (auto chosen = candidates.best()) return chosen->reason;
   return fallback_reason(evidence, parts, command);
 }
 
@@ -556,18 +616,7 @@ Reason reason_from_text(std::string_view text) {
   return chosen ? chosen->reason : Reason::kUndefined;
 }
 
-Reason reason_from_status(std::string_view status) {
-  const auto parts = parse_status(status);
-  if (!parts || parts->klass == 2) return Reason::kUndefined;
-  for (size_t i = 0; i < kStatusTable.size(); ++i) {
-    const TableStatus& entry = kStatusTable[i];
-    const bool class_fits = entry.klass == 'X' || entry.klass - '0' == parts->klass;
-    if (class_fits && entry.subject == parts->subject && entry.detail == parts->detail) {
-      return kStatusReasons[i].reason;
-    }
-  }
-  return Reason::kUndefined;
-}
+Reason reason_from_status(std::string_view status) { return reason_of_status(parse_status(status)); }
 
 bool is_hard_bounce(Reason reason, std::string_view status, std::optional<int> reply_code) {
   switch (reason) {

@@ -35,4 +35,9 @@ const PhraseMatcher& reply_phrase_matcher();
 // The format families' claim phrases (formats/claim_phrases.def) in table order, spacing exact.
 PhraseMatcher::Tables claim_automaton_tables();
 
+// The phrases of explain/network_problems.def and the markers of explain/host_markers.def, each in
+// table order, spacing exact.
+PhraseMatcher::Tables network_problem_automaton_tables();
+PhraseMatcher::Tables host_marker_automaton_tables();
+
 }  // namespace bounceback::classify

@@ -43,8 +43,9 @@ void PhraseMatcher::compile() {
   assign_byte_classes();
   std::vector<std::vector<uint32_t>> ends_at;
   link_failures(build_trie(ends_at), ends_at);
+  put_dense_states_first();
   view_own_tables();
-  dense_only_ = rows_are_state_ordered(view_);
+  dense_only_ = dense_states_ == built_->dense_row.size();
 }
 
 // Bytes that no phrase uses share class 0, so the transition table has one column per byte that
@@ -171,7 +172,8 @@ void PhraseMatcher::lay_out_edges(const std::vector<TrieNode>& trie) {
   const size_t state_count = trie.size();
   // A small automaton is a DFA outright: one lookup per byte for the price of a table that stays
   // in the cache. A large one keeps rows only where many edges leave a state.
-  const bool all_dense = state_count * class_count_ <= kDenseTableLimit;
+  const size_t row = row_length(class_count_);
+  const bool all_dense = state_count * row <= kDenseTableLimit;
   built_->dense_row.assign(state_count, kSparse);
   built_->edge_begin.assign(state_count + 1, 0);
   for (size_t s = 0; s < state_count; ++s) {
@@ -180,6 +182,7 @@ void PhraseMatcher::lay_out_edges(const std::vector<TrieNode>& trie) {
     if (s == 0 || all_dense || children >= kDenseFanOut) {
       built_->dense_row[s] = static_cast<uint32_t>(built_->dense.size());
       built_->dense.resize(built_->dense.size() + class_count_, kNoChild);
+      built_->dense.resize(built_->dense_row[s] + row, 0);  // the padding, never read
       for (State c = trie[s].first_child; c != 0; c = trie[c].next_sibling) {
         built_->dense[built_->dense_row[s] + trie[c].byte_class] = c;
       }
@@ -218,23 +221,80 @@ void PhraseMatcher::view_own_tables() {
   t.first_output = built_->first_output;
 }
 
-bool PhraseMatcher::rows_are_state_ordered(const Tables& t) {
-  if (t.dense.size() != t.dense_row.size() * t.class_count) return false;
-  for (size_t s = 0; s < t.dense_row.size(); ++s) {
-    if (t.dense_row[s] != s * t.class_count) return false;
+void PhraseMatcher::put_dense_states_first() {
+  const Built& old = *built_;
+  const size_t state_count = old.dense_row.size();
+  std::vector<State> renumbered(state_count);
+  std::vector<State> order;  // the old number of each new one
+  order.reserve(state_count);
+  for (const bool dense_pass : {true, false}) {
+    for (size_t s = 0; s < state_count; ++s) {
+      if ((old.dense_row[s] != kSparse) != dense_pass) continue;
+      renumbered[s] = static_cast<State>(order.size());
+      order.push_back(static_cast<State>(s));
+    }
+    if (dense_pass) dense_states_ = order.size();
   }
-  return true;
+  const auto renumber = [&renumbered](State s) { return renumbered[s]; };
+
+  auto built = std::make_shared<Built>();
+  std::copy(std::begin(old.byte_class), std::end(old.byte_class), std::begin(built->byte_class));
+  const size_t row = row_length(class_count_);
+  built->dense.assign(dense_states_ * row, 0);
+  built->dense_row.assign(state_count, kSparse);
+  built->edge_begin.reserve(state_count + 1);
+  built->ends_begin.reserve(state_count + 1);
+  for (size_t n = 0; n < state_count; ++n) {
+    const State s = order[n];
+    if (n < dense_states_) {
+      built->dense_row[n] = static_cast<uint32_t>(n * row);
+      const auto from = old.dense.begin() + old.dense_row[s];
+      const auto to = built->dense.begin() + static_cast<std::ptrdiff_t>(n * row);
+      std::transform(from, from + static_cast<std::ptrdiff_t>(class_count_), to, renumber);
+    }
+    built->edge_begin.push_back(static_cast<uint32_t>(built->edge_class.size()));
+    for (uint32_t e = old.edge_begin[s]; e < old.edge_begin[s + 1]; ++e) {
+      built->edge_class.push_back(old.edge_class[e]);
+      built->edge_target.push_back(renumber(old.edge_target[e]));
+    }
+    built->failure.push_back(renumber(old.failure[s]));
+    built->output_link.push_back(renumber(old.output_link[s]));
+    built->first_output.push_back(renumber(old.first_output[s]));
+    built->ends_begin.push_back(static_cast<uint32_t>(built->ends.size()));
+    const auto ends = old.ends.begin() + old.ends_begin[s];
+    built->ends.insert(built->ends.end(), ends, ends + (old.ends_begin[s + 1] - old.ends_begin[s]));
+  }
+  built->edge_begin.push_back(static_cast<uint32_t>(built->edge_class.size()));
+  built->ends_begin.push_back(static_cast<uint32_t>(built->ends.size()));
+  built_ = std::move(built);
+}
+
+// Only where the dense states end is checked: reading all 20,000 rows of the reply automaton
+// cost more at start-up than a small mailbox saves.
+std::optional<size_t> PhraseMatcher::leading_dense_states(const Tables& t) {
+  const size_t shift = row_shift(t.class_count);
+  const size_t dense_states = t.dense.size() >> shift;
+  if (dense_states == 0 || dense_states > t.dense_row.size() || t.dense.size() != dense_states << shift) {
+    return std::nullopt;
+  }
+  const bool last_dense_in_place = t.dense_row[dense_states - 1] == (dense_states - 1) << shift;
+  const bool then_sparse = dense_states == t.dense_row.size() || t.dense_row[dense_states] == kSparse;
+  if (!last_dense_in_place || !then_sparse) return std::nullopt;
+  return dense_states;
 }
 
 PhraseMatcher PhraseMatcher::from_tables(const Tables& t) {
   PhraseMatcher m(t.spacing);
-  if (t.byte_class.size() != sizeof(Built::byte_class)) return m;  // not tables compile() wrote
+  const std::optional<size_t> dense_states =
+      t.byte_class.size() == sizeof(Built::byte_class) ? leading_dense_states(t) : std::nullopt;
+  if (!dense_states) return m;  // not tables compile() wrote
   m.compiled_ = true;
   m.phrase_count_ = t.phrase_count;
   m.space_class_ = t.space_class;
   m.class_count_ = t.class_count;
   m.view_ = t;
-  m.dense_only_ = rows_are_state_ordered(t);
+  m.dense_states_ = *dense_states;
+  m.dense_only_ = m.dense_states_ == t.dense_row.size();
   return m;
 }
 

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
+#include <vector>
 
 #include "util/text.h"
 
@@ -62,9 +64,11 @@ std::string_view leading_host(std::string_view text) {
   return host;
 }
 
+// The cheap tests first: the last letter, then a label boundary where the domain would begin.
 bool belongs_to(std::string_view host, std::string_view domain) {
-  if (util::ascii_lower(host.back()) != domain.back() || !util::iends_with(host, domain)) return false;
-  return host.size() == domain.size() || host[host.size() - domain.size() - 1] == '.';
+  if (util::ascii_lower(host.back()) != domain.back() || host.size() < domain.size()) return false;
+  const bool at_label = host.size() == domain.size() || host[host.size() - domain.size() - 1] == '.';
+  return at_label && util::iends_with(host, domain);
 }
 
 // Numbers of more digits than this are ids, not codes.
@@ -82,15 +86,17 @@ std::optional<unsigned> trailing_number(std::string_view text, size_t begin) {
   return value;
 }
 
-// Whether the word starting with `code.marker` somewhere in `text` reads a number in its range.
-bool names_code(std::string_view text, const ProviderCode& code) {
-  for (size_t at = util::ifind(text, code.marker); at != std::string_view::npos;
-       at = util::ifind(text, code.marker, at + 1)) {
+// The numbers the words starting with `marker` in `text` end in: 416 of "OFR004_416".
+void read_numbers_after(std::string_view text, std::string_view marker, std::vector<unsigned>& numbers) {
+  numbers.clear();
+  for (size_t at = util::ifind(text, marker); at != std::string_view::npos; at = util::ifind(text, marker, at + 1)) {
     if (at > 0 && util::is_alnum(text[at - 1])) continue;  // inside another word
-    const auto number = trailing_number(text, at + code.marker.size());
-    if (number && *number >= code.first && *number <= code.last) return true;
+    if (const auto number = trailing_number(text, at + marker.size())) numbers.push_back(*number);
   }
-  return false;
+}
+
+bool names_code(std::span<const unsigned> numbers, const ProviderCode& code) {
+  return std::ranges::any_of(numbers, [&](unsigned number) { return number >= code.first && number <= code.last; });
 }
 
 }  // namespace
@@ -127,8 +133,17 @@ Provider find_provider(std::string_view remote_mta, std::string_view words, std:
 
 std::optional<Reason> reason_from_provider_code(Provider provider, std::string_view text) {
   if (provider == Provider::kAny) return std::nullopt;
+  // A provider's codes of one marker are listed together ("OFR" 13 times): the text is read once
+  // a marker, not once a code.
+  std::string_view marker_read;
+  std::vector<unsigned> numbers;
   for (const ProviderCode& code : kProviderCodes) {
-    if (code.provider == provider && names_code(text, code)) return code.reason;
+    if (code.provider != provider) continue;
+    if (code.marker != marker_read) {
+      read_numbers_after(text, code.marker, numbers);
+      marker_read = code.marker;
+    }
+    if (names_code(numbers, code)) return code.reason;
   }
   return std::nullopt;
 }

@@ -63,7 +63,12 @@ std::string_view join_reply_lines(std::string_view reply, std::string& storage) 
       at += prefix;
       continue;
     }
-    joined.push_back(reply[at++]);
+    // A prefix follows white space only: the word up to the next one is copied whole.
+    size_t end = at;
+    while (end < reply.size() && !util::is_space(reply[end])) ++end;
+    if (end < reply.size()) ++end;
+    joined.append(reply, at, end - at);
+    at = end;
   }
   return joined;
 }

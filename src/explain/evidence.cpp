@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <vector>
 
+#include "classify/generated_automata.h"
+#include "util/byte_masks.h"
 #include "util/text.h"
 
 namespace bounceback::explain {
@@ -17,31 +21,11 @@ constexpr size_t kMaxHostBytes = 253;  // RFC 1035
 constexpr size_t kMaxNumberDigits = 6;
 constexpr size_t kMaxBracketedIpBytes = 64;  // "[IPv6:" + 45 characters + "]"
 
-// Phrases after which a diagnostic names the host it tried to reach. The first phrase (in this
-// order) followed by a valid host name wins.
-constexpr std::array<std::string_view, 11> kHostMarkers = {
-    // Postfix: "connect to mx.example.com[192.0.2.1]:25: Connection timed out"
-    "connect to ",
-    // qmail: "unable to connect to remote server [192.0.2.222:25]: Operation timed out"
-    "remote server [",
-    // Oracle Messaging Server: "Failed connect() to TCP port 25 of 192.0.2.240"
-    "port 25 of ",
-    // Postfix: "conversation with mx.example.com[192.0.2.1] timed out while receiving ..."
-    "conversation with ",
-    // Postfix: "lost connection with mx.example.com[192.0.2.1] while sending RCPT TO"
-    "connection with ",
-    // Postfix: "host mx.example.com[192.0.2.1] said: 421 4.4.2 Timeout"
-    "host ",
-    // Gmail: "DNS type 'mx' lookup of example.jp responded with code NXDOMAIN"
-    "lookup of ",
-    // Postfix: "Name service error for name=example.org type=MX: Host not found, try again"
-    "name=",
-    // sendmail: "Deferred: Connection timed out during user open with example.com"
-    "open with ",
-    // Lotus Domino: "Error transferring to neko22.example.org; Maximum hop count exceeded"
-    "transferring to ",
-    // Exim: "all hosts for 'example.com' have been failing for a long time"
-    "hosts for '",
+// The phrases after which a diagnostic names the host it tried to reach (host_markers.def).
+constexpr std::string_view kHostMarkers[] = {
+#define BB_HOST_MARKER(marker) marker,
+#include "explain/host_markers.def"
+#undef BB_HOST_MARKER
 };
 
 constexpr std::array<std::string_view, 4> kDurationUnits = {"minute", "hour", "day", "week"};
@@ -54,6 +38,10 @@ bool is_ip_char(char c) {
 bool is_control(char c) {
   const auto byte = static_cast<unsigned char>(c);
   return byte < 0x20 || byte == 0x7f;
+}
+// Bytes that are DEL (0x7F), high bit set.
+constexpr uint64_t deletes_in(uint64_t word) {
+  return ((word & util::kLow7) + 0x0101010101010101ULL) & ~word & util::kHigh;
 }
 bool is_utf8_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
@@ -90,17 +78,20 @@ std::string_view bracketed_ip_at(std::string_view text, size_t pos) {
   return ip;
 }
 
-std::string host_after(std::string_view text, std::string_view marker) {
-  for (size_t at = util::ifind(text, marker); at != std::string_view::npos;
-       at = util::ifind(text, marker, at + 1)) {
-    const size_t start = at + marker.size();
-    const std::string_view name = host_token_at(text, start);
-    if (name.empty()) continue;
-    const std::string_view ip = bracketed_ip_at(text, start + name.size());
-    if (ip.empty() || ip == name) return std::string(name);
-    return std::string(name) + " (" + std::string(ip) + ")";
-  }
-  return {};
+// The host name (with its address when one follows) at `start`, or "" when there is none.
+std::string host_at(std::string_view text, size_t start) {
+  const std::string_view name = host_token_at(text, start);
+  if (name.empty()) return {};
+  const std::string_view ip = bracketed_ip_at(text, start + name.size());
+  if (ip.empty() || ip == name) return std::string(name);
+  return std::string(name) + " (" + std::string(ip) + ")";
+}
+
+// Compiled at build time (generated_automata.h), in the order of kHostMarkers.
+const classify::PhraseMatcher& host_marker_matcher() {
+  static const classify::PhraseMatcher matcher =
+      classify::PhraseMatcher::from_tables(classify::host_marker_automaton_tables());
+  return matcher;
 }
 
 // The unit word at `pos` ("hours", "day"), singular, or "".
@@ -134,9 +125,13 @@ std::string_view leading_host(std::string_view value) {
 }
 
 std::string find_host(std::string_view text) {
-  for (std::string_view marker : kHostMarkers) {
-    std::string host = host_after(text, marker);
-    if (!host.empty()) return host;
+  const std::vector<classify::PhraseMatcher::Match> found = host_marker_matcher().match(text);
+  for (size_t marker = 0; marker < std::size(kHostMarkers); ++marker) {
+    for (const classify::PhraseMatcher::Match& match : found) {
+      if (match.index != marker) continue;
+      std::string host = host_at(text, match.end);
+      if (!host.empty()) return host;
+    }
   }
   return {};
 }
@@ -178,11 +173,21 @@ std::string sentence_value(std::string_view value) {
   return std::string(util::trim(out));
 }
 
+// Every value of a record passes here: eight bytes at a time, a control character (DEL among
+// them) or a blank followed by another is looked for in one pass.
 bool fits_a_sentence(std::string_view value) {
   if (value.size() > kMaxValueBytes) return false;
   if (!value.empty() && (value.front() == ' ' || value.back() == ' ')) return false;
-  return std::none_of(value.begin(), value.end(), is_control) &&
-         value.find("  ") == std::string_view::npos;
+  size_t i = 0;
+  for (; i + 9 <= value.size(); i += 8) {
+    const uint64_t here = util::load8(value.data() + i);
+    const uint64_t blank_pairs = util::blanks_in(here) & util::blanks_in(util::load8(value.data() + i + 1));
+    if ((util::controls_in(here) | deletes_in(here) | blank_pairs) != 0) return false;
+  }
+  for (; i < value.size(); ++i) {
+    if (is_control(value[i]) || (value[i] == ' ' && i + 1 < value.size() && value[i + 1] == ' ')) return false;
+  }
+  return true;
 }
 
 }  // namespace bounceback::explain

@@ -178,8 +178,7 @@ std::vector<std::string> build_advice(const Record& record, const Text& text, co
 // Every template the record's explanation may render: its text's summary and advice, and the
 // closing advice of a failed delivery.
 FactSet facts_needed(const Record& record, const Text& text) {
-  FactSet needed = facts_named(text.summary);
-  for (std::string_view line : text.advice) needed |= facts_named(line);
+  FactSet needed = text.named;
   if (is_failed_delivery(record)) {
     needed |= facts_named(retry_advice(record.reason, record.hard_bounce, record.side));
   }

@@ -1,37 +1,13 @@
 #include "explain/template.h"
 
-#include <algorithm>
 #include <array>
 #include <cstddef>
-#include <iterator>
+#include <cstdint>
+
+#include "util/byte_masks.h"
 
 namespace bounceback::explain {
 namespace {
-
-struct FactName {
-  Fact fact;
-  std::string_view name;
-};
-
-constexpr FactName kFactNames[] = {
-    {Fact::kRecipient, "recipient"},
-    {Fact::kDomain, "domain"},
-    {Fact::kSender, "sender"},
-    {Fact::kHost, "host"},
-    {Fact::kNetHost, "net_host"},
-    {Fact::kNetProblem, "net_problem"},
-    {Fact::kDuration, "duration"},
-    {Fact::kBlocklist, "blocklist"},
-    {Fact::kZone, "zone"},
-    {Fact::kListing, "listing"},
-    {Fact::kListedIp, "listed_ip"},
-    {Fact::kSide, "side"},
-    {Fact::kCode, "code"},
-    {Fact::kTitle, "title"},
-    {Fact::kExplanation, "explanation"},
-    {Fact::kCause, "cause"},
-};
-static_assert(std::size(kFactNames) == kFactCount, "every Fact needs a name");
 
 // What a rendered text is given beyond its template's length before it has to grow: a host and
 // an address or two.
@@ -46,10 +22,29 @@ constexpr std::array<bool, 256> kSyntax = [] {
   return syntax;
 }();
 
+// Bytes that may be syntax, eight at a time: with bit 0x20 set, '[' and '{' read 0x7B, '|' 0x7C
+// and ']' 0x7D, as do '}' and '\\' (rare in the wording, and passed over by literal_end).
+uint64_t maybe_syntax_in(uint64_t word) {
+  const uint64_t folded = (word | 0x2020202020202020ULL) & util::kLow7;
+  const uint64_t from_7b = folded + 0x0505050505050505ULL;  // high bit: folded >= 0x7B
+  const uint64_t from_7e = folded + 0x0202020202020202ULL;  // high bit: folded >= 0x7E
+  return from_7b & ~from_7e & ~word & util::kHigh;
+}
+
+// Most of a template is wording, read eight bytes at a time.
 size_t literal_end(std::string_view tmpl, size_t pos) {
-  const auto end = std::find_if(tmpl.begin() + static_cast<std::ptrdiff_t>(pos), tmpl.end(),
-                                [](char c) { return kSyntax[static_cast<unsigned char>(c)]; });
-  return static_cast<size_t>(end - tmpl.begin());
+  while (pos + 8 <= tmpl.size()) {
+    const uint64_t marks = maybe_syntax_in(util::load8(tmpl.data() + pos));
+    if (marks == 0) {
+      pos += 8;
+      continue;
+    }
+    pos += util::first_marked_byte(marks);
+    if (kSyntax[static_cast<unsigned char>(tmpl[pos])]) return pos;
+    ++pos;
+  }
+  while (pos < tmpl.size() && !kSyntax[static_cast<unsigned char>(tmpl[pos])]) ++pos;
+  return pos;
 }
 
 // Renders from `pos` up to the '|' or ']' that ends the current alternative (left at `pos`) or the
@@ -102,26 +97,7 @@ void render_group(std::string_view tmpl, size_t& pos, const Facts& facts, std::s
   }
 }
 
-// Calls `use` with each {name} of the template, in order.
-template <typename Use>
-void for_each_placeholder(std::string_view tmpl, Use use) {
-  size_t open = tmpl.find('{');
-  while (open != std::string_view::npos) {
-    const size_t close = tmpl.find('}', open);
-    if (close == std::string_view::npos) return;
-    use(tmpl.substr(open + 1, close - open - 1));
-    open = tmpl.find('{', close);
-  }
-}
-
 }  // namespace
-
-std::optional<Fact> fact_from_name(std::string_view name) {
-  for (const FactName& entry : kFactNames) {
-    if (entry.name == name) return entry.fact;
-  }
-  return std::nullopt;
-}
 
 std::string render(std::string_view tmpl, const Facts& facts) {
   std::string out;
@@ -133,14 +109,6 @@ std::string render(std::string_view tmpl, const Facts& facts) {
     if (pos < tmpl.size()) ++pos;
   }
   return out;
-}
-
-FactSet facts_named(std::string_view tmpl) {
-  FactSet named;
-  for_each_placeholder(tmpl, [&named](std::string_view name) {
-    if (const std::optional<Fact> fact = fact_from_name(name)) named.set(static_cast<size_t>(*fact));
-  });
-  return named;
 }
 
 std::vector<std::string_view> placeholders(std::string_view tmpl) {

@@ -10,6 +10,7 @@
 #include <array>
 #include <bitset>
 #include <cstddef>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,7 +40,38 @@ enum class Fact {
 };
 inline constexpr size_t kFactCount = static_cast<size_t>(Fact::kCause) + 1;
 
-std::optional<Fact> fact_from_name(std::string_view name);
+// Each fact's {name} in the templates.
+struct FactName {
+  Fact fact;
+  std::string_view name;
+};
+
+inline constexpr FactName kFactNames[] = {
+    {Fact::kRecipient, "recipient"},
+    {Fact::kDomain, "domain"},
+    {Fact::kSender, "sender"},
+    {Fact::kHost, "host"},
+    {Fact::kNetHost, "net_host"},
+    {Fact::kNetProblem, "net_problem"},
+    {Fact::kDuration, "duration"},
+    {Fact::kBlocklist, "blocklist"},
+    {Fact::kZone, "zone"},
+    {Fact::kListing, "listing"},
+    {Fact::kListedIp, "listed_ip"},
+    {Fact::kSide, "side"},
+    {Fact::kCode, "code"},
+    {Fact::kTitle, "title"},
+    {Fact::kExplanation, "explanation"},
+    {Fact::kCause, "cause"},
+};
+static_assert(std::size(kFactNames) == kFactCount, "every Fact needs a name");
+
+constexpr std::optional<Fact> fact_from_name(std::string_view name) {
+  for (const FactName& entry : kFactNames) {
+    if (entry.name == name) return entry.fact;
+  }
+  return std::nullopt;
+}
 
 // The known evidence for one record. An empty value is the same as an unknown fact.
 class Facts {
@@ -72,8 +104,30 @@ using FactSet = std::bitset<kFactCount>;
 
 std::string render(std::string_view tmpl, const Facts& facts);
 
-// The facts a template names, so that costly ones are looked for only when a text needs them.
-FactSet facts_named(std::string_view tmpl);
+// Calls `use` with each {name} of the template, in order.
+template <typename Use>
+constexpr void for_each_placeholder(std::string_view tmpl, Use use) {
+  size_t open = tmpl.find('{');
+  while (open != std::string_view::npos) {
+    const size_t close = tmpl.find('}', open);
+    if (close == std::string_view::npos) return;
+    use(tmpl.substr(open + 1, close - open - 1));
+    open = tmpl.find('{', close);
+  }
+}
+
+// The facts a template names, one bit per Fact, so that costly ones are looked for only when a
+// text needs them. Known at compile time for the constant texts (see Text in texts.h).
+constexpr unsigned long long fact_bits_named(std::string_view tmpl) {
+  unsigned long long named = 0;
+  for_each_placeholder(tmpl, [&named](std::string_view name) {
+    if (const std::optional<Fact> fact = fact_from_name(name)) named |= 1ULL << static_cast<size_t>(*fact);
+  });
+  return named;
+}
+static_assert(kFactCount <= 64, "fact_bits_named keeps one bit per Fact");
+
+inline FactSet facts_named(std::string_view tmpl) { return FactSet(fact_bits_named(tmpl)); }
 
 // The {name}s a template uses, in order; lets tests check every template against Fact.
 std::vector<std::string_view> placeholders(std::string_view tmpl);

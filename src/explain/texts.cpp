@@ -1,6 +1,9 @@
 #include "explain/texts.h"
 
+#include <algorithm>
 #include <iterator>
+
+#include "classify/generated_automata.h"
 
 #include "util/text.h"
 
@@ -137,39 +140,17 @@ struct NetworkProblem {
 };
 
 constexpr NetworkProblem kNetworkProblems[] = {
-    // Exim: "retry timeout exceeded" says the retry period ran out, not that a connection did.
-    {"retry timeout exceeded", {}},
-    // sendmail: "554 5.4.6 Too many hops"; Domino: "Maximum hop count exceeded"
-    {"too many hops", kLoop},
-    {"hop count", kLoop},
-    // Postfix: "mail for example.com loops back to myself"; Exim: "mail loop detected"
-    {"loops back to myself", kLoop},
-    {"mail loop", kLoop},
-    // Postfix: "connect to mx.example.com[192.0.2.1]:25: Connection timed out";
-    // Gmail: "[nora.example.jp 192.0.2.222: timed out]"
-    {"timed out", kTimeout},
-    // Microsoft: "451 4.4.0 Primary target IP address responded with: 421 4.4.2 Timeout"
-    {"timeout", kTimeout},
-    // Office 365: "550 5.4.316 Message expired, connection refused"
-    {"connection refused", kRefused},
-    // Gmail: "DNS type 'mx' lookup of example.jp responded with code NXDOMAIN"
-    {"nxdomain", kNotInDns},
-    // Postfix: "Name service error for name=example.org type=MX: Host not found"
-    {"name service error", kNotInDns},
-    {"host not found", kNotInDns},
-    // Office 365: "550 5.4.312 Message expired, DNS query failed"
-    {"dns query failed", kNotInDns},
-    // Postfix: "connect to mx.example.com[192.0.2.1]:25: No route to host"
-    {"no route to host", kUnreachable},
-    {"network is unreachable", kUnreachable},
-    // qmail: "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)"
-    {"establish an smtp connection", kNoConnection},
-    // Postfix: "lost connection with mx.example.com[192.0.2.1] while receiving the initial
-    // server greeting"
-    {"lost connection", kLostConnection},
-    // Messaging Server: "Failed connect() to TCP port 25"; "unable to connect to remote server"
-    {"connect", kNoConnection},
+#define BB_NETWORK_PROBLEM(phrase, problem) NetworkProblem{phrase, problem},
+#include "explain/network_problems.def"
+#undef BB_NETWORK_PROBLEM
 };
+
+// Compiled at build time (generated_automata.h), in the order of kNetworkProblems.
+const classify::PhraseMatcher& network_problem_matcher() {
+  static const classify::PhraseMatcher matcher =
+      classify::PhraseMatcher::from_tables(classify::network_problem_automaton_tables());
+  return matcher;
+}
 
 constexpr std::string_view kListing = "[{blocklist}'s blocklist[ ({zone})]]";
 
@@ -217,10 +198,9 @@ std::string_view retry_advice(Reason reason, bool hard_bounce, Side side) {
 }
 
 std::string_view network_problem(std::string_view diagnostic) {
-  for (const NetworkProblem& entry : kNetworkProblems) {
-    if (util::icontains(diagnostic, entry.phrase)) return entry.problem;
-  }
-  return {};
+  size_t first = std::size(kNetworkProblems);
+  network_problem_matcher().match(diagnostic, [&first](size_t index, size_t) { first = std::min(first, index); });
+  return first < std::size(kNetworkProblems) ? kNetworkProblems[first].problem : std::string_view{};
 }
 
 std::string_view listing_template() { return kListing; }

@@ -7,12 +7,20 @@
 #include <vector>
 
 #include "bounceback/types.h"
+#include "explain/template.h"
 
 namespace bounceback::explain {
 
 struct Text {
+  constexpr Text(std::string_view summary_template, std::array<std::string_view, 3> advice_templates)
+      : summary(summary_template),
+        advice(advice_templates),
+        named(fact_bits_named(summary_template) | fact_bits_named(advice_templates[0]) |
+              fact_bits_named(advice_templates[1]) | fact_bits_named(advice_templates[2])) {}
+
   std::string_view summary;
   std::array<std::string_view, 3> advice;  // most useful first; empty entries are unused
+  FactSet named;                           // the facts the summary and the advice name
 };
 
 const Text& reason_text(Reason reason);

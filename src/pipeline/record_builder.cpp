@@ -2,6 +2,7 @@
 #include "pipeline/record_builder.h"
 
 #include <algorithm>
+#include <charconv>
 #include <span>
 #include <utility>
 #include <vector>
@@ -32,10 +33,17 @@ struct WordsCodes {
   std::string status;
 };
 
+// A reply code find_codes() found: three digits.
+int reply_code_value(std::string_view code) {
+  int value = 0;
+  std::from_chars(code.data(), code.data() + code.size(), value);
+  return value;
+}
+
 WordsCodes codes_in(std::span<const FoundCode> codes) {
   WordsCodes found;
   for (const FoundCode& code : codes) {
-    if (code.type == CodeType::kReply && !found.reply_code) found.reply_code = std::stoi(code.code);
+    if (code.type == CodeType::kReply && !found.reply_code) found.reply_code = reply_code_value(code.code);
     if (code.type == CodeType::kStatus && found.status.empty() && code.code[0] != '2') found.status = code.code;
   }
   return found;

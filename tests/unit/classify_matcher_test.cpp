@@ -296,6 +296,25 @@ TEST(PhraseMatcher, GeneratedClaimAutomatonIsTheCompiledClaimPhrases) {
   EXPECT_EQ(loaded.match(text), compiled_now.match(text));
 }
 
+TEST(PhraseMatcher, GeneratedExplanationAutomatonsAreTheirCompiledPhrases) {
+  PhraseMatcher network_problems(Spacing::kExact);
+#define BB_NETWORK_PROBLEM(phrase, problem) ASSERT_TRUE(network_problems.add(phrase).ok());
+#include "explain/network_problems.def"
+#undef BB_NETWORK_PROBLEM
+  network_problems.compile();
+  expect_same_tables(network_problem_automaton_tables(), network_problems.tables());
+  PhraseMatcher host_markers(Spacing::kExact);
+#define BB_HOST_MARKER(marker) ASSERT_TRUE(host_markers.add(marker).ok());
+#include "explain/host_markers.def"
+#undef BB_HOST_MARKER
+  host_markers.compile();
+  expect_same_tables(host_marker_automaton_tables(), host_markers.tables());
+  const std::string text = "lost connection with mx.example.com[192.0.2.1]: Connection Timed Out";
+  EXPECT_EQ(PhraseMatcher::from_tables(network_problem_automaton_tables()).match(text), network_problems.match(text));
+  EXPECT_EQ(PhraseMatcher::from_tables(host_marker_automaton_tables()).match(text), host_markers.match(text));
+  EXPECT_FALSE(host_markers.match(text).empty());
+}
+
 // A matcher reads its tables through views: copies and moves must read their own.
 TEST(PhraseMatcher, CopiesAndMovesKeepMatching) {
   std::vector<Match> copied_result;

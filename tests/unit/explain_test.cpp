@@ -108,6 +108,19 @@ TEST(Template, UnknownNamesAndBrokenSyntaxNeverCrash) {
   EXPECT_EQ(explain::render("stray ] and | here", facts), "stray  and  here");
 }
 
+// Wording is skipped eight bytes at a time: syntax at every offset of a word, and the bytes that
+// look like syntax there ('}' and '\\'), must come out as one byte at a time would give them.
+TEST(Template, SyntaxIsFoundAtEveryOffsetOfLongWording) {
+  Facts facts;
+  facts.set(Fact::kHost, "mx");
+  for (size_t offset = 0; offset < 20; ++offset) {
+    const std::string words(offset, 'w');
+    EXPECT_EQ(explain::render(words + "[ at {host}] {} a\\b | c", facts), words + " at mx  a\\b  c") << offset;
+    EXPECT_EQ(explain::render(words + "[{zone}|no zone]" + words, facts), words + "no zone" + words) << offset;
+    EXPECT_EQ(explain::render(words + "\xC3\xA9t\xC3\xA9 {host}", facts), words + "\xC3\xA9t\xC3\xA9 mx") << offset;
+  }
+}
+
 TEST(Template, FactsNamedAreTheKnownNamesOfTheTemplate) {
   const explain::FactSet named =
       explain::facts_named("[{net_host}|the server] gave up after {duration}[ ({no_such_fact})]");
@@ -157,6 +170,26 @@ TEST(Evidence, FindsTheHostOfAConnection) {
   EXPECT_EQ(explain::find_host("connect to [::1"), "");
 }
 
+// The markers are tried in table order, whatever their order in the text; a marker without a host
+// after it gives way to the next occurrence of the same marker.
+TEST(Evidence, HostMarkersAreTriedInTheirOrder) {
+  EXPECT_EQ(explain::find_host("lookup of example.jp failed; connect to mx.example.org: timed out"),
+            "mx.example.org");
+  EXPECT_EQ(explain::find_host("connect to [::1] refused, then connect to mx2.example.org refused"),
+            "mx2.example.org");
+  EXPECT_EQ(explain::find_host("CONNECT TO MX.EXAMPLE.ORG refused"), "MX.EXAMPLE.ORG");
+}
+
+TEST(Texts, TheFirstNetworkProblemInTableOrderWins) {
+  // "timed out" is listed before "connection refused" and "connect".
+  EXPECT_EQ(explain::network_problem("Connection refused, then the connection Timed Out"),
+            explain::network_problem("timed out"));
+  EXPECT_NE(explain::network_problem("connection refused"), explain::network_problem("timed out"));
+  // "retry timeout exceeded" names no network problem, and stops the search.
+  EXPECT_EQ(explain::network_problem("retry timeout exceeded; connection refused"), "");
+  EXPECT_EQ(explain::network_problem("mailbox full"), "");
+}
+
 TEST(Evidence, FindsHowLongDeliveryWasTried) {
   EXPECT_EQ(explain::find_duration("554 4.4.7 Message expired: unable to deliver in 840 minutes."),
             "840 minutes");
@@ -188,6 +221,23 @@ TEST(Evidence, ValuesFitASentenceExactlyWhenSentenceValueKeepsThem) {
   }
   EXPECT_TRUE(explain::fits_a_sentence("jane@example.com"));
   EXPECT_FALSE(explain::fits_a_sentence("jane  doe"));
+}
+
+// Values are read eight bytes at a time: what spoils one is found at every offset, the last byte
+// of an eight and the first of the next among them.
+TEST(Evidence, WhatSpoilsAValueIsFoundAtEveryOffset) {
+  for (size_t offset = 1; offset < 30; ++offset) {
+    const std::string head(offset, 'a');
+    const std::string tail(30 - offset, 'b');
+    EXPECT_TRUE(explain::fits_a_sentence(head + " " + tail)) << offset;
+    EXPECT_TRUE(explain::fits_a_sentence(head + "\xC3\xA9\xFF" + tail)) << offset;
+    for (const std::string& spoiler : {std::string("  "), std::string("\t"), std::string("\n"), std::string(1, '\0'),
+                                       std::string("\x7f"), std::string("\x1f")}) {
+      const std::string value = head + spoiler + tail;
+      EXPECT_FALSE(explain::fits_a_sentence(value)) << offset << " " << static_cast<int>(spoiler[0]);
+      EXPECT_NE(explain::sentence_value(value), value) << offset;
+    }
+  }
 }
 
 // ---- explain_record ----
