@@ -182,7 +182,7 @@ bool read_notification(std::string_view notice, report::Report& report) {
 }
 
 bool is_notification(const report::Context& context) {
-  return util::trim(context.notice).starts_with('{') && notice_contains(context, kNotificationType);
+  return util::trim(context.notice).starts_with('{') && notice_contains(context, ClaimPhrase(kNotificationType));
 }
 
 }  // namespace
@@ -205,7 +205,8 @@ void read_ses_remote_reply(RecipientEvidence& r) {
 }
 
 bool claims_amazonses(const report::Context& context) {
-  return is_notification(context) || from_contains(context, "amazonses.com") ||
+  // MAILER-DAEMON@amazonses.com claims it too (senders.def).
+  return is_notification(context) ||
          context.message.root().headers.has("X-SES-Outgoing");
 }
 

@@ -31,8 +31,8 @@ bool sent_by_workmail(const report::Context& context) {
 
 bool claims_amazonworkmail(const report::Context& context) {
   return sent_by_workmail(context) ||
-         (notice_contains(context, kTechnicalReport) &&
-          notice_contains(context, "An error occurred while trying to deliver the mail"));
+         (notice_contains(context, ClaimPhrase(kTechnicalReport)) &&
+          notice_contains(context, ClaimPhrase("An error occurred while trying to deliver the mail")));
 }
 
 bool extract_amazonworkmail(const report::Context& context, report::Report& report) {

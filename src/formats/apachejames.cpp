@@ -36,7 +36,7 @@ bool sent_by_james(const report::Context& context) {
 }  // namespace
 
 bool claims_apachejames(const report::Context& context) {
-  return notice_contains(context, kErrorLead) && notice_contains(context, kDetailsLead) && sent_by_james(context);
+  return notice_contains(context, ClaimPhrase(kErrorLead)) && notice_contains(context, ClaimPhrase(kDetailsLead)) && sent_by_james(context);
 }
 
 bool extract_apachejames(const report::Context& context, report::Report& report) {

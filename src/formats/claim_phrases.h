@@ -83,4 +83,14 @@ consteval std::array<ClaimPhrase, N> claim_phrases(const std::array<std::string_
   return claim_phrases(texts, std::make_index_sequence<N>());
 }
 
+// The same for a table of entries whose `words` member is the phrase, index for index:
+// static constexpr auto kBannerClaims = claim_phrases(kListBanners, &Banner::words);
+template <typename Entry, size_t N>
+consteval std::array<ClaimPhrase, N> claim_phrases(const std::array<Entry, N>& entries,
+                                                   std::string_view Entry::*words) {
+  std::array<std::string_view, N> texts;
+  for (size_t i = 0; i != N; ++i) texts[i] = entries[i].*words;
+  return claim_phrases(texts);
+}
+
 }  // namespace bounceback::formats

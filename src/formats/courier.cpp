@@ -29,11 +29,11 @@ constexpr std::array<StatedReason, 1> kStatedReasons = {{
 
 }  // namespace
 
-bool claims_courier(const report::Context& context) { return notice_contains(context, kIntro); }
+bool claims_courier(const report::Context& context) { return notice_contains(context, ClaimPhrase(kIntro)); }
 
 bool extract_courier(const report::Context& context, report::Report& report) {
   if (report.recipients.empty()) return false;
-  for (const RecipientBlock& block : recipient_blocks(context.notice, own_addresses(context))) {
+  for (const RecipientBlock& block : recipient_blocks(context.notice, OwnAddresses(context))) {
     const std::vector<SmtpExchange> exchanges = smtp_transcript(block.text);
     for (report::RecipientEvidence& r : report.recipients) {
       if (!util::iequals(r.recipient, block.address)) continue;

@@ -43,7 +43,7 @@ bool claims_domino(const report::Context& context) {
   // Subject: "DELIVERY FAILURE: User x (a@b) not listed in Domino Directory" or "DELIVERY_FAILURE:".
   return (util::istarts_with(context.subject, "DELIVERY FAILURE:") ||
           util::istarts_with(context.subject, "DELIVERY_FAILURE:")) &&
-         notice_contains(context, kNotDelivered);
+         notice_contains(context, ClaimPhrase(kNotDelivered));
 }
 
 bool extract_domino(const report::Context& context, report::Report& report) {

@@ -43,11 +43,11 @@ constexpr std::array<StatedReason, 2> kStatedReasons = {{
 
 }  // namespace
 
-bool claims_dragonfly(const report::Context& context) { return notice_contains(context, kIntro); }
+bool claims_dragonfly(const report::Context& context) { return notice_contains(context, ClaimPhrase(kIntro)); }
 
 bool extract_dragonfly(const report::Context& context, report::Report& report) {
   const std::optional<std::string_view> words = after_line_with(context.notice, kRecipientLine);
-  if (!words || !notice_contains(context, kIntro)) return false;
+  if (!words || !notice_contains(context, ClaimPhrase(kIntro))) return false;
   const std::string recipient = address_in(value_after(context.notice, kRecipientLine));
   if (recipient.empty()) return false;
   report::RecipientEvidence& r = evidence_for(report.recipients, recipient);

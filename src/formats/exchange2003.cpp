@@ -72,14 +72,14 @@ bool claims_exchange2003(const report::Context& context) {
   // recipient_list() finds a heading anywhere in the notice, so a claim phrase's bit answers it.
   static constexpr auto kHeadingClaims = claim_phrases(kListHeadings);
   const auto in_notice = [&](const ClaimPhrase& heading) { return notice_contains(context, heading); };
-  return std::ranges::any_of(kHeadingClaims, in_notice) || notice_contains(context, "MSEXCH:");
+  return std::ranges::any_of(kHeadingClaims, in_notice) || notice_contains(context, ClaimPhrase("MSEXCH:"));
 }
 
 bool extract_exchange2003(const report::Context& context, report::Report& report) {
   if (!report.recipients.empty()) return false;
   const std::optional<std::string_view> listed = recipient_list(context.notice);
   if (!listed) return false;
-  for (const RecipientBlock& block : recipient_blocks(*listed, own_addresses(context))) {
+  for (const RecipientBlock& block : recipient_blocks(*listed, OwnAddresses(context))) {
     report::RecipientEvidence& r = evidence_for(report.recipients, block.address);
     r.action = "failed";
     r.diagnostic = words_of(block.text);

@@ -125,7 +125,7 @@ std::vector<RecipientEvidence> notice_recipients(const report::Context& context)
   std::vector<RecipientEvidence> found;
   const std::string_view notice = context.notice;
   if (const auto admin = admin_section(notice)) {
-    for (const RecipientBlock& block : recipient_blocks(*admin, own_addresses(context))) {
+    for (const RecipientBlock& block : recipient_blocks(*admin, OwnAddresses(context))) {
       evidence_for(found, block.address).diagnostic = admin_words(block.text);
     }
   }
@@ -143,7 +143,7 @@ std::vector<RecipientEvidence> notice_recipients(const report::Context& context)
   }
   for (const std::string& address : mailto_addresses(notice)) evidence_for(found, address);
   if (found.empty()) {
-    const std::string address = first_prose_recipient(value_after(notice, "Your message to"), own_addresses(context));
+    const std::string address = first_prose_recipient(value_after(notice, "Your message to"), OwnAddresses(context));
     if (!address.empty()) evidence_for(found, address);
   }
   return found;

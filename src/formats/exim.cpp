@@ -93,9 +93,12 @@ struct Block {
   std::optional<int> reply_code;  // of the remote server's reply, when one is quoted
 };
 
-bool is_exim_notice(std::string_view notice) {
-  for (std::string_view intro : kEximIntros) {
-    if (util::icontains(notice, intro)) return true;
+constexpr auto kIntroClaims = claim_phrases(kEximIntros);
+
+// `text` is the notice's start: an intro whose claim bit says the notice lacks it is not there.
+bool is_exim_notice(const report::Context& context, std::string_view text) {
+  for (size_t i = 0; i != kEximIntros.size(); ++i) {
+    if (notice_contains(context, kIntroClaims[i]) && util::icontains(text, kEximIntros[i])) return true;
   }
   return false;
 }
@@ -250,8 +253,8 @@ const Block* block_for(const std::vector<Block>& blocks, std::string_view recipi
 std::string_view action_of(const report::Context& context) {
   // "A message that you sent has not yet been delivered to one or more of its recipients after
   // more than 24 hours on the queue", subject "Warning: message 1abc-... delayed 24 hours".
-  const bool delayed = notice_contains(context, "has not yet been delivered") ||
-                       notice_contains(context, "No action is required on your part");
+  const bool delayed = notice_contains(context, ClaimPhrase("has not yet been delivered")) ||
+                       notice_contains(context, ClaimPhrase("No action is required on your part"));
   return delayed ? "delayed" : "failed";
 }
 
@@ -303,13 +306,12 @@ std::vector<report::RecipientEvidence> recipients_of(const std::vector<Block>& b
 }  // namespace
 
 bool claims_exim(const report::Context& context) {
-  static constexpr auto kIntroClaims = claim_phrases(kEximIntros);
   return std::ranges::any_of(kIntroClaims, [&](const ClaimPhrase& intro) { return notice_contains(context, intro); });
 }
 
 bool extract_exim(const report::Context& context, report::Report& report) {
   const std::string_view text = before_marker_line(context.notice, kEndMarkers);
-  if (!is_exim_notice(text)) return false;
+  if (!is_exim_notice(context, text)) return false;
   const std::vector<Block> blocks = exim_blocks(context, text);
   const std::string_view action = action_of(context);
   if (!report.recipients.empty()) return refine_dsn(blocks, action, report);

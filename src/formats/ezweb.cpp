@@ -7,6 +7,7 @@
 //         Recipient: <jane@example.com>
 //         >>> RCPT TO:<jane@example.com>
 //         <<< 550 <jane@example.com>: User unknown
+#include <algorithm>
 #include <array>
 
 #include "formats/families.h"
@@ -31,13 +32,14 @@ constexpr std::array<StatedReason, 4> kAuStatements = {{
 // The notice's own text ends at a rule of dashes, after which the original's headers follow.
 constexpr std::string_view kRule = "--------------------------------------------------";
 
-bool sent_by_au(const report::Context& context) {
-  if (from_contains(context, "postmaster@ezweb.ne.jp") || from_contains(context, "postmaster@au.com")) return true;
+// Postmaster@ezweb.ne.jp and postmaster@au.com claim the message by themselves (senders.def); a
+// relay's From does not, but au's own hop shows:
+bool relayed_by_au(const report::Context& context) {
   // "Received: from ... by lsean.ezweb.ne.jp (EZweb Mail) with SMTP id ..."
-  for (std::string_view received : context.message.root().headers.raw_all("Received")) {
-    if (util::icontains(received, "(EZweb Mail)")) return true;
-  }
-  return false;
+  const std::vector<mime::HeaderField>& fields = context.message.root().headers.fields();
+  return std::ranges::any_of(fields, [](const mime::HeaderField& field) {
+    return field.is("Received") && util::icontains(field.value, "(EZweb Mail)");
+  });
 }
 
 // "<jane@ezweb.ne.jp>", "<jane@ezweb.ne.jp>: 550 user unknown", "Recipient: <jane@example.com>".
@@ -78,7 +80,7 @@ std::string words_of(std::string_view notice) {
 }  // namespace
 
 bool claims_ezweb(const report::Context& context) {
-  return sent_by_au(context);
+  return relayed_by_au(context);
 }
 
 bool extract_ezweb(const report::Context& context, report::Report& report) {

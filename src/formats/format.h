@@ -12,7 +12,7 @@ struct Format {
   std::string_view name;  // the record's `decoder` field
   // Cheap signals only (From, Subject, a few headers, the first lines of the notice): may this
   // format have produced the message? Several formats may claim one message; the first whose
-  // extract succeeds wins.
+  // extract succeeds wins. A From listed in senders.def claims the message for its format too.
   bool (*claims)(const report::Context& context);
   // Fills the report, or refines one already filled from its RFC 3464 part (report.recipients
   // is then non-empty): better diagnostics, the failed SMTP command, a reason the format states.

@@ -50,7 +50,7 @@ bool claims_rfc3464(const report::Context& context) { return context.delivery_st
 bool extract_rfc3464(const report::Context& context, report::Report& report) {
   if (report.recipients.empty()) return false;
   // The notice often holds the server's full words where the DSN part has none or a summary.
-  for (const RecipientBlock& block : recipient_blocks(context.notice, own_addresses(context))) {
+  for (const RecipientBlock& block : recipient_blocks(context.notice, OwnAddresses(context))) {
     if (report::RecipientEvidence* r = find_recipient(report, block.address)) fill_from_block(block, *r);
   }
   if (report.recipients.size() == 1) {
@@ -64,7 +64,7 @@ bool claims_plain_text(const report::Context& context) { return looks_like_bounc
 
 bool extract_plain_text(const report::Context& context, report::Report& report) {
   if (!report.recipients.empty()) return false;
-  const std::vector<std::string> own = own_addresses(context);
+  const OwnAddresses own(context);
   const std::vector<RecipientBlock> blocks = recipient_blocks(context.notice, own);
   const std::vector<std::string_view> failed =
       context.message.root().headers.raw_all("X-Failed-Recipients");

@@ -113,7 +113,7 @@ bool read_classic_layout(const report::Context& context, report::Report& report)
   const std::string_view server_words = after_marker(details, kClassicServerWords).value_or("");
 
   std::vector<RecipientEvidence> found;
-  for (const RecipientBlock& block : recipient_blocks(listed, own_addresses(context))) {
+  for (const RecipientBlock& block : recipient_blocks(listed, OwnAddresses(context))) {
     evidence_for(found, block.address);
   }
   for (const std::string& address : failed_recipients_header(context)) evidence_for(found, address);
@@ -159,7 +159,7 @@ bool read_current_layout(const report::Context& context, report::Report& report)
   std::vector<RecipientEvidence> found;
   for (const std::string& address : failed_recipients_header(context)) evidence_for(found, address);
   if (found.empty()) {
-    const std::string address = first_prose_recipient(explanation, own_addresses(context));
+    const std::string address = first_prose_recipient(explanation, OwnAddresses(context));
     if (address.empty()) return false;
     evidence_for(found, address);
   }
@@ -176,8 +176,8 @@ bool read_current_layout(const report::Context& context, report::Report& report)
 }  // namespace
 
 bool claims_gmail(const report::Context& context) {
-  return from_contains(context, "@googlemail.com") || from_contains(context, "@google.com") ||
-         notice_contains(context, kClassicDetails);
+  // mailer-daemon@googlemail.com and @google.com claim it too (senders.def).
+  return notice_contains(context, ClaimPhrase(kClassicDetails));
 }
 
 bool extract_gmail(const report::Context& context, report::Report& report) {

@@ -104,8 +104,8 @@ std::vector<RecipientEvidence> read_recipients(std::string_view failures) {
 }  // namespace
 
 bool claims_gmx(const report::Context& context) {
-  return notice_contains(context, kOriginalHeaders) || from_contains(context, "@mail.gmx.") ||
-         from_contains(context, "kundenserver.de");
+  // MAILER-DAEMON@mail.gmx.net and mailer-daemon@kundenserver.de claim it too (senders.def).
+  return notice_contains(context, ClaimPhrase(kOriginalHeaders));
 }
 
 bool extract_gmx(const report::Context& context, report::Report& report) {

@@ -32,7 +32,7 @@ std::string_view explanation_of(std::string_view notice) {
 }  // namespace
 
 bool claims_googlegroups(const report::Context& context) {
-  return context.message.root().headers.has("X-Failed-Recipients") && notice_contains(context, kHelpCenterLink);
+  return context.message.root().headers.has("X-Failed-Recipients") && notice_contains(context, ClaimPhrase(kHelpCenterLink));
 }
 
 bool extract_googlegroups(const report::Context& context, report::Report& report) {

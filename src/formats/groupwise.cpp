@@ -30,7 +30,7 @@ constexpr std::array<StatedReason, 2> kStatedReasons = {{
 
 }  // namespace
 
-bool claims_groupwise(const report::Context& context) { return notice_contains(context, kIntro); }
+bool claims_groupwise(const report::Context& context) { return notice_contains(context, ClaimPhrase(kIntro)); }
 
 bool extract_groupwise(const report::Context& context, report::Report& report) {
   const std::optional<std::string_view> list = after_line_with(context.notice, kIntro);

@@ -25,7 +25,7 @@ constexpr std::string_view kServerLead = "Remote server (";
 
 }  // namespace
 
-bool claims_hmailserver(const report::Context& context) { return notice_contains(context, kSentLead); }
+bool claims_hmailserver(const report::Context& context) { return notice_contains(context, ClaimPhrase(kSentLead)); }
 
 bool extract_hmailserver(const report::Context& context, report::Report& report) {
   std::vector<report::RecipientEvidence> found;

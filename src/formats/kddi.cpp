@@ -26,9 +26,9 @@ constexpr std::array<StatedReason, 3> kKddiStatements = {{
 }  // namespace
 
 bool claims_kddi(const report::Context& context) {
-  return notice_contains(context, kCouldNotDeliver) &&
-         (from_contains(context, ".dion.ne.jp") || notice_contains(context, "Your mail sent on") ||
-          notice_contains(context, "Your mail attempted to be delivered on"));
+  return notice_contains(context, ClaimPhrase(kCouldNotDeliver)) &&
+         (from_contains(context, ".dion.ne.jp") || notice_contains(context, ClaimPhrase("Your mail sent on")) ||
+          notice_contains(context, ClaimPhrase("Your mail attempted to be delivered on")));
 }
 
 bool extract_kddi(const report::Context& context, report::Report& report) {

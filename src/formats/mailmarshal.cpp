@@ -27,7 +27,7 @@ constexpr std::string_view kRemoteField = "Remote-MTA:";
 }  // namespace
 
 bool claims_mailmarshal(const report::Context& context) {
-  return notice_contains(context, kErrorLead) && notice_contains(context, kRecipientsLead);
+  return notice_contains(context, ClaimPhrase(kErrorLead)) && notice_contains(context, ClaimPhrase(kRecipientsLead));
 }
 
 bool extract_mailmarshal(const report::Context& context, report::Report& report) {

@@ -7,7 +7,8 @@ namespace bounceback::formats {
 
 bool claims_mailru(const report::Context& context) {
   // From: mailer-daemon@corp.mail.ru, "Mail.Ru" named in the notice.
-  return (from_contains(context, "mail.ru") || notice_contains(context, "Mail.Ru")) && claims_exim(context);
+  // Exim's claim, bit tests only, goes first: most messages are not Exim's.
+  return claims_exim(context) && (notice_contains(context, ClaimPhrase("Mail.Ru")) || from_contains(context, "mail.ru"));
 }
 
 bool extract_mailru(const report::Context& context, report::Report& report) {

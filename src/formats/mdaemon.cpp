@@ -47,7 +47,7 @@ std::vector<std::string> logged_recipients(std::string_view transcript) {
 }  // namespace
 
 bool claims_mdaemon(const report::Context& context) {
-  return notice_contains(context, kTranscriptStart) && from_contains(context, "mdaemon");
+  return notice_contains(context, ClaimPhrase(kTranscriptStart)) && from_contains(context, "mdaemon");
 }
 
 bool extract_mdaemon(const report::Context& context, report::Report& report) {
@@ -56,7 +56,8 @@ bool extract_mdaemon(const report::Context& context, report::Report& report) {
   const std::string_view transcript = before_marker(*section, kTranscriptEnd);
   const std::vector<SmtpExchange> exchanges = smtp_transcript(transcript, kArrowMarks);
   bool delayed = false;
-  for (std::string_view words : kDelayWords) delayed = delayed || notice_contains(context, words);
+  static constexpr auto kDelayClaims = claim_phrases(kDelayWords);
+  for (const ClaimPhrase& words : kDelayClaims) delayed = delayed || notice_contains(context, words);
   for (const std::string& address : logged_recipients(transcript)) {
     const TranscriptRefusal refusal = refusal_for(exchanges, address, {});
     if (refusal.reply.empty()) continue;

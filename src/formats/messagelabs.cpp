@@ -38,12 +38,12 @@ bool refuses_address(std::string_view diagnostic) {
 }  // namespace
 
 bool claims_messagelabs(const report::Context& context) {
-  return from_contains(context, "messagelabs.com") ||
-         (notice_contains(context, kAgentLine) && notice_contains(context, "messagelabs.com"));
+  // MAILER-DAEMON@messagelabs.com claims it too (senders.def).
+  return notice_contains(context, ClaimPhrase(kAgentLine)) && notice_contains(context, ClaimPhrase("messagelabs.com"));
 }
 
 bool extract_messagelabs(const report::Context& context, report::Report& report) {
-  if (report.recipients.empty() || !notice_contains(context, kAgentLine)) return false;
+  if (report.recipients.empty() || !notice_contains(context, ClaimPhrase(kAgentLine))) return false;
   for (report::RecipientEvidence& r : report.recipients) {
     if (!r.format_reason && refuses_address(r.diagnostic)) r.format_reason = Reason::kUserUnknown;
   }

@@ -82,12 +82,12 @@ void set_remote(std::string_view remote, report::RecipientEvidence& r) {
 
 }  // namespace
 
-bool claims_messagingserver(const report::Context& context) { return notice_contains(context, kIntro); }
+bool claims_messagingserver(const report::Context& context) { return notice_contains(context, ClaimPhrase(kIntro)); }
 
 bool extract_messagingserver(const report::Context& context, report::Report& report) {
   const std::vector<Fields> all = read_fields(context.notice);
   if (all.empty()) return false;
-  const bool delayed = notice_contains(context, "enqueued and undeliverable");
+  const bool delayed = notice_contains(context, ClaimPhrase("enqueued and undeliverable"));
   for (const Fields& fields : all) {
     if (fields.recipient.empty()) continue;
     report::RecipientEvidence& r = evidence_for(report.recipients, fields.recipient);

@@ -37,7 +37,7 @@ std::string section_text(std::string_view notice, std::string_view label) {
 
 bool claims_mfilter(const report::Context& context) {
   return util::iequals(util::trim(context.message.root().headers.get("X-Mailer")), "m-FILTER") ||
-         (notice_contains(context, kServerMessage) && notice_contains(context, kSmtpCommand));
+         (notice_contains(context, ClaimPhrase(kServerMessage)) && notice_contains(context, ClaimPhrase(kSmtpCommand)));
 }
 
 bool extract_mfilter(const report::Context& context, report::Report& report) {

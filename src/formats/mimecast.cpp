@@ -51,7 +51,7 @@ std::optional<std::string> listed_recipient(std::string_view notice) {
 }  // namespace
 
 bool claims_mimecast(const report::Context& context) {
-  return notice_contains(context, kAdditionalInformation) && notice_contains(context, kProblem);
+  return notice_contains(context, ClaimPhrase(kAdditionalInformation)) && notice_contains(context, ClaimPhrase(kProblem));
 }
 
 bool extract_mimecast(const report::Context& context, report::Report& report) {

@@ -29,7 +29,7 @@ constexpr std::array<StatedReason, 3> kStatedReasons = {{
 
 }  // namespace
 
-bool claims_notes(const report::Context& context) { return notice_contains(context, kFailureBanner); }
+bool claims_notes(const report::Context& context) { return notice_contains(context, ClaimPhrase(kFailureBanner)); }
 
 bool extract_notes(const report::Context& context, report::Report& report) {
   const std::optional<std::string_view> section = after_line_with(context.notice, kFailureBanner);

@@ -93,14 +93,14 @@ std::string better_status(std::string_view reported, std::string_view error) {
 
 }  // namespace
 
-bool claims_opensmtpd(const report::Context& context) { return notice_contains(context, kIntro); }
+bool claims_opensmtpd(const report::Context& context) { return notice_contains(context, ClaimPhrase(kIntro)); }
 
 bool extract_opensmtpd(const report::Context& context, report::Report& report) {
   const std::optional<std::string_view> list = after_line_with(context.notice, kListIntro);
-  if (!list || !notice_contains(context, kIntro)) return false;
+  if (!list || !notice_contains(context, ClaimPhrase(kIntro))) return false;
   const std::vector<Line> lines = recipient_lines(before_marker_line(*list, kEndMarkers));
   if (lines.empty()) return false;
-  const std::string_view action = notice_contains(context, kDelayIntro) ? "delayed" : "failed";
+  const std::string_view action = notice_contains(context, ClaimPhrase(kDelayIntro)) ? "delayed" : "failed";
   for (const Line& line : lines) {
     report::RecipientEvidence& r = evidence_for(report.recipients, line.address);
     if (r.diagnostic.empty()) r.diagnostic = std::string(line.error);

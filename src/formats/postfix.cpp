@@ -13,7 +13,7 @@ namespace {
 // Postfix writes "--- Delivery report unavailable ---" when it lost its per-recipient record; the
 // returned message's To is then the only recipient named, and nothing states why it failed.
 bool read_lost_report(const report::Context& context, report::Report& report) {
-  if (!notice_contains(context, "--- Delivery report unavailable ---")) return false;
+  if (!notice_contains(context, ClaimPhrase("--- Delivery report unavailable ---"))) return false;
   const std::optional<std::string> address = mime::first_address(report::find_original_message(context).to);
   if (!address) return false;
   report::RecipientEvidence& r = report.recipients.emplace_back();
@@ -31,7 +31,7 @@ bool read_lost_report(const report::Context& context, report::Report& report) {
 constexpr TranscriptMarks kSmtpdMarks = {"In:", "Out:"};
 
 void read_smtpd_refusal(const report::Context& context, report::Report& report) {
-  if (!notice_contains(context, "Transcript of session follows")) return;
+  if (!notice_contains(context, ClaimPhrase("Transcript of session follows"))) return;
   const std::vector<SmtpExchange> session = smtp_transcript(context.notice, kSmtpdMarks);
   for (report::RecipientEvidence& r : report.recipients) {
     const TranscriptRefusal refusal = refusal_for(session, r.recipient, {});
@@ -45,9 +45,9 @@ void read_smtpd_refusal(const report::Context& context, report::Report& report) 
 
 bool claims_postfix(const report::Context& context) {
   // Postfix's own wording, and its DSN extension fields (X-Postfix-Queue-ID, X-Postfix-Sender).
-  return notice_contains(context, "This is the mail system at host") ||
+  return notice_contains(context, ClaimPhrase("This is the mail system at host")) ||
          util::istarts_with(context.subject, "Postfix SMTP server: errors from") ||
-         notice_contains(context, "This is the Postfix program at host") ||
+         notice_contains(context, ClaimPhrase("This is the Postfix program at host")) ||
          (context.delivery_status_part >= 0 &&
           context.message.parts[static_cast<size_t>(context.delivery_status_part)].raw_body.find("X-Postfix-") !=
               std::string_view::npos);

@@ -75,9 +75,12 @@ constexpr std::array<std::string_view, 2> kHostLeads = {"Connected to ", "Giving
 constexpr std::array<std::string_view, 3> kHostTrails = {
     " does not like recipient", " failed after I sent the message", " failed on DATA command"};
 
-bool is_qmail_notice(std::string_view notice) {
-  for (std::string_view intro : kIntros) {
-    if (util::icontains(notice, intro)) return true;
+constexpr auto kIntroClaims = claim_phrases(kIntros);
+
+// `text` is the notice's start: an intro whose claim bit says the notice lacks it is not there.
+bool is_qmail_notice(const report::Context& context, std::string_view text) {
+  for (size_t i = 0; i != kIntros.size(); ++i) {
+    if (notice_contains(context, kIntroClaims[i]) && util::icontains(text, kIntros[i])) return true;
   }
   return false;
 }
@@ -157,13 +160,12 @@ std::vector<Section> address_sections(std::string_view text) {
 }  // namespace
 
 bool claims_qmail(const report::Context& context) {
-  static constexpr auto kIntroClaims = claim_phrases(kIntros);
   return std::ranges::any_of(kIntroClaims, [&](const ClaimPhrase& intro) { return notice_contains(context, intro); });
 }
 
 bool extract_qmail(const report::Context& context, report::Report& report) {
   const std::string_view text = before_marker_line(context.notice, kEndMarkers);
-  if (!is_qmail_notice(text)) return false;
+  if (!is_qmail_notice(context, text)) return false;
   std::vector<report::RecipientEvidence> found;
   for (const Section& section : address_sections(text)) {
     report::RecipientEvidence& r = found.emplace_back();

@@ -1,5 +1,6 @@
 #include "formats/sections.h"
 
+#include "formats/signals.h"
 #include "mime/message.h"
 #include "util/text.h"
 
@@ -17,6 +18,11 @@ std::optional<std::string_view> after_line_with(std::string_view text, std::stri
   const size_t end_of_line = text.find('\n', at);
   if (end_of_line == std::string_view::npos) return std::string_view{};
   return text.substr(end_of_line + 1);
+}
+
+std::optional<std::string_view> after_line_with(const report::Context& context, const ClaimPhrase& marker) {
+  if (!notice_contains(context, marker)) return std::nullopt;
+  return after_line_with(context.notice, marker.text);
 }
 
 std::string_view before_marker(std::string_view text, std::string_view marker) {

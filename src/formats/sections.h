@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bounceback/types.h"
+#include "formats/claim_phrases.h"
 #include "report/report.h"
 
 namespace bounceback::formats {
@@ -19,6 +20,8 @@ std::optional<std::string_view> after_marker(std::string_view text, std::string_
 
 // The text after the line holding `marker` (ASCII case-insensitive), or nullopt when no line does.
 std::optional<std::string_view> after_line_with(std::string_view text, std::string_view marker);
+// The same over the notice for a claim phrase, whose bit says first whether the search can find it.
+std::optional<std::string_view> after_line_with(const report::Context& context, const ClaimPhrase& marker);
 
 // The text before the first occurrence of `marker`; all of it when the marker is absent.
 std::string_view before_marker(std::string_view text, std::string_view marker);

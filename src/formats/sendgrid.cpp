@@ -42,7 +42,7 @@ size_t step_position(std::string_view reply) {
 }  // namespace
 
 bool claims_sendgrid(const report::Context& context) {
-  return notice_contains(context, "This is an automatically generated message from SendGrid");
+  return notice_contains(context, ClaimPhrase("This is an automatically generated message from SendGrid"));
 }
 
 bool extract_sendgrid(const report::Context& context, report::Report& report) {

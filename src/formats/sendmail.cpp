@@ -39,6 +39,7 @@ constexpr std::array<Banner, 3> kListBanners = {{
     {"----- The following addresses had transient non-fatal errors -----", "delayed"},  // warning
     {"----- The following addresses have delivery notifications -----", "delivered"},  // receipts
 }};
+constexpr auto kBannerClaims = claim_phrases(kListBanners, &Banner::words);
 
 // The detail lines Sendmail prints under a listed address.
 constexpr std::string_view kReasonLead = "(reason: ";
@@ -58,10 +59,11 @@ std::string_view inside_parentheses(std::string_view line, std::string_view lead
 }
 
 // The addresses under the banners, each with the "(reason: ...)" lines that follow it.
-std::vector<Listed> listed_addresses(std::string_view notice) {
+std::vector<Listed> listed_addresses(const report::Context& context) {
   std::vector<Listed> listed;
-  for (const Banner& banner : kListBanners) {
-    const std::optional<std::string_view> section = after_line_with(notice, banner.words);
+  for (size_t b = 0; b != kListBanners.size(); ++b) {
+    const Banner& banner = kListBanners[b];
+    const std::optional<std::string_view> section = after_line_with(context, kBannerClaims[b]);
     if (!section) continue;
     size_t pos = 0;
     std::string_view line;
@@ -196,17 +198,14 @@ void refine(const Notice& notice, size_t recipient_count, report::RecipientEvide
 }  // namespace
 
 bool claims_sendmail(const report::Context& context) {
-  if (notice_contains(context, kTranscriptBanner)) return true;
-  for (const Banner& banner : kListBanners) {
-    if (notice_contains(context, banner.words)) return true;
-  }
-  return false;
+  if (notice_contains(context, ClaimPhrase(kTranscriptBanner))) return true;
+  return std::ranges::any_of(kBannerClaims, [&](const ClaimPhrase& banner) { return notice_contains(context, banner); });
 }
 
 bool extract_sendmail(const report::Context& context, report::Report& report) {
   Notice notice;
-  notice.listed = listed_addresses(context.notice);
-  notice.transcript = after_line_with(context.notice, kTranscriptBanner).value_or(std::string_view());
+  notice.listed = listed_addresses(context);
+  notice.transcript = after_line_with(context, ClaimPhrase(kTranscriptBanner)).value_or(std::string_view());
   notice.exchanges = smtp_transcript(notice.transcript);
   if (report.recipients.empty()) {
     // Without an RFC 3464 part the banner's list names the recipients; a notice with neither is

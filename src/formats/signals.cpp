@@ -93,16 +93,21 @@ const classify::PhraseMatcher& claim_phrase_matcher() {
   return matcher;
 }
 
-bool is_local_part_char(char c) {
-  return util::is_alnum(c) || c == '.' || c == '_' || c == '-' || c == '+' || c == '=' ||
-         c == '\'' || c == '/' || c == '%' || c == '!' || c == '#' || c == '$' || c == '&' ||
-         c == '*' || c == '?' || c == '^' || c == '`' || c == '{' || c == '}' || c == '|' || c == '~';
-}
+// The bytes of an address's local part: letters, digits and RFC 5322's atext signs. A table,
+// since every byte of every candidate line that may open with an address is tested.
+constexpr auto kLocalPartBytes = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c) table[static_cast<size_t>(c)] = util::is_alnum(static_cast<char>(c));
+  for (const char c : std::string_view("._-+='/%!#$&*?^`{}|~")) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}();
+
+bool is_local_part_char(char c) { return kLocalPartBytes[static_cast<unsigned char>(c)]; }
 
 // The address that opens a line, or "". Accepts "<a@b>:", "a@b", "  <a@b>", "a@b:", "a@b
 // (reason)" and "Recipient: <a@b>"-less forms only; a line that merely mentions an address in
 // prose does not open with one.
-std::string leading_address(std::string_view line) {
+std::string_view leading_address(std::string_view line) {
   std::string_view rest = util::trim(line);
   bool bracketed = false;
   if (!rest.empty() && rest[0] == '<') {
@@ -123,16 +128,23 @@ std::string leading_address(std::string_view line) {
                             after[0] == ',' || after[0] == ';' || after[0] == '.' ||
                             util::istarts_with(after, "on ") || util::istarts_with(after, "...");
   if (!ends_cleanly) return {};
-  return std::string(rest.substr(0, domain_start)) + std::string(domain);
+  return rest.substr(0, domain_start + domain.size());
 }
 
 bool same_address(std::string_view a, std::string_view b) { return util::iequals(a, b); }
 
-bool is_excluded(std::string_view address, const std::vector<std::string>& exclude) {
-  for (const std::string& e : exclude) {
-    if (same_address(address, e)) return true;
-  }
-  return is_daemon_address(address);
+bool is_excluded(std::string_view address, const OwnAddresses& own) {
+  return is_daemon_address(address) || own.holds(address);
+}
+
+bool is_own_address_field(const mime::HeaderField& field) {
+  return field.is("From") || field.is("To") || field.is("Return-Path") || field.is("Delivered-To");
+}
+
+// The start of the line that holds `at`.
+size_t line_start_of(std::string_view text, size_t at) {
+  const size_t newline = text.rfind('\n', at);
+  return newline == std::string_view::npos ? 0 : newline + 1;
 }
 
 std::string unfold_lines(std::string_view text) { return util::collapse_space(text); }
@@ -144,7 +156,13 @@ bool holds_code(std::string_view line) { return !find_codes(line).empty(); }
 bool is_reply_or_forward(std::string_view subject) {
   static constexpr std::array<std::string_view, 10> kPrefixes = {"re:", "fwd:", "fw:", "aw:", "wg:",
                                                                  "tr:", "rv:", "sv:", "vs:", "antw:"};
+  static_assert(std::ranges::all_of(kPrefixes, [](std::string_view prefix) {
+    return prefix.size() >= 3 && prefix.size() <= 5 && prefix.find(':') == prefix.size() - 1;
+  }));
   subject = util::trim(subject);
+  // Each prefix holds one colon, its last byte: a subject whose first colon is elsewhere has none.
+  const size_t colon = subject.find(':');
+  if (colon < 2 || colon > 4) return false;
   for (std::string_view prefix : kPrefixes) {
     if (util::istarts_with(subject, prefix)) return true;
   }
@@ -154,18 +172,30 @@ bool is_reply_or_forward(std::string_view subject) {
 // A newsletter or a mailing list's post ("Delivery failure? 5 reasons your email bounces") quotes
 // bounces; MTAs do not send their notices through lists.
 bool is_list_mail(const report::Context& context) {
-  const mime::Headers& headers = context.message.root().headers;
-  return headers.has("List-Unsubscribe") || headers.has("List-Id");
+  return std::ranges::any_of(context.message.root().headers.fields(), [](const mime::HeaderField& field) {
+    return field.is("List-Unsubscribe") || field.is("List-Id");
+  });
 }
 
 // "Mail delivery failed - can you help?": a person asking; no MTA words its notice as a question.
 bool asks_a_question(std::string_view subject) { return subject.find('?') != std::string_view::npos; }
 
+// One pass over the From header for all the names: the pipeline and the formats ask this of
+// every message.
+const classify::PhraseMatcher& bounce_sender_matcher() {
+  static const classify::PhraseMatcher matcher = [] {
+    classify::PhraseMatcher built(classify::Spacing::kExact);
+    for (std::string_view sender : kBounceSenders) built.add(sender);
+    built.compile();
+    return built;
+  }();
+  return matcher;
+}
+
 bool from_daemon(const report::Context& context) {
-  for (std::string_view sender : kBounceSenders) {
-    if (icontains(context.from, sender)) return true;
-  }
-  return false;
+  bool found = false;
+  bounce_sender_matcher().match(context.from, [&found](size_t, size_t) { found = true; });
+  return found;
 }
 
 
@@ -184,10 +214,6 @@ bool notice_contains(const report::Context& context, std::string_view needle) {
     if (const std::optional<size_t> index = claim_phrase_index(needle)) return context.claim_phrases[*index];
   }
   return icontains(context.notice, needle);
-}
-
-bool notice_contains(const report::Context& context, const ClaimPhrase& phrase) {
-  return context.claim_phrases.empty() ? icontains(context.notice, phrase.text) : context.claim_phrases[phrase.index];
 }
 
 std::vector<bool> find_claim_phrases(std::string_view notice) {
@@ -233,8 +259,8 @@ constexpr std::array<CommandPhrase, 16> kCommandPhrases = {{
     {">>> data", "DATA"},                {"after helo", "HELO"},
 }};
 
-// failed_command() takes the first phrase to end as the first to start: true while no phrase
-// holds another.
+// failed_command() takes the phrase that starts first: while no phrase holds another, at most one
+// starts at any offset, and it is also the first to end.
 constexpr bool no_command_phrase_holds_another() {
   for (const CommandPhrase& outer : kCommandPhrases) {
     for (const CommandPhrase& inner : kCommandPhrases) {
@@ -243,35 +269,96 @@ constexpr bool no_command_phrase_holds_another() {
   }
   return true;
 }
-static_assert(no_command_phrase_holds_another(), "a command phrase holds another: failed_command() needs start offsets");
+static_assert(no_command_phrase_holds_another(), "a command phrase holds another: failed_command() needs a tie rule");
 
-// Postfix folds its lines anywhere, "(in reply to RCPT\n    TO command)": spacing is folded.
-const classify::PhraseMatcher& command_phrase_matcher() {
-  static const classify::PhraseMatcher matcher = [] {
-    classify::PhraseMatcher built(classify::Spacing::kFolded);
-    for (const CommandPhrase& phrase : kCommandPhrases) built.add(phrase.words);
-    built.compile();
-    return built;
-  }();
-  return matcher;
+// Where a phrase may start: at its first word. "in" is inside too many words to look for, so the
+// phrases that open with "in reply to" are looked for from their "reply".
+struct CommandLead {
+  std::string_view opening;  // how the phrases open, up to their first space
+  std::string_view anchor;   // what is looked for: the opening, or "reply" for "in"
+};
+constexpr std::array<CommandLead, 3> kCommandLeads = {{{"in", "reply"}, {"after", "after"}, {">>>", ">>>"}}};
+
+// The phrases are written as folded_phrase_at() compares them: lower case, single spaces, and
+// each opening with a lead (so that every occurrence is found from one).
+constexpr bool command_phrases_are_folded_and_led() {
+  for (const CommandPhrase& phrase : kCommandPhrases) {
+    const std::string_view words = phrase.words;
+    for (size_t i = 0; i < words.size(); ++i) {
+      if ((words[i] >= 'A' && words[i] <= 'Z') || (words[i] == ' ' && (i == 0 || words[i - 1] == ' '))) return false;
+    }
+    bool led = false;
+    for (const CommandLead& lead : kCommandLeads) {
+      led = led || (words.starts_with(lead.opening) && words.size() > lead.opening.size() && words[lead.opening.size()] == ' ');
+    }
+    if (!led || words.ends_with(' ')) return false;
+  }
+  return true;
+}
+static_assert(command_phrases_are_folded_and_led(), "a command phrase is not lower case with single spaces, or opens with no lead");
+
+// Whether `phrase` occurs at `at`, ASCII case ignored and any run of white space standing for its
+// space: Postfix folds its lines anywhere, "(in reply to RCPT\n    TO command)".
+bool folded_phrase_at(std::string_view text, size_t at, std::string_view phrase) {
+  size_t i = at;
+  for (const char c : phrase) {
+    if (i >= text.size()) return false;
+    if (c != ' ') {
+      if (util::ascii_lower(text[i++]) != c) return false;
+      continue;
+    }
+    if (!util::is_space(text[i])) return false;
+    while (i < text.size() && util::is_space(text[i])) ++i;
+  }
+  return true;
 }
 
-// Every command phrase holds one of these words, and most texts none of them: the automaton,
-// which reads every byte, runs only when one is there.
-bool may_name_a_command(std::string_view text) {
-  return util::icontains(text, "reply") || util::icontains(text, "after") || text.find(">>>") != std::string_view::npos;
+const CommandPhrase* command_phrase_at(std::string_view text, size_t at) {
+  for (const CommandPhrase& phrase : kCommandPhrases) {
+    if (folded_phrase_at(text, at, phrase.words)) return &phrase;
+  }
+  return nullptr;
+}
+
+// Where a phrase led by `lead` would start given its anchor at `anchor_at`: "in", white space,
+// then the anchor "reply"; npos when the text before the anchor is not so.
+size_t lead_start(std::string_view text, const CommandLead& lead, size_t anchor_at) {
+  if (lead.anchor == lead.opening) return anchor_at;
+  size_t start = anchor_at;
+  while (start > 0 && util::is_space(text[start - 1])) --start;
+  if (start == anchor_at || start < lead.opening.size()) return std::string_view::npos;
+  start -= lead.opening.size();
+  return util::iequals(text.substr(start, lead.opening.size()), lead.opening) ? start : std::string_view::npos;
+}
+
+struct CommandFound {
+  size_t start;
+  const CommandPhrase* phrase;
+};
+
+// The first phrase of `lead` in the text. Later anchors give later starts (what lies between
+// "in" and its "reply" is white space), so the first that opens a phrase is the one.
+std::optional<CommandFound> first_led_phrase(std::string_view text, const CommandLead& lead) {
+  for (size_t at = util::ifind(text, lead.anchor); at != std::string_view::npos;
+       at = util::ifind(text, lead.anchor, at + 1)) {
+    const size_t start = lead_start(text, lead, at);
+    if (start == std::string_view::npos) continue;
+    if (const CommandPhrase* phrase = command_phrase_at(text, start)) return CommandFound{start, phrase};
+  }
+  return std::nullopt;
 }
 
 }  // namespace
 
+// Most texts hold none of the leads: three searches then say so, and only the few places where a
+// lead occurs are compared with the phrases.
 std::string failed_command(std::string_view text) {
-  if (!may_name_a_command(text)) return {};
-  // The phrase that starts first wins. No phrase holds another, so that is the one to end first.
-  std::optional<size_t> first;
-  command_phrase_matcher().match(text, [&first](size_t index, size_t) {
-    if (!first) first = index;
-  });
-  return first ? std::string(kCommandPhrases[*first].command) : std::string();
+  std::optional<CommandFound> first;
+  for (const CommandLead& lead : kCommandLeads) {
+    const std::optional<CommandFound> found = first_led_phrase(text, lead);
+    if (found && (!first || found->start < first->start)) first = found;
+  }
+  return first ? std::string(first->phrase->command) : std::string();
 }
 
 // "host mx.example.net says:" (CommuniGate Pro), "host mx.example.net said:": a name with no
@@ -322,38 +409,39 @@ bool is_daemon_address(std::string_view address) {
   return false;
 }
 
-std::vector<std::string> own_addresses(const report::Context& context) {
-  std::vector<std::string> own;
-  const mime::Headers& headers = context.message.root().headers;
-  for (std::string_view name : {"From", "To", "Return-Path", "Delivered-To"}) {
-    for (std::string_view value : headers.raw_all(name)) {
-      for (std::string& address : mime::find_addresses(value)) own.push_back(std::move(address));
+OwnAddresses::OwnAddresses(const report::Context& context) : headers_(context.message.root().headers) {}
+
+bool OwnAddresses::holds(std::string_view address) const {
+  for (const mime::HeaderField& field : headers_.fields()) {
+    // A value that does not hold the address as text holds no address equal to it.
+    if (!is_own_address_field(field) || !util::icontains(field.value, address)) continue;
+    for (const std::string& own : mime::find_addresses(field.value)) {
+      if (same_address(own, address)) return true;
     }
   }
-  return own;
+  return false;
 }
 
-std::string first_prose_recipient(std::string_view notice, const std::vector<std::string>& exclude) {
+std::string first_prose_recipient(std::string_view notice, const OwnAddresses& own) {
   for (std::string& address : mime::find_addresses(notice)) {
-    if (!is_excluded(address, exclude)) return std::move(address);
+    if (!is_excluded(address, own)) return std::move(address);
   }
   return {};
 }
 
-std::vector<RecipientBlock> recipient_blocks(std::string_view notice, const std::vector<std::string>& exclude) {
+std::vector<RecipientBlock> recipient_blocks(std::string_view notice, const OwnAddresses& own) {
   std::vector<RecipientBlock> blocks;
   std::vector<size_t> starts;
-  size_t pos = 0;
-  std::string_view line;
-  while (true) {
-    const size_t line_start = pos;
-    if (!util::next_line(notice, pos, line)) break;
-    std::string address = leading_address(line);
-    if (address.empty() || is_excluded(address, exclude)) continue;
-    bool seen = false;
-    for (const RecipientBlock& b : blocks) seen = seen || same_address(b.address, address);
-    if (seen) continue;
-    blocks.push_back({std::move(address), {}});
+  // Only a line holding an '@' can open with an address: go from one such line to the next.
+  for (size_t at = notice.find('@'); at != std::string_view::npos;) {
+    const size_t line_start = line_start_of(notice, at);
+    const size_t line_end = std::min(notice.find('\n', at), notice.size());
+    at = line_end == notice.size() ? std::string_view::npos : notice.find('@', line_end + 1);
+    const std::string_view address = leading_address(notice.substr(line_start, line_end - line_start));
+    if (address.empty()) continue;
+    const bool seen = std::ranges::any_of(blocks, [&](const RecipientBlock& b) { return same_address(b.address, address); });
+    if (seen || is_excluded(address, own)) continue;
+    blocks.push_back({address, {}});
     starts.push_back(line_start);
   }
   for (size_t i = 0; i < blocks.size(); ++i) {

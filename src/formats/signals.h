@@ -8,6 +8,7 @@
 
 #include "formats/claim_phrases.h"
 #include "report/report.h"
+#include "util/text.h"
 
 namespace bounceback::formats {
 
@@ -26,8 +27,11 @@ bool subject_contains(const report::Context& context, std::string_view needle);
 // ASCII case ignored. A needle listed in claim_phrases.def is looked up in context.claim_phrases
 // when the decoder filled it; any other is searched for.
 bool notice_contains(const report::Context& context, std::string_view needle);
-// The same for a phrase of the table, a bit test.
-bool notice_contains(const report::Context& context, const ClaimPhrase& phrase);
+// The same for a phrase of the table, a bit test. Inline: the claims ask hundreds of these per
+// message.
+inline bool notice_contains(const report::Context& context, const ClaimPhrase& phrase) {
+  return context.claim_phrases.empty() ? util::icontains(context.notice, phrase.text) : context.claim_phrases[phrase.index];
+}
 
 // Which of the phrases in claim_phrases.def the notice holds, in the table's order: one pass over
 // the notice instead of one search per claim.
@@ -45,23 +49,32 @@ struct Host {
 };
 Host remote_host(std::string_view text);
 
-// A recipient address at the start of a notice line and the text that belongs to it.
-struct RecipientBlock {
-  std::string address;
-  std::string_view text;  // from the address's line to the next recipient's line
-};
-// Addresses that open a line (optionally indented, in <>, followed by ':' or nothing else of
-// note), excluding the report's own addresses. Each address once, in order.
-std::vector<RecipientBlock> recipient_blocks(std::string_view notice, const std::vector<std::string>& exclude);
+// The report's own addresses (From, To, Return-Path, Delivered-To): never a failed recipient,
+// since a bounce comes from the daemon and goes to the original sender. Looked up in the headers
+// when a candidate is met rather than collected up front: most notices offer one or two
+// candidates, and a header that does not hold a candidate as text needs no parsing.
+class OwnAddresses {
+ public:
+  explicit OwnAddresses(const report::Context& context);
+  bool holds(std::string_view address) const;
 
-// The report's own addresses (From, To, and mailer-daemon/postmaster names): never a failed
-// recipient, since a bounce comes from the daemon and goes to the original sender.
-std::vector<std::string> own_addresses(const report::Context& context);
+ private:
+  const mime::Headers& headers_;
+};
 bool is_daemon_address(std::string_view address);
 
-// The first address in running text that is not one of `exclude` nor a daemon's, for notices that
-// name the recipient in prose: "There was an error delivering your mail to <a@b>."
-std::string first_prose_recipient(std::string_view notice, const std::vector<std::string>& exclude);
+// A recipient address at the start of a notice line and the text that belongs to it.
+struct RecipientBlock {
+  std::string_view address;  // as written on the line
+  std::string_view text;     // from the address's line to the next recipient's line
+};
+// Addresses that open a line (optionally indented, in <>, followed by ':' or nothing else of
+// note), excluding the report's own addresses and daemons'. Each address once, in order.
+std::vector<RecipientBlock> recipient_blocks(std::string_view notice, const OwnAddresses& own);
+
+// The first address in running text that is not one of the report's own nor a daemon's, for
+// notices that name the recipient in prose: "There was an error delivering your mail to <a@b>."
+std::string first_prose_recipient(std::string_view notice, const OwnAddresses& own);
 
 // The server's words in a block: from the first line that holds a reply or status code to the
 // end of its paragraph, unfolded; else the block without its address line, unfolded.

@@ -37,8 +37,9 @@ constexpr std::array<Sentence, 5> kSentences = {{
 }};
 
 const Sentence* sentence_in(const report::Context& context) {
-  for (const Sentence& sentence : kSentences) {
-    if (notice_contains(context, sentence.words)) return &sentence;
+  static constexpr auto kSentenceClaims = claim_phrases(kSentences, &Sentence::words);
+  for (size_t i = 0; i != kSentences.size(); ++i) {
+    if (notice_contains(context, kSentenceClaims[i])) return &kSentences[i];
   }
   return nullptr;
 }
@@ -46,7 +47,7 @@ const Sentence* sentence_in(const report::Context& context) {
 }  // namespace
 
 bool claims_smtpsvc(const report::Context& context) {
-  return notice_contains(context, kIntro) && sentence_in(context) != nullptr;
+  return notice_contains(context, ClaimPhrase(kIntro)) && sentence_in(context) != nullptr;
 }
 
 bool extract_smtpsvc(const report::Context& context, report::Report& report) {

@@ -60,8 +60,9 @@ void read_sentences(std::string_view notice, std::vector<report::RecipientEviden
 }  // namespace
 
 bool claims_trendmicro(const report::Context& context) {
-  return from_contains(context, "InterScan") || notice_contains(context, "InterScan Messaging Security") ||
-         (notice_contains(context, kSent) && notice_contains(context, kReceived));
+  // A From naming InterScan claims it too (senders.def).
+  return notice_contains(context, ClaimPhrase("InterScan Messaging Security")) ||
+         (notice_contains(context, ClaimPhrase(kSent)) && notice_contains(context, ClaimPhrase(kReceived)));
 }
 
 bool extract_trendmicro(const report::Context& context, report::Report& report) {

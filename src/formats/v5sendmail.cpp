@@ -106,7 +106,7 @@ void add_verdict(const Session& session, const Verdict& verdict, report::Report&
 
 }  // namespace
 
-bool claims_v5sendmail(const report::Context& context) { return notice_contains(context, kTranscriptBanner); }
+bool claims_v5sendmail(const report::Context& context) { return notice_contains(context, ClaimPhrase(kTranscriptBanner)); }
 
 bool extract_v5sendmail(const report::Context& context, report::Report& report) {
   if (!report.recipients.empty()) return false;

@@ -18,7 +18,7 @@ constexpr std::string_view kBanner = "---The following addresses had delivery er
 
 }  // namespace
 
-bool claims_x1(const report::Context& context) { return notice_contains(context, kBanner); }
+bool claims_x1(const report::Context& context) { return notice_contains(context, ClaimPhrase(kBanner)); }
 
 bool extract_x1(const report::Context& context, report::Report& report) {
   const std::optional<std::string_view> list = after_line_with(context.notice, kBanner);

@@ -45,10 +45,10 @@ Details technical_details(std::string_view notice) {
 
 }  // namespace
 
-bool claims_x3(const report::Context& context) { return notice_contains(context, kIntro); }
+bool claims_x3(const report::Context& context) { return notice_contains(context, ClaimPhrase(kIntro)); }
 
 bool extract_x3(const report::Context& context, report::Report& report) {
-  if (!notice_contains(context, kIntro)) return false;
+  if (!notice_contains(context, ClaimPhrase(kIntro))) return false;
   const Details details = technical_details(context.notice);
   std::vector<std::string> starred;
   size_t pos = 0;
@@ -62,7 +62,7 @@ bool extract_x3(const report::Context& context, report::Report& report) {
   }
   if (starred.empty()) return false;
   // "Delevery to the following recipients was aborted after 5.0 hour(s):" (sic) is a give-up.
-  const bool aborted = notice_contains(context, "was aborted after");
+  const bool aborted = notice_contains(context, ClaimPhrase("was aborted after"));
   for (const std::string& address : starred) {
     report::RecipientEvidence& r = evidence_for(report.recipients, address);
     if (r.diagnostic.empty()) r.diagnostic = details.text;

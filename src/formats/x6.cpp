@@ -30,7 +30,7 @@ constexpr std::array<CommandTag, 3> kCommandTags = {{
 
 }  // namespace
 
-bool claims_x6(const report::Context& context) { return notice_contains(context, kIntro); }
+bool claims_x6(const report::Context& context) { return notice_contains(context, ClaimPhrase(kIntro)); }
 
 bool extract_x6(const report::Context& context, report::Report& report) {
   const std::string notice = util::collapse_space(context.notice);

@@ -50,13 +50,13 @@ std::string server_words(std::string_view block) {
 
 }  // namespace
 
-bool claims_yahoo(const report::Context& context) { return notice_contains(context, kYahooHeading); }
+bool claims_yahoo(const report::Context& context) { return notice_contains(context, ClaimPhrase(kYahooHeading)); }
 
 bool extract_yahoo(const report::Context& context, report::Report& report) {
   if (!report.recipients.empty()) return false;
   const std::optional<std::string_view> listed = after_line_with(context.notice, kYahooHeading);
   if (!listed) return false;
-  for (const RecipientBlock& block : recipient_blocks(*listed, own_addresses(context))) {
+  for (const RecipientBlock& block : recipient_blocks(*listed, OwnAddresses(context))) {
     report::RecipientEvidence& r = evidence_for(report.recipients, block.address);
     r.action = "failed";
     r.diagnostic = server_words(block.text);

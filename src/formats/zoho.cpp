@@ -54,7 +54,8 @@ bool read_line(std::string_view line, report::RecipientEvidence& r) {
 }  // namespace
 
 bool claims_zoho(const report::Context& context) {
-  return from_contains(context, "@mail.zoho.") || context.message.root().headers.has("X-ZohoMail");
+  // mailer-daemon@mail.zoho.com claims it too (senders.def).
+  return context.message.root().headers.has("X-ZohoMail");
 }
 
 bool extract_zoho(const report::Context& context, report::Report& report) {

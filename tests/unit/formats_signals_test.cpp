@@ -1,0 +1,146 @@
+// The shared recognisers of formats/signals.h: the failed SMTP command named in a text, the
+// addresses that open notice lines less the report's own, and the notice sections a claim
+// phrase's bit answers for.
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bounceback/decoder.h"
+#include "formats/sections.h"
+#include "formats/signals.h"
+#include "mime/message.h"
+#include "report/report.h"
+#include "support.h"
+#include "util/text.h"
+
+namespace bounceback::formats {
+namespace {
+
+struct CommandCase {
+  std::string_view text;
+  std::string_view command;
+};
+
+TEST(FailedCommand, NamesTheCommandOfTheFirstPhraseWhateverItsCaseAndSpacing) {
+  const std::vector<CommandCase> cases = {
+      {"550 5.1.1 <jane@example.com>: User unknown (in reply to RCPT TO command)", "RCPT"},
+      {"host mx.example.com said: 552 too big (in reply to end of DATA command)", "DATA"},
+      {"(in reply to RCPT\n    TO command)", "RCPT"},              // Postfix folds anywhere
+      {"(in  \t\n reply to MAIL FROM command)", "MAIL"},           // a run of white space before "reply"
+      {"in reply to EHLO command", "EHLO"},                        // "in" at the very start
+      {"SMTP error from remote mail server AFTER MAIL FROM:<a@b>", "MAIL"},
+      {"after initial connection: 421 too busy", "CONN"},
+      {">>> DATA\n<<< 554 rejected", "DATA"},
+      {">>>> RCPT TO:<jane@example.com>", "RCPT"},                  // the anchor found one byte on
+      {"within reply to helo", "HELO"},                            // a phrase inside a word counts
+      {"after DATA; earlier: in reply to RCPT TO command", "DATA"},  // the first to start wins
+      {"in reply to RCPT TO command, then after DATA", "RCPT"},
+      {"Please do not reply. We will try again after 4 hours.", ""},
+      {"reply to rcpt to", ""},     // no "in" before "reply"
+      {"inreply to rcpt to", ""},   // "in" not followed by white space
+      {"in reply to rcpt", ""},     // cut short
+      {"after", ""},
+      {"", ""},
+  };
+  for (const CommandCase& c : cases) EXPECT_EQ(failed_command(c.text), c.command) << c.text;
+}
+
+TEST(FailedCommand, EveryPrefixOfATextIsReadWithoutCrashing) {
+  const std::string text = "x in \n reply to rcpt to >>> data after end of data in reply to";
+  for (size_t n = 0; n <= text.size(); ++n) {
+    const std::string prefix = text.substr(0, n);  // its own buffer, so reads past it are caught
+    const std::string command = failed_command(prefix);
+    EXPECT_TRUE(command.empty() || command == "RCPT") << prefix;
+  }
+}
+
+// A parsed message and its context, claim phrases found as the decoder finds them.
+struct Parsed {
+  explicit Parsed(const std::string& bytes)
+      : text(bytes), message(mime::parse_message(text, Limits{})), context(report::make_context(message)) {
+    context.claim_phrases = find_claim_phrases(context.notice);
+  }
+  std::string text;
+  mime::Message message;
+  report::Context context;
+};
+
+TEST(RecipientBlocks, SkipTheReportsOwnAndDaemonAddressesAndRepeats) {
+  const Parsed parsed(
+      "From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\n"
+      "To: Ann <ann@sender.example>, xjane@example.com\n"
+      "Subject: Undelivered Mail Returned to Sender\n\n"
+      "This is the mail system at host mx.example.net.\n\n"
+      "<ANN@SENDER.EXAMPLE>: a copy to the sender\n"
+      "<mailer-daemon@mx.example.net>: the daemon itself\n"
+      "<jane@example.com>: host mx.example.com[192.0.2.1] said: 550 5.1.1 unknown\n"
+      "    (in reply to RCPT TO command)\n"
+      "We mention bob@example.com in prose only.\n"
+      "  JANE@example.com: named again\n"
+      "tom@example.org\n");
+  const std::vector<RecipientBlock> blocks = recipient_blocks(parsed.context.notice, OwnAddresses(parsed.context));
+  ASSERT_EQ(blocks.size(), 2u);
+  // The To header holds "xjane@example.com": text that holds the address is not yet the address.
+  EXPECT_EQ(blocks[0].address, "jane@example.com");
+  EXPECT_TRUE(blocks[0].text.starts_with("<jane@example.com>: host"));
+  EXPECT_TRUE(blocks[0].text.ends_with("named again\n"));
+  EXPECT_EQ(blocks[1].address, "tom@example.org");
+  EXPECT_EQ(util::trim(blocks[1].text), "tom@example.org");
+}
+
+TEST(OwnAddresses, AreTheAddressesOfFromToReturnPathAndDeliveredTo) {
+  const Parsed parsed(
+      "From: postmaster@mx.example.net\nTo: ann@sender.example\nReturn-Path: <bounces@sender.example>\n"
+      "Delivered-To: box@sender.example\nReply-To: help@sender.example\nSubject: failure\n\nbody\n");
+  const OwnAddresses own(parsed.context);
+  for (std::string_view address :
+       {"postmaster@mx.example.net", "Ann@Sender.Example", "bounces@sender.example", "box@sender.example"}) {
+    EXPECT_TRUE(own.holds(address)) << address;
+  }
+  EXPECT_FALSE(own.holds("help@sender.example"));  // Reply-To is not the report's own
+  EXPECT_FALSE(own.holds("nn@sender.example"));    // inside "ann@sender.example" only
+  EXPECT_EQ(first_prose_recipient("Mail to ann@sender.example and jane@example.com failed.", own),
+            "jane@example.com");
+}
+
+TEST(AfterLineWith, AClaimPhrasesBitAnswersForTheNotice) {
+  const Parsed parsed(
+      "From: MAILER-DAEMON@mx.example.net\nSubject: Returned mail\n\n"
+      "   ----- The following addresses had permanent fatal errors -----\n<jane@example.com>\n");
+  constexpr ClaimPhrase kFatal("----- The following addresses had permanent fatal errors -----");
+  constexpr ClaimPhrase kTransient("----- The following addresses had transient non-fatal errors -----");
+  const report::Context searched = report::make_context(parsed.message);  // no bits: searches the notice
+  for (const report::Context* context : {&parsed.context, &searched}) {
+    const std::optional<std::string_view> listed = after_line_with(*context, kFatal);
+    ASSERT_TRUE(listed.has_value());
+    EXPECT_EQ(util::trim(*listed), "<jane@example.com>");
+    EXPECT_EQ(after_line_with(*context, kTransient), std::nullopt);
+  }
+}
+
+// senders.def: a From holding a listed fragment, in any case, claims the message for its format.
+std::string decoder_of(const std::string& message) {
+  const DecodeResult result = Decoder().decode(message, "test");
+  return result.records.empty() ? std::string() : result.records.front().decoder;
+}
+
+std::string with_from(std::string message, std::string_view from) {
+  const size_t end = message.find('\n');
+  return "From: " + std::string(from) + message.substr(end);
+}
+
+TEST(Senders, AListedFromFragmentClaimsTheMessageInAnyCase) {
+  const std::string sms = testing::read_fixture("formats/verizon.eml");
+  ASSERT_TRUE(sms.starts_with("From: post_master@vtext.com\n"));
+  EXPECT_EQ(decoder_of(sms), "verizon");
+  EXPECT_EQ(decoder_of(with_from(sms, "Verizon <POST_MASTER@VTEXT.COM>")), "verizon");
+  EXPECT_NE(decoder_of(with_from(sms, "post_master@vtext.example.com")), "verizon");  // not "@vtext.com"
+  // Verizon's notices have no wording of their own: without the sender, no claim.
+  EXPECT_NE(decoder_of(with_from(sms, "post_master@example.net")), "verizon");
+}
+
+}  // namespace
+}  // namespace bounceback::formats
