@@ -12,16 +12,15 @@
 //   after a reply code, after qmail's "#", or after a word such as "Status:" or "dsn=", which keeps
 //   versions such as "X-Mailer: PHPMailer 5.2.7" out.
 #include <array>
-#include <bit>
 #include <bitset>
 #include <cstdint>
-#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include "bounceback/codes.h"
+#include "util/byte_masks.h"
 #include "util/text.h"
 
 namespace bounceback {
@@ -320,21 +319,11 @@ class SeenCodes {
 };
 
 // The first digit at or after `pos`, or the text's size. Most of a text is not digits: it is read
-// eight bytes at a time, each byte's high bit in `digits` set when it is '0' to '9' (the low seven
-// bits are compared without carries between bytes; bytes of 0x80 and over are never digits).
+// eight bytes at a time.
 size_t next_digit(std::string_view text, size_t pos) {
-  if constexpr (std::endian::native == std::endian::little) {
-    constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
-    constexpr uint64_t kHigh = 0x8080808080808080ULL;
-    for (; pos + 8 <= text.size(); pos += 8) {
-      uint64_t bytes;
-      std::memcpy(&bytes, text.data() + pos, 8);
-      const uint64_t low = bytes & kLow7;
-      const uint64_t at_least_0 = low + 0x5050505050505050ULL;  // high bit: byte >= '0'
-      const uint64_t above_9 = low + 0x4646464646464646ULL;     // high bit: byte > '9'
-      const uint64_t digits = at_least_0 & ~above_9 & ~bytes & kHigh;
-      if (digits != 0) return pos + static_cast<size_t>(std::countr_zero(digits)) / 8;
-    }
+  for (; pos + 8 <= text.size(); pos += 8) {
+    const uint64_t digits = util::bytes_in_range(util::load8(text.data() + pos), '0', '9');
+    if (digits != 0) return pos + util::first_marked_byte(digits);
   }
   while (pos < text.size() && !is_digit(text[pos])) ++pos;
   return pos;

@@ -40,9 +40,7 @@ bool is_control(char c) {
   return byte < 0x20 || byte == 0x7f;
 }
 // Bytes that are DEL (0x7F), high bit set.
-constexpr uint64_t deletes_in(uint64_t word) {
-  return ((word & util::kLow7) + 0x0101010101010101ULL) & ~word & util::kHigh;
-}
+constexpr uint64_t deletes_in(uint64_t word) { return util::bytes_equal(word, util::broadcast(0x7F)); }
 bool is_utf8_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
 // Shortens `text` to at most `max_bytes` without splitting a UTF-8 character.

@@ -24,12 +24,7 @@ constexpr std::array<bool, 256> kSyntax = [] {
 
 // Bytes that may be syntax, eight at a time: with bit 0x20 set, '[' and '{' read 0x7B, '|' 0x7C
 // and ']' 0x7D, as do '}' and '\\' (rare in the wording, and passed over by literal_end).
-uint64_t maybe_syntax_in(uint64_t word) {
-  const uint64_t folded = (word | 0x2020202020202020ULL) & util::kLow7;
-  const uint64_t from_7b = folded + 0x0505050505050505ULL;  // high bit: folded >= 0x7B
-  const uint64_t from_7e = folded + 0x0202020202020202ULL;  // high bit: folded >= 0x7E
-  return from_7b & ~from_7e & ~word & util::kHigh;
-}
+uint64_t maybe_syntax_in(uint64_t word) { return util::bytes_in_range(word | util::broadcast(0x20), 0x7B, 0x7D); }
 
 // Most of a template is wording, read eight bytes at a time.
 size_t literal_end(std::string_view tmpl, size_t pos) {

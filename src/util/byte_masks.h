@@ -28,6 +28,14 @@ constexpr uint64_t bytes_equal(uint64_t word, uint64_t target) {
   return ~(((diff & kLow7) + kLow7) | diff | kLow7);
 }
 
+// Bytes from `low` to `high`, both ASCII (below 0x80); bytes of 0x80 and over never are.
+constexpr uint64_t bytes_in_range(uint64_t word, unsigned char low, unsigned char high) {
+  const uint64_t low7 = word & kLow7;
+  const uint64_t at_least_low = low7 + broadcast(static_cast<unsigned char>(0x80 - low));
+  const uint64_t above_high = low7 + broadcast(static_cast<unsigned char>(0x7F - high));
+  return at_least_low & ~above_high & ~word & kHigh;
+}
+
 // Bytes that are ' '.
 constexpr uint64_t blanks_in(uint64_t word) { return bytes_equal(word, broadcast(' ')); }
 

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/byte_masks.h"
+
 namespace bounceback::util {
 
 constexpr char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
@@ -26,14 +28,7 @@ constexpr bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
 
 // Eight bytes at once with ASCII upper case made lower case (bytes >= 0x80 unchanged): the
 // comparisons below are called a few hundred thousand times per thousand messages.
-inline uint64_t ascii_lower8(uint64_t bytes) {
-  constexpr uint64_t kOnes = 0x0101010101010101ULL;
-  const uint64_t low7 = bytes & (0x7F * kOnes);
-  const uint64_t above_z = low7 + (0x80 - 'Z' - 1) * kOnes;  // high bit set where the byte > 'Z'
-  const uint64_t from_a = low7 + (0x80 - 'A') * kOnes;       // high bit set where the byte >= 'A'
-  const uint64_t upper = (from_a ^ above_z) & ~bytes & (0x80 * kOnes);
-  return bytes | (upper >> 2);
-}
+inline uint64_t ascii_lower8(uint64_t bytes) { return bytes | (bytes_in_range(bytes, 'A', 'Z') >> 2); }
 
 inline bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

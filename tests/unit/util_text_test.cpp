@@ -1,10 +1,13 @@
 // The ASCII helpers every layer uses; ifind is checked against a naive search.
 #include <gtest/gtest.h>
 
+#include <array>
+#include <bit>
 #include <cctype>
 #include <random>
 #include <string>
 
+#include "util/byte_masks.h"
 #include "util/text.h"
 
 namespace bounceback::util {
@@ -82,6 +85,30 @@ TEST(UtilText, IequalsFoldsExactlyAsciiLettersAtEveryOffset) {
 TEST(UtilText, IsSpaceIsTheCLocalesWhiteSpace) {
   for (int byte = 0; byte < 256; ++byte) {
     EXPECT_EQ(is_space(static_cast<char>(byte)), std::isspace(byte) != 0) << byte;
+  }
+}
+
+// The eight-byte class tests of util/byte_masks.h against one byte at a time: every byte value at
+// every place in a word, beside bytes that sit just inside and just outside the class.
+TEST(ByteMasks, MarkExactlyTheBytesOfTheirClass) {
+  const auto marked = [](uint64_t marks, size_t index) {
+    return std::bit_cast<std::array<unsigned char, 8>>(marks & kHigh)[index] != 0;
+  };
+  for (size_t index = 0; index < 8; ++index) {
+    for (int value = 0; value < 256; ++value) {
+      std::array<unsigned char, 8> bytes{'0', '9', 'A', 'Z', '/', ':', '@', '['};
+      bytes[index] = static_cast<unsigned char>(value);
+      const uint64_t word = load8(reinterpret_cast<const char*>(bytes.data()));
+      for (size_t i = 0; i < 8; ++i) {
+        const unsigned char b = bytes[i];
+        ASSERT_EQ(marked(bytes_in_range(word, '0', '9'), i), b >= '0' && b <= '9') << index << " " << value;
+        ASSERT_EQ(marked(bytes_in_range(word, 'A', 'Z'), i), b >= 'A' && b <= 'Z') << index << " " << value;
+        ASSERT_EQ(marked(bytes_in_range(word, 0x7F, 0x7F), i), b == 0x7F) << index << " " << value;
+        ASSERT_EQ(marked(bytes_equal(word, broadcast(':')), i), b == ':') << index << " " << value;
+        ASSERT_EQ(marked(blanks_in(word), i), b == ' ') << index << " " << value;
+        ASSERT_EQ(marked(controls_in(word), i), b < 0x20) << index << " " << value;
+      }
+    }
   }
 }
 
