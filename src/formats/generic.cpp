@@ -66,8 +66,7 @@ bool extract_plain_text(const report::Context& context, report::Report& report) 
   if (!report.recipients.empty()) return false;
   const OwnAddresses own(context);
   const std::vector<RecipientBlock> blocks = recipient_blocks(context.notice, own);
-  const std::vector<std::string_view> failed =
-      context.message.root().headers.raw_all("X-Failed-Recipients");
+  const mime::FieldValues failed = context.message.root().headers.raw_all("X-Failed-Recipients");
   for (const RecipientBlock& block : blocks) {
     report::RecipientEvidence r;
     r.recipient = block.address;

@@ -146,40 +146,43 @@ std::optional<AddressSpan> address_at(std::string_view text, size_t at, size_t f
   return AddressSpan{*begin, *end, in_angle_brackets};
 }
 
-std::vector<AddressSpan> find_spans(std::string_view text) {
-  std::vector<AddressSpan> spans;
+// Calls take(span) for each address in order until it returns false; no list is built, since
+// both callers want the addresses one by one.
+template <typename Take>
+void for_each_span(std::string_view text, Take take) {
   size_t floor = 0;
   for (size_t at = text.find('@'); at != std::string_view::npos;) {
     if (const auto span = address_at(text, at, floor)) {
-      spans.push_back(*span);
+      if (!take(*span)) return;
       floor = span->end;
       at = text.find('@', span->end);
     } else {
       at = text.find('@', at + 1);
     }
   }
-  return spans;
 }
 
 }  // namespace
 
 std::vector<std::string> find_addresses(std::string_view text) {
   std::vector<std::string> addresses;
-  for (const AddressSpan& span : find_spans(text)) {
+  for_each_span(text, [&](const AddressSpan& span) {
     addresses.emplace_back(text.substr(span.begin, span.end - span.begin));
-  }
+    return true;
+  });
   return addresses;
 }
 
 // "Jane (jane@old.example) <jane@example.org>": the bracketed address is the mailbox, anything
 // else in the value is a comment or a display name.
 std::optional<std::string> first_address(std::string_view text) {
-  const std::vector<AddressSpan> spans = find_spans(text);
-  if (spans.empty()) return std::nullopt;
-  const auto bracketed = std::find_if(spans.begin(), spans.end(),
-                                      [](const AddressSpan& span) { return span.in_angle_brackets; });
-  const AddressSpan& chosen = bracketed != spans.end() ? *bracketed : spans.front();
-  return std::string(text.substr(chosen.begin, chosen.end - chosen.begin));
+  std::optional<AddressSpan> chosen;
+  for_each_span(text, [&](const AddressSpan& span) {
+    if (!chosen || span.in_angle_brackets) chosen = span;
+    return !span.in_angle_brackets;
+  });
+  if (!chosen) return std::nullopt;
+  return std::string(text.substr(chosen->begin, chosen->end - chosen->begin));
 }
 
 }  // namespace bounceback::mime

@@ -13,6 +13,7 @@
 
 #include "mime/decoding.h"
 #include "mime/message.h"
+#include "util/byte_masks.h"
 #include "util/text.h"
 
 namespace bounceback::mime {
@@ -123,7 +124,14 @@ struct Resolved {
   std::string icu_name;
 };
 
+// The labels most text carries, as written, which the alias table maps to kUtf8: no cleaning,
+// key or table walk for them.
+constexpr std::array<std::string_view, 2> kCommonUtf8Labels = {"utf-8", "us-ascii"};
+
 std::optional<Resolved> resolve(std::string_view charset) {
+  for (std::string_view common : kCommonUtf8Labels) {
+    if (util::iequals(charset, common)) return Resolved{Decoding::kUtf8, {}};
+  }
   std::string label = clean_label(charset);
   if (label.empty()) return Resolved{Decoding::kUtf8, {}};  // undeclared: RFC 2045's US-ASCII
   if (label.size() > kMaxLabelLength) return std::nullopt;
@@ -139,6 +147,23 @@ struct ConverterCloser {
 };
 using ConverterPtr = std::unique_ptr<UConverter, ConverterCloser>;
 
+// What one byte of a single-byte charset decodes to, as UTF-8: one BMP character, three bytes at
+// most.
+struct ByteDecoding {
+  std::array<char, 3> bytes;
+  uint8_t length;
+};
+
+struct ByteTable {
+  std::array<ByteDecoding, 256> decodings;
+  bool ascii_identity;  // every byte below 0x80 decodes to itself
+};
+
+// Single-byte charsets (windows-1252, ISO-8859-x, KOI8-R) decode each byte on its own, so the
+// 256 decodings, read once from ICU, stand in for ICU's conversion loop: one lookup per byte
+// instead of a trip through UTF-16, with the same output. Null for other charsets.
+std::unique_ptr<const ByteTable> byte_table_of(UConverter* converter);
+
 // Opening a converter costs about a microsecond and one converter must not be shared between
 // threads, so each thread keeps the ones it opened. Keys are ICU's canonical names, which point
 // into ICU's static alias table: the cache is bounded by the number of ICU converters.
@@ -146,12 +171,26 @@ struct CachedConverter {
   const char* canonical_name;
   ConverterPtr converter;
   bool ascii_identity;  // bytes below 0x80 but ISO 2022's switches decode to themselves
+  bool resets_at_ascii_escape;  // ICU's ISO-2022-JP, see kIso2022JpName
+  std::unique_ptr<const ByteTable> byte_table;
+  // Names already resolved to this converter: ICU's alias lookup costs more than a short text's
+  // conversion, and every text part and encoded word names its charset again.
+  std::vector<std::string> names;
 };
+
+// Hostile input may spell one charset in endless ways: past this, names are looked up each time.
+constexpr size_t kMaxNamesPerConverter = 8;
 
 struct Converter {
   UConverter* converter;
   bool ascii_identity;
+  bool resets_at_ascii_escape;
+  const ByteTable* byte_table;
 };
+
+// ICU's ISO-2022-JP (version 0: no G2 sets, so ESC ( B and one ASCII character after it leave the
+// converter exactly as reset). The variants with G2 sets keep them across ESC ( B.
+constexpr std::string_view kIso2022JpName = "ISO_2022,locale=ja,version=0";
 
 // ICU substitutes U+001A for bad bytes in some charsets (a lone Shift_JIS lead byte); text read
 // by people and matched by rules wants U+FFFD everywhere.
@@ -202,22 +241,34 @@ bool maps_ascii_to_itself(UConverter* converter) {
   return true;
 }
 
+Converter converter_of(const CachedConverter& entry) {
+  return {entry.converter.get(), entry.ascii_identity, entry.resets_at_ascii_escape, entry.byte_table.get()};
+}
+
 Converter converter_for(const std::string& icu_name) {
+  thread_local std::vector<CachedConverter> cache;
+  for (const CachedConverter& entry : cache) {
+    if (std::find(entry.names.begin(), entry.names.end(), icu_name) != entry.names.end()) return converter_of(entry);
+  }
   UErrorCode status = U_ZERO_ERROR;
   // Looking the name up first keeps ICU from searching its data directory for unknown names.
   const char* canonical = ucnv_getAlias(icu_name.c_str(), 0, &status);
-  if (canonical == nullptr || U_FAILURE(status)) return {nullptr, false};
-  thread_local std::vector<CachedConverter> cache;
-  for (const CachedConverter& entry : cache) {
-    if (entry.canonical_name == canonical) return {entry.converter.get(), entry.ascii_identity};
+  if (canonical == nullptr || U_FAILURE(status)) return {nullptr, false, false, nullptr};
+  for (CachedConverter& entry : cache) {
+    if (entry.canonical_name == canonical) {
+      if (entry.names.size() < kMaxNamesPerConverter) entry.names.push_back(icu_name);
+      return converter_of(entry);
+    }
   }
   status = U_ZERO_ERROR;
   ConverterPtr opened(ucnv_open(canonical, &status));
-  if (!opened || U_FAILURE(status)) return {nullptr, false};
+  if (!opened || U_FAILURE(status)) return {nullptr, false, false, nullptr};
   ucnv_setToUCallBack(opened.get(), write_replacement_character, nullptr, nullptr, nullptr, &status);
   const bool ascii_identity = maps_ascii_to_itself(opened.get());
-  cache.push_back({canonical, std::move(opened), ascii_identity});
-  return {cache.back().converter.get(), ascii_identity};
+  const bool resets_at_ascii_escape = ascii_identity && std::string_view(canonical) == kIso2022JpName;
+  std::unique_ptr<const ByteTable> byte_table = byte_table_of(opened.get());
+  cache.push_back({canonical, std::move(opened), ascii_identity, resets_at_ascii_escape, std::move(byte_table), {icu_name}});
+  return converter_of(cache.back());
 }
 
 bool append_converted(UConverter* from, std::string_view bytes, std::string& out) {
@@ -248,6 +299,33 @@ bool append_converted(UConverter* from, std::string_view bytes, std::string& out
     out.resize(out.size() * 2);
     target = out.data() + used;
   }
+}
+
+std::unique_ptr<const ByteTable> byte_table_of(UConverter* converter) {
+  const UConverterType type = ucnv_getType(converter);
+  if (type != UCNV_SBCS && type != UCNV_LATIN_1 && type != UCNV_US_ASCII) return nullptr;
+  auto table = std::make_unique<ByteTable>();
+  table->ascii_identity = true;
+  std::string every_byte;
+  std::string each_decoded;
+  std::string decoded;
+  for (size_t byte = 0; byte < table->decodings.size(); ++byte) {
+    const char c = static_cast<char>(byte);
+    every_byte.push_back(c);
+    decoded.clear();
+    if (!append_converted(converter, std::string_view(&c, 1), decoded) || decoded.empty() || decoded.size() > 3) {
+      return nullptr;
+    }
+    ByteDecoding& entry = table->decodings[byte];
+    std::copy(decoded.begin(), decoded.end(), entry.bytes.begin());
+    entry.length = static_cast<uint8_t>(decoded.size());
+    if (byte < 0x80 && decoded != std::string_view(&c, 1)) table->ascii_identity = false;
+    each_decoded += decoded;
+  }
+  // The premise checked: the bytes decode the same in a run as one by one.
+  decoded.clear();
+  if (!append_converted(converter, every_byte, decoded) || decoded != each_decoded) return nullptr;
+  return table;
 }
 
 // Length of the well-formed UTF-8 sequence starting at `p`, or of its maximal invalid subpart
@@ -302,7 +380,12 @@ size_t first_invalid_utf8(std::string_view in, size_t from) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(in.data());
   const unsigned char* end = bytes + in.size();
   size_t i = from;
-  while ((i = ascii_prefix_length(in, i)) < in.size()) {
+  while (i < in.size()) {
+    // Text in a non-Latin script is a run of multi-byte characters: no ASCII scan between them.
+    if (bytes[i] < 0x80) {
+      i = ascii_prefix_length(in, i);
+      continue;
+    }
     const int length = utf8_sequence_length(bytes + i, end);
     if (length < 0) return i;
     i += static_cast<size_t>(length);
@@ -310,11 +393,72 @@ size_t first_invalid_utf8(std::string_view in, size_t from) {
   return in.size();
 }
 
-// The leading ASCII that no ASCII-compatible charset reads differently.
-size_t plain_ascii_prefix_length(std::string_view in) {
-  size_t length = ascii_prefix_length(in, 0);
-  for (char shift : kIso2022Switches) length = std::min(length, in.substr(0, length).find(shift));
-  return length;
+// End of the ASCII run at `from` that no ASCII-compatible charset reads differently: the first
+// byte that is not ASCII or is one of ISO 2022's switches, eight bytes at a time. It reads no
+// further than that byte, so calling it run after run stays linear.
+size_t plain_ascii_run_end(std::string_view in, size_t from) {
+  size_t i = from;
+  for (; i + 8 <= in.size(); i += 8) {
+    const uint64_t word = util::load8(in.data() + i);
+    uint64_t marks = word & util::kHigh;
+    for (char shift : kIso2022Switches) marks |= bytes_equal_to(word, shift);
+    if (marks != 0) return i + util::first_marked_byte(marks);
+  }
+  while (i < in.size() && static_cast<unsigned char>(in[i]) < 0x80 && !is_iso2022_switch(in[i])) ++i;
+  return i;
+}
+
+// Each byte's entry is written whole (three bytes) and the end moved by its length: the output
+// is sized for three bytes per input byte. ASCII runs are copied as they are when the charset
+// decodes them to themselves.
+void append_via_table(const ByteTable& table, std::string_view bytes, std::string& out) {
+  const size_t start = out.size();
+  out.resize(start + bytes.size() * 3);
+  char* dst = out.data() + start;
+  size_t pos = 0;
+  while (pos < bytes.size()) {
+    if (table.ascii_identity && pos + 8 <= bytes.size() && (util::load8(bytes.data() + pos) & util::kHigh) == 0) {
+      std::memcpy(dst, bytes.data() + pos, 8);
+      dst += 8;
+      pos += 8;
+      continue;
+    }
+    const ByteDecoding& decoding = table.decodings[static_cast<unsigned char>(bytes[pos++])];
+    std::memcpy(dst, decoding.bytes.data(), decoding.bytes.size());
+    dst += decoding.length;
+  }
+  out.resize(static_cast<size_t>(dst - out.data()));
+}
+
+constexpr std::string_view kAsciiEscape = "\x1B(B";
+
+// End of the ISO-2022-JP run starting at `from`: just past an ESC ( B and the plain ASCII byte
+// after it, where the converter is as reset; the end of the text when there is none.
+size_t end_of_shifted_run(std::string_view bytes, size_t from) {
+  for (size_t escape = bytes.find(kAsciiEscape, from); escape != std::string_view::npos;
+       escape = bytes.find(kAsciiEscape, escape + 1)) {
+    const size_t after = escape + kAsciiEscape.size();
+    if (after < bytes.size() && static_cast<unsigned char>(bytes[after]) < 0x80 && !is_iso2022_switch(bytes[after])) {
+      return after + 1;
+    }
+  }
+  return bytes.size();
+}
+
+// ISO-2022-JP mail is mostly ASCII with short Japanese runs: only the runs go through ICU, each
+// from a reset converter, and the ASCII between them is copied.
+bool append_iso2022jp(UConverter* converter, std::string_view bytes, std::string& out) {
+  size_t pos = 0;
+  while (pos < bytes.size()) {
+    const size_t plain_end = plain_ascii_run_end(bytes, pos);
+    out.append(bytes.substr(pos, plain_end - pos));
+    pos = plain_end;
+    if (pos == bytes.size()) break;
+    const size_t run_end = end_of_shifted_run(bytes, pos);
+    if (!append_converted(converter, bytes.substr(pos, run_end - pos), out)) return false;
+    pos = run_end;
+  }
+  return true;
 }
 
 constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";
@@ -356,23 +500,35 @@ void append_utf8_repaired(std::string_view in, std::string& out) {
 void append_utf8(std::string_view bytes, std::string_view charset, std::string& out, bool* known) {
   const size_t start = out.size();
   const std::optional<Resolved> resolved = resolve(charset);
-  Converter converter{nullptr, false};
+  Converter converter{nullptr, false, false, nullptr};
   if (resolved && resolved->decoding == Decoding::kIcu) converter = converter_for(resolved->icu_name);
   const bool recognised = resolved && (resolved->decoding != Decoding::kIcu || converter.converter != nullptr);
   if (known != nullptr) *known = recognised;
 
+  if (converter.byte_table != nullptr) {
+    append_via_table(*converter.byte_table, bytes, out);
+    return;
+  }
   if (converter.converter != nullptr) {
-    // Text labelled windows-1252 or ISO-2022-JP is often plain ASCII, or starts with it: ICU would
-    // copy that part slowly. After it, the converter is still in its initial state.
-    const size_t plain = converter.ascii_identity ? plain_ascii_prefix_length(bytes) : 0;
-    out.append(bytes.substr(0, plain));
-    if (plain == bytes.size() || append_converted(converter.converter, bytes.substr(plain), out)) return;
+    // Text labelled Shift_JIS or GB18030 is often plain ASCII, or starts with it: ICU would copy
+    // that part slowly. After it, the converter is still in its initial state.
+    if (converter.resets_at_ascii_escape) {
+      if (append_iso2022jp(converter.converter, bytes, out)) return;
+    } else {
+      const size_t plain = converter.ascii_identity ? plain_ascii_run_end(bytes, 0) : 0;
+      out.append(bytes.substr(0, plain));
+      if (plain == bytes.size() || append_converted(converter.converter, bytes.substr(plain), out)) return;
+    }
     out.resize(start);
   } else if (recognised && resolved->decoding == Decoding::kUtf8OrWindows1252 &&
              !is_valid_utf8(bytes)) {
     static const std::string kWindows1252 = "windows-1252";
-    UConverter* fallback = converter_for(kWindows1252).converter;
-    if (fallback != nullptr && append_converted(fallback, bytes, out)) return;
+    const Converter fallback = converter_for(kWindows1252);
+    if (fallback.byte_table != nullptr) {
+      append_via_table(*fallback.byte_table, bytes, out);
+      return;
+    }
+    if (fallback.converter != nullptr && append_converted(fallback.converter, bytes, out)) return;
     out.resize(start);
   }
   out.reserve(start + bytes.size());

@@ -1,9 +1,11 @@
 // RFC 2047 encoded words in unstructured header values, decoded to UTF-8.
+#include <cstdint>
 #include <optional>
 #include <utility>
 
 #include "mime/decoding.h"
 #include "mime/message.h"
+#include "util/byte_masks.h"
 #include "util/text.h"
 
 namespace bounceback::mime {
@@ -17,8 +19,25 @@ bool starts_encoded_word(std::string_view in, size_t pos) {
   return in[pos] == '=' && pos + 1 < in.size() && in[pos + 1] == '?';
 }
 
+// Printable ASCII without '=', eight bytes at a time: such a value has no line break, no encoded
+// word and no invalid UTF-8, the three reasons a value does not decode to itself.
+bool is_plain_printable(std::string_view raw) {
+  size_t pos = 0;
+  for (; pos + 8 <= raw.size(); pos += 8) {
+    const uint64_t word = util::load8(raw.data() + pos);
+    if ((util::controls_in(word) | util::non_printing_high_in(word) | bytes_equal_to(word, '=')) != 0) return false;
+  }
+  for (; pos < raw.size(); ++pos) {
+    const auto byte = static_cast<unsigned char>(raw[pos]);
+    if (byte < ' ' || byte >= 0x7F || byte == '=') return false;
+  }
+  return true;
+}
+
 // Most values have no encoded word and no line break: decoded, they are themselves, trimmed.
+// Most are also plain printable ASCII, which one pass tells.
 bool decodes_to_itself(std::string_view raw) {
+  if (is_plain_printable(raw)) return true;
   return raw.find('\n') == std::string_view::npos && raw.find("=?") == std::string_view::npos &&
          is_valid_utf8(raw);
 }

@@ -84,8 +84,9 @@ struct OpenField {
   size_t value_end = 0;
 };
 
-// A part's block has a handful of fields, a message's a few dozen: one allocation covers most.
-constexpr size_t kTypicalFieldCount = 16;
+// A part's block has a handful of fields, a message's a few dozen (a bounce's own block, with its
+// Received lines, often more than 16): one allocation covers most.
+constexpr size_t kTypicalFieldCount = 32;
 
 class HeaderScanner {
  public:
@@ -98,9 +99,8 @@ class HeaderScanner {
   HeaderBlock scan() {
     size_t pos = skip_mbox_separator();
     while (pos < text_.size()) {
-      const size_t newline = text_.find('\n', pos);
-      const size_t line_end = newline == std::string_view::npos ? text_.size() : newline;
-      std::string_view line = text_.substr(pos, line_end - pos);
+      const size_t line_end = line_end_at(pos);
+      std::string_view line(text_.data() + pos, line_end - pos);
       if (line.empty()) return finish(text_.substr(line_end + 1));
       // The line crossing the limit: what lies before the limit is kept and the body still
       // starts after the block's empty line.
@@ -114,6 +114,13 @@ class HeaderScanner {
   }
 
  private:
+  // The end of the line starting at `pos` (its line break, or the end of the text): memchr
+  // itself, without string_view::find's checks around it, on every line of every block.
+  size_t line_end_at(size_t pos) const {
+    const void* newline = std::memchr(text_.data() + pos, '\n', text_.size() - pos);
+    return newline == nullptr ? text_.size() : static_cast<size_t>(static_cast<const char*>(newline) - text_.data());
+  }
+
   // An mbox file's "From sender date" separator line, when a single message was cut from one
   // (but not an obsolete-syntax "From : jane@example.org" field, whose name blanks and a colon
   // follow).
@@ -216,14 +223,6 @@ std::optional<std::string_view> Headers::raw(std::string_view name) const {
     if (field.is(name)) return field.value;
   }
   return std::nullopt;
-}
-
-std::vector<std::string_view> Headers::raw_all(std::string_view name) const {
-  std::vector<std::string_view> values;
-  for (const HeaderField& field : fields_) {
-    if (field.is(name)) values.push_back(field.value);
-  }
-  return values;
 }
 
 std::string Headers::get(std::string_view name) const {

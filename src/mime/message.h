@@ -3,6 +3,8 @@
 // no CR); views point into the input or into Message::buffers.
 #pragma once
 
+#include <cstddef>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +38,57 @@ struct HeaderField {
   }
 };
 
+// The values of the fields of one name, in order, found while they are iterated: no list is
+// built. Valid while the Headers it came from is unchanged.
+class FieldValues {
+ public:
+  class Iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = std::string_view;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = std::string_view;
+
+    Iterator() = default;
+    Iterator(const HeaderField* at, const HeaderField* end, std::string_view name)
+        : at_(at), end_(end), name_(name) {
+      skip_others();
+    }
+    std::string_view operator*() const { return at_->value; }
+    Iterator& operator++() {
+      ++at_;
+      skip_others();
+      return *this;
+    }
+    Iterator operator++(int) {
+      Iterator before = *this;
+      ++*this;
+      return before;
+    }
+    bool operator==(const Iterator& other) const { return at_ == other.at_; }
+
+   private:
+    void skip_others() {
+      while (at_ != end_ && !at_->is(name_)) ++at_;
+    }
+
+    const HeaderField* at_ = nullptr;
+    const HeaderField* end_ = nullptr;
+    std::string_view name_;
+  };
+
+  FieldValues(const HeaderField* begin, const HeaderField* end, std::string_view name)
+      : begin_(begin, end, name), end_(end, end, name) {}
+  Iterator begin() const { return begin_; }
+  Iterator end() const { return end_; }
+  bool empty() const { return begin_ == end_; }
+
+ private:
+  Iterator begin_;
+  Iterator end_;
+};
+
 class Headers {
  public:
   void add(HeaderField field) { fields_.push_back(field); }
@@ -45,7 +98,9 @@ class Headers {
 
   // First field of that name (ASCII case-insensitive), raw.
   std::optional<std::string_view> raw(std::string_view name) const;
-  std::vector<std::string_view> raw_all(std::string_view name) const;
+  FieldValues raw_all(std::string_view name) const {
+    return FieldValues(fields_.data(), fields_.data() + fields_.size(), name);
+  }
   bool has(std::string_view name) const { return raw(name).has_value(); }
   // First field of that name unfolded, RFC 2047 decoded to UTF-8 and trimmed; "" when absent.
   std::string get(std::string_view name) const;

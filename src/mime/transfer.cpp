@@ -6,6 +6,7 @@
 
 #include "mime/decoding.h"
 #include "mime/message.h"
+#include "util/byte_masks.h"
 #include "util/text.h"
 
 namespace bounceback::mime {
@@ -79,11 +80,40 @@ void append_unescaped(std::string_view in, char escape, std::string& out) {
   out.resize(static_cast<size_t>(unescape_into(in, escape, out.data() + start) - out.data()));
 }
 
-constexpr bool is_blank(char c) { return c == ' ' || c == '\t'; }
+// The blanks transport may add at the end of a line (RFC 2045 6.7), and the CR of a CRLF.
+constexpr bool is_trailing_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
-std::string_view trim_trailing_blanks(std::string_view line) {
-  while (!line.empty() && (is_blank(line.back()) || line.back() == '\r')) line.remove_suffix(1);
-  return line;
+// Index of the next '=' or line break at or after `pos`, or in.size(). The bytes before it are
+// copied to `dst` on the way, eight at a time: `dst` must have room for in.size() - pos bytes
+// (the whole words are stored, and the end is then moved back to the marked byte).
+size_t copy_to_qp_special(std::string_view in, size_t pos, char*& dst) {
+  for (; pos + 8 <= in.size(); pos += 8, dst += 8) {
+    const uint64_t word = util::load8(in.data() + pos);
+    std::memcpy(dst, &word, 8);
+    if (const uint64_t marks = bytes_equal_to(word, '=') | bytes_equal_to(word, '\n'); marks != 0) {
+      const size_t run = util::first_marked_byte(marks);
+      dst += run;
+      return pos + run;
+    }
+  }
+  for (; pos < in.size() && in[pos] != '=' && in[pos] != '\n'; ++pos) *dst++ = in[pos];
+  return pos;
+}
+
+// Takes back the blanks copied at the end of a line, not reaching before `kept` (decoded escapes
+// such as "=20" are content, not transport padding).
+char* drop_trailing_blanks(char* dst, const char* kept) {
+  while (dst > kept && is_trailing_blank(dst[-1])) --dst;
+  return dst;
+}
+
+// A soft line break: '=' then only trailing blanks up to the line break or the end of the input.
+// Returns where the next line starts, or npos when the '=' at `pos` is not one.
+size_t after_soft_break(std::string_view in, size_t pos) {
+  size_t next = pos + 1;
+  while (next < in.size() && is_trailing_blank(in[next])) ++next;
+  if (next == in.size()) return next;
+  return in[next] == '\n' ? next + 1 : std::string_view::npos;
 }
 
 }  // namespace
@@ -120,18 +150,33 @@ void append_quoted_printable_decoded(std::string_view in, std::string& out) {
   const size_t start = out.size();
   out.resize(start + in.size());
   char* dst = out.data() + start;
+  const char* kept = dst;
   size_t pos = 0;
-  while (pos < in.size()) {
-    const size_t newline = in.find('\n', pos);
-    const bool had_newline = newline != std::string_view::npos;
-    const size_t line_end = had_newline ? newline : in.size();
-    std::string_view line = trim_trailing_blanks(in.substr(pos, line_end - pos));
-    pos = had_newline ? newline + 1 : in.size();
-    const bool soft_break = !line.empty() && line.back() == '=';
-    if (soft_break) line.remove_suffix(1);
-    dst = unescape_into(line, '=', dst);
-    if (had_newline && !soft_break) *dst++ = '\n';
+  // One pass over the whole body rather than line by line: plain runs are copied as they are
+  // scanned, and only '=' and line breaks need a decision.
+  while ((pos = copy_to_qp_special(in, pos, dst)) < in.size()) {
+    if (in[pos] == '\n') {
+      dst = drop_trailing_blanks(dst, kept);
+      *dst++ = '\n';
+      kept = dst;
+      ++pos;
+      continue;
+    }
+    const int high = pos + 1 < in.size() ? kHexValues[static_cast<unsigned char>(in[pos + 1])] : -1;
+    const int low = pos + 2 < in.size() ? kHexValues[static_cast<unsigned char>(in[pos + 2])] : -1;
+    if (high >= 0 && low >= 0) {
+      *dst++ = static_cast<char>(high * 16 + low);
+      kept = dst;
+      pos += 3;
+    } else if (const size_t next_line = after_soft_break(in, pos); next_line != std::string_view::npos) {
+      kept = dst;  // blanks before the '=' are content: the line goes on after the break
+      pos = next_line;
+    } else {
+      *dst++ = '=';  // an invalid escape is kept literally
+      ++pos;
+    }
   }
+  dst = drop_trailing_blanks(dst, kept);
   out.resize(static_cast<size_t>(dst - out.data()));
 }
 

@@ -66,8 +66,7 @@ bool parse_feedback_report(const Context& context, Report& report) {
   report.reporting_mta = std::string(field_text(fields.headers.get("Reporting-MTA")));
   report.arrival_date = fields.headers.get("Arrival-Date");
 
-  std::vector<std::string_view> rcpts = fields.headers.raw_all("Original-Rcpt-To");
-  for (std::string_view value : rcpts) {
+  for (std::string_view value : fields.headers.raw_all("Original-Rcpt-To")) {
     RecipientEvidence r;
     if (auto address = mime::first_address(value)) r.recipient = *address;
     if (!r.recipient.empty()) report.recipients.push_back(std::move(r));

@@ -42,6 +42,17 @@ TEST(MimeTransfer, QuotedPrintableRunsOfEscapes) {
             "\xE3\x81\x82\xE3\x81\x84\n=A==");
 }
 
+// Transport blanks end a line only as written: a decoded "=20" or a blank before a soft break is
+// text.
+TEST(MimeTransfer, QuotedPrintableTrailingBlanksAndSoftBreaks) {
+  EXPECT_EQ(decode_transfer("kept=20\nkept =\t\ndropped \t\r\nend", "quoted-printable"),
+            "kept \nkept dropped\nend");
+  EXPECT_EQ(decode_transfer("a= =\nb=4 \nc=\t", "quoted-printable"), "a= b=4\nc");
+  EXPECT_EQ(decode_transfer("a long plain line without escapes, longer than a word\n=\n", "quoted-printable"),
+            "a long plain line without escapes, longer than a word\n");
+  EXPECT_EQ(decode_transfer("tail blanks at the very end   ", "quoted-printable"), "tail blanks at the very end");
+}
+
 TEST(MimeTransfer, IdentityEncodingsKeepBytes) {
   const std::string_view bytes("a=3D\0\xFF", 6);
   for (std::string_view encoding : {"7bit", "8bit", "binary", "x-uuencode", ""}) {
@@ -182,6 +193,55 @@ TEST(MimeCharsetAscii, CharsetsWhoseAsciiBytesMeanOtherCharactersAreConverted) {
   EXPECT_NE(to_utf8("a\x0E" "b\x0F", "iso-2022-kr"), "a\x0E" "b\x0F");           // shifts
   EXPECT_EQ(to_utf8("Windows-31J\x7F", "shift_jis"), "Windows-31J\x1A");       // its DEL is SUB
   EXPECT_EQ(to_utf8("ok \x82\xA0", "shift_jis"), "ok \xE3\x81\x82");            // ASCII, then あ
+}
+
+// Single-byte charsets go through a table of ICU's own decodings: ASCII runs, mapped and
+// unmapped bytes, and a charset whose ASCII bytes are other letters.
+TEST(MimeCharsetSingleByte, LongTextsDecodeByteByByteAsIcuDoes) {
+  EXPECT_EQ(to_utf8("Gr\xFC\xDF" "e aus K\xF6ln, \x93zitiert\x94 \x80" "5 and a long ASCII tail", "windows-1252"),
+            "Gr\xC3\xBC\xC3\x9F" "e aus K\xC3\xB6ln, \xE2\x80\x9Czitiert\xE2\x80\x9D \xE2\x82\xAC" "5 and a long ASCII tail");
+  EXPECT_EQ(to_utf8("\xCF\xF0\xE8\xE2\xE5\xF2, world", "windows-1251"),
+            "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82, world");  // Привет
+  EXPECT_EQ(to_utf8("\x81\x8D\x8F\x90\x9D", "windows-1252"), "\xC2\x81\xC2\x8D\xC2\x8F\xC2\x90\xC2\x9D");
+  EXPECT_EQ(to_utf8("\xC8\x85\x93\x93\x96", "ibm-037"), "Hello");
+  EXPECT_EQ(to_utf8("x-unknown text in cp1252: caf\xE9 cr\xE8me br\xFBl\xE9" "e", "x-unknown"),
+            "x-unknown text in cp1252: caf\xC3\xA9 cr\xC3\xA8me br\xC3\xBBl\xC3\xA9" "e");
+}
+
+// ISO-2022-JP mail is ASCII around Japanese runs; the ASCII after each run's ESC ( B is copied and
+// each run converted on its own, with the same text as one conversion of the whole.
+TEST(MimeCharsetIso2022Jp, JapaneseRunsBetweenAsciiText) {
+  EXPECT_EQ(to_utf8("Dear \x1B$B$3$s$K$A$O\x1B(B user, \x1B$B$\"$j$,$H$&\x1B(B!", "iso-2022-jp"),
+            "Dear \xE3\x81\x93\xE3\x82\x93\xE3\x81\xAB\xE3\x81\xA1\xE3\x81\xAF user, "
+            "\xE3\x81\x82\xE3\x82\x8A\xE3\x81\x8C\xE3\x81\xA8\xE3\x81\x86!");
+  EXPECT_EQ(to_utf8("\x1B(J\\~\x1B(B\\~", "iso-2022-jp"), "\xC2\xA5\xE2\x80\xBE\\~");  // JIS Roman: ¥‾
+  EXPECT_EQ(to_utf8("\x1B$B$3\n$3\x1B(B ok", "iso-2022-jp"), "\xE3\x81\x93\n$3 ok");     // a line break ends a run
+  // An empty ASCII segment between two runs is an error ICU reports: it stays one conversion.
+  EXPECT_EQ(to_utf8("a\x1B$B$3\x1B(B\x1B$B$s\x1B(B" "b", "iso-2022-jp"),
+            "a\xE3\x81\x93\xEF\xBF\xBD\xE3\x82\x93" "b");
+  EXPECT_EQ(to_utf8("\x1B$B\x1B(Bx", "iso-2022-jp"), "\xEF\xBF\xBDx");
+}
+
+// Each run's ASCII is found by reading only up to the run's end: a text of many short runs stays
+// linear (reading to the end of the text for each run took minutes on this one).
+TEST(MimeCharsetIso2022Jp, ManyRunsStayLinear) {
+  const size_t runs = 200000;
+  std::string text;
+  for (size_t i = 0; i < runs; ++i) text += "\x1B$B$3\x1B(Bx";
+  const auto start = std::chrono::steady_clock::now();
+  const std::string decoded = to_utf8(text, "iso-2022-jp");
+  EXPECT_EQ(decoded.size(), runs * 4);  // "こx" per run
+  EXPECT_EQ(decoded.substr(0, 8), "\xE3\x81\x93x\xE3\x81\x93x");
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 30.0);  // a hang guard, not a benchmark
+}
+
+// The names a charset is spelled with are remembered per converter; each still decodes.
+TEST(MimeCharsetFallback, SpellingsOfOneCharsetDecodeAlike) {
+  for (int round = 0; round < 2; ++round) {
+    for (const char* charset : {"ISO-2022-JP", "iso-2022-jp", "csISO2022JP", "ISO_2022_JP"}) {
+      EXPECT_EQ(to_utf8("\x1B$B$3$s\x1B(B", charset), "\xE3\x81\x93\xE3\x82\x93") << charset;
+    }
+  }
 }
 
 TEST(MimeCharsetFallback, ConvertersWorkOnManyThreads) {

@@ -180,6 +180,21 @@ TEST(MimeMessage, DelimiterMustBeAWholeLine) {
   EXPECT_EQ(message.parts[1].raw_body, "see --b inline\n--bx is not it");
 }
 
+// Delimiters are found from their dashes: dashes inside lines, runs of them and boundaries that
+// themselves start with dashes ("----=_Part") must neither hide a delimiter nor fake one.
+TEST(MimeMessage, DashesInTheBodyAroundDelimiters) {
+  const std::string text =
+      "Content-Type: multipart/mixed; boundary=\"----=_Part_1\"\n\n"
+      "------=_Part_1\n\n-----Original Message-----\nre-sent x------=_Part_1\n-------=_Part_1\n"
+      "--------\n------=_Part_1\n\nQUJD-\n------=_Part_1--\n";
+  const Message message = parse_message(text, Limits{});
+  ASSERT_EQ(describe(message), "multipart/mixed(text/plain,text/plain)");
+  EXPECT_EQ(message.parts[1].raw_body,
+            "-----Original Message-----\nre-sent x------=_Part_1\n-------=_Part_1\n--------");
+  EXPECT_EQ(message.parts[2].raw_body, "QUJD-");
+  EXPECT_TRUE(message.warnings.empty());
+}
+
 TEST(MimeMessage, DelimitersAtTheEdgesOfTheBody) {
   // Lines of dashes, a cut-off delimiter and a closing one without a line break at the very end.
   const std::string text =
