@@ -362,13 +362,11 @@ size_t ascii_prefix_length(std::string_view in, size_t from) {
   while (i + 32 <= in.size()) {
     std::array<uint64_t, 4> words;
     std::memcpy(words.data(), in.data() + i, sizeof words);
-    if (((words[0] | words[1] | words[2] | words[3]) & 0x8080808080808080ULL) != 0) break;
+    if (((words[0] | words[1] | words[2] | words[3]) & util::kHigh) != 0) break;
     i += 32;
   }
   while (i + 8 <= in.size()) {
-    uint64_t word;
-    std::memcpy(&word, in.data() + i, sizeof word);
-    if ((word & 0x8080808080808080ULL) != 0) break;
+    if ((util::load8(in.data() + i) & util::kHigh) != 0) break;
     i += 8;
   }
   while (i < in.size() && static_cast<unsigned char>(in[i]) < 0x80) ++i;

@@ -22,17 +22,11 @@ constexpr std::array<bool, 256> make_name_chars() {
 }
 constexpr std::array<bool, 256> kNameChars = make_name_chars();
 
-// The high bit of each of eight bytes that cannot be in a field name. Each test is exact per
-// byte (no carry crosses bytes), so the first marked byte is where the name ends: most names are
-// found with one or two words instead of a lookup per byte, on every line of every block.
+// The high bit of each of eight bytes that cannot be in a field name (anything but '!' to '~',
+// and ':'): the first marked byte is where the name ends, so most names are found with one or two
+// words instead of a lookup per byte, on every line of every block.
 constexpr uint64_t non_name_bytes(uint64_t bytes) {
-  constexpr uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr uint64_t kHigh = 0x80 * kOnes;
-  const uint64_t low7 = bytes & (0x7F * kOnes);
-  const uint64_t below_bang = ~(low7 + (0x80 - '!') * kOnes) & kHigh;  // control bytes, space
-  const uint64_t del = (low7 + kOnes) & kHigh;                          // 0x7F
-  const uint64_t colon = ~((low7 ^ (':' * kOnes)) + 0x7F * kOnes) & kHigh;
-  return (bytes & kHigh) | below_bang | del | colon;
+  return (~util::bytes_in_range(bytes, '!', '~') & util::kHigh) | util::bytes_equal(bytes, util::broadcast(':'));
 }
 
 
