@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -71,6 +72,37 @@ bool belongs_to(std::string_view host, std::string_view domain) {
   return at_label && util::iends_with(host, domain);
 }
 
+// The byte before a name's last dot, in lower case ('\0' without one): "d" of "mx01.icloud.com".
+// A host that ends with a domain (which has a dot) has the domain's last dot as its own, so only
+// the domains of the host's key can match; most hosts end in ".com", whose letter alone says little.
+constexpr unsigned char last_label_key(std::string_view name) {
+  const size_t dot = name.rfind('.');
+  return dot == std::string_view::npos || dot == 0 ? '\0' : static_cast<unsigned char>(util::ascii_lower(name[dot - 1]));
+}
+static_assert(std::ranges::all_of(kProviderHosts, [](const ProviderHost& entry) {
+  return last_label_key(entry.domain) != '\0' && util::is_alnum(static_cast<char>(last_label_key(entry.domain)));
+}));
+
+// kProviderHosts' entries grouped by key, each group in table order (the first entry that
+// matches wins): the group of key k is order[begin[k], begin[k + 1]).
+struct HostsByKey {
+  std::array<uint8_t, std::size(kProviderHosts)> order{};
+  std::array<uint8_t, 257> begin{};
+};
+static_assert(std::size(kProviderHosts) < 256);
+constexpr HostsByKey kHostsByKey = [] {
+  HostsByKey index;
+  size_t next = 0;
+  for (size_t key = 0; key != 256; ++key) {
+    index.begin[key] = static_cast<uint8_t>(next);
+    for (size_t i = 0; i != std::size(kProviderHosts); ++i) {
+      if (last_label_key(kProviderHosts[i].domain) == key) index.order[next++] = static_cast<uint8_t>(i);
+    }
+  }
+  index.begin[256] = static_cast<uint8_t>(next);
+  return index;
+}();
+
 // Numbers of more digits than this are ids, not codes.
 constexpr size_t kMaxCodeDigits = 4;
 
@@ -104,9 +136,12 @@ bool names_code(std::span<const unsigned> numbers, const ProviderCode& code) {
 Provider provider_of_host(std::string_view host) {
   host = leading_host(util::trim(host));
   if (host.empty() || !util::is_alpha(host.back())) return Provider::kAny;
-  const auto* found =
-      std::ranges::find_if(kProviderHosts, [&](const ProviderHost& entry) { return belongs_to(host, entry.domain); });
-  return found == std::end(kProviderHosts) ? Provider::kAny : found->provider;
+  const unsigned char key = last_label_key(host);
+  for (size_t i = kHostsByKey.begin[key]; i != kHostsByKey.begin[key + 1]; ++i) {
+    const ProviderHost& entry = kProviderHosts[kHostsByKey.order[i]];
+    if (belongs_to(host, entry.domain)) return entry.provider;
+  }
+  return Provider::kAny;
 }
 
 // Only words with a dot can be host names, so the text is read from dot to dot (memchr), each

@@ -140,24 +140,34 @@ struct Run {
   bool empty_group = false;  // "5..1"
 };
 
+void add_group(Run& run, std::string_view text, size_t begin, size_t end) {
+  if (begin == end) run.empty_group = true;
+  if (run.groups < 3) run.group[run.groups] = text.substr(begin, end - begin);
+  ++run.groups;
+}
+
+// One pass: each dot ends a group, and the digits after the last dot make the last group unless
+// the run ends in its dot.
 Run read_run(std::string_view text, size_t begin) {
   Run run;
   run.begin = begin;
+  size_t group_begin = begin;
   size_t pos = begin;
-  while (pos < text.size() && (is_digit(text[pos]) || text[pos] == '.')) ++pos;
+  for (; pos < text.size(); ++pos) {
+    if (text[pos] == '.') {
+      add_group(run, text, group_begin, pos);
+      group_begin = pos + 1;
+    } else if (!is_digit(text[pos])) {
+      break;
+    }
+  }
   run.scan_end = pos;
   run.end = pos;
   if (text[pos - 1] == '.') {
     run.joins_word = is_word_char(at(text, pos));
     --run.end;
-  }
-  for (size_t start = begin; start <= run.end;) {
-    size_t dot = start;
-    while (dot < run.end && text[dot] != '.') ++dot;
-    if (dot == start) run.empty_group = true;
-    if (run.groups < 3) run.group[run.groups] = text.substr(start, dot - start);
-    ++run.groups;
-    start = dot + 1;
+  } else {
+    add_group(run, text, group_begin, pos);
   }
   return run;
 }

@@ -1,5 +1,6 @@
 #include "formats/sections.h"
 
+#include "formats/byte_pairs.h"
 #include "formats/signals.h"
 #include "mime/message.h"
 #include "util/text.h"
@@ -50,18 +51,29 @@ std::string_view value_after(std::string_view text, std::string_view marker) {
   return util::trim(rest->substr(0, rest->find('\n')));
 }
 
-std::optional<Reason> stated_reason(std::string_view text, std::span<const StatedReason> table) {
-  for (const StatedReason& entry : table) {
-    if (util::icontains(text, entry.words)) return entry.reason;
+namespace {
+
+// The first entry of `table` whose phrase occurs in `text`, or nullptr.
+template <typename Entry>
+const Entry* first_occurring(std::string_view text, std::span<const Entry> table, std::string_view Entry::*phrase) {
+  std::optional<BytePairs> pairs;
+  if (BytePairs::pay_off(text.size(), table.size())) pairs.emplace(text);
+  for (const Entry& entry : table) {
+    if ((!pairs || pairs->may_hold(entry.*phrase)) && util::icontains(text, entry.*phrase)) return &entry;
   }
-  return std::nullopt;
+  return nullptr;
+}
+
+}  // namespace
+
+std::optional<Reason> stated_reason(std::string_view text, std::span<const StatedReason> table) {
+  const StatedReason* found = first_occurring(text, table, &StatedReason::words);
+  return found == nullptr ? std::nullopt : std::optional<Reason>(found->reason);
 }
 
 std::string tagged_command(std::string_view text, std::span<const CommandTag> table) {
-  for (const CommandTag& entry : table) {
-    if (util::icontains(text, entry.tag)) return std::string(entry.command);
-  }
-  return {};
+  const CommandTag* found = first_occurring(text, table, &CommandTag::tag);
+  return found == nullptr ? std::string() : std::string(found->command);
 }
 
 std::vector<std::string> failed_recipients_header(const report::Context& context) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <span>
 #include <utility>
 #include <vector>
@@ -93,6 +94,22 @@ void set_fixed_reason(Record& r, Reason reason) {
   r.side = Side::kNone;
 }
 
+// Whether `text` holds a byte that separates addresses (' ', '\t', '<', '>', ',', ';'). When it
+// holds none, `last_at` is left at its last '@': one pass instead of a search per question.
+bool has_separator_or_last_at(std::string_view text, size_t& last_at) {
+  constexpr uint64_t kSeparators = (uint64_t{1} << ' ') | (uint64_t{1} << '\t') | (uint64_t{1} << '<') |
+                                   (uint64_t{1} << '>') | (uint64_t{1} << ',') | (uint64_t{1} << ';');
+  for (size_t i = 0; i != text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte == '@') {
+      last_at = i;
+    } else if (byte < 64 && ((kSeparators >> byte) & 1) != 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 std::optional<std::string> normalize_address(std::string_view raw) {
@@ -101,10 +118,8 @@ std::optional<std::string> normalize_address(std::string_view raw) {
   while (!text.empty() && (text.back() == '>' || text.back() == '"' || text.back() == '\'' || text.back() == '.')) {
     text.remove_suffix(1);
   }
-  const size_t at = text.rfind('@');
-  const bool has_separator = std::ranges::any_of(text, [](char c) {
-    return c == ' ' || c == '\t' || c == '<' || c == '>' || c == ',' || c == ';';
-  });
+  size_t at = std::string_view::npos;
+  const bool has_separator = has_separator_or_last_at(text, at);
   if (at == std::string_view::npos || at == 0 || at + 1 >= text.size() || has_separator) {
     const auto found = mime::first_address(raw);
     if (!found || *found == raw) return std::nullopt;
