@@ -195,16 +195,24 @@ std::vector<std::pair<std::string, std::string>> assemble(std::vector<RawParamet
   return params;
 }
 
-// Copies and lower-cases in one pass, into the string's own buffer, eight bytes at a time: every
-// part's type, subtype and parameter names go through it.
+void store_lower8(const char* from, char* to) {
+  const uint64_t lowered = util::ascii_lower8(util::load8(from));
+  std::memcpy(to, &lowered, 8);
+}
+
+// Copies and lower-cases in one pass, into the string's own buffer: every part's type, subtype
+// and parameter names go through it. Eight bytes at a time from eight bytes on, the last word
+// overlapping the one before instead of a loop over the bytes left.
 void assign_lower(std::string& to, std::string_view from) {
-  to.resize(from.size());
-  size_t i = 0;
-  for (; i + 8 <= from.size(); i += 8) {
-    const uint64_t lowered = util::ascii_lower8(util::load8(from.data() + i));
-    std::memcpy(to.data() + i, &lowered, 8);
+  const size_t size = from.size();
+  to.resize(size);
+  char* const out = to.data();
+  if (size < 8) {
+    for (size_t i = 0; i < size; ++i) out[i] = util::ascii_lower(from[i]);
+    return;
   }
-  for (; i < from.size(); ++i) to[i] = util::ascii_lower(from[i]);
+  for (size_t i = 0; i + 8 < size; i += 8) store_lower8(from.data() + i, out + i);
+  store_lower8(from.data() + size - 8, out + size - 8);
 }
 
 // A Content-Type has a parameter or two (charset, boundary, report-type): one allocation.
@@ -262,6 +270,11 @@ std::string_view ContentType::param(std::string_view name) const {
 
 ContentType parse_content_type(std::string_view raw_value) {
   ContentType content_type;
+  read_content_type(raw_value, content_type);
+  return content_type;
+}
+
+void read_content_type(std::string_view raw_value, ContentType& content_type) {
   Cursor cursor(raw_value);
   cursor.skip_blanks_and_comments();
   const std::string_view type = cursor.take_token();
@@ -277,13 +290,12 @@ ContentType parse_content_type(std::string_view raw_value) {
     assign_lower(content_type.subtype, subtype);
   }
 
-  if (take_plain_parameters(cursor, content_type.params)) return content_type;
+  if (take_plain_parameters(cursor, content_type.params)) return;
   std::vector<RawParameter> raw;
   for_each_parameter(cursor, [&](std::string_view name, std::string value) {
     raw.push_back(split_rfc2231_name(name, std::move(value)));
   });
   content_type.params = assemble(raw);
-  return content_type;
 }
 
 }  // namespace bounceback::mime

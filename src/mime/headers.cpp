@@ -30,19 +30,24 @@ constexpr uint64_t non_name_bytes(uint64_t bytes) {
 }
 
 
+// Where the run of field-name bytes at the start of `line` ends: words while whole words remain,
+// the table for the bytes after the last one.
+size_t name_end(std::string_view line) {
+  size_t length = 0;
+  for (; length + 8 <= line.size(); length += 8) {
+    if (const uint64_t marks = non_name_bytes(util::load8(line.data() + length)); marks != 0) {
+      return length + util::first_marked_byte(marks);
+    }
+  }
+  while (length < line.size() && kNameChars[static_cast<unsigned char>(line[length])]) ++length;
+  return length;
+}
+
 // Field names are printable US-ASCII without the colon (RFC 5322 2.2); obsolete syntax allows
 // blanks before the colon ("Subject : hi"). Returns the name's length, or 0 when the line is
 // not a field.
 size_t field_name_length(std::string_view line, size_t* colon) {
-  size_t length = 0;
-  for (uint64_t word = 0; length + sizeof word <= line.size(); length += sizeof word) {
-    std::memcpy(&word, line.data() + length, sizeof word);
-    if (const uint64_t marks = non_name_bytes(word); marks != 0) {
-      length += util::first_marked_byte(marks);
-      break;
-    }
-  }
-  while (length < line.size() && kNameChars[static_cast<unsigned char>(line[length])]) ++length;
+  const size_t length = name_end(line);
   size_t pos = length;
   while (pos < line.size() && is_blank(line[pos])) ++pos;
   if (length == 0 || pos == line.size() || line[pos] != ':') return 0;
@@ -50,14 +55,22 @@ size_t field_name_length(std::string_view line, size_t* colon) {
   return length;
 }
 
+// The bytes of a parameter name as looks_like_parameter reads it, as a table: it runs over the
+// whole name of every field that follows a Content-Type ("Content-Transfer-Encoding").
+constexpr std::array<bool, 256> make_parameter_name_chars() {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    table[static_cast<size_t>(c)] = util::is_alnum(static_cast<char>(c)) || c == '-' || c == '_' || c == '*';
+  }
+  return table;
+}
+constexpr std::array<bool, 256> kParameterNameChars = make_parameter_name_chars();
+
 // "boundary=..." at the start of a line: Office 365 writes Content-Type parameters on an
 // unindented line ("Content-Type: multipart/alternative;\nboundary=\"_000_...\"").
 bool looks_like_parameter(std::string_view line) {
   size_t length = 0;
-  while (length < line.size() &&
-         (util::is_alnum(line[length]) || line[length] == '-' || line[length] == '_' || line[length] == '*')) {
-    ++length;
-  }
+  while (length < line.size() && kParameterNameChars[static_cast<unsigned char>(line[length])]) ++length;
   return length > 0 && length < line.size() && line[length] == '=';
 }
 
@@ -70,13 +83,6 @@ std::string_view body_after_blank_line(std::string_view text, size_t from) {
 void warn(std::vector<std::string>* warnings, std::string message) {
   if (warnings != nullptr) warnings->push_back(std::move(message));
 }
-
-// The field being read: its value grows while continuation lines follow.
-struct OpenField {
-  std::string_view name;
-  size_t value_begin = 0;
-  size_t value_end = 0;
-};
 
 // A part's block has a handful of fields, a message's a few dozen (a bounce's own block, with its
 // Received lines, often more than 16): one allocation covers most.
@@ -100,7 +106,7 @@ class HeaderScanner {
       // starts after the block's empty line.
       const bool crosses_limit = line_end > max_bytes_;
       if (crosses_limit) line = pos < max_bytes_ ? text_.substr(pos, max_bytes_ - pos) : std::string_view();
-      if (!line.empty() && !take_line(line, pos)) return finish(text_.substr(pos));
+      if (!line.empty() && !take_line(line)) return finish(text_.substr(pos));
       if (crosses_limit) return cut_at_limit(pos);
       pos = line_end + 1;
     }
@@ -127,15 +133,16 @@ class HeaderScanner {
     return newline == text_.size() ? newline : newline + 1;
   }
 
-  // Adds `line` (starting at `pos`) to the block; false when it is not part of the block.
-  bool take_line(std::string_view line, size_t pos) {
-    if (is_blank(line[0]) && has_open_) {
-      extend(line, pos);
+  // Adds `line` (a view into the text) to the block; false when it is not part of the block.
+  // A field is added whole from its first line on; continuation lines grow its value.
+  bool take_line(std::string_view line) {
+    if (is_blank(line[0]) && has_field()) {
+      extend(line);
       return true;
     }
-    if (has_open_ && HeaderField{open_.name, {}}.is("Content-Type") && looks_like_parameter(line)) {
+    if (has_field() && last_field().is("Content-Type") && looks_like_parameter(line)) {
       warn(warnings_, "Content-Type parameter on an unindented line joined to the field");
-      extend(line, pos);
+      extend(line);
       return true;
     }
     size_t colon = 0;
@@ -144,28 +151,25 @@ class HeaderScanner {
       warn(warnings_, "header line without a colon ends the header block");
       return false;
     }
-    close_open_field();
     size_t value_begin = colon + 1;
     while (value_begin < line.size() && is_blank(line[value_begin])) ++value_begin;
-    open_ = {line.substr(0, name_length), pos + value_begin, pos + line.size()};
-    has_open_ = true;
+    block_.headers.add({line.substr(0, name_length), line.substr(value_begin)});
     return true;
   }
 
-  void extend(std::string_view line, size_t pos) {
-    if (open_.value_begin == open_.value_end) {
+  bool has_field() const { return !block_.headers.empty(); }
+  const HeaderField& last_field() const { return block_.headers.fields().back(); }
+
+  void extend(std::string_view line) {
+    const char* value_begin = last_field().value.data();
+    if (last_field().value.empty()) {
       // "Subject:" alone on its line: the value starts with the continuation's first non-blank.
       size_t first = 0;
       while (first < line.size() && is_blank(line[first])) ++first;
-      open_.value_begin = pos + first;
+      value_begin = line.data() + first;
     }
-    open_.value_end = pos + line.size();
-  }
-
-  void close_open_field() {
-    if (!has_open_) return;
-    block_.headers.add({open_.name, text_.substr(open_.value_begin, open_.value_end - open_.value_begin)});
-    has_open_ = false;
+    const char* const value_end = line.data() + line.size();
+    block_.headers.replace_last_value({value_begin, static_cast<size_t>(value_end - value_begin)});
   }
 
   HeaderBlock cut_at_limit(size_t pos) {
@@ -175,7 +179,6 @@ class HeaderScanner {
   }
 
   HeaderBlock finish(std::string_view body) {
-    close_open_field();
     block_.body = body;
     return std::move(block_);
   }
@@ -184,8 +187,6 @@ class HeaderScanner {
   size_t max_bytes_;
   std::vector<std::string>* warnings_;
   HeaderBlock block_;
-  OpenField open_;
-  bool has_open_ = false;
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstring>
 
 #include "util/text.h"
@@ -37,7 +38,7 @@ struct Delimiter {
 class DelimiterFinder {
  public:
   DelimiterFinder(std::string_view body, std::string_view boundary)
-      : body_(body), needle_("\n--" + std::string(boundary)) {}
+      : body_(body), needle_("\n--" + std::string(boundary)), skips_(skips_for(needle_)) {}
 
   // The first delimiter whose line starts at or after `from`.
   std::optional<Delimiter> find(size_t from) const {
@@ -55,22 +56,29 @@ class DelimiterFinder {
   }
 
  private:
-  // Delimiter lines are rare and start with "--": memchr for a '-' passes over a base64 body's
-  // lines in one call, where a search for each line break stops at every line. A run of dashes
-  // ("-----Original Message-----") is stepped over whole: only its first dash can start a line.
+  // For each byte value, how far the needle may move when that byte lies under its last byte
+  // (Boyer-Moore-Horspool). Held to 255: a hostile boundary longer than that only moves less.
+  using Skips = std::array<uint8_t, 256>;
+  static Skips skips_for(std::string_view needle) {
+    constexpr size_t kLongestSkip = 255;
+    Skips skips;
+    skips.fill(static_cast<uint8_t>(std::min(needle.size(), kLongestSkip)));
+    const size_t last = needle.size() - 1;
+    for (size_t i = last > kLongestSkip ? last - kLongestSkip : 0; i < last; ++i) {
+      skips[static_cast<unsigned char>(needle[i])] = static_cast<uint8_t>(last - i);
+    }
+    return skips;
+  }
+
+  // The next "\n--boundary" at or after `from`. Horspool's search steps by up to the needle's
+  // length, reading one byte per step, where a memchr for '-' stopped at every dash of the notice
+  // and of the returned message's header block; the table is built once per multipart.
   size_t find_needle(size_t from) const {
-    size_t pos = from + 1;
-    while (pos < body_.size()) {
-      const void* hit = std::memchr(body_.data() + pos, '-', body_.size() - pos);
-      if (hit == nullptr) return std::string_view::npos;
-      const size_t dash = static_cast<size_t>(static_cast<const char*>(hit) - body_.data());
-      const size_t newline = dash - 1;
-      if (body_[newline] == '\n' && body_.size() - newline >= needle_.size() &&
-          std::memcmp(body_.data() + newline, needle_.data(), needle_.size()) == 0) {
-        return newline;
-      }
-      pos = dash + 1;
-      while (pos < body_.size() && body_[pos] == '-') ++pos;
+    const size_t last = needle_.size() - 1;
+    for (size_t pos = from; pos + last < body_.size();) {
+      const char under_last = body_[pos + last];
+      if (under_last == needle_[last] && std::memcmp(body_.data() + pos, needle_.data(), last) == 0) return pos;
+      pos += skips_[static_cast<unsigned char>(under_last)];
     }
     return std::string_view::npos;
   }
@@ -86,6 +94,7 @@ class DelimiterFinder {
 
   std::string_view body_;
   std::string needle_;
+  Skips skips_;
 };
 
 // The two fields a part's structure depends on, found in one pass over its header block.
@@ -172,7 +181,7 @@ class TreeBuilder {
     part.parent = parent;
     const MimeFields fields = mime_fields_of(part.headers);
     if (fields.content_type) {
-      part.content_type = parse_content_type(*fields.content_type);
+      read_content_type(*fields.content_type, part.content_type);
     } else if (in_digest) {
       part.content_type.type = "message";  // RFC 2046 5.1.5: the default inside a digest
       part.content_type.subtype = "rfc822";

@@ -92,6 +92,8 @@ class FieldValues {
 class Headers {
  public:
   void add(HeaderField field) { fields_.push_back(field); }
+  // The header scanner adds a field at its first line: a continuation line grows the value.
+  void replace_last_value(std::string_view value) { fields_.back().value = value; }
   void reserve(size_t count) { fields_.reserve(count); }
   const std::vector<HeaderField>& fields() const { return fields_; }
   bool empty() const { return fields_.empty(); }
@@ -133,6 +135,9 @@ struct ContentType {
   }
 };
 ContentType parse_content_type(std::string_view raw_value);
+// The same into `content_type`, which must be as default-constructed: a Part's own, filled in
+// place instead of moved into.
+void read_content_type(std::string_view raw_value, ContentType& content_type);
 
 struct Part {
   Headers headers;

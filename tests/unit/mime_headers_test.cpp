@@ -42,6 +42,14 @@ TEST(MimeHeaderBlock, FoldingDuplicatesAndBody) {
   EXPECT_EQ(block.body, "body\n");
 }
 
+TEST(MimeHeaderBlock, EmptyValueStartsAtTheFirstContinuationWithText) {
+  const HeaderBlock block = parse_header_block("X-A:\n \t\n\tlater\n  on\nX-B:  \nX-C: c\n\n", kNoLimit, nullptr);
+  ASSERT_EQ(block.headers.fields().size(), 3u);
+  EXPECT_EQ(block.headers.raw("X-A"), "later\n  on");
+  EXPECT_EQ(block.headers.raw("X-B"), "");
+  EXPECT_EQ(block.headers.raw("X-C"), "c");
+}
+
 TEST(MimeHeaderBlock, NamesOfEqualLengthAreToldApart) {
   const HeaderBlock block =
       parse_header_block("Content-Base: x\nCONTENT-TYPE: text/html\ncontent-typf: y\n\n", kNoLimit, nullptr);
@@ -254,6 +262,32 @@ TEST(MimeContentType, Rfc2231AfterPlainParametersKeepsTheirOrder) {
   EXPECT_EQ(ct.params[1].first, "name");
   EXPECT_EQ(ct.param("name"), "r\xC3\xA9.pdf");
   EXPECT_EQ(ct.param("b"), "x\"y");
+}
+
+TEST(MimeContentType, NamesOfEveryLengthAreLowerCased) {
+  // Lower-cased a byte at a time below eight bytes, in words (the last overlapping) from eight on.
+  for (size_t length = 1; length <= 17; ++length) {
+    std::string name;
+    for (size_t i = 0; i < length; ++i) name.push_back(i % 2 == 0 ? static_cast<char>('A' + i) : '-');
+    std::string lower = name;
+    for (char& c : lower) c = util::ascii_lower(c);
+    const ContentType ct = parse_content_type(name + "/" + name + "; " + name + "=v");
+    EXPECT_EQ(ct.type, lower) << length;
+    EXPECT_EQ(ct.subtype, lower) << length;
+    ASSERT_EQ(ct.params.size(), 1u) << length;
+    EXPECT_EQ(ct.params[0].first, lower) << length;
+  }
+}
+
+TEST(MimeContentType, ReadIntoAPartsOwnIsLikeParsed) {
+  for (const std::string_view value : {"Text/HTML; Charset=UTF-8", "", "multipart/mixed; a*0=x; a*1=y; b=1"}) {
+    ContentType read;
+    read_content_type(value, read);
+    const ContentType parsed = parse_content_type(value);
+    EXPECT_EQ(read.type, parsed.type) << value;
+    EXPECT_EQ(read.subtype, parsed.subtype) << value;
+    EXPECT_EQ(read.params, parsed.params) << value;
+  }
 }
 
 TEST(MimeContentType, HostileParameterCountsAreBounded) {

@@ -211,6 +211,31 @@ TEST(MimeMessage, DelimitersAtTheEdgesOfTheBody) {
   EXPECT_EQ(cut.parts[1].raw_body, "one\n--par");
 }
 
+// Delimiters are searched for by skipping ahead (Boyer-Moore-Horspool): boundaries whose last
+// byte recurs in them, near misses that share their last byte, and a boundary longer than the
+// skip table (255 bytes) must all be found exactly where they are.
+TEST(MimeMessage, DelimitersFoundByTheSkippingSearch) {
+  const std::string text =
+      "Content-Type: multipart/mixed; boundary=\"a=_a_a\"\n\n--a=_a_a\n\n"
+      "a_a --a=_a_a a\n--a=_a_\n-a=_a_a\n--a=_a_aa\n--a=_a_a\n\nb\n--a=_a_a--\n";
+  const Message message = parse_message(text, Limits{});
+  ASSERT_EQ(message.parts.size(), 3u);
+  EXPECT_EQ(message.parts[1].raw_body, "a_a --a=_a_a a\n--a=_a_\n-a=_a_a\n--a=_a_aa");
+  EXPECT_EQ(message.parts[2].raw_body, "b");
+  EXPECT_TRUE(message.warnings.empty());
+
+  std::string boundary;
+  for (size_t i = 0; i < 300; ++i) boundary.push_back(static_cast<char>('a' + i % 26));
+  const std::string almost = boundary.substr(0, 299) + "A";
+  const std::string long_text = "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\n\n--" +
+                                boundary + "\n\none\n--" + almost + "\n--" + boundary + "\n\ntwo\n--" +
+                                boundary + "--\n";
+  const Message long_message = parse_message(long_text, Limits{});
+  ASSERT_EQ(long_message.parts.size(), 3u);
+  EXPECT_EQ(long_message.parts[1].raw_body, "one\n--" + almost);
+  EXPECT_EQ(long_message.parts[2].raw_body, "two");
+}
+
 TEST(MimeMessage, MultipartWithoutItsBoundaryIsALeaf) {
   const Message absent = parse_message("Content-Type: multipart/mixed; boundary=zz\n\nno parts here\n", Limits{});
   EXPECT_EQ(describe(absent), "multipart/mixed");
