@@ -70,15 +70,44 @@ class DelimiterFinder {
     return skips;
   }
 
-  // The next "\n--boundary" at or after `from`. Horspool's search steps by up to the needle's
-  // length, reading one byte per step, where a memchr for '-' stopped at every dash of the notice
-  // and of the returned message's header block; the table is built once per multipart.
+  // The next "\n--boundary" at or after `from`. A long needle (the usual MTA boundary of 20 to 70
+  // characters) is found by Horspool's search, which steps by up to the needle's length reading
+  // one byte per step; a short one ("b1") would step a few bytes at a time through a large
+  // attachment, where a memchr for '-' passes over base64 in one call (a 15 MB bounce took 27 ms
+  // instead of 17 by Horspool alone).
   size_t find_needle(size_t from) const {
+    return needle_.size() >= kShortestSkippingNeedle ? find_by_skipping(from) : find_by_dashes(from);
+  }
+
+  static constexpr size_t kShortestSkippingNeedle = 16;
+
+  // Horspool's search; the table is built once per multipart.
+  size_t find_by_skipping(size_t from) const {
     const size_t last = needle_.size() - 1;
     for (size_t pos = from; pos + last < body_.size();) {
       const char under_last = body_[pos + last];
       if (under_last == needle_[last] && std::memcmp(body_.data() + pos, needle_.data(), last) == 0) return pos;
       pos += skips_[static_cast<unsigned char>(under_last)];
+    }
+    return std::string_view::npos;
+  }
+
+  // Delimiter lines start with "--": memchr for a '-', then the line break before it. A run of
+  // dashes ("-----Original Message-----") is stepped over whole: only its first dash can start a
+  // line.
+  size_t find_by_dashes(size_t from) const {
+    size_t pos = from + 1;
+    while (pos < body_.size()) {
+      const void* hit = std::memchr(body_.data() + pos, '-', body_.size() - pos);
+      if (hit == nullptr) return std::string_view::npos;
+      const size_t dash = static_cast<size_t>(static_cast<const char*>(hit) - body_.data());
+      const size_t newline = dash - 1;
+      if (body_[newline] == '\n' && body_.size() - newline >= needle_.size() &&
+          std::memcmp(body_.data() + newline, needle_.data(), needle_.size()) == 0) {
+        return newline;
+      }
+      pos = dash + 1;
+      while (pos < body_.size() && body_[pos] == '-') ++pos;
     }
     return std::string_view::npos;
   }
