@@ -1,6 +1,7 @@
 // The small vocabularies shared by every layer: reasons, kinds, sides.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string_view>
 
@@ -12,6 +13,14 @@ enum class Reason {
 #include "bounceback/reasons.def"
 #undef BB_REASON
 };
+
+// How many reasons there are (reasons.def), for tables with one entry per reason.
+inline constexpr size_t kReasonCount = 0
+// NOLINTNEXTLINE(bugprone-macro-parentheses): the X-macro adds one per reason; parentheses cannot hold a '+' left open
+#define BB_REASON(id, name, side, description) +1
+#include "bounceback/reasons.def"
+#undef BB_REASON
+    ;
 
 // What a report says happened to a recipient.
 enum class Kind { kNone, kBounce, kDelay, kDelivered, kRelayed, kExpanded, kFeedback, kAutoreply };

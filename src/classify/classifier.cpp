@@ -455,12 +455,6 @@ class Candidates {
   uint64_t worded_ = 0;
 };
 
-constexpr size_t kReasonCount = 0
-// NOLINTNEXTLINE(bugprone-macro-parentheses): the X-macro adds one per reason; parentheses cannot hold a '+' left open
-#define BB_REASON(id, name, side, description) +1
-#include "bounceback/reasons.def"
-#undef BB_REASON
-    ;
 static_assert(kReasonCount <= 64, "Candidates keeps one bit per reason");
 
 std::optional<Candidate> place_status(Reason status_reason, const Candidates& wording) {

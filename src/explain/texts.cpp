@@ -22,13 +22,6 @@ constexpr ReasonText kReasonTexts[] = {
 #undef BB_REASON_TEXT
 };
 
-constexpr size_t kReasonCount = 0
-// NOLINTNEXTLINE(bugprone-macro-parentheses): the X-macro adds one per reason; parentheses cannot hold a '+' left open
-#define BB_REASON(id, name, side, description) +1
-#include "bounceback/reasons.def"
-#undef BB_REASON
-    ;
-
 constexpr bool reason_texts_follow_reasons() {
   for (size_t i = 0; i < std::size(kReasonTexts); ++i) {
     if (kReasonTexts[i].reason != static_cast<Reason>(i)) return false;

@@ -33,13 +33,6 @@ class Metrics {
   // Decode latency bucket bounds in microseconds (Prometheus `le` in seconds); +Inf is implicit.
   static constexpr std::array<int64_t, 11> kLatencyBounds = {250,   500,    1000,   2500,   5000,  10000,
                                                              25000, 100000, 250000, 1000000, 5000000};
-  static constexpr size_t kReasonCount = 0
-// NOLINTNEXTLINE(bugprone-macro-parentheses): the X-macro adds one per reason; parentheses cannot hold a '+' left open
-#define BB_REASON(id, name, side, description) +1
-#include "bounceback/reasons.def"
-#undef BB_REASON
-      ;
-
   std::array<std::array<std::atomic<uint64_t>, kStatuses.size()>, kEndpointCount> requests_{};
   std::array<std::atomic<uint64_t>, kLatencyBounds.size() + 1> latency_buckets_{};
   std::atomic<uint64_t> latency_sum_us_{0};
