@@ -399,7 +399,7 @@ size_t plain_ascii_run_end(std::string_view in, size_t from) {
   for (; i + 8 <= in.size(); i += 8) {
     const uint64_t word = util::load8(in.data() + i);
     uint64_t marks = word & util::kHigh;
-    for (char shift : kIso2022Switches) marks |= bytes_equal_to(word, shift);
+    for (char shift : kIso2022Switches) marks |= util::bytes_equal(word, util::broadcast(static_cast<unsigned char>(shift)));
     if (marks != 0) return i + util::first_marked_byte(marks);
   }
   while (i < in.size() && static_cast<unsigned char>(in[i]) < 0x80 && !is_iso2022_switch(in[i])) ++i;

@@ -3,11 +3,8 @@
 // literally, as the caller's comments say.
 #pragma once
 
-#include <cstdint>
 #include <string>
 #include <string_view>
-
-#include "util/byte_masks.h"
 
 namespace bounceback::mime {
 
@@ -17,13 +14,6 @@ constexpr int hex_value(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-// The high bit of each byte of `word` (eight bytes read with util::load8) that equals `c`; exact
-// per byte, so util::first_marked_byte finds the first.
-constexpr uint64_t bytes_equal_to(uint64_t word, char c) {
-  const uint64_t diff = word ^ (static_cast<unsigned char>(c) * 0x0101010101010101ULL);
-  return ~(((diff & util::kLow7) + util::kLow7) | diff | util::kLow7);
 }
 
 // Base64 ignoring line breaks and garbage; an '=' flushes the bits read so far, so concatenated

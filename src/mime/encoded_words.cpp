@@ -25,7 +25,7 @@ bool is_plain_printable(std::string_view raw) {
   size_t pos = 0;
   for (; pos + 8 <= raw.size(); pos += 8) {
     const uint64_t word = util::load8(raw.data() + pos);
-    if ((util::controls_in(word) | util::non_printing_high_in(word) | bytes_equal_to(word, '=')) != 0) return false;
+    if ((util::controls_in(word) | util::non_printing_high_in(word) | util::bytes_equal(word, util::broadcast('='))) != 0) return false;
   }
   for (; pos < raw.size(); ++pos) {
     const auto byte = static_cast<unsigned char>(raw[pos]);

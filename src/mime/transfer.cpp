@@ -90,7 +90,7 @@ size_t copy_to_qp_special(std::string_view in, size_t pos, char*& dst) {
   for (; pos + 8 <= in.size(); pos += 8, dst += 8) {
     const uint64_t word = util::load8(in.data() + pos);
     std::memcpy(dst, &word, 8);
-    if (const uint64_t marks = bytes_equal_to(word, '=') | bytes_equal_to(word, '\n'); marks != 0) {
+    if (const uint64_t marks = util::bytes_equal(word, util::broadcast('=')) | util::bytes_equal(word, util::broadcast('\n')); marks != 0) {
       const size_t run = util::first_marked_byte(marks);
       dst += run;
       return pos + run;
