@@ -2,11 +2,9 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdint>
 #include <vector>
 
 #include "classify/generated_automata.h"
-#include "util/byte_masks.h"
 #include "util/text.h"
 
 namespace bounceback::explain {
@@ -39,8 +37,6 @@ bool is_control(char c) {
   const auto byte = static_cast<unsigned char>(c);
   return byte < 0x20 || byte == 0x7f;
 }
-// Bytes that are DEL (0x7F), high bit set.
-constexpr uint64_t deletes_in(uint64_t word) { return util::bytes_equal(word, util::broadcast(0x7F)); }
 bool is_utf8_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
 // Shortens `text` to at most `max_bytes` without splitting a UTF-8 character.
@@ -171,21 +167,10 @@ std::string sentence_value(std::string_view value) {
   return std::string(util::trim(out));
 }
 
-// Every value of a record passes here: eight bytes at a time, a control character (DEL among
-// them) or a blank followed by another is looked for in one pass.
 bool fits_a_sentence(std::string_view value) {
   if (value.size() > kMaxValueBytes) return false;
   if (!value.empty() && (value.front() == ' ' || value.back() == ' ')) return false;
-  size_t i = 0;
-  for (; i + 9 <= value.size(); i += 8) {
-    const uint64_t here = util::load8(value.data() + i);
-    const uint64_t blank_pairs = util::blanks_in(here) & util::blanks_in(util::load8(value.data() + i + 1));
-    if ((util::controls_in(here) | deletes_in(here) | blank_pairs) != 0) return false;
-  }
-  for (; i < value.size(); ++i) {
-    if (is_control(value[i]) || (value[i] == ' ' && i + 1 < value.size() && value[i + 1] == ' ')) return false;
-  }
-  return true;
+  return !util::has_control_or_blank_pair(value);
 }
 
 }  // namespace bounceback::explain

@@ -77,6 +77,20 @@ std::string to_lower(std::string_view text) {
   return out;
 }
 
+bool has_control_or_blank_pair(std::string_view text) {
+  size_t i = 0;
+  for (; i + 9 <= text.size(); i += 8) {
+    const uint64_t here = load8(text.data() + i);
+    const uint64_t blank_pairs = blanks_in(here) & blanks_in(load8(text.data() + i + 1));
+    if ((controls_in(here) | bytes_equal(here, broadcast(0x7F)) | blank_pairs) != 0) return true;
+  }
+  for (; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < ' ' || byte == 0x7F || (byte == ' ' && i + 1 < text.size() && text[i + 1] == ' ')) return true;
+  }
+  return false;
+}
+
 std::string collapse_space(std::string_view text) {
   std::string out(text.size(), '\0');
   char* const begin = out.data();

@@ -60,6 +60,10 @@ inline std::string_view trim(std::string_view text) {
   while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
   return text;
 }
+// Whether `text` holds a control character (below ' ', or DEL) or two blanks together: what keeps
+// a value from reading as one single-spaced line. Checked eight bytes at a time, since the record
+// builder and the explainer ask it of every value of every record.
+bool has_control_or_blank_pair(std::string_view text);
 // Collapses every run of white space (including newlines) into one space and trims.
 std::string collapse_space(std::string_view text);
 

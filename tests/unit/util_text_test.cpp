@@ -112,6 +112,27 @@ TEST(ByteMasks, MarkExactlyTheBytesOfTheirClass) {
   }
 }
 
+// Against one byte at a time, over texts long enough for the eight-byte steps and their tail.
+TEST(UtilText, FindsAControlCharacterOrTwoBlanksTogether) {
+  const auto naive = [](std::string_view text) {
+    for (size_t i = 0; i < text.size(); ++i) {
+      const auto byte = static_cast<unsigned char>(text[i]);
+      if (byte < ' ' || byte == 0x7F || (byte == ' ' && i + 1 < text.size() && text[i + 1] == ' ')) return true;
+    }
+    return false;
+  };
+  std::mt19937 rng(5);
+  const std::string alphabet = "ab  .\t\x7F\x80\xC3";
+  for (int round = 0; round < 20000; ++round) {
+    std::string text(rng() % 40, 'a');
+    for (char& c : text) c = rng() % 4 == 0 ? alphabet[rng() % alphabet.size()] : 'x';
+    ASSERT_EQ(has_control_or_blank_pair(text), naive(text)) << text;
+  }
+  EXPECT_FALSE(has_control_or_blank_pair("550 5.1.1 <jane@example.com>: Recipient address rejected"));
+  EXPECT_TRUE(has_control_or_blank_pair("550 5.1.1 <jane@example.com>:  Recipient address rejected"));
+  EXPECT_TRUE(has_control_or_blank_pair("550 5.1.1 <jane@example.com>:\r\n Recipient address rejected"));
+}
+
 TEST(UtilText, TrimAndCollapse) {
   EXPECT_EQ(trim("  a b \n"), "a b");
   EXPECT_EQ(trim(" \t a b \n "), "a b");
