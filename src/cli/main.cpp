@@ -7,6 +7,7 @@
 #include <exception>
 
 #include "bounceback/version.h"
+#include "cli/allocator.h"
 #include "cli/commands.h"
 #include "cli/logs_command.h"
 #include "cli/serve_command.h"
@@ -34,7 +35,9 @@ const char* kDescription =
 
 static int run_command_line(int argc, char** argv) {
   CLI::App app{kDescription, "bounceback"};
-  app.set_version_flag("--version", std::string("bounceback ") + bounceback::kVersion);
+  app.set_version_flag("--version", [] {
+    return std::string("bounceback ") + bounceback::kVersion + "\nmalloc: " + allocator_in_use();
+  });
   app.require_subcommand(1);
   app.failure_message(CLI::FailureMessage::help);
 

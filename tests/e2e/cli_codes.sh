@@ -43,5 +43,10 @@ expect_status 2 "an unknown verb is a usage error"
 run --version
 expect_status 0 "--version"
 expect_out "bounceback" "--version names the program"
+if [ "${WITH_MIMALLOC:-OFF}" = ON ]; then
+  expect_out "malloc: mimalloc " "a build linked with mimalloc has it serve malloc"
+else
+  expect_out "malloc: the C library's malloc" "--version names the allocator"
+fi
 
 finish
