@@ -1,11 +1,11 @@
 // Finding addr-specs (local@domain) in free text: headers, DSN fields, diagnostics. Each '@' is
 // grown outwards over the characters an address can hold; nothing is lower-cased.
-#include <unicode/uchar.h>
 
 #include <algorithm>
 #include <array>
 
 #include "mime/decoding.h"
+#include "mime/icu.h"
 #include "mime/message.h"
 #include "util/text.h"
 
@@ -54,12 +54,18 @@ std::optional<size_t> quoted_local_part_begin(std::string_view text, size_t at, 
   return std::nullopt;
 }
 
+// In any script, by ICU's tables; without ICU every code point counts as one, so nothing is cut.
+bool is_letter_or_digit(int32_t point) {
+  const Icu* library = icu();
+  return library == nullptr || library->u_isalnum(point) != 0;
+}
+
 // Code points that are neither letters nor digits at the edges of a UTF-8 run are punctuation
 // of the text around the address: "kijitora@example.jp。" or "「kijitora@example.jp」".
 size_t skip_leading_non_alnum(std::string_view text, size_t begin, size_t end) {
   while (begin < end && static_cast<unsigned char>(text[begin]) >= 0x80) {
     const CodePoint point = decode_utf8_at(text.substr(0, end), begin);
-    if (point.value >= 0 && u_isalnum(point.value)) break;
+    if (point.value >= 0 && is_letter_or_digit(point.value)) break;
     begin += point.length;
   }
   return begin;
@@ -68,7 +74,7 @@ size_t skip_leading_non_alnum(std::string_view text, size_t begin, size_t end) {
 size_t drop_trailing_non_alnum(std::string_view text, size_t begin, size_t end) {
   while (end > begin && static_cast<unsigned char>(text[end - 1]) >= 0x80) {
     const CodePoint point = decode_utf8_before(text, begin, end);
-    if (point.value >= 0 && u_isalnum(point.value)) break;
+    if (point.value >= 0 && is_letter_or_digit(point.value)) break;
     end -= point.length;
   }
   return end;

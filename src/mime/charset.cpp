@@ -1,7 +1,5 @@
 // Charset conversion to UTF-8: a normalising alias table for the labels mail really carries, ICU
 // converters cached per thread behind it, and an ICU-free path for UTF-8 and US-ASCII.
-#include <unicode/ucnv.h>
-#include <unicode/ucnv_cb.h>
 
 #include <algorithm>
 #include <array>
@@ -12,6 +10,7 @@
 #include <vector>
 
 #include "mime/decoding.h"
+#include "mime/icu.h"
 #include "mime/message.h"
 #include "util/byte_masks.h"
 #include "util/text.h"
@@ -143,7 +142,7 @@ std::optional<Resolved> resolve(std::string_view charset) {
 }
 
 struct ConverterCloser {
-  void operator()(UConverter* converter) const { ucnv_close(converter); }
+  void operator()(UConverter* converter) const { icu()->ucnv_close(converter); }
 };
 using ConverterPtr = std::unique_ptr<UConverter, ConverterCloser>;
 
@@ -199,7 +198,7 @@ void write_replacement_character(const void*, UConverterToUnicodeArgs* args, con
   if (reason > UCNV_IRREGULAR) return;  // reset, close, clone: nothing was undecodable
   static const UChar kReplacement = 0xFFFD;
   *status = U_ZERO_ERROR;
-  ucnv_cbToUWriteUChars(args, &kReplacement, 1, 0, status);
+  icu()->ucnv_cbToUWriteUChars(args, &kReplacement, 1, 0, status);
 }
 
 // ISO 2022's escape and shift bytes: the only ASCII bytes that switch a stateful charset out of
@@ -214,7 +213,7 @@ constexpr bool is_iso2022_switch(char c) {
 // for those whose ASCII bytes mean something else (UTF-7's '+', HZ's '~', UTF-16, EBCDIC). All
 // those bytes are converted in one run: a byte that starts a sequence breaks the identity.
 bool maps_ascii_to_itself(UConverter* converter) {
-  switch (ucnv_getType(converter)) {
+  switch (icu()->ucnv_getType(converter)) {
     case UCNV_SBCS:
     case UCNV_DBCS:
     case UCNV_MBCS:
@@ -232,7 +231,7 @@ bool maps_ascii_to_itself(UConverter* converter) {
   }
   std::array<UChar, 256> decoded;
   UErrorCode status = U_ZERO_ERROR;
-  const int32_t length = ucnv_toUChars(converter, decoded.data(), static_cast<int32_t>(decoded.size()),
+  const int32_t length = icu()->ucnv_toUChars(converter, decoded.data(), static_cast<int32_t>(decoded.size()),
                                        ascii.data(), static_cast<int32_t>(ascii.size()), &status);
   if (U_FAILURE(status) || length != static_cast<int32_t>(ascii.size())) return false;
   for (size_t i = 0; i < ascii.size(); ++i) {
@@ -250,9 +249,10 @@ Converter converter_for(const std::string& icu_name) {
   for (const CachedConverter& entry : cache) {
     if (std::find(entry.names.begin(), entry.names.end(), icu_name) != entry.names.end()) return converter_of(entry);
   }
+  if (icu() == nullptr) return {nullptr, false, false, nullptr};
   UErrorCode status = U_ZERO_ERROR;
   // Looking the name up first keeps ICU from searching its data directory for unknown names.
-  const char* canonical = ucnv_getAlias(icu_name.c_str(), 0, &status);
+  const char* canonical = icu()->ucnv_getAlias(icu_name.c_str(), 0, &status);
   if (canonical == nullptr || U_FAILURE(status)) return {nullptr, false, false, nullptr};
   for (CachedConverter& entry : cache) {
     if (entry.canonical_name == canonical) {
@@ -261,9 +261,9 @@ Converter converter_for(const std::string& icu_name) {
     }
   }
   status = U_ZERO_ERROR;
-  ConverterPtr opened(ucnv_open(canonical, &status));
+  ConverterPtr opened(icu()->ucnv_open(canonical, &status));
   if (!opened || U_FAILURE(status)) return {nullptr, false, false, nullptr};
-  ucnv_setToUCallBack(opened.get(), write_replacement_character, nullptr, nullptr, nullptr, &status);
+  icu()->ucnv_setToUCallBack(opened.get(), write_replacement_character, nullptr, nullptr, nullptr, &status);
   const bool ascii_identity = maps_ascii_to_itself(opened.get());
   const bool resets_at_ascii_escape = ascii_identity && std::string_view(canonical) == kIso2022JpName;
   std::unique_ptr<const ByteTable> byte_table = byte_table_of(opened.get());
@@ -287,7 +287,7 @@ bool append_converted(UConverter* from, std::string_view bytes, std::string& out
   bool reset = true;
   for (;;) {
     UErrorCode status = U_ZERO_ERROR;
-    ucnv_convertEx(utf8, from, &target, out.data() + out.size(), &source, bytes.data() + bytes.size(),
+    icu()->ucnv_convertEx(utf8, from, &target, out.data() + out.size(), &source, bytes.data() + bytes.size(),
                    pivot.data(), &pivot_source, &pivot_target, pivot.data() + pivot.size(), static_cast<UBool>(reset),
                    true, &status);
     reset = false;
@@ -302,7 +302,7 @@ bool append_converted(UConverter* from, std::string_view bytes, std::string& out
 }
 
 std::unique_ptr<const ByteTable> byte_table_of(UConverter* converter) {
-  const UConverterType type = ucnv_getType(converter);
+  const UConverterType type = icu()->ucnv_getType(converter);
   if (type != UCNV_SBCS && type != UCNV_LATIN_1 && type != UCNV_US_ASCII) return nullptr;
   auto table = std::make_unique<ByteTable>();
   table->ascii_identity = true;

@@ -1,9 +1,9 @@
 #include "server/libmicrohttpd.h"
 
-#include <dlfcn.h>
-
 #include <cstdlib>
 #include <string>
+
+#include "util/shared_library.h"
 
 namespace bounceback::server {
 namespace {
@@ -18,21 +18,16 @@ struct Loaded {
 
 Loaded load() {
   Loaded loaded;
-  void* handle = dlopen(kLibraryName, RTLD_NOW | RTLD_LOCAL);
-  if (handle == nullptr) {
-    const char* why = dlerror();
-    loaded.error = std::string("HTTP server: cannot load ") + kLibraryName + " (" + (why ? why : "not found") +
-                   "); install it, e.g. apt-get install libmicrohttpd12";
+  const util::SharedLibrary library = util::open_shared_library(kLibraryName, "HTTP server", "libmicrohttpd12");
+  if (library.handle == nullptr) {
+    loaded.error = library.error;
     return loaded;
   }
-#define BB_MHD_LOOKUP(name)                                                                            \
-  loaded.functions.name = reinterpret_cast<decltype(&::name)>(dlsym(handle, #name));                 \
-  if (loaded.functions.name == nullptr && loaded.error.empty()) {                                      \
-    loaded.error = std::string("HTTP server: ") + kLibraryName + " has no " #name ": too old a version"; \
-  }
-  BB_MHD_FUNCTIONS(BB_MHD_LOOKUP)
-#undef BB_MHD_LOOKUP
-  return loaded;  // the handle stays open for the life of the process
+  auto& functions = loaded.functions;
+  const char* missing = nullptr;
+  BB_MHD_FUNCTIONS(BB_FIND_FUNCTION)
+  if (missing != nullptr) loaded.error = util::missing_function_error("HTTP server", kLibraryName, missing);
+  return loaded;
 }
 
 const Loaded& loaded_once() {

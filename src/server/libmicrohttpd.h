@@ -6,6 +6,7 @@
 #include <microhttpd.h>
 
 #include "bounceback/result.h"
+#include "util/shared_library.h"
 
 namespace bounceback::server {
 
@@ -17,10 +18,7 @@ namespace bounceback::server {
   F(MHD_quiesce_daemon) F(MHD_start_daemon) F(MHD_stop_daemon)
 
 struct LibMicroHttpd {
-// NOLINTNEXTLINE(bugprone-macro-parentheses): the argument is a name, declared here
-#define BB_MHD_POINTER(name) decltype(&::name) name = nullptr;
-  BB_MHD_FUNCTIONS(BB_MHD_POINTER)
-#undef BB_MHD_POINTER
+  BB_MHD_FUNCTIONS(BB_FUNCTION_POINTER)
 };
 
 // Loads libmicrohttpd once (thread-safe); a kIoError saying how to install it when it is missing.

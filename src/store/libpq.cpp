@@ -1,9 +1,9 @@
 #include "store/libpq.h"
 
-#include <dlfcn.h>
-
 #include <cstdlib>
 #include <string>
+
+#include "util/shared_library.h"
 
 namespace bounceback::store::pg {
 namespace {
@@ -18,21 +18,16 @@ struct Loaded {
 
 Loaded load() {
   Loaded loaded;
-  void* handle = dlopen(kLibPqName, RTLD_NOW | RTLD_LOCAL);
-  if (handle == nullptr) {
-    const char* why = dlerror();
-    loaded.error = std::string("PostgreSQL store: cannot load ") + kLibPqName + " (" + (why ? why : "not found") +
-                   "); install it, e.g. apt-get install libpq5";
+  const util::SharedLibrary library = util::open_shared_library(kLibPqName, "PostgreSQL store", "libpq5");
+  if (library.handle == nullptr) {
+    loaded.error = library.error;
     return loaded;
   }
-#define BB_LIBPQ_LOOKUP(name)                                                                          \
-  loaded.functions.name = reinterpret_cast<decltype(&::name)>(dlsym(handle, #name));                 \
-  if (loaded.functions.name == nullptr && loaded.error.empty()) {                                      \
-    loaded.error = std::string("PostgreSQL store: ") + kLibPqName + " has no " #name ": too old a libpq"; \
-  }
-  BB_LIBPQ_FUNCTIONS(BB_LIBPQ_LOOKUP)
-#undef BB_LIBPQ_LOOKUP
-  return loaded;  // the handle stays open for the life of the process
+  auto& functions = loaded.functions;
+  const char* missing = nullptr;
+  BB_LIBPQ_FUNCTIONS(BB_FIND_FUNCTION)
+  if (missing != nullptr) loaded.error = util::missing_function_error("PostgreSQL store", kLibPqName, missing);
+  return loaded;
 }
 
 const Loaded& loaded_once() {

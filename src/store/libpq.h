@@ -6,6 +6,7 @@
 #include <libpq-fe.h>
 
 #include "bounceback/result.h"
+#include "util/shared_library.h"
 
 namespace bounceback::store::pg {
 
@@ -17,10 +18,7 @@ namespace bounceback::store::pg {
   F(PQresultErrorField) F(PQresultErrorMessage) F(PQresultStatus) F(PQstatus)
 
 struct LibPq {
-// NOLINTNEXTLINE(bugprone-macro-parentheses): the argument is a name, declared here
-#define BB_LIBPQ_POINTER(name) decltype(&::name) name = nullptr;
-  BB_LIBPQ_FUNCTIONS(BB_LIBPQ_POINTER)
-#undef BB_LIBPQ_POINTER
+  BB_LIBPQ_FUNCTIONS(BB_FUNCTION_POINTER)
 };
 
 // Loads libpq once (thread-safe); a kIoError saying how to install it when it is missing.

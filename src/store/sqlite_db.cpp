@@ -6,19 +6,19 @@ namespace bounceback::store {
 
 Error sqlite_error(sqlite3* db, std::string_view doing) {
   std::string message(doing);
-  message.append(": ").append(db ? sqlite3_errmsg(db) : "out of memory");
+  message.append(": ").append(db ? libsqlite3().sqlite3_errmsg(db) : "out of memory");
   return Error{ErrorCode::kIoError, std::move(message)};
 }
 
 std::optional<Error> execute(sqlite3* db, const char* sql) {
-  if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK) return std::nullopt;
+  if (libsqlite3().sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK) return std::nullopt;
   return sqlite_error(db, "cannot run SQL");
 }
 
 Result<Statement> Statement::prepare(sqlite3* db, std::string_view sql) {
   sqlite3_stmt* statement = nullptr;
-  if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &statement,
-                         nullptr) != SQLITE_OK) {
+  if (libsqlite3().sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                                      &statement, nullptr) != SQLITE_OK) {
     return sqlite_error(db, "cannot prepare a statement");
   }
   return Statement(db, statement);
@@ -26,7 +26,7 @@ Result<Statement> Statement::prepare(sqlite3* db, std::string_view sql) {
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
-    sqlite3_finalize(statement_);
+    if (statement_ != nullptr) libsqlite3().sqlite3_finalize(statement_);
     db_ = other.db_;
     statement_ = std::exchange(other.statement_, nullptr);
   }
@@ -34,29 +34,29 @@ Statement& Statement::operator=(Statement&& other) noexcept {
 }
 
 Statement& Statement::reset() {
-  sqlite3_reset(statement_);
-  sqlite3_clear_bindings(statement_);
+  libsqlite3().sqlite3_reset(statement_);
+  libsqlite3().sqlite3_clear_bindings(statement_);
   return *this;
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
-  sqlite3_bind_text64(statement_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  libsqlite3().sqlite3_bind_text64(statement_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   return *this;
 }
 
 Statement& Statement::bind_or_null(int index, const std::optional<std::string>& text) {
   if (text) return bind(index, std::string_view(*text));
-  sqlite3_bind_null(statement_, index);
+  libsqlite3().sqlite3_bind_null(statement_, index);
   return *this;
 }
 
 Statement& Statement::bind(int index, int64_t value) {
-  sqlite3_bind_int64(statement_, index, value);
+  libsqlite3().sqlite3_bind_int64(statement_, index, value);
   return *this;
 }
 
 Result<bool> Statement::step() {
-  const int status = sqlite3_step(statement_);
+  const int status = libsqlite3().sqlite3_step(statement_);
   if (status == SQLITE_ROW) return true;
   if (status == SQLITE_DONE) return false;
   return sqlite_error(db_, "cannot run a statement");
@@ -71,9 +71,10 @@ std::optional<Error> Statement::run() {
 }
 
 std::string Statement::text(int column) const {
-  const unsigned char* text = sqlite3_column_text(statement_, column);
+  const LibSqlite3& sqlite = libsqlite3();
+  const unsigned char* text = sqlite.sqlite3_column_text(statement_, column);
   if (text == nullptr) return {};
-  return std::string(reinterpret_cast<const char*>(text), static_cast<size_t>(sqlite3_column_bytes(statement_, column)));
+  return std::string(reinterpret_cast<const char*>(text), static_cast<size_t>(sqlite.sqlite3_column_bytes(statement_, column)));
 }
 
 std::optional<std::string> Statement::optional_text(int column) const {

@@ -2,8 +2,6 @@
 // reaches SQL through a bound parameter, never through the SQL text.
 #pragma once
 
-#include <sqlite3.h>
-
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -12,11 +10,12 @@
 #include <utility>
 
 #include "bounceback/result.h"
+#include "store/libsqlite3.h"
 
 namespace bounceback::store {
 
 struct ConnectionCloser {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+  void operator()(sqlite3* db) const { libsqlite3().sqlite3_close_v2(db); }
 };
 using Connection = std::unique_ptr<sqlite3, ConnectionCloser>;
 
@@ -36,7 +35,9 @@ class Statement {
   Statement& operator=(Statement&& other) noexcept;
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
-  ~Statement() { sqlite3_finalize(statement_); }
+  ~Statement() {
+    if (statement_ != nullptr) libsqlite3().sqlite3_finalize(statement_);
+  }
 
   // Readies the statement for another run: no row pending, every parameter NULL.
   Statement& reset();
@@ -51,11 +52,11 @@ class Statement {
   // Steps to the end, for statements that return no rows.
   std::optional<Error> run();
   // Rows changed by the last run.
-  int64_t changes() const { return sqlite3_changes64(db_); }
+  int64_t changes() const { return libsqlite3().sqlite3_changes64(db_); }
 
   // Columns count from 0.
-  bool is_null(int column) const { return sqlite3_column_type(statement_, column) == SQLITE_NULL; }
-  int64_t integer(int column) const { return sqlite3_column_int64(statement_, column); }
+  bool is_null(int column) const { return libsqlite3().sqlite3_column_type(statement_, column) == SQLITE_NULL; }
+  int64_t integer(int column) const { return libsqlite3().sqlite3_column_int64(statement_, column); }
   std::string text(int column) const;
   std::optional<std::string> optional_text(int column) const;
 

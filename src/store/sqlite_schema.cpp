@@ -76,7 +76,8 @@ std::optional<Error> switch_to_wal(sqlite3* db) {
   const auto deadline = std::chrono::steady_clock::now() + milliseconds(kBusyTimeoutMilliseconds);
   for (milliseconds pause(2);; pause = std::min(pause * 2, milliseconds(100))) {
     std::optional<Error> error = execute(db, "PRAGMA journal_mode = WAL");
-    if (!error || sqlite3_errcode(db) != SQLITE_BUSY || std::chrono::steady_clock::now() + pause > deadline) {
+    const bool busy = error && libsqlite3().sqlite3_errcode(db) == SQLITE_BUSY;
+    if (!busy || std::chrono::steady_clock::now() + pause > deadline) {
       return error;
     }
     std::this_thread::sleep_for(pause);
@@ -84,7 +85,7 @@ std::optional<Error> switch_to_wal(sqlite3* db) {
 }
 
 std::optional<Error> configure(sqlite3* db) {
-  sqlite3_busy_timeout(db, kBusyTimeoutMilliseconds);
+  libsqlite3().sqlite3_busy_timeout(db, kBusyTimeoutMilliseconds);
   if (auto error = switch_to_wal(db)) return error;
   if (auto error = execute(db, "PRAGMA synchronous = NORMAL")) return error;
   // Checkpoints are where WAL mode syncs to disk: every 10000 pages (~40 MB of WAL) rather than

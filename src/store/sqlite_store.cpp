@@ -289,9 +289,10 @@ Error naming_path(Error error, const std::string& path) {
 }  // namespace
 
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, SuppressionPolicy policy) {
+  if (const Result<const LibSqlite3*> loaded = load_libsqlite3(); !loaded) return naming_path(loaded.error(), path);
   sqlite3* handle = nullptr;
   // NOMUTEX: SqliteStore serialises every use of the connection with its own mutex.
-  const int status = sqlite3_open_v2(path.c_str(), &handle,
+  const int status = libsqlite3().sqlite3_open_v2(path.c_str(), &handle,
                                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   Connection db(handle);
   if (status != SQLITE_OK) return naming_path(sqlite_error(handle, "cannot open"), path);

@@ -49,4 +49,10 @@ else
   expect_out "malloc: the C library's malloc" "--version names the allocator"
 fi
 
+# ICU and SQLite are loaded when a message or a store needs them, not at every start-up.
+out=$(readelf -d "$BIN" | grep NEEDED) status=$? err=""
+expect_out "libc.so" "readelf lists the libraries the program needs"
+expect_out_not "libicu" "ICU is not linked"
+expect_out_not "libsqlite3" "SQLite is not linked"
+
 finish

@@ -1,0 +1,47 @@
+// Loading a library when a feature first needs it (ICU, SQLite, libpq, libmicrohttpd).
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+
+#include "mime/icu.h"
+#include "util/shared_library.h"
+
+namespace bounceback::util {
+namespace {
+
+TEST(SharedLibrary, AMissingLibraryIsAnErrorThatSaysWhatToInstall) {
+  const SharedLibrary library = open_shared_library("libbounceback-absent.so.9", "Frobnicator", "libfrob9");
+  EXPECT_EQ(library.handle, nullptr);
+  EXPECT_TRUE(library.error.starts_with("Frobnicator: cannot load libbounceback-absent.so.9 (")) << library.error;
+  EXPECT_TRUE(library.error.ends_with("); install it, e.g. apt-get install libfrob9")) << library.error;
+  EXPECT_EQ(find_symbol(library, "strlen"), nullptr);
+}
+
+TEST(SharedLibrary, FindsFunctionsAndNamesOneThatIsMissing) {
+  const SharedLibrary library = open_shared_library("libc.so.6", "C library", "libc6");
+  ASSERT_NE(library.handle, nullptr) << library.error;
+  const auto length = find_function<decltype(&::strlen)>(library, "strlen");
+  ASSERT_NE(length, nullptr);
+  EXPECT_EQ(length("bounce"), 6u);
+  EXPECT_EQ(find_symbol(library, "bounceback_no_such_function"), nullptr);
+  EXPECT_EQ(missing_function_error("C library", "libc.so.6", "frob"),
+            "C library: libc.so.6 has no frob: too old a version");
+}
+
+// ICU's names carry its version (ucnv_open is ucnv_open_72): every function must be found under
+// the name the headers give it, or charsets that need ICU would quietly go undecoded.
+TEST(SharedLibrary, IcuLoadsWithEveryFunctionBouncebackCalls) {
+  const mime::Icu* icu = mime::icu();
+  ASSERT_NE(icu, nullptr);
+  UErrorCode status = U_ZERO_ERROR;
+  UConverter* converter = icu->ucnv_open("Shift_JIS", &status);
+  ASSERT_NE(converter, nullptr);
+  EXPECT_EQ(icu->ucnv_getType(converter), UCNV_MBCS);
+  icu->ucnv_close(converter);
+  EXPECT_TRUE(icu->u_isalnum(0x732B));  // 猫
+  EXPECT_FALSE(icu->u_isalnum(0x3002));  // 。
+}
+
+}  // namespace
+}  // namespace bounceback::util
