@@ -362,9 +362,30 @@ std::string reported_status(const Evidence& evidence, std::span<const FoundCode>
 
 // ---- collecting candidates --------------------------------------------------------------------
 
+// The SMTP command the server answered (command_of), read only when a decision turns on it: most
+// do not, and reading it from the words costs a search per phrase lead.
+class CommandOnDemand {
+ public:
+  CommandOnDemand(const Evidence& evidence, std::string_view words) : evidence_(evidence), words_(words) {}
+  Command get() const {
+    if (!read_) {
+      command_ = command_of(evidence_, words_);
+      read_ = true;
+    }
+    return command_;
+  }
+
+ private:
+  const Evidence& evidence_;
+  std::string_view words_;
+  // A cache for the one decision this object lives in.
+  mutable bool read_ = false;
+  mutable Command command_ = Command::kUnknown;
+};
+
 // What, besides the wording itself, decides where the wording counts.
 struct Setting {
-  Command command = Command::kUnknown;
+  CommandOnDemand command;
   Reason status_reason = Reason::kUndefined;  // what the status code names by itself
   // The report format itself names the missing address (Domino "not listed in Domino Directory",
   // Exchange 2003 "000C05A6 Unknown Recipient"): as good as a 5.1.1.
@@ -379,8 +400,8 @@ struct Setting {
 // users refuse; appliances say "No such user" for mail their policy drops), and a hard bounce
 // suppresses the address for good: without that evidence it counts as the recipient's filter.
 bool address_confirmed(const Setting& setting) {
-  return setting.command == Command::kRcpt || setting.status_reason == Reason::kUserUnknown ||
-         setting.format_says_unknown;
+  return setting.status_reason == Reason::kUserUnknown || setting.format_says_unknown ||
+         setting.command.get() == Command::kRcpt;
 }
 
 // Where a primary reason's ordinary wording counts, given the command the server answered. "User
@@ -388,26 +409,32 @@ bool address_confirmed(const Setting& setting) {
 // Content verdicts cannot be reached before DATA; sender wording counts at MAIL, at DATA, or when
 // no precise status contradicts it.
 std::optional<Candidate> place_wording(Reason reason, const Setting& setting) {
-  const Command command = setting.command;
   const Reason status_reason = setting.status_reason;
-  const bool before_data = command == Command::kConnect || command == Command::kMail || command == Command::kRcpt;
+  const auto before_data = [&setting] {
+    const Command command = setting.command.get();
+    return command == Command::kConnect || command == Command::kMail || command == Command::kRcpt;
+  };
   switch (reason) {
-    case Reason::kUserUnknown:
+    case Reason::kUserUnknown: {
       if (address_confirmed(setting)) return Candidate{Tier::kPrimary, reason};
+      const Command command = setting.command.get();
       if (command == Command::kConnect || command == Command::kMail) return std::nullopt;
       return Candidate{Tier::kPrimary, Reason::kFiltered};
+    }
     case Reason::kFiltered:
-      if (before_data) return std::nullopt;
+      if (before_data()) return std::nullopt;
       return Candidate{Tier::kPrimary, reason};
     case Reason::kSpamDetected:
-      return Candidate{before_data ? Tier::kOtherWording : Tier::kPrimary, reason};
+      return Candidate{before_data() ? Tier::kOtherWording : Tier::kPrimary, reason};
     case Reason::kNoRelaying:
-      return Candidate{command == Command::kConnect ? Tier::kOtherWording : Tier::kPrimary, reason};
-    case Reason::kRejected:
+      return Candidate{setting.command.get() == Command::kConnect ? Tier::kOtherWording : Tier::kPrimary, reason};
+    case Reason::kRejected: {
+      const Command command = setting.command.get();
       if (command == Command::kMail) return Candidate{Tier::kPrimary, reason};
       if (command == Command::kData && status_reason != Reason::kUserUnknown) return Candidate{Tier::kPrimary, reason};
       if (command != Command::kData && is_broad(status_reason)) return Candidate{Tier::kPrimary, reason};
       return std::nullopt;
+    }
     default:
       return Candidate{is_primary(reason) ? Tier::kPrimary : Tier::kOtherWording, reason};
   }
@@ -501,14 +528,15 @@ Reason reason_from_reply(std::optional<int> reply_code) {
 
 // What is left when nothing names a reason: the subject digit of the code, the reply code, the
 // action, the command.
-Reason fallback_reason(const Evidence& evidence, const std::optional<StatusParts>& status, Command command) {
+Reason fallback_reason(const Evidence& evidence, const std::optional<StatusParts>& status,
+                       const CommandOnDemand& command) {
   if (status && status->subject == 6) return Reason::kContentError;
   // A temporary X.7.x says "not now" for policy reasons (rate limits, greylisting: Gmail's
   // "421-4.7.0 Try again later, closing connection"), not that security failed.
   if (status && status->subject == 7 && status->klass == 5) return Reason::kSecurityError;
   if (evidence.reply_code && *evidence.reply_code >= 500 && *evidence.reply_code <= 507) return Reason::kSyntaxError;
   if (util::iequals(util::trim(evidence.action), "delayed")) return Reason::kExpired;
-  if (command == Command::kConnect) return Reason::kBlocked;
+  if (command.get() == Command::kConnect) return Reason::kBlocked;
   if (!util::trim(evidence.diagnostic).empty()) return Reason::kOnHold;
   return Reason::kUndefined;
 }
@@ -530,10 +558,9 @@ Reason decide_reason(const Evidence& evidence, std::string_view words, std::stri
   const auto parts = parse_status(status);
   if (is_success(parts, evidence.action)) return Reason::kDelivered;
 
-  const Setting setting{command_of(evidence, words), reason_of_status(parts),
+  const Setting setting{CommandOnDemand(evidence, words), reason_of_status(parts),
                         evidence.format_reason == Reason::kUserUnknown,
                         find_provider(evidence.remote_mta, words, evidence.reporting_mta)};
-  const Command command = setting.command;
   Candidates candidates;
   // The status is searched too: an extractor may have taken "5.7.606" out of the words.
   for (const std::string_view text : {words, status}) {
@@ -551,7 +578,7 @@ Reason decide_reason(const Evidence& evidence, std::string_view words, std::stri
   }
 
   if (auto chosen = candidates.best()) return chosen->reason;
-  return fallback_reason(evidence, parts, command);
+  return fallback_reason(evidence, parts, setting.command);
 }
 
 // ---- the status a record reports ----------------------------------------------------------------

@@ -149,11 +149,11 @@ void add_advice(std::vector<std::string>& advice, std::string line, size_t limit
   advice.push_back(std::move(line));
 }
 
-// Renders `tmpl` only when there is room for it.
-void add_rendered_advice(std::vector<std::string>& advice, std::string_view tmpl,
+// Renders `tmpl` only when there is room for it; a plain one (is_plain) is copied as it is.
+void add_rendered_advice(std::vector<std::string>& advice, std::string_view tmpl, bool plain,
                          const Facts& facts, size_t limit) {
   if (tmpl.empty() || advice.size() >= limit) return;
-  add_advice(advice, render(tmpl, facts), limit);
+  add_advice(advice, plain ? std::string(tmpl) : render(tmpl, facts), limit);
 }
 
 // Specific advice first (the code's, then the reason's); a failed delivery always ends with
@@ -167,10 +167,12 @@ std::vector<std::string> build_advice(const Record& record, const Text& text, co
   if (code) {
     for (const std::string& line : code->advice) add_advice(advice, line, specific_limit);
   }
-  for (std::string_view line : text.advice) add_rendered_advice(advice, line, facts, specific_limit);
+  for (size_t i = 0; i < text.advice.size(); ++i) {
+    add_rendered_advice(advice, text.advice[i], text.plain_advice[i], facts, specific_limit);
+  }
   if (failed) {
     const std::string_view closing = retry_advice(record.reason, record.hard_bounce, record.side);
-    add_rendered_advice(advice, closing, facts, kMaxAdvice);
+    add_rendered_advice(advice, closing, false, facts, kMaxAdvice);
   }
   return advice;
 }

@@ -42,9 +42,42 @@ size_t literal_end(std::string_view tmpl, size_t pos) {
   return pos;
 }
 
+// Moves `pos` to the '|' or ']' that ends the current alternative, or to the end of the template,
+// as render_sequence() would, without rendering: an alternative that is not shown needs no text.
+void skip_sequence(std::string_view tmpl, size_t& pos);
+
+// `pos` is just past a '['; leaves it just past the matching ']'.
+void skip_group(std::string_view tmpl, size_t& pos) {
+  while (true) {
+    skip_sequence(tmpl, pos);
+    if (pos >= tmpl.size()) return;
+    if (tmpl[pos++] == ']') return;
+  }
+}
+
+void skip_sequence(std::string_view tmpl, size_t& pos) {
+  while (pos < tmpl.size()) {
+    pos = literal_end(tmpl, pos);
+    if (pos == tmpl.size()) return;
+    const char c = tmpl[pos];
+    if (c == '|' || c == ']') return;
+    ++pos;
+    if (c == '[') {
+      skip_group(tmpl, pos);
+      continue;
+    }
+    const size_t close = tmpl.find('}', pos);
+    if (close != std::string_view::npos) pos = close + 1;
+  }
+}
+
+// Whether an unknown {name} ends the alternative: inside a group the alternative is then taken
+// back, so the rest of it is skipped; at the top level the rest is still shown.
+enum class OnUnknown { kContinue, kSkipRest };
+
 // Renders from `pos` up to the '|' or ']' that ends the current alternative (left at `pos`) or the
 // end of the template. Returns false when a {name} at this level is unknown.
-bool render_sequence(std::string_view tmpl, size_t& pos, const Facts& facts, std::string& out) {
+bool render_sequence(std::string_view tmpl, size_t& pos, const Facts& facts, std::string& out, OnUnknown on_unknown) {
   bool complete = true;
   while (pos < tmpl.size()) {
     const size_t literal = literal_end(tmpl, pos);
@@ -65,30 +98,33 @@ bool render_sequence(std::string_view tmpl, size_t& pos, const Facts& facts, std
     }
     const std::optional<Fact> fact = fact_from_name(tmpl.substr(pos, close - pos));
     const std::string_view value = fact ? facts.get(*fact) : std::string_view{};
-    if (value.empty()) {
-      complete = false;
-    } else {
-      out.append(value);
-    }
     pos = close + 1;
+    if (!value.empty()) {
+      out.append(value);
+      continue;
+    }
+    complete = false;
+    if (on_unknown == OnUnknown::kSkipRest) {
+      skip_sequence(tmpl, pos);
+      break;
+    }
   }
   return complete;
 }
 
 // `pos` is just past a '['; leaves it just past the matching ']'. Each alternative is rendered in
-// place and taken back unless it is the first complete one.
+// place and taken back unless it is complete; the ones after the first complete one are skipped.
 void render_group(std::string_view tmpl, size_t& pos, const Facts& facts, std::string& out) {
-  bool chosen = false;
   while (true) {
     const size_t start = out.size();
-    const bool complete = render_sequence(tmpl, pos, facts, out);
-    if (complete && !chosen) {
-      chosen = true;
-    } else {
-      out.resize(start);
-    }
+    const bool complete = render_sequence(tmpl, pos, facts, out, OnUnknown::kSkipRest);
+    if (!complete) out.resize(start);
     if (pos >= tmpl.size()) return;
     if (tmpl[pos++] == ']') return;
+    if (complete) {
+      skip_group(tmpl, pos);
+      return;
+    }
   }
 }
 
@@ -100,7 +136,7 @@ std::string render(std::string_view tmpl, const Facts& facts) {
   size_t pos = 0;
   // A stray ']' or '|' at the top level is a typo in the data; it is skipped, not shown.
   while (pos < tmpl.size()) {
-    render_sequence(tmpl, pos, facts, out);
+    render_sequence(tmpl, pos, facts, out, OnUnknown::kContinue);
     if (pos < tmpl.size()) ++pos;
   }
   return out;

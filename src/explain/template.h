@@ -129,6 +129,10 @@ static_assert(kFactCount <= 64, "fact_bits_named keeps one bit per Fact");
 
 inline FactSet facts_named(std::string_view tmpl) { return FactSet(fact_bits_named(tmpl)); }
 
+// Whether a template holds no syntax, so that it renders as it is written. Known at compile time
+// for the constant texts (see Text in texts.h), which then are copied rather than rendered.
+constexpr bool is_plain(std::string_view tmpl) { return tmpl.find_first_of("[]|{") == std::string_view::npos; }
+
 // The {name}s a template uses, in order; lets tests check every template against Fact.
 std::vector<std::string_view> placeholders(std::string_view tmpl);
 

@@ -16,11 +16,13 @@ struct Text {
       : summary(summary_template),
         advice(advice_templates),
         named(fact_bits_named(summary_template) | fact_bits_named(advice_templates[0]) |
-              fact_bits_named(advice_templates[1]) | fact_bits_named(advice_templates[2])) {}
+              fact_bits_named(advice_templates[1]) | fact_bits_named(advice_templates[2])),
+        plain_advice{is_plain(advice_templates[0]), is_plain(advice_templates[1]), is_plain(advice_templates[2])} {}
 
   std::string_view summary;
   std::array<std::string_view, 3> advice;  // most useful first; empty entries are unused
   FactSet named;                           // the facts the summary and the advice name
+  std::array<bool, 3> plain_advice;        // which advice lines hold no syntax (is_plain)
 };
 
 const Text& reason_text(Reason reason);

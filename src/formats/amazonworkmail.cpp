@@ -19,10 +19,16 @@ namespace {
 
 constexpr std::string_view kTechnicalReport = "Technical report:";
 
+// The first X-Mailer and the first X-Original-Mailer, found in one walk over the header: most
+// messages this is asked of have neither.
 bool sent_by_workmail(const report::Context& context) {
-  const mime::Headers& headers = context.message.root().headers;
-  for (std::string_view name : {"X-Mailer", "X-Original-Mailer"}) {
-    if (util::icontains(headers.get(name), "Amazon WorkMail")) return true;
+  bool mailer_read = false;
+  bool original_mailer_read = false;
+  for (const mime::HeaderField& field : context.message.root().headers.fields()) {
+    bool* read = field.is("X-Mailer") ? &mailer_read : field.is("X-Original-Mailer") ? &original_mailer_read : nullptr;
+    if (read == nullptr || *read) continue;
+    *read = true;
+    if (util::icontains(mime::decode_header_value(field.value), "Amazon WorkMail")) return true;
   }
   return false;
 }

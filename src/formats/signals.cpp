@@ -8,6 +8,7 @@
 #include "bounceback/codes.h"
 #include "classify/generated_automata.h"
 #include "classify/matcher.h"
+#include "formats/byte_pairs.h"
 #include "formats/sections.h"
 #include "util/text.h"
 
@@ -198,6 +199,16 @@ bool from_daemon(const report::Context& context) {
   return found;
 }
 
+// One read of the subject rules out most of the phrases by their byte pairs (formats/byte_pairs.h),
+// so that only the few left are searched for.
+bool has_bounce_subject(std::string_view subject) {
+  std::optional<BytePairs> pairs;
+  if (BytePairs::pay_off(subject.size(), kBounceSubjects.size())) pairs.emplace(subject);
+  return std::ranges::any_of(kBounceSubjects, [&](std::string_view words) {
+    return (!pairs || pairs->may_hold(words)) && icontains(subject, words);
+  });
+}
+
 
 }  // namespace
 
@@ -234,10 +245,7 @@ bool looks_like_bounce(const report::Context& context) {
   if (context.message.root().headers.has("X-Failed-Recipients")) return true;
   if (from_daemon(context)) return true;
   if (is_reply_or_forward(context.subject) || is_list_mail(context) || asks_a_question(context.subject)) return false;
-  for (std::string_view subject : kBounceSubjects) {
-    if (icontains(context.subject, subject)) return true;
-  }
-  return false;
+  return has_bounce_subject(context.subject);
 }
 
 namespace {

@@ -16,7 +16,7 @@
 namespace bounceback {
 namespace {
 
-using pipeline::make_record;
+using pipeline::complete_record;
 using pipeline::non_empty;
 using pipeline::normalize_address;
 
@@ -26,35 +26,18 @@ std::string_view header_text(std::optional<std::string_view> raw, std::string& d
   return raw ? mime::decode_header_value(*raw, decoded) : std::string_view();
 }
 
-// The report's own Message-ID and Date fields, raw, found in one pass over its header.
-struct OwnFields {
-  std::optional<std::string_view> message_id;
-  std::optional<std::string_view> date;
-};
-
-OwnFields own_fields(const mime::Headers& headers) {
-  OwnFields own;
-  for (const mime::HeaderField& field : headers.fields()) {
-    if (!own.message_id && field.is("Message-ID")) own.message_id = field.value;
-    if (!own.date && field.is("Date")) own.date = field.value;
-    if (own.message_id && own.date) break;
-  }
-  return own;
-}
-
 // Fields every record of one report shares.
 Record base_record(std::string_view source, const report::Context& context, const report::Report& report,
                    report::OriginalMessage original) {
-  const OwnFields own = own_fields(context.message.root().headers);
   Record r;
   r.source = std::string(source);
   r.decoder = report.decoder;
   r.reporting_mta = non_empty(report.reporting_mta);
   std::string decoded;
-  r.message_id = non_empty(std::string(header_text(own.message_id, decoded)));
+  r.message_id = non_empty(std::string(header_text(context.message_id_field, decoded)));
   r.original_message_id = non_empty(std::move(original.message_id));
   r.subject = non_empty(std::move(original.subject));
-  r.timestamp = util::rfc5322_to_rfc3339(header_text(own.date, decoded));
+  r.timestamp = util::rfc5322_to_rfc3339(header_text(context.date_field, decoded));
   r.sender = original.from.empty() ? std::nullopt : normalize_address(original.from);
   r.feedback_type = non_empty(report.feedback_type);
   return r;
@@ -135,9 +118,11 @@ void decode_message(std::string_view message, std::string_view source, const Lim
   Record base = base_record(source, context, report, report::find_original_message(context, report::OriginalTo::kSkip));
   const std::vector<report::RecipientEvidence>& recipients = report.recipients;
   result.records.reserve(recipients.size());
-  for (size_t i = 0; i + 1 < recipients.size(); ++i) result.records.push_back(make_record(base, report, recipients[i]));
+  for (size_t i = 0; i + 1 < recipients.size(); ++i) {
+    complete_record(result.records.emplace_back(base), report, recipients[i]);
+  }
   // The last record takes the shared fields over instead of copying them.
-  if (!recipients.empty()) result.records.push_back(make_record(std::move(base), report, recipients.back()));
+  if (!recipients.empty()) complete_record(result.records.emplace_back(std::move(base)), report, recipients.back());
 }
 
 }  // namespace

@@ -126,8 +126,7 @@ std::optional<std::string> non_empty(std::string value) {
   return value;
 }
 
-Record make_record(Record base, const report::Report& report, const report::RecipientEvidence& e) {
-  Record r = std::move(base);
+void complete_record(Record& r, const report::Report& report, const report::RecipientEvidence& e) {
   r.kind = kind_of(e.action, report.kind);
   r.recipient = normalize_address(e.recipient);
   r.original_recipient = e.original_recipient.empty() ? std::nullopt : normalize_address(e.original_recipient);
@@ -150,7 +149,11 @@ Record make_record(Record base, const report::Report& report, const report::Reci
     default: classify_into(e, r); break;
   }
   explain::explain_record(r);
-  return r;
+}
+
+Record make_record(Record base, const report::Report& report, const report::RecipientEvidence& e) {
+  complete_record(base, report, e);
+  return base;
 }
 
 }  // namespace bounceback::pipeline

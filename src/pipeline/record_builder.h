@@ -21,5 +21,8 @@ std::optional<std::string> non_empty(std::string value);
 // the result adds the recipient's own fields, the classification and the explanation. A caller
 // done with `base` moves it in, which spares copying its strings.
 Record make_record(Record base, const report::Report& report, const report::RecipientEvidence& e);
+// The same in place: `record` holds the shared fields and gets the rest. A record built where it
+// is kept (in a result's vector) is not moved on the way.
+void complete_record(Record& record, const report::Report& report, const report::RecipientEvidence& e);
 
 }  // namespace bounceback::pipeline

@@ -2,6 +2,9 @@
 #include <array>
 #include <bit>
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
 
 #include "report/report.h"
 #include "util/html.h"
@@ -199,11 +202,44 @@ std::string html_notice(const mime::Message& message) {
   return {};
 }
 
+// The report's own fields the context holds, each the first of its name, found in one pass: a
+// report's header often holds dozens of Received fields, which a lookup per name would walk again.
+struct OwnFields {
+  std::optional<std::string_view> from;
+  std::optional<std::string_view> subject;
+  std::optional<std::string_view> message_id;
+  std::optional<std::string_view> date;
+
+  // The names' lengths differ but for From and Date, so a field is compared with two names at most.
+  std::optional<std::string_view>* slot_for(const mime::HeaderField& field) {
+    switch (field.name.size()) {
+      case 4: return field.is("From") ? &from : field.is("Date") ? &date : nullptr;
+      case 7: return field.is("Subject") ? &subject : nullptr;
+      case 10: return field.is("Message-ID") ? &message_id : nullptr;
+      default: return nullptr;
+    }
+  }
+};
+
+OwnFields own_fields(const mime::Headers& headers) {
+  OwnFields found;
+  for (const mime::HeaderField& field : headers.fields()) {
+    std::optional<std::string_view>* slot = found.slot_for(field);
+    if (slot != nullptr && !*slot) *slot = field.value;
+  }
+  return found;
+}
+
+// As Headers::get gives it: unfolded, decoded and trimmed; "" when absent.
+std::string decoded(std::optional<std::string_view> raw) {
+  return raw ? mime::decode_header_value(*raw) : std::string();
+}
+
 }  // namespace
 
 Context make_context(const mime::Message& message) {
-  Context context{message, message.root().headers.get("From"),
-                  message.root().headers.get("Subject"), {}, {}, -1, -1, -1, {}};
+  const OwnFields own = own_fields(message.root().headers);
+  Context context{message, decoded(own.from), decoded(own.subject), {}, {}, -1, -1, -1, {}, own.message_id, own.date};
   for (size_t i = 0; i < message.parts.size(); ++i) {
     const mime::Part& part = message.parts[i];
     const int index = static_cast<int>(i);

@@ -62,6 +62,9 @@ struct Context {
   // Which of formats/claim_phrases.def the notice holds (formats::find_claim_phrases), filled by
   // the decoder; empty when not looked for.
   std::vector<bool> claim_phrases;
+  // The report's own Message-ID and Date fields as written, when it has them.
+  std::optional<std::string_view> message_id_field;
+  std::optional<std::string_view> date_field;
 };
 
 Context make_context(const mime::Message& message);

@@ -108,6 +108,34 @@ TEST(Template, UnknownNamesAndBrokenSyntaxNeverCrash) {
   EXPECT_EQ(explain::render("stray ] and | here", facts), "stray  and  here");
 }
 
+// The alternatives after the chosen one, and the rest of one a name left incomplete, are passed
+// over without rendering: they must end where rendering them would have ended.
+TEST(Template, SkippedAlternativesEndWhereRenderedOnesWould) {
+  Facts facts;
+  facts.set(Fact::kHost, "mx");
+  EXPECT_EQ(explain::render("[{host}|[{zone}|none] x|y] said", facts), "mx said");
+  EXPECT_EQ(explain::render("[{zone} at [{host}] here|{host}] said", facts), "mx said");
+  EXPECT_EQ(explain::render("[{zone}{unclosed|{host}] end", facts), " end");  // braces read as a name
+  EXPECT_EQ(explain::render("[{zone} [a|b] {host}|c [{host}|d] e]!", facts), "c mx e!");
+  EXPECT_EQ(explain::render("[{host}|{unclosed", facts), "mx");
+  EXPECT_EQ(explain::render("{zone} and {host}", facts), " and mx");  // the top level goes on
+}
+
+// The explainer copies a plain template instead of rendering it: that must be what rendering gives.
+TEST(Template, APlainTemplateRendersAsItIsWritten) {
+  Facts facts;
+  facts.set(Fact::kHost, "mx");
+  size_t plain = 0;
+  for (std::string_view tmpl : explain::all_templates()) {
+    if (!explain::is_plain(tmpl)) continue;
+    ++plain;
+    EXPECT_EQ(explain::render(tmpl, facts), tmpl);
+  }
+  EXPECT_GT(plain, 0u);
+  EXPECT_TRUE(explain::is_plain("a } b"));
+  for (std::string_view tmpl : {"a [b]", "a ]", "{host}", "a | b"}) EXPECT_FALSE(explain::is_plain(tmpl)) << tmpl;
+}
+
 // Wording is skipped eight bytes at a time: syntax at every offset of a word, and the bytes that
 // look like syntax there ('}' and '\\'), must come out as one byte at a time would give them.
 TEST(Template, SyntaxIsFoundAtEveryOffsetOfLongWording) {
