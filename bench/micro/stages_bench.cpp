@@ -174,6 +174,23 @@ void BM_FormatSelection(benchmark::State& state) {
 }
 BENCHMARK(BM_FormatSelection);
 
+// The claim automaton, a DFA, over the notice of every fixture: the decoder's largest scan.
+void BM_ClaimPhraseScan(benchmark::State& state) {
+  std::vector<mime::Message> parsed;
+  for (const std::string& message : format_fixtures()) {
+    parsed.push_back(mime::parse_message(message, Limits{}, mime::EmbeddedBodies::kHeadersOnly));
+  }
+  std::vector<std::string> notices;
+  for (const mime::Message& message : parsed) notices.emplace_back(report::make_context(message).notice);
+  size_t bytes = 0;
+  for (const std::string& notice : notices) bytes += notice.size();
+  for (auto _ : state) {
+    for (const std::string& notice : notices) benchmark::DoNotOptimize(formats::find_claim_phrases(notice));
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes));
+}
+BENCHMARK(BM_ClaimPhraseScan);
+
 void BM_ClassifyDiagnostic(benchmark::State& state) {
   // From tests/fixtures/formats/exim-two-recipients.eml's kind of reply.
   classify::Evidence evidence;

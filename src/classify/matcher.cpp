@@ -43,9 +43,16 @@ void PhraseMatcher::compile() {
   assign_byte_classes();
   std::vector<std::vector<uint32_t>> ends_at;
   link_failures(build_trie(ends_at), ends_at);
-  put_dense_states_first();
+  number_states_for_scanning();
   view_own_tables();
+  set_scan_ids();
   dense_only_ = dense_states_ == built_->dense_row.size();
+}
+
+void PhraseMatcher::set_scan_ids() {
+  dense_ids_ = static_cast<State>(dense_states_ * view_.class_count);
+  output_first_id_ = view_.output_begin;
+  output_id_span_ = view_.output_end - view_.output_begin;
 }
 
 // Bytes that no phrase uses share class 0, so the transition table has one column per byte that
@@ -172,8 +179,7 @@ void PhraseMatcher::lay_out_edges(const std::vector<TrieNode>& trie) {
   const size_t state_count = trie.size();
   // A small automaton is a DFA outright: one lookup per byte for the price of a table that stays
   // in the cache. A large one keeps rows only where many edges leave a state.
-  const size_t row = row_length(class_count_);
-  const bool all_dense = state_count * row <= kDenseTableLimit;
+  const bool all_dense = state_count * class_count_ <= kDenseTableLimit;
   built_->dense_row.assign(state_count, kSparse);
   built_->edge_begin.assign(state_count + 1, 0);
   for (size_t s = 0; s < state_count; ++s) {
@@ -182,7 +188,6 @@ void PhraseMatcher::lay_out_edges(const std::vector<TrieNode>& trie) {
     if (s == 0 || all_dense || children >= kDenseFanOut) {
       built_->dense_row[s] = static_cast<uint32_t>(built_->dense.size());
       built_->dense.resize(built_->dense.size() + class_count_, kNoChild);
-      built_->dense.resize(built_->dense_row[s] + row, 0);  // the padding, never read
       for (State c = trie[s].first_child; c != 0; c = trie[c].next_sibling) {
         built_->dense[built_->dense_row[s] + trie[c].byte_class] = c;
       }
@@ -211,38 +216,44 @@ void PhraseMatcher::view_own_tables() {
   t.class_count = class_count_;
   t.dense_row = built_->dense_row;
   t.dense = built_->dense;
-  t.edge_begin = built_->edge_begin;
-  t.edge_class = built_->edge_class;
-  t.edge_target = built_->edge_target;
-  t.failure = built_->failure;
+  t.sparse = built_->sparse;
   t.ends_begin = built_->ends_begin;
   t.ends = built_->ends;
   t.output_link = built_->output_link;
   t.first_output = built_->first_output;
+  t.output_begin = built_->output_begin;
+  t.output_end = built_->output_end;
 }
 
-void PhraseMatcher::put_dense_states_first() {
+void PhraseMatcher::number_states_for_scanning() {
   const Built& old = *built_;
   const size_t state_count = old.dense_row.size();
   std::vector<State> renumbered(state_count);
   std::vector<State> order;  // the old number of each new one
   order.reserve(state_count);
-  for (const bool dense_pass : {true, false}) {
+  // Dense without phrases ending (the root first), dense with, sparse with, sparse without.
+  const auto number_group = [&](bool dense, bool output) {
     for (size_t s = 0; s < state_count; ++s) {
-      if ((old.dense_row[s] != kSparse) != dense_pass) continue;
+      if ((old.dense_row[s] != kSparse) != dense || (old.first_output[s] != 0) != output) continue;
       renumbered[s] = static_cast<State>(order.size());
       order.push_back(static_cast<State>(s));
     }
-    if (dense_pass) dense_states_ = order.size();
-  }
+    return static_cast<uint32_t>(order.size());
+  };
+  const uint32_t output_begin = number_group(true, false);
+  dense_states_ = number_group(true, true);
+  const uint32_t output_end = number_group(false, true);
+  number_group(false, false);
   const auto renumber = [&renumbered](State s) { return renumbered[s]; };
+  const std::vector<State> id_of = state_ids(order);
+  const auto id = [&](State s) { return id_of[renumbered[s]]; };
 
   auto built = std::make_shared<Built>();
   std::copy(std::begin(old.byte_class), std::end(old.byte_class), std::begin(built->byte_class));
-  const size_t row = row_length(class_count_);
+  const size_t row = class_count_;
   built->dense.assign(dense_states_ * row, 0);
   built->dense_row.assign(state_count, kSparse);
-  built->edge_begin.reserve(state_count + 1);
+  built->sparse.reserve(id_of[state_count] - id_of[dense_states_]);
   built->ends_begin.reserve(state_count + 1);
   for (size_t n = 0; n < state_count; ++n) {
     const State s = order[n];
@@ -250,34 +261,51 @@ void PhraseMatcher::put_dense_states_first() {
       built->dense_row[n] = static_cast<uint32_t>(n * row);
       const auto from = old.dense.begin() + old.dense_row[s];
       const auto to = built->dense.begin() + static_cast<std::ptrdiff_t>(n * row);
-      std::transform(from, from + static_cast<std::ptrdiff_t>(class_count_), to, renumber);
+      std::transform(from, from + static_cast<std::ptrdiff_t>(class_count_), to, id);
+    } else {
+      built->sparse.insert(built->sparse.end(), {static_cast<uint32_t>(n), id(old.failure[s]),
+                                                 old.edge_begin[s + 1] - old.edge_begin[s]});
+      for (uint32_t e = old.edge_begin[s]; e < old.edge_begin[s + 1]; ++e) {
+        built->sparse.insert(built->sparse.end(), {old.edge_class[e], id(old.edge_target[e])});
+      }
     }
-    built->edge_begin.push_back(static_cast<uint32_t>(built->edge_class.size()));
-    for (uint32_t e = old.edge_begin[s]; e < old.edge_begin[s + 1]; ++e) {
-      built->edge_class.push_back(old.edge_class[e]);
-      built->edge_target.push_back(renumber(old.edge_target[e]));
-    }
-    built->failure.push_back(renumber(old.failure[s]));
     built->output_link.push_back(renumber(old.output_link[s]));
     built->first_output.push_back(renumber(old.first_output[s]));
     built->ends_begin.push_back(static_cast<uint32_t>(built->ends.size()));
     const auto ends = old.ends.begin() + old.ends_begin[s];
     built->ends.insert(built->ends.end(), ends, ends + (old.ends_begin[s + 1] - old.ends_begin[s]));
   }
-  built->edge_begin.push_back(static_cast<uint32_t>(built->edge_class.size()));
   built->ends_begin.push_back(static_cast<uint32_t>(built->ends.size()));
+  built->output_begin = id_of[output_begin];
+  built->output_end = id_of[output_end];
   built_ = std::move(built);
+}
+
+std::vector<PhraseMatcher::State> PhraseMatcher::state_ids(const std::vector<State>& order) const {
+  const Built& old = *built_;
+  std::vector<State> id_of(order.size() + 1);
+  State next_record = static_cast<State>(dense_states_ * class_count_);
+  for (size_t n = 0; n < order.size(); ++n) {
+    if (n < dense_states_) {
+      id_of[n] = static_cast<State>(n * class_count_);
+    } else {
+      id_of[n] = next_record;
+      next_record += static_cast<State>(kRecordEdges + 2 * (old.edge_begin[order[n] + 1] - old.edge_begin[order[n]]));
+    }
+  }
+  id_of[order.size()] = next_record;
+  return id_of;
 }
 
 // Only where the dense states end is checked: reading all 20,000 rows of the reply automaton
 // cost more at start-up than a small mailbox saves.
 std::optional<size_t> PhraseMatcher::leading_dense_states(const Tables& t) {
-  const size_t shift = row_shift(t.class_count);
-  const size_t dense_states = t.dense.size() >> shift;
-  if (dense_states == 0 || dense_states > t.dense_row.size() || t.dense.size() != dense_states << shift) {
+  if (t.class_count == 0) return std::nullopt;
+  const size_t dense_states = t.dense.size() / t.class_count;
+  if (dense_states == 0 || dense_states > t.dense_row.size() || t.dense.size() != dense_states * t.class_count) {
     return std::nullopt;
   }
-  const bool last_dense_in_place = t.dense_row[dense_states - 1] == (dense_states - 1) << shift;
+  const bool last_dense_in_place = t.dense_row[dense_states - 1] == (dense_states - 1) * t.class_count;
   const bool then_sparse = dense_states == t.dense_row.size() || t.dense_row[dense_states] == kSparse;
   if (!last_dense_in_place || !then_sparse) return std::nullopt;
   return dense_states;
@@ -287,7 +315,10 @@ PhraseMatcher PhraseMatcher::from_tables(const Tables& t) {
   PhraseMatcher m(t.spacing);
   const std::optional<size_t> dense_states =
       t.byte_class.size() == sizeof(Built::byte_class) ? leading_dense_states(t) : std::nullopt;
-  if (!dense_states) return m;  // not tables compile() wrote
+  const bool outputs_in_range =
+      dense_states && t.output_begin <= t.output_end &&
+      t.output_end <= *dense_states * t.class_count + t.sparse.size();
+  if (!dense_states || !outputs_in_range) return m;  // not tables compile() wrote
   m.compiled_ = true;
   m.phrase_count_ = t.phrase_count;
   m.space_class_ = t.space_class;
@@ -295,6 +326,7 @@ PhraseMatcher PhraseMatcher::from_tables(const Tables& t) {
   m.view_ = t;
   m.dense_states_ = *dense_states;
   m.dense_only_ = m.dense_states_ == t.dense_row.size();
+  m.set_scan_ids();
   return m;
 }
 

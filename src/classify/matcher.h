@@ -5,7 +5,7 @@
 // small mailbox. A small one (a few dozen phrases) is a dense DFA all the same.
 #pragma once
 
-#include <bit>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -53,9 +53,15 @@ class PhraseMatcher {
     std::span<const uint8_t> byte_class;  // 256 entries
     uint8_t space_class = 0;
     size_t class_count = 0;
-    std::span<const uint32_t> dense_row, dense, edge_begin;
-    std::span<const uint8_t> edge_class;
-    std::span<const uint32_t> edge_target, failure, ends_begin, ends, output_link, first_output;
+    std::span<const uint32_t> dense_row, dense;
+    // A record for each state without a dense row, in order: the state's number, its failure
+    // state's id, its edge count, then each edge's class and target id. Reading a byte there then
+    // touches one place in memory, not four arrays.
+    std::span<const uint32_t> sparse;
+    std::span<const uint32_t> ends_begin, ends, output_link, first_output;
+    // The ids of the states where phrases end (first_output not 0): they are numbered together, so
+    // that telling whether the scan reached one is a comparison rather than a load.
+    uint32_t output_begin = 0, output_end = 0;
   };
   // Views into this matcher (or into the tables it was made from), valid while it lives.
   // REQUIRES: compiled().
@@ -91,10 +97,15 @@ class PhraseMatcher {
   void resolve_dense_row(State state);
   // Points view_ at this matcher's own vectors (after compiling, copying or moving).
   void view_own_tables();
-  // Numbers the states with a dense row first, keeping their order otherwise.
-  void put_dense_states_first();
-  // How many states lead with a resolved row of their own, at state << row_shift(class_count) in
-  // dense, the others having none; nullopt when the tables are plainly not laid out so.
+  // Numbers the states with a dense row first, and those where phrases end together (the last
+  // dense ones, then the first sparse ones), keeping their order otherwise; transitions then name
+  // states by id.
+  void number_states_for_scanning();
+  // The id of each state by its new number (`order`: the old number of each), then the first id
+  // past them all.
+  std::vector<State> state_ids(const std::vector<State>& order) const;
+  // How many states lead with a resolved row of their own, at state * class_count in dense, the
+  // others having none; nullopt when the tables are plainly not laid out so.
   static std::optional<size_t> leading_dense_states(const Tables& tables);
   // While compiling: the state after `state` reads a byte of `byte_class`.
   State step_while_building(State state, uint8_t byte_class) const;
@@ -103,17 +114,48 @@ class PhraseMatcher {
   // Where a scan stands between two states with phrases ending in them.
   struct ScanPoint {
     size_t next = 0;  // the offset of the next byte to read
-    State state = 0;
+    State id = 0;
     bool after_space = false;
   };
   // The scan itself, for each shape of automaton; `step` reads one byte class.
   template <bool kFoldSpace, typename Step, typename OnMatch>
   void scan(std::string_view text, const Step& step, OnMatch& on_match) const;
-  // Reads on from `at` up to the first state where phrases end (true) or the end of the text.
+  // Reads on from `at` up to the first state where phrases end (true) or the end of the text (false;
+  // `at` then stands there).
   template <bool kFoldSpace, typename Step>
   bool next_output(std::string_view text, const Step& step, ScanPoint& at) const;
+
+  // A scan is a chain of dependent loads, one per byte, which leaves the processor idle most of
+  // the time: several scans of one text, each from the start of its part, run at once in about the
+  // time of one. All but the first start from the root; each reads as a single scan would from
+  // where the scan of the part before, going on past its part, gets in step with it: a few bytes
+  // further at most times, at the latest when it has read as many as the longest phrase holds.
+  // Only a DFA's scans are split: the rule automaton's, whose steps branch along failure links
+  // over texts of about 120 bytes, made the 200 MB mbox 2 % slower so.
+  static constexpr size_t kScansAtOnce = 4;
+  static constexpr size_t kShortestSplitText = 32 * kScansAtOnce;
+  using ScanPoints = std::array<ScanPoint, kScansAtOnce>;
+  // Reports every match up to where the last part's scan gets in step and returns where the scan
+  // that goes on stands, every match before it reported.
+  template <bool kFoldSpace, typename Step, typename OnMatch>
+  ScanPoint scan_parts(std::string_view text, const Step& step, OnMatch& on_match) const;
+  // Reads on from `behind`, in the state a single scan would be in, reporting its matches, and
+  // alongside it a scan started from the root there, until both are in the same state (true) or
+  // `behind` reaches the end of the text (false).
+  template <bool kFoldSpace, typename Step, typename OnMatch>
+  bool catch_up(std::string_view text, const Step& step, ScanPoint& behind, OnMatch& on_match) const;
+  // Reads the byte at at.next; true when it leads to a state where phrases end.
+  template <bool kFoldSpace, typename Step>
+  bool read_byte(std::string_view text, const Step& step, ScanPoint& at) const;
+  // Reads on in every scan, byte for byte, until some reach a state where phrases end (bit k of
+  // the result set for scans[k]) or the first reaches first_end (0); each keeps its distance
+  // from the first.
+  template <bool kFoldSpace, typename Step>
+  unsigned next_outputs_at_once(std::string_view text, size_t first_end, const Step& step, ScanPoints& scans) const;
   template <typename OnMatch>
-  void report(State state, size_t end, OnMatch& on_match) const;
+  void report(State id, size_t end, OnMatch& on_match) const;
+  // Sets the ids a scan compares a state's with: whether it has a row, whether phrases end there.
+  void set_scan_ids();
 
   static constexpr State kNoChild = ~State{0};
 
@@ -125,50 +167,63 @@ class PhraseMatcher {
   Tables view_;
   // A small automaton is a DFA outright: reading a byte is one lookup in its state's row.
   bool dense_only_ = false;
-  // States below this one have a dense row (put_dense_states_first): whether a state has one is
-  // then a comparison rather than a load, and where it is a shift.
+  // States below this one have a dense row (number_states_for_scanning): whether a state has one is
+  // then a comparison of its id rather than a load.
   size_t dense_states_ = 0;
+  // Phrases end in a state when its id minus output_first_id_ is below output_id_span_ (unsigned).
+  State output_first_id_ = 0;
+  State output_id_span_ = 0;
 
-  // Rows in dense are a power of two long (the classes, then padding that is never read): finding a
-  // state's row is then a shift, and a DFA's scan, one dependent load per byte, runs about a fifth
-  // faster than with rows of class_count entries and a multiplication (measured on the claim
-  // automaton over the shared corpus; narrower uint16_t states were slower, not faster).
-  static size_t row_shift(size_t class_count) { return static_cast<size_t>(std::bit_width(class_count - 1)); }
-  static size_t row_length(size_t class_count) { return size_t{1} << row_shift(class_count); }
+  // Transitions hold a state's id: where its row starts in dense (its number * class_count), or for
+  // a state without one, dense_ids_ plus where its record starts in sparse. A DFA's step is then
+  // one addition and one load, with no shift or multiplication, so rows need no padding to a power
+  // of two: the claim automaton's table is a third smaller than with rows of 128 (narrower
+  // uint16_t states were slower, not faster, when the scan computed a row from a state number).
+  static constexpr size_t kRecordState = 0, kRecordFailure = 1, kRecordEdgeCount = 2, kRecordEdges = 3;
+  State dense_ids_ = 0;  // dense_states_ * class_count
+  State state_of(State id) const;
 
   uint8_t space_class_ = 0;  // the class of every white-space byte; 0 when no phrase has a space
   size_t class_count_ = 1;   // class 0: bytes that occur in no phrase
 
   // States with many children (the root, the first letters) keep a row of transitions, one per
-  // class, in dense; the others list their edges.
+  // class, in dense; the others list their edges. Rows from 3 children on made the 200 MB mbox
+  // about 1 % faster than from 4 (the rule automaton: 99 -> 190 rows of 0.5 KiB).
   static constexpr uint32_t kSparse = ~uint32_t{0};
-  static constexpr uint32_t kDenseFanOut = 4;
-  // A DFA outright up to 4 MiB of transitions: the claim phrases (3,000 states, 87 classes in rows
-  // of 128) are one with room to grow; the rules (20,000 states, 126 classes) keep sparse edges.
+  static constexpr uint32_t kDenseFanOut = 3;
+  // A DFA outright up to 4 MiB of transitions: the claim phrases (3,000 states, 87 classes) are
+  // one with room to grow; the rules (21,000 states, 129 classes) keep sparse edges.
   static constexpr size_t kDenseTableLimit = size_t{1} << 20;
   // What compile() builds (view_ then points here). Shared by copies and never changed after
   // compile(), so copying or moving a matcher keeps view_ valid.
   struct Built {
     uint8_t byte_class[256] = {};
     std::vector<uint32_t> dense_row;   // per state: offset of its row in dense, or kSparse
-    std::vector<State> dense;          // kNoChild where the trie has no edge
+    std::vector<State> dense;          // kNoChild where the trie has no edge (while compiling)
+    // While compiling, and by state number: sparse holds them in the end.
     std::vector<uint32_t> edge_begin;  // edges of state s: [edge_begin[s], edge_begin[s + 1])
     std::vector<uint8_t> edge_class;   // a handful per state, in no order
     std::vector<State> edge_target;
     std::vector<State> failure;
+    std::vector<uint32_t> sparse;
     // Phrases ending at state s: its own, ends[ends_begin[s] .. ends_begin[s + 1]), then those
     // of output_link[s] (the nearest failure state with phrases of its own; 0 for none), and on.
     std::vector<uint32_t> ends_begin;
     std::vector<uint32_t> ends;
     std::vector<State> output_link;
     std::vector<State> first_output;  // s itself when phrases end there, else output_link[s]
+    uint32_t output_begin = 0, output_end = 0;
   };
   std::shared_ptr<Built> built_;
 };
 
+inline PhraseMatcher::State PhraseMatcher::state_of(State id) const {
+  return id < dense_ids_ ? static_cast<State>(id / view_.class_count) : view_.sparse[id - dense_ids_ + kRecordState];
+}
+
 template <typename OnMatch>
-void PhraseMatcher::report(State state, size_t end, OnMatch& on_match) const {
-  for (State s = view_.first_output[state]; s != 0; s = view_.output_link[s]) {
+void PhraseMatcher::report(State id, size_t end, OnMatch& on_match) const {
+  for (State s = view_.first_output[state_of(id)]; s != 0; s = view_.output_link[s]) {
     for (uint32_t k = view_.ends_begin[s]; k < view_.ends_begin[s + 1]; ++k) {
       on_match(static_cast<size_t>(view_.ends[k]), end);
     }
@@ -181,9 +236,10 @@ void PhraseMatcher::report(State state, size_t end, OnMatch& on_match) const {
 template <bool kFoldSpace, typename Step>
 [[gnu::noinline]] bool PhraseMatcher::next_output(std::string_view text, const Step& step, ScanPoint& at) const {
   const uint8_t* const byte_class = view_.byte_class.data();
-  const State* const first_output = view_.first_output.data();
   const uint8_t space_class = view_.space_class;
-  State state = at.state;
+  const State output_first_id = output_first_id_;
+  const State output_id_span = output_id_span_;
+  State id = at.id;
   bool after_space = at.after_space;
   for (size_t i = at.next; i < text.size(); ++i) {
     const uint8_t c = byte_class[static_cast<unsigned char>(text[i])];
@@ -192,19 +248,111 @@ template <bool kFoldSpace, typename Step>
       if (is_space && after_space) continue;  // the rest of a white-space run
       after_space = is_space;
     }
-    state = step(state, c);
-    if (first_output[state] != 0) {
-      at = ScanPoint{i + 1, state, after_space};
+    id = step(id, c);
+    if (id - output_first_id < output_id_span) {
+      at = ScanPoint{i + 1, id, after_space};
       return true;
     }
   }
+  at = ScanPoint{text.size(), id, after_space};
   return false;
+}
+
+template <bool kFoldSpace, typename Step>
+[[gnu::noinline]] unsigned PhraseMatcher::next_outputs_at_once(std::string_view text, size_t first_end,
+                                                               const Step& step, ScanPoints& scans) const {
+  const uint8_t* const byte_class = view_.byte_class.data();
+  const uint8_t space_class = view_.space_class;
+  const State output_first_id = output_first_id_;
+  const State output_id_span = output_id_span_;
+  std::array<size_t, kScansAtOnce> distance;
+  std::array<State, kScansAtOnce> id;
+  std::array<bool, kScansAtOnce> after_space;
+  for (size_t k = 0; k < kScansAtOnce; ++k) {
+    distance[k] = scans[k].next - scans[0].next;
+    id[k] = scans[k].id;
+    after_space[k] = scans[k].after_space;
+  }
+  size_t i = scans[0].next;
+  unsigned stopped = 0;
+  for (; i < first_end && stopped == 0; ++i) {
+    for (size_t k = 0; k < kScansAtOnce; ++k) {
+      const uint8_t c = byte_class[static_cast<unsigned char>(text[i + distance[k]])];
+      // A byte that continues a white-space run leaves a scan where it is, and where it already was.
+      bool moved = true;
+      if constexpr (kFoldSpace) {
+        moved = c != space_class || !after_space[k];
+        after_space[k] = c == space_class;
+      }
+      if (moved) id[k] = step(id[k], c);
+      if (moved && id[k] - output_first_id < output_id_span) stopped |= 1u << k;
+    }
+  }
+  for (size_t k = 0; k < kScansAtOnce; ++k) scans[k] = ScanPoint{i + distance[k], id[k], after_space[k]};
+  return stopped;
+}
+
+template <bool kFoldSpace, typename Step>
+bool PhraseMatcher::read_byte(std::string_view text, const Step& step, ScanPoint& at) const {
+  const uint8_t c = view_.byte_class[static_cast<unsigned char>(text[at.next++])];
+  if constexpr (kFoldSpace) {
+    const bool continues_run = c == view_.space_class && at.after_space;
+    at.after_space = c == view_.space_class;
+    if (continues_run) return false;
+  }
+  at.id = step(at.id, c);
+  return at.id - output_first_id_ < output_id_span_;
+}
+
+template <bool kFoldSpace, typename Step, typename OnMatch>
+bool PhraseMatcher::catch_up(std::string_view text, const Step& step, ScanPoint& behind, OnMatch& on_match) const {
+  ScanPoint fresh{behind.next, 0, false};
+  while (behind.id != fresh.id || behind.after_space != fresh.after_space) {
+    if (behind.next == text.size()) return false;
+    if (read_byte<kFoldSpace>(text, step, behind)) report(behind.id, behind.next, on_match);
+    read_byte<kFoldSpace>(text, step, fresh);
+  }
+  return true;
+}
+
+template <bool kFoldSpace, typename Step, typename OnMatch>
+PhraseMatcher::ScanPoint PhraseMatcher::scan_parts(std::string_view text, const Step& step, OnMatch& on_match) const {
+  const size_t part = text.size() / kScansAtOnce;
+  ScanPoints scans;
+  for (size_t k = 0; k < kScansAtOnce; ++k) scans[k] = ScanPoint{k * part, 0, false};
+  // Matches of the later scans wait here until the scan before has got in step; when one is
+  // full, each scan goes on alone to the end of its part.
+  constexpr size_t kHeld = 16;
+  std::array<std::array<ScanPoint, kHeld>, kScansAtOnce> held;
+  std::array<size_t, kScansAtOnce> held_count{};
+  for (bool room = true; room;) {
+    const unsigned stopped = next_outputs_at_once<kFoldSpace>(text, part, step, scans);
+    if (stopped == 0) break;
+    if ((stopped & 1u) != 0) report(scans[0].id, scans[0].next, on_match);
+    for (size_t k = 1; k < kScansAtOnce; ++k) {
+      if ((stopped & (1u << k)) != 0) held[k][held_count[k]++] = scans[k];
+      room = room && held_count[k] < kHeld;
+    }
+  }
+  ScanPoint at = scans[0];
+  for (size_t k = 1; k < kScansAtOnce; ++k) {
+    while (next_output<kFoldSpace>(text.substr(0, k * part), step, at)) report(at.id, at.next, on_match);
+    // Not in step before where scan k stands: `at` has read as far, reporting all.
+    if (!catch_up<kFoldSpace>(text.substr(0, scans[k].next), step, at, on_match)) continue;
+    // From at.next on, scan k reads as `at` would: its matches before are at's.
+    for (size_t h = 0; h < held_count[k]; ++h) {
+      if (held[k][h].next > at.next) report(held[k][h].id, held[k][h].next, on_match);
+    }
+    at = scans[k];
+  }
+  return at;
 }
 
 template <bool kFoldSpace, typename Step, typename OnMatch>
 void PhraseMatcher::scan(std::string_view text, const Step& step, OnMatch& on_match) const {
   ScanPoint at;
-  while (next_output<kFoldSpace>(text, step, at)) report(at.state, at.next, on_match);
+  if (dense_only_ && text.size() >= kShortestSplitText) at = scan_parts<kFoldSpace>(text, step, on_match);
+  while (next_output<kFoldSpace>(text, step, at)) report(at.id, at.next, on_match);
 }
 
 template <typename OnMatch>
@@ -212,10 +360,9 @@ void PhraseMatcher::match(std::string_view text, OnMatch&& on_match) const {
   if (!compiled_ || phrase_count_ == 0) return;
   const bool fold_space = view_.space_class != 0;
   if (dense_only_) {
-    // Every row is resolved: no failure links to follow, and state s's row is at s << row_shift.
+    // Every row is resolved: no failure links to follow, and a state's id is where its row starts.
     const State* const dense = view_.dense.data();
-    const size_t shift = row_shift(view_.class_count);
-    const auto step = [dense, shift](State state, uint8_t c) { return dense[(size_t{state} << shift) + c]; };
+    const auto step = [dense](State id, uint8_t c) { return dense[size_t{id} + c]; };
     if (fold_space) {
       scan<true>(text, step, on_match);
     } else {
@@ -224,15 +371,17 @@ void PhraseMatcher::match(std::string_view text, OnMatch&& on_match) const {
     return;
   }
   // The root has a dense row, so following failure links ends at one at the latest.
-  const auto step = [dense_states = dense_states_, shift = row_shift(view_.class_count), dense = view_.dense.data(),
-                     edge_begin = view_.edge_begin.data(), edge_class = view_.edge_class.data(),
-                     edge_target = view_.edge_target.data(), failure = view_.failure.data()](State state, uint8_t c) {
+  const auto step = [dense_ids = dense_ids_, dense = view_.dense.data(), sparse = view_.sparse.data()](State id,
+                                                                                                   uint8_t c) {
     if (c == 0) return State{0};  // a byte no phrase holds leads back to the root from anywhere
-    for (;; state = failure[state]) {
-      if (state < dense_states) return dense[(size_t{state} << shift) + c];  // rows are resolved
-      for (uint32_t e = edge_begin[state]; e < edge_begin[state + 1]; ++e) {
-        if (edge_class[e] == c) return edge_target[e];
+    for (;;) {
+      if (id < dense_ids) return dense[size_t{id} + c];  // rows are resolved
+      const uint32_t* const record = sparse + (id - dense_ids);
+      const uint32_t* const edges_end = record + kRecordEdges + 2 * size_t{record[kRecordEdgeCount]};
+      for (const uint32_t* edge = record + kRecordEdges; edge != edges_end; edge += 2) {
+        if (edge[0] == c) return edge[1];  // the class, then the target
       }
+      id = record[kRecordFailure];
     }
   };
   if (fold_space) {

@@ -45,6 +45,31 @@ std::vector<Match> naive_match(const std::vector<std::string>& phrases, std::str
   return found;
 }
 
+// A phrase as a folding matcher reads it: every white-space run one space.
+std::string collapse_white_space(std::string_view phrase) {
+  std::string out;
+  for (char c : phrase) {
+    if (!util::is_space(c)) {
+      out.push_back(c);
+    } else if (out.empty() || out.back() != ' ') {
+      out.push_back(' ');
+    }
+  }
+  return out;
+}
+
+// The reference for Spacing::kExact: util::ifind of every phrase at every offset.
+std::vector<Match> naive_exact_match(const std::vector<std::string>& phrases, std::string_view text) {
+  std::vector<Match> found;
+  for (size_t index = 0; index < phrases.size(); ++index) {
+    for (size_t at = util::ifind(text, phrases[index]); at != std::string::npos;
+         at = util::ifind(text, phrases[index], at + 1)) {
+      found.push_back(Match{index, at + phrases[index].size()});
+    }
+  }
+  return found;
+}
+
 std::vector<Match> sorted(std::vector<Match> matches) {
   std::sort(matches.begin(), matches.end(), [](const Match& a, const Match& b) {
     return a.end != b.end ? a.end < b.end : a.index < b.index;
@@ -207,14 +232,7 @@ TEST(PhraseMatcher, ExactSpacingAgreesWithIfind) {
     for (const std::string& phrase : phrases) ASSERT_TRUE(matcher.add(phrase).ok());
     matcher.compile();
     const std::string text = random_string(80);
-    std::vector<Match> expected;
-    for (size_t index = 0; index < phrases.size(); ++index) {
-      for (size_t at = util::ifind(text, phrases[index]); at != std::string::npos;
-           at = util::ifind(text, phrases[index], at + 1)) {
-        expected.push_back(Match{index, at + phrases[index].size()});
-      }
-    }
-    ASSERT_EQ(sorted(matcher.match(text)), sorted(expected)) << "round " << round << " text [" << text << "]";
+    ASSERT_EQ(sorted(matcher.match(text)), sorted(naive_exact_match(phrases, text))) << "round " << round << " text [" << text << "]";
   }
 }
 
@@ -231,14 +249,13 @@ void expect_same_tables(const PhraseMatcher::Tables& built, const PhraseMatcher:
   EXPECT_EQ(as_vector(built.byte_class), as_vector(now.byte_class));
   EXPECT_EQ(as_vector(built.dense_row), as_vector(now.dense_row));
   EXPECT_EQ(as_vector(built.dense), as_vector(now.dense));
-  EXPECT_EQ(as_vector(built.edge_begin), as_vector(now.edge_begin));
-  EXPECT_EQ(as_vector(built.edge_class), as_vector(now.edge_class));
-  EXPECT_EQ(as_vector(built.edge_target), as_vector(now.edge_target));
-  EXPECT_EQ(as_vector(built.failure), as_vector(now.failure));
+  EXPECT_EQ(as_vector(built.sparse), as_vector(now.sparse));
   EXPECT_EQ(as_vector(built.ends_begin), as_vector(now.ends_begin));
   EXPECT_EQ(as_vector(built.ends), as_vector(now.ends));
   EXPECT_EQ(as_vector(built.output_link), as_vector(now.output_link));
   EXPECT_EQ(as_vector(built.first_output), as_vector(now.first_output));
+  EXPECT_EQ(built.output_begin, now.output_begin);
+  EXPECT_EQ(built.output_end, now.output_end);
 }
 
 // The automatons the build generated are the ones compiling the .def files now gives: same
@@ -341,12 +358,81 @@ TEST(PhraseMatcher, TablesWithoutAClassForEveryByteGiveAMatcherThatMatchesNothin
   EXPECT_TRUE(loaded.match(std::string(300, '\xff') + " mailbox full").empty());
 }
 
+TEST(PhraseMatcher, TablesWithOutputIdsPastTheStatesGiveAMatcherThatMatchesNothing) {
+  PhraseMatcher::Tables cut = claim_automaton_tables();
+  ASSERT_TRUE(PhraseMatcher::from_tables(cut).compiled());
+  cut.output_end = static_cast<uint32_t>(cut.dense.size() + 1);
+  EXPECT_FALSE(PhraseMatcher::from_tables(cut).compiled());
+  cut.output_end = 0;
+  EXPECT_FALSE(PhraseMatcher::from_tables(cut).compiled());  // before output_begin
+}
+
 TEST(PhraseMatcher, CallbackSeesMatchesInOrderOfEnd) {
   const PhraseMatcher matcher = compiled({"b", "abc", "c"});
   std::vector<size_t> ends;
   matcher.match("abcb", [&ends](size_t, size_t end) { ends.push_back(end); });
   EXPECT_TRUE(std::is_sorted(ends.begin(), ends.end()));
   EXPECT_EQ(ends.size(), 4u);
+}
+
+
+// The naive matches in the order match() reports them: by end, then longest phrase first.
+std::vector<Match> in_report_order(std::vector<Match> matches, const std::vector<std::string>& normalised) {
+  std::stable_sort(matches.begin(), matches.end(), [&normalised](const Match& a, const Match& b) {
+    if (a.end != b.end) return a.end < b.end;
+    if (normalised[a.index].size() != normalised[b.index].size()) {
+      return normalised[a.index].size() > normalised[b.index].size();
+    }
+    return a.index < b.index;
+  });
+  return matches;
+}
+
+// Long texts are read by several scans at once, each from the start of its part (a small matcher
+// is a DFA): the matches must be those of one scan, in the same order, however many a later scan
+// finds before the one before reaches its part and however long the two take to get in step.
+TEST(PhraseMatcher, ScansOfSeveralPartsReportAsOneScanWould) {
+  std::mt19937 random(20261201);
+  const std::string alphabet = "abAB \t\r\n.";
+  auto random_string = [&](size_t min_length, size_t max_length) {
+    std::string s(min_length + random() % (max_length - min_length + 1), ' ');
+    for (char& c : s) c = alphabet[random() % alphabet.size()];
+    return s;
+  };
+  for (int round = 0; round < 400; ++round) {
+    std::vector<std::string> phrases;
+    const size_t phrase_count = 1 + random() % 12;
+    while (phrases.size() < phrase_count) {
+      std::string phrase = random_string(1, round % 2 == 0 ? 4 : 30);
+      if (!util::trim(phrase).empty()) phrases.push_back(phrase);
+    }
+    const PhraseMatcher folded = compiled(phrases);
+    PhraseMatcher exact(Spacing::kExact);
+    for (const std::string& phrase : phrases) ASSERT_TRUE(exact.add(phrase).ok());
+    exact.compile();
+    std::vector<std::string> normalised_folded, normalised_exact;
+    for (const std::string& phrase : phrases) {
+      normalised_folded.push_back(collapse_white_space(phrase));
+      normalised_exact.push_back(phrase);
+    }
+    const std::string text = random_string(100, 900);
+    ASSERT_EQ(folded.match(text), in_report_order(naive_match(phrases, text), normalised_folded))
+        << "round " << round << " text [" << text << "]";
+    ASSERT_EQ(exact.match(text), in_report_order(naive_exact_match(phrases, text), normalised_exact))
+        << "round " << round << " text [" << text << "]";
+  }
+}
+
+// Every byte ends a phrase here, and a scan from the start of a part needs 30 bytes to get in step:
+// it finds more matches than it can hold before the scan of the part before catches up with it.
+TEST(PhraseMatcher, ScansOfSeveralPartsAgreeWhenEveryByteEndsAPhrase) {
+  std::vector<std::string> phrases;
+  for (size_t length = 1; length <= 30; ++length) phrases.push_back(std::string(length, 'a'));
+  const PhraseMatcher matcher = compiled(phrases);
+  for (const size_t length : {100u, 128u, 131u, 200u, 1001u}) {
+    const std::string text(length, 'a');
+    EXPECT_EQ(matcher.match(text), in_report_order(naive_match(phrases, text), phrases)) << length;
+  }
 }
 
 }  // namespace

@@ -83,10 +83,7 @@ void write_automaton(std::FILE* out, const std::string& name, const char* functi
   write_array<uint8_t>(out, "uint8_t", k + "ByteClass", t.byte_class);
   write_array<uint32_t>(out, "uint32_t", k + "DenseRow", t.dense_row);
   write_array<uint32_t>(out, "uint32_t", k + "Dense", t.dense);
-  write_array<uint32_t>(out, "uint32_t", k + "EdgeBegin", t.edge_begin);
-  write_array<uint8_t>(out, "uint8_t", k + "EdgeClass", t.edge_class);
-  write_array<uint32_t>(out, "uint32_t", k + "EdgeTarget", t.edge_target);
-  write_array<uint32_t>(out, "uint32_t", k + "Failure", t.failure);
+  write_array<uint32_t>(out, "uint32_t", k + "Sparse", t.sparse);
   write_array<uint32_t>(out, "uint32_t", k + "EndsBegin", t.ends_begin);
   write_array<uint32_t>(out, "uint32_t", k + "Ends", t.ends);
   write_array<uint32_t>(out, "uint32_t", k + "OutputLink", t.output_link);
@@ -99,9 +96,12 @@ void write_automaton(std::FILE* out, const std::string& name, const char* functi
                "  t.phrase_count = %lu;\n"
                "  t.byte_class = %sByteClass;\n"
                "  t.space_class = %u;\n"
-               "  t.class_count = %lu;\n",
+               "  t.class_count = %lu;\n"
+               "  t.output_begin = %lu;\n"
+               "  t.output_end = %lu;\n",
                function, spacing, static_cast<unsigned long>(t.phrase_count), k.c_str(),
-               static_cast<unsigned>(t.space_class), static_cast<unsigned long>(t.class_count));
+               static_cast<unsigned>(t.space_class), static_cast<unsigned long>(t.class_count),
+               static_cast<unsigned long>(t.output_begin), static_cast<unsigned long>(t.output_end));
   // A table that is empty in the matcher is written with one placeholder element: cut it off.
   const auto span_line = [&](const char* field, const char* array, size_t size) {
     std::fprintf(out, "  t.%s = std::span(%s%s).first(%lu);\n", field, k.c_str(), array,
@@ -109,10 +109,7 @@ void write_automaton(std::FILE* out, const std::string& name, const char* functi
   };
   span_line("dense_row", "DenseRow", t.dense_row.size());
   span_line("dense", "Dense", t.dense.size());
-  span_line("edge_begin", "EdgeBegin", t.edge_begin.size());
-  span_line("edge_class", "EdgeClass", t.edge_class.size());
-  span_line("edge_target", "EdgeTarget", t.edge_target.size());
-  span_line("failure", "Failure", t.failure.size());
+  span_line("sparse", "Sparse", t.sparse.size());
   span_line("ends_begin", "EndsBegin", t.ends_begin.size());
   span_line("ends", "Ends", t.ends.size());
   span_line("output_link", "OutputLink", t.output_link.size());
