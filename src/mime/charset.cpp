@@ -301,6 +301,43 @@ bool append_converted(UConverter* from, std::string_view bytes, std::string& out
   }
 }
 
+// Appends the UTF-8 of a UTF-16 unit outside the surrogates to `entry`; false when it does not fit.
+bool append_bmp_unit(UChar unit, ByteDecoding& entry) {
+  const size_t length = unit < 0x80 ? 1 : unit < 0x800 ? 2 : 3;
+  if (entry.length + length > entry.bytes.size()) return false;
+  char* out = entry.bytes.data() + entry.length;
+  if (length == 1) {
+    out[0] = static_cast<char>(unit);
+  } else if (length == 2) {
+    out[0] = static_cast<char>(0xC0 | (unit >> 6));
+    out[1] = static_cast<char>(0x80 | (unit & 0x3F));
+  } else {
+    out[0] = static_cast<char>(0xE0 | (unit >> 12));
+    out[1] = static_cast<char>(0x80 | ((unit >> 6) & 0x3F));
+    out[2] = static_cast<char>(0x80 | (unit & 0x3F));
+  }
+  entry.length = static_cast<uint8_t>(entry.length + length);
+  return true;
+}
+
+// One byte's decoding as UTF-8 through ucnv_toUChars, which costs a fraction of a trip through
+// the UTF-8 converter: 256 are read per single-byte charset, each time a thread first meets it.
+// False when the byte decodes to nothing, to a surrogate or to more than three bytes.
+bool decode_one_byte(UConverter* converter, char byte, ByteDecoding& entry) {
+  std::array<UChar, 4> units;
+  UErrorCode status = U_ZERO_ERROR;
+  const int32_t count =
+      icu()->ucnv_toUChars(converter, units.data(), static_cast<int32_t>(units.size()), &byte, 1, &status);
+  if (U_FAILURE(status) || count <= 0 || count > 3) return false;
+  entry.length = 0;
+  for (int32_t i = 0; i < count; ++i) {
+    const UChar unit = units[static_cast<size_t>(i)];
+    if (unit >= 0xD800 && unit <= 0xDFFF) return false;
+    if (!append_bmp_unit(unit, entry)) return false;
+  }
+  return true;
+}
+
 std::unique_ptr<const ByteTable> byte_table_of(UConverter* converter) {
   const UConverterType type = icu()->ucnv_getType(converter);
   if (type != UCNV_SBCS && type != UCNV_LATIN_1 && type != UCNV_US_ASCII) return nullptr;
@@ -308,22 +345,18 @@ std::unique_ptr<const ByteTable> byte_table_of(UConverter* converter) {
   table->ascii_identity = true;
   std::string every_byte;
   std::string each_decoded;
-  std::string decoded;
   for (size_t byte = 0; byte < table->decodings.size(); ++byte) {
     const char c = static_cast<char>(byte);
     every_byte.push_back(c);
-    decoded.clear();
-    if (!append_converted(converter, std::string_view(&c, 1), decoded) || decoded.empty() || decoded.size() > 3) {
-      return nullptr;
-    }
     ByteDecoding& entry = table->decodings[byte];
-    std::copy(decoded.begin(), decoded.end(), entry.bytes.begin());
-    entry.length = static_cast<uint8_t>(decoded.size());
+    if (!decode_one_byte(converter, c, entry)) return nullptr;
+    const std::string_view decoded(entry.bytes.data(), entry.length);
     if (byte < 0x80 && decoded != std::string_view(&c, 1)) table->ascii_identity = false;
     each_decoded += decoded;
   }
-  // The premise checked: the bytes decode the same in a run as one by one.
-  decoded.clear();
+  // The premise checked: the bytes decode the same in a run, through the UTF-8 converter as text
+  // is, as one by one.
+  std::string decoded;
   if (!append_converted(converter, every_byte, decoded) || decoded != each_decoded) return nullptr;
   return table;
 }
@@ -495,9 +528,10 @@ void append_utf8_repaired(std::string_view in, std::string& out) {
   out.append(in.substr(copied));
 }
 
-void append_utf8(std::string_view bytes, std::string_view charset, std::string& out, bool* known) {
+namespace {
+
+void append_resolved(std::string_view bytes, const std::optional<Resolved>& resolved, std::string& out, bool* known) {
   const size_t start = out.size();
-  const std::optional<Resolved> resolved = resolve(charset);
   Converter converter{nullptr, false, false, nullptr};
   if (resolved && resolved->decoding == Decoding::kIcu) converter = converter_for(resolved->icu_name);
   const bool recognised = resolved && (resolved->decoding != Decoding::kIcu || converter.converter != nullptr);
@@ -531,6 +565,34 @@ void append_utf8(std::string_view bytes, std::string_view charset, std::string& 
   }
   out.reserve(start + bytes.size());
   append_utf8_repaired(bytes, out);
+}
+
+// Replaces the invalid sequences in what was appended to `out` from `start` on, as
+// append_utf8_repaired would have copied it; valid text (nearly all) is left as it is.
+void repair_utf8_from(std::string& out, size_t start) {
+  const size_t bad = first_invalid_utf8(out, start);
+  if (bad == out.size()) return;
+  const std::string rest = out.substr(bad);
+  out.resize(bad);
+  append_utf8_repaired(rest, out);
+}
+
+}  // namespace
+
+void append_utf8(std::string_view bytes, std::string_view charset, std::string& out, bool* known) {
+  append_resolved(bytes, resolve(charset), out, known);
+}
+
+void append_transfer_decoded_utf8(std::string_view body, std::string_view encoding, std::string_view charset,
+                                  std::string& out) {
+  const std::optional<Resolved> resolved = resolve(charset);
+  if (resolved && resolved->decoding != Decoding::kUtf8) {
+    append_resolved(decode_transfer(body, encoding), resolved, out, nullptr);
+    return;
+  }
+  const size_t start = out.size();
+  append_transfer_decoded(body, encoding, out);
+  repair_utf8_from(out, start);
 }
 
 std::string to_utf8(std::string_view bytes, std::string_view charset, bool* known) {

@@ -24,6 +24,14 @@ void append_base64_decoded(std::string_view in, std::string& out);
 // trailing blanks that transport adds to lines dropped (RFC 2045 6.7).
 void append_quoted_printable_decoded(std::string_view in, std::string& out);
 
+// decode_transfer appending to `out`.
+void append_transfer_decoded(std::string_view body, std::string_view encoding, std::string& out);
+
+// append_utf8(decode_transfer(body, encoding), charset, out), but text read as UTF-8 (most is) is
+// decoded straight into `out` and checked there, without the decoded copy in between.
+void append_transfer_decoded_utf8(std::string_view body, std::string_view encoding, std::string_view charset,
+                                  std::string& out);
+
 // RFC 2047 "Q": like quoted-printable inside one encoded word, with '_' standing for a space.
 void append_q_decoded(std::string_view in, std::string& out);
 

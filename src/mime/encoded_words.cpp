@@ -19,19 +19,26 @@ bool starts_encoded_word(std::string_view in, size_t pos) {
   return in[pos] == '=' && pos + 1 < in.size() && in[pos + 1] == '?';
 }
 
-// Printable ASCII without '=', eight bytes at a time: such a value has no line break, no encoded
-// word and no invalid UTF-8, the three reasons a value does not decode to itself.
+bool is_plain_printable_word(const char* bytes) {
+  const uint64_t word = util::load8(bytes);
+  return (util::controls_in(word) | util::non_printing_high_in(word) | util::bytes_equal(word, util::broadcast('='))) == 0;
+}
+
+// Printable ASCII without '=', eight bytes at a time (the last word overlapping the one before
+// instead of a loop over the bytes left): such a value has no line break, no encoded word and no
+// invalid UTF-8, the three reasons a value does not decode to itself.
 bool is_plain_printable(std::string_view raw) {
-  size_t pos = 0;
-  for (; pos + 8 <= raw.size(); pos += 8) {
-    const uint64_t word = util::load8(raw.data() + pos);
-    if ((util::controls_in(word) | util::non_printing_high_in(word) | util::bytes_equal(word, util::broadcast('='))) != 0) return false;
+  if (raw.size() < 8) {
+    for (const char c : raw) {
+      const auto byte = static_cast<unsigned char>(c);
+      if (byte < ' ' || byte >= 0x7F || byte == '=') return false;
+    }
+    return true;
   }
-  for (; pos < raw.size(); ++pos) {
-    const auto byte = static_cast<unsigned char>(raw[pos]);
-    if (byte < ' ' || byte >= 0x7F || byte == '=') return false;
+  for (size_t pos = 0; pos + 8 < raw.size(); pos += 8) {
+    if (!is_plain_printable_word(raw.data() + pos)) return false;
   }
-  return true;
+  return is_plain_printable_word(raw.data() + raw.size() - 8);
 }
 
 // Most values have no encoded word and no line break: decoded, they are themselves, trimmed.

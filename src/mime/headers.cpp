@@ -24,9 +24,13 @@ constexpr std::array<bool, 256> kNameChars = make_name_chars();
 
 // The high bit of each of eight bytes that cannot be in a field name (anything but '!' to '~',
 // and ':'): the first marked byte is where the name ends, so most names are found with one or two
-// words instead of a lookup per byte, on every line of every block.
+// words instead of a lookup per byte, on every line of every block. Outside '!' to '~' is one
+// test: a byte's low seven bits plus 0x5F carry into its high bit from '!' on, plus one from DEL
+// on, and no sum carries into the next byte; bytes from 0x80 on have the high bit already.
 constexpr uint64_t non_name_bytes(uint64_t bytes) {
-  return (~util::bytes_in_range(bytes, '!', '~') & util::kHigh) | util::bytes_equal(bytes, util::broadcast(':'));
+  const uint64_t low7 = bytes & util::kLow7;
+  const uint64_t outside = ((low7 + util::broadcast(0x01)) | bytes | ~(low7 + util::broadcast(0x5F))) & util::kHigh;
+  return outside | util::bytes_equal(bytes, util::broadcast(':'));
 }
 
 
@@ -44,19 +48,22 @@ size_t name_end(std::string_view line) {
 }
 
 // Field names are printable US-ASCII without the colon (RFC 5322 2.2); obsolete syntax allows
-// blanks before the colon ("Subject : hi"). Returns the name's length, or 0 when the line is
-// not a field.
-size_t field_name_length(std::string_view line, size_t* colon) {
-  const size_t length = name_end(line);
+// blanks before the colon ("Subject : hi"). Given the name bytes' run at the line's start, returns
+// the name's length, or 0 when the line is not a field.
+size_t field_name_length(std::string_view line, size_t length, size_t* colon) {
   size_t pos = length;
+  // The colon mostly follows the name at once.
+  if (length > 0 && pos < line.size() && line[pos] == ':') {
+    *colon = pos;
+    return length;
+  }
   while (pos < line.size() && is_blank(line[pos])) ++pos;
   if (length == 0 || pos == line.size() || line[pos] != ':') return 0;
   *colon = pos;
   return length;
 }
 
-// The bytes of a parameter name as looks_like_parameter reads it, as a table: it runs over the
-// whole name of every field that follows a Content-Type ("Content-Transfer-Encoding").
+// The bytes of a parameter name as looks_like_parameter reads it, as a table.
 constexpr std::array<bool, 256> make_parameter_name_chars() {
   std::array<bool, 256> table{};
   for (int c = 0; c < 256; ++c) {
@@ -67,8 +74,11 @@ constexpr std::array<bool, 256> make_parameter_name_chars() {
 constexpr std::array<bool, 256> kParameterNameChars = make_parameter_name_chars();
 
 // "boundary=..." at the start of a line: Office 365 writes Content-Type parameters on an
-// unindented line ("Content-Type: multipart/alternative;\nboundary=\"_000_...\"").
-bool looks_like_parameter(std::string_view line) {
+// unindented line ("Content-Type: multipart/alternative;\nboundary=\"_000_...\""). Parameter
+// name bytes are field name bytes and so is '=': a line whose run of name bytes (`name_run`)
+// holds no '=' is not one, which one memchr tells for the usual next field.
+bool looks_like_parameter(std::string_view line, size_t name_run) {
+  if (std::memchr(line.data(), '=', name_run) == nullptr) return false;
   size_t length = 0;
   while (length < line.size() && kParameterNameChars[static_cast<unsigned char>(line[length])]) ++length;
   return length > 0 && length < line.size() && line[length] == '=';
@@ -140,21 +150,36 @@ class HeaderScanner {
       extend(line);
       return true;
     }
-    if (has_field() && last_field().is("Content-Type") && looks_like_parameter(line)) {
+    const size_t name_run = name_end(line);
+    if (last_is_content_type_ && looks_like_parameter(line, name_run)) {
       warn(warnings_, "Content-Type parameter on an unindented line joined to the field");
       extend(line);
       return true;
     }
     size_t colon = 0;
-    const size_t name_length = field_name_length(line, &colon);
+    const size_t name_length = field_name_length(line, name_run, &colon);
     if (name_length == 0) {
       warn(warnings_, "header line without a colon ends the header block");
       return false;
     }
     size_t value_begin = colon + 1;
     while (value_begin < line.size() && is_blank(line[value_begin])) ++value_begin;
-    block_.headers.add({line.substr(0, name_length), line.substr(value_begin)});
+    block_.headers.add({std::string_view(line.data(), name_length),
+                        std::string_view(line.data() + value_begin, line.size() - value_begin)});
+    note_mime_field(last_field());
     return true;
+  }
+
+  // The MIME tree reads these two fields of every part: noted as each field is added instead of
+  // looked up in a second walk over the fields.
+  void note_mime_field(const HeaderField& field) {
+    const size_t index = block_.headers.fields().size() - 1;
+    last_is_content_type_ = field.is("Content-Type");
+    if (last_is_content_type_) {
+      if (!block_.content_type) block_.content_type = index;
+    } else if (!block_.transfer_encoding && field.is("Content-Transfer-Encoding")) {
+      block_.transfer_encoding = index;
+    }
   }
 
   bool has_field() const { return !block_.headers.empty(); }
@@ -187,6 +212,7 @@ class HeaderScanner {
   size_t max_bytes_;
   std::vector<std::string>* warnings_;
   HeaderBlock block_;
+  bool last_is_content_type_ = false;  // the next line may hold its parameters (Office 365)
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "mime/decoding.h"
 #include "util/text.h"
 
 namespace bounceback::mime {
@@ -126,22 +127,18 @@ class DelimiterFinder {
   Skips skips_;
 };
 
-// The two fields a part's structure depends on, found in one pass over its header block.
+// The two fields a part's structure depends on, as the header scanner found them.
 struct MimeFields {
   std::optional<std::string_view> content_type;
   std::optional<std::string_view> transfer_encoding;
 };
 
-MimeFields mime_fields_of(const Headers& headers) {
-  MimeFields found;
-  for (const HeaderField& field : headers.fields()) {
-    if (!found.content_type && field.is("Content-Type")) {
-      found.content_type = field.value;
-    } else if (!found.transfer_encoding && field.is("Content-Transfer-Encoding")) {
-      found.transfer_encoding = field.value;
-    }
-  }
-  return found;
+MimeFields mime_fields_of(const HeaderBlock& block) {
+  const auto value_at = [&](std::optional<size_t> index) -> std::optional<std::string_view> {
+    if (!index) return std::nullopt;
+    return block.headers.fields()[*index].value;
+  };
+  return {value_at(block.content_type), value_at(block.transfer_encoding)};
 }
 
 // The names RFC 2045 defines, as Part::transfer_encoding holds them.
@@ -203,12 +200,12 @@ class TreeBuilder {
     for (std::string& warning : header_warnings_) warn(std::move(warning));
 
     const int index = static_cast<int>(message_.parts.size());
+    const MimeFields fields = mime_fields_of(block);  // views into the text: the move keeps them
     Part& part = message_.parts.emplace_back();  // filled in place: a Part is costly to move
     part.headers = std::move(block.headers);
     part.raw_body = block.body;
     part.depth = depth;
     part.parent = parent;
-    const MimeFields fields = mime_fields_of(part.headers);
     if (fields.content_type) {
       read_content_type(*fields.content_type, part.content_type);
     } else if (in_digest) {
@@ -230,7 +227,7 @@ class TreeBuilder {
     const Part& part = message_.parts[static_cast<size_t>(index)];
     const std::string_view boundary = part.content_type.param("boundary");
     const std::string_view body = part.raw_body;
-    const bool digest = part.content_type.subtype == "digest";
+    const bool digest = std::string_view(part.content_type.subtype) == "digest";
     if (boundary.empty()) {
       warn("multipart without a boundary parameter: read as a leaf");
       return;
@@ -320,8 +317,9 @@ class TreeBuilder {
 }  // namespace
 
 bool Part::is_embedded_message() const {
-  return content_type.type == "message" &&
-         (content_type.subtype == "rfc822" || content_type.subtype == "global");  // RFC 6532
+  const std::string_view subtype = content_type.subtype;
+  return std::string_view(content_type.type) == "message" &&
+         (subtype == "rfc822" || subtype == "global");  // RFC 6532
 }
 
 Message parse_message(std::string_view text, const Limits& limits, EmbeddedBodies embedded) {
@@ -342,7 +340,7 @@ void append_decoded_text(const Part& part, std::string& out) {
   if (is_identity_encoding(part.transfer_encoding)) {
     append_utf8(part.raw_body, charset, out);
   } else {
-    append_utf8(decode_transfer(part.raw_body, part.transfer_encoding), charset, out);
+    append_transfer_decoded_utf8(part.raw_body, part.transfer_encoding, charset, out);
   }
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "bounceback/decoder.h"
+#include "util/byte_masks.h"
 #include "util/text.h"
 
 namespace bounceback::mime {
@@ -25,13 +27,30 @@ struct HeaderField {
   std::string_view name;   // as written
   std::string_view value;  // raw, folding kept, leading blanks after the colon removed
 
-  // ASCII case-insensitive. Lengths first: most fields differ from the wanted name in length;
-  // then from the last byte, where names of equal length mostly differ ("Content-Type",
-  // "Content-Base").
+  // ASCII case-insensitive. Lengths first: most fields differ from the wanted name in length
+  // (the hint keeps a lookup's walk over them a tight loop); then from the end, where names of
+  // equal length mostly differ ("Content-Type", "Content-Base"). Names of eight bytes or more are
+  // compared a word at a time, the last word overlapping the one before.
   bool is(std::string_view wanted) const {
-    if (name.size() != wanted.size()) return false;
+    if (name.size() != wanted.size()) [[likely]] return false;
+    if (wanted.size() < 8) return same_bytes_from_end(wanted);
+    const size_t last = wanted.size() - 8;
+    if (!same_word_at(last, wanted)) return false;
+    for (size_t i = 0; i < last; i += 8) {
+      if (!same_word_at(i, wanted)) return false;
+    }
+    return true;
+  }
+
+ private:
+  // Names are mostly written as wanted: equal bytes need no case folding.
+  bool same_word_at(size_t at, std::string_view wanted) const {
+    const uint64_t mine = util::load8(name.data() + at);
+    const uint64_t theirs = util::load8(wanted.data() + at);
+    return mine == theirs || util::ascii_lower8(mine) == util::ascii_lower8(theirs);
+  }
+  bool same_bytes_from_end(std::string_view wanted) const {
     for (size_t i = wanted.size(); i-- > 0;) {
-      // Names are mostly written as wanted: equal bytes need no case folding.
       if (name[i] != wanted[i] && util::ascii_lower(name[i]) != util::ascii_lower(wanted[i])) return false;
     }
     return true;
@@ -119,6 +138,10 @@ class Headers {
 struct HeaderBlock {
   Headers headers;
   std::string_view body;  // after the empty line; the whole text when there are no headers
+  // Indices into headers.fields() of the first Content-Type and Content-Transfer-Encoding
+  // fields, noted while the block is scanned: every part of a MIME tree needs both.
+  std::optional<size_t> content_type;
+  std::optional<size_t> transfer_encoding;
 };
 HeaderBlock parse_header_block(std::string_view text, size_t max_bytes,
                                std::vector<std::string>* warnings);
@@ -150,7 +173,8 @@ struct Part {
   int parent = -1;
   std::vector<int> children;      // indices into Message::parts
 
-  bool is_multipart() const { return content_type.type == "multipart"; }
+  // Compared as views: lengths first, and no ordering compare for an equality.
+  bool is_multipart() const { return std::string_view(content_type.type) == "multipart"; }
   // message/rfc822, message/global: the child is the embedded message's root part.
   bool is_embedded_message() const;
 };

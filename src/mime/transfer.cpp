@@ -195,16 +195,20 @@ void append_q_decoded(std::string_view in, std::string& out) {
 
 void append_percent_decoded(std::string_view in, std::string& out) { append_unescaped(in, '%', out); }
 
-std::string decode_transfer(std::string_view body, std::string_view encoding) {
+void append_transfer_decoded(std::string_view body, std::string_view encoding, std::string& out) {
   const std::string_view name = util::trim(encoding);
-  std::string out;
   if (util::iequals(name, "base64")) {
     append_base64_decoded(body, out);
   } else if (util::iequals(name, "quoted-printable")) {
     append_quoted_printable_decoded(body, out);
   } else {
-    out.assign(body);  // 7bit, 8bit, binary and names nobody defined: the bytes are the content
+    out.append(body);  // 7bit, 8bit, binary and names nobody defined: the bytes are the content
   }
+}
+
+std::string decode_transfer(std::string_view body, std::string_view encoding) {
+  std::string out;
+  append_transfer_decoded(body, encoding, out);
   return out;
 }
 

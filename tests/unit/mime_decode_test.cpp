@@ -287,5 +287,34 @@ TEST(MimeDecodeText, TransferAndCharsetTogether) {
   EXPECT_EQ(decode_text(eight_bit), "caf\xC3\xA9");
 }
 
+// Quoted-printable and base64 text read as UTF-8 is decoded straight into the output and its
+// invalid sequences replaced there, from where it starts: what the output held before, invalid
+// or not, stays as it was.
+TEST(MimeDecodeText, DecodedUtf8IsRepairedAfterWhatTheOutputHolds) {
+  Part quoted;
+  quoted.content_type = parse_content_type("text/plain; charset=UTF-8");
+  quoted.transfer_encoding = "quoted-printable";
+  quoted.raw_body = "caf=C3=A9 =FF and =E2=82 cut=\nend=F0=9F";
+  std::string out = "held \xFF: ";
+  append_decoded_text(quoted, out);
+  EXPECT_EQ(out, "held \xFF: caf\xC3\xA9 \xEF\xBF\xBD and \xEF\xBF\xBD cutend\xEF\xBF\xBD");
+  Part base64;
+  base64.transfer_encoding = "base64";
+  base64.raw_body = "w6kg/yBvaw==";  // "é \xFF ok", no charset: US-ASCII, read as UTF-8
+  EXPECT_EQ(decode_text(base64), "\xC3\xA9 \xEF\xBF\xBD ok");
+  Part valid;
+  valid.content_type = parse_content_type("text/plain; charset=us-ascii");
+  valid.transfer_encoding = "base64";
+  valid.raw_body = "w6k=";
+  out = "\xE2\x82";
+  append_decoded_text(valid, out);
+  EXPECT_EQ(out, "\xE2\x82\xC3\xA9");
+  Part long_label;  // a label past the longest charset name is unknown: repaired UTF-8 too
+  long_label.content_type.params = {{"charset", std::string(60, 'x')}};
+  long_label.transfer_encoding = "quoted-printable";
+  long_label.raw_body = "a=FFb";
+  EXPECT_EQ(decode_text(long_label), "a\xEF\xBF\xBD" "b");
+}
+
 }  // namespace
 }  // namespace bounceback::mime

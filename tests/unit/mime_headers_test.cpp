@@ -60,6 +60,41 @@ TEST(MimeHeaderBlock, NamesOfEqualLengthAreToldApart) {
   EXPECT_FALSE(block.headers.has(""));
 }
 
+// Names of eight bytes or more are compared a word at a time, case folded only for letters: a
+// difference in any word, the overlapping last one included, tells them apart, and bytes that
+// differ only in the case bit but are not letters ('[' and '{', '@' and '`') differ.
+TEST(MimeHeaderBlock, LongNamesAreComparedAWordAtATime) {
+  const std::string name = "X-Original-Recipient-Address";
+  const std::string text = name + ": a\nX-Mailer[: b\nX-Mailer@Host: c\n\n";
+  const HeaderBlock block = parse_header_block(text, kNoLimit, nullptr);
+  EXPECT_EQ(block.headers.raw("x-original-recipient-address"), "a");
+  EXPECT_EQ(block.headers.raw("X-ORIGINAL-RECIPIENT-ADDRESS"), "a");
+  for (size_t at = 0; at < name.size(); ++at) {
+    std::string other = name;
+    other[at] = 'q';  // a letter the name does not hold, in either case
+    EXPECT_FALSE(block.headers.has(other)) << other;
+  }
+  EXPECT_EQ(block.headers.raw("x-mailer["), "b");
+  EXPECT_FALSE(block.headers.has("X-Mailer{"));
+  EXPECT_EQ(block.headers.raw("x-mailer@host"), "c");
+  EXPECT_FALSE(block.headers.has("X-Mailer`Host"));
+}
+
+// The scanner notes the first Content-Type and Content-Transfer-Encoding, in any case, whose
+// values include the lines that continue them.
+TEST(MimeHeaderBlock, FirstMimeFieldsAreNoted) {
+  const HeaderBlock block = parse_header_block(
+      "Subject: x\ncontent-transfer-encoding: base64\nCONTENT-TYPE: multipart/mixed;\nboundary=b\n"
+      "Content-Type: text/plain\nContent-Transfer-Encoding: 7bit\n\n",
+      kNoLimit, nullptr);
+  ASSERT_TRUE(block.content_type && block.transfer_encoding);
+  EXPECT_EQ(block.headers.fields()[*block.content_type].value, "multipart/mixed;\nboundary=b");
+  EXPECT_EQ(block.headers.fields()[*block.transfer_encoding].value, "base64");
+  const HeaderBlock none = parse_header_block("Subject: x\nContent-Typ: y\n\n", kNoLimit, nullptr);
+  EXPECT_FALSE(none.content_type);
+  EXPECT_FALSE(none.transfer_encoding);
+}
+
 TEST(MimeHeaderBlock, LineWithoutColonEndsTheBlock) {
   std::vector<std::string> warnings;
   const HeaderBlock block = parse_header_block("To: a@b.c\nThis is the mail system\nmore\n", kNoLimit, &warnings);
@@ -110,6 +145,16 @@ TEST(MimeHeaderBlock, UnindentedParameterOnlyAfterContentType) {
   EXPECT_EQ(joined.headers.raw("Content-Type"), "multipart/mixed;\nboundary=\"a:b\"");
   EXPECT_EQ(parse_content_type(*joined.headers.raw("Content-Type")).param("boundary"), "a:b");
   EXPECT_EQ(warnings.size(), 1u);
+  // Only a line whose name bytes hold an '=' may be a parameter: the fields after a Content-Type
+  // stay fields, even with an '=' in their value, and a long parameter name is still joined.
+  const HeaderBlock fields = parse_header_block(
+      "Content-Type: text/plain\nX-Note: a=b\nContent-Type: multipart/report;\nreport-type=delivery-status\n"
+      "Content-Transfer-Encoding: 7bit\n\n",
+      kNoLimit, nullptr);
+  ASSERT_EQ(fields.headers.fields().size(), 4u);
+  EXPECT_EQ(fields.headers.raw("X-Note"), "a=b");
+  EXPECT_EQ(fields.headers.fields()[2].value, "multipart/report;\nreport-type=delivery-status");
+  EXPECT_EQ(fields.headers.raw("Content-Transfer-Encoding"), "7bit");
   const HeaderBlock not_joined = parse_header_block("Subject: x\nboundary=\"y\"\n\n", kNoLimit, nullptr);
   EXPECT_EQ(not_joined.headers.raw("Subject"), "x");
   EXPECT_EQ(not_joined.body, "boundary=\"y\"\n\n");
@@ -161,6 +206,18 @@ TEST(MimeEncodedWords, PlainValuesOfEveryLengthAroundAWord) {
       const std::string decoded = decode_header_value(mixed);
       EXPECT_NE(decoded.find(word == "\xE9" ? "\xEF\xBF\xBD" : "\xC3\xA9"), std::string::npos) << mixed;
     }
+  }
+}
+
+// The bytes after the last whole word are checked with an overlapping word: an 8-bit byte or a
+// control at the very end of a value of any length still sends it the long way.
+TEST(MimeEncodedWords, TheLastByteOfAValueOfAnyLengthCounts) {
+  const std::string plain = "Undelivered-Mail-Returned-to-Sender";
+  for (size_t length = 1; length <= plain.size(); ++length) {
+    const std::string value = plain.substr(0, length);
+    EXPECT_EQ(decode_header_value(value + "\xE9"), value + "\xEF\xBF\xBD") << length;
+    EXPECT_EQ(decode_header_value(value + "\n x"), value + " x") << length;
+    EXPECT_EQ(decode_header_value(value + "="), value + "=") << length;
   }
 }
 
@@ -240,6 +297,28 @@ TEST(MimeHeaderBlock, BytesOutsideNamesEndTheBlockAtAnyPosition) {
       std::string line = "X-Long-Field-Name";
       line[at] = bad;
       const std::string text = "A: 1\n" + line + ": v\n\n";
+      const HeaderBlock block = parse_header_block(text, kNoLimit, nullptr);
+      EXPECT_EQ(block.headers.fields().size(), 1u) << int(bad) << " at " << at;
+    }
+  }
+}
+
+// Name bytes run from '!' to '~' but ':': the edges of that range at every position of a name,
+// within a word and in the bytes after the last whole one.
+TEST(MimeHeaderBlock, EdgesOfTheNameByteRangeAtAnyPosition) {
+  for (size_t at = 0; at < 17; ++at) {
+    for (const char kept : {'!', '~'}) {
+      std::string name = "X-Long-Field-Name";
+      name[at] = kept;
+      const std::string text = name + ": v\n\n";
+      const HeaderBlock block = parse_header_block(text, kNoLimit, nullptr);
+      ASSERT_EQ(block.headers.fields().size(), 1u) << name;
+      EXPECT_EQ(block.headers.fields()[0].name, name);
+    }
+    for (const char bad : {'\0', '\x1F', '\x80', '\xFF'}) {
+      std::string name = "X-Long-Field-Name";
+      name[at] = bad;
+      const std::string text = "A: 1\n" + name + ": v\n\n";
       const HeaderBlock block = parse_header_block(text, kNoLimit, nullptr);
       EXPECT_EQ(block.headers.fields().size(), 1u) << int(bad) << " at " << at;
     }
