@@ -10,9 +10,9 @@
 namespace bounceback::formats {
 namespace {
 
-void fill_from_block(const RecipientBlock& block, report::RecipientEvidence& r) {
+void fill_from_block(const report::Context& context, const RecipientBlock& block, report::RecipientEvidence& r) {
   if (r.diagnostic.empty()) r.diagnostic = diagnostic_of(block.text);
-  if (r.command.empty()) r.command = failed_command(block.text);
+  if (r.command.empty()) r.command = failed_command(context, block.text);
   if (r.remote_mta.empty()) {
     const Host host = remote_host(block.text);
     r.remote_mta = host.name;
@@ -51,11 +51,11 @@ bool extract_rfc3464(const report::Context& context, report::Report& report) {
   if (report.recipients.empty()) return false;
   // The notice often holds the server's full words where the DSN part has none or a summary.
   for (const RecipientBlock& block : recipient_blocks(context.notice, OwnAddresses(context))) {
-    if (report::RecipientEvidence* r = find_recipient(report, block.address)) fill_from_block(block, *r);
+    if (report::RecipientEvidence* r = find_recipient(report, block.address)) fill_from_block(context, block, *r);
   }
   if (report.recipients.size() == 1) {
     report::RecipientEvidence& only = report.recipients.front();
-    if (only.command.empty()) only.command = failed_command(context.notice);
+    if (only.command.empty()) only.command = failed_command(context, context.notice);
   }
   return true;
 }
@@ -70,7 +70,7 @@ bool extract_plain_text(const report::Context& context, report::Report& report) 
   for (const RecipientBlock& block : blocks) {
     report::RecipientEvidence r;
     r.recipient = block.address;
-    fill_from_block(block, r);
+    fill_from_block(context, block, r);
     report.recipients.push_back(std::move(r));
   }
   for (std::string_view value : failed) {
@@ -87,7 +87,7 @@ bool extract_plain_text(const report::Context& context, report::Report& report) 
     r.recipient = first_prose_recipient(context.notice, own);
     if (r.recipient.empty()) return false;
     r.diagnostic = prose_diagnostic(context.notice, r.recipient);
-    r.command = failed_command(context.notice);
+    r.command = failed_command(context, context.notice);
     const Host host = remote_host(context.notice);
     r.remote_mta = host.name;
     r.remote_ip = host.ip;

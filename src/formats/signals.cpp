@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 
 #include "bounceback/codes.h"
@@ -280,12 +281,15 @@ constexpr bool no_command_phrase_holds_another() {
 static_assert(no_command_phrase_holds_another(), "a command phrase holds another: failed_command() needs a tie rule");
 
 // Where a phrase may start: at its first word. "in" is inside too many words to look for, so the
-// phrases that open with "in reply to" are looked for from their "reply".
+// phrases that open with "in reply to" are looked for from their "reply". The anchors are claim
+// phrases too: the decoder's one pass over the notice tells which of them it holds, so that a part
+// of the notice is not searched for the others.
 struct CommandLead {
   std::string_view opening;  // how the phrases open, up to their first space
-  std::string_view anchor;   // what is looked for: the opening, or "reply" for "in"
+  ClaimPhrase anchor;        // what is looked for: the opening, or "reply" for "in"
 };
-constexpr std::array<CommandLead, 3> kCommandLeads = {{{"in", "reply"}, {"after", "after"}, {">>>", ">>>"}}};
+constexpr std::array<CommandLead, 3> kCommandLeads = {
+    {{"in", ClaimPhrase("reply")}, {"after", ClaimPhrase("after")}, {">>>", ClaimPhrase(">>>")}}};
 
 // The phrases are written as folded_phrase_at() compares them: lower case, single spaces, and
 // each opening with a lead (so that every occurrence is found from one).
@@ -331,7 +335,7 @@ const CommandPhrase* command_phrase_at(std::string_view text, size_t at) {
 // Where a phrase led by `lead` would start given its anchor at `anchor_at`: "in", white space,
 // then the anchor "reply"; npos when the text before the anchor is not so.
 size_t lead_start(std::string_view text, const CommandLead& lead, size_t anchor_at) {
-  if (lead.anchor == lead.opening) return anchor_at;
+  if (lead.anchor.text == lead.opening) return anchor_at;
   size_t start = anchor_at;
   while (start > 0 && util::is_space(text[start - 1])) --start;
   if (start == anchor_at || start < lead.opening.size()) return std::string_view::npos;
@@ -347,8 +351,8 @@ struct CommandFound {
 // The first phrase of `lead` in the text. Later anchors give later starts (what lies between
 // "in" and its "reply" is white space), so the first that opens a phrase is the one.
 std::optional<CommandFound> first_led_phrase(std::string_view text, const CommandLead& lead) {
-  for (size_t at = util::ifind(text, lead.anchor); at != std::string_view::npos;
-       at = util::ifind(text, lead.anchor, at + 1)) {
+  for (size_t at = util::ifind(text, lead.anchor.text); at != std::string_view::npos;
+       at = util::ifind(text, lead.anchor.text, at + 1)) {
     const size_t start = lead_start(text, lead, at);
     if (start == std::string_view::npos) continue;
     if (const CommandPhrase* phrase = command_phrase_at(text, start)) return CommandFound{start, phrase};
@@ -356,17 +360,34 @@ std::optional<CommandFound> first_led_phrase(std::string_view text, const Comman
   return std::nullopt;
 }
 
-}  // namespace
-
-// Most texts hold none of the leads: three searches then say so, and only the few places where a
-// lead occurs are compared with the phrases.
-std::string failed_command(std::string_view text) {
+// The command of the phrase that starts first, of the leads `may_occur` lets through. Most texts
+// hold none of the leads: a search per lead then says so, and only the few places where a lead
+// occurs are compared with the phrases.
+template <typename MayOccur>
+std::string first_failed_command(std::string_view text, MayOccur may_occur) {
   std::optional<CommandFound> first;
   for (const CommandLead& lead : kCommandLeads) {
+    if (!may_occur(lead)) continue;
     const std::optional<CommandFound> found = first_led_phrase(text, lead);
     if (found && (!first || found->start < first->start)) first = found;
   }
   return first ? std::string(first->phrase->command) : std::string();
+}
+
+bool lies_within(std::string_view part, std::string_view whole) {
+  const std::less<const char*> before;
+  return !before(part.data(), whole.data()) && !before(whole.data() + whole.size(), part.data() + part.size());
+}
+
+}  // namespace
+
+std::string failed_command(std::string_view text) {
+  return first_failed_command(text, [](const CommandLead&) { return true; });
+}
+
+std::string failed_command(const report::Context& context, std::string_view text) {
+  if (context.claim_phrases.empty() || !lies_within(text, context.notice)) return failed_command(text);
+  return first_failed_command(text, [&context](const CommandLead& lead) { return notice_contains(context, lead.anchor); });
 }
 
 // "host mx.example.net says:" (CommuniGate Pro), "host mx.example.net said:": a name with no

@@ -40,6 +40,9 @@ std::vector<bool> find_claim_phrases(std::string_view notice);
 // The SMTP command a text says failed ("in reply to RCPT TO command", "after end of data",
 // ">>> DATA"), normalised to RCPT, MAIL, DATA, HELO, EHLO, STARTTLS, AUTH, CONN; "" if none.
 std::string failed_command(std::string_view text);
+// The same for `text` inside the context's notice: the leads the notice lacks (its claim phrases
+// say which) are not searched for. Any other text is searched in full.
+std::string failed_command(const report::Context& context, std::string_view text);
 
 // A host name and IP named in a text as "host mx.example.com[192.0.2.1]" or
 // "mx.example.com [192.0.2.1]" (Postfix, Exim, Sendmail).

@@ -1,4 +1,5 @@
 // Building the per-message Context: the notice text, the report parts and the inline original.
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstdint>
@@ -77,22 +78,58 @@ bool is_marker_line(std::string_view trimmed_line) {
 // The header fields that open a copied message. A paragraph made only of header fields, with From
 // and at least three of these, is a copy whatever language the line announcing it is in ("Kopf der
 // ursprünglichen Nachricht:", "元のメッセージのヘッダ").
-constexpr std::array<std::string_view, 10> kOriginalHeaderFields = {
-    "from:", "to:", "cc:", "subject:", "date:", "message-id:", "received:", "return-path:",
-    "mime-version:", "reply-to:"};
+constexpr std::array<std::string_view, 10> kOriginalHeaderNames = {
+    "from", "to", "cc", "subject", "date", "message-id", "received", "return-path", "mime-version", "reply-to"};
 constexpr int kOriginalFieldsNeeded = 3;
 
-constexpr std::array<uint32_t, 256> kOriginalFieldFirstBytes = phrases_by_first_byte(kOriginalHeaderFields);
+constexpr size_t longest_original_name() {
+  size_t longest = 0;
+  for (const std::string_view name : kOriginalHeaderNames) longest = std::max(longest, name.size());
+  return longest;
+}
+constexpr size_t kLongestOriginalName = longest_original_name();
 
-bool is_original_header_field(std::string_view line) {
-  return starts_with_any(line, kOriginalHeaderFields, kOriginalFieldFirstBytes);
+// For each name length, which of the names have it (bit i for name i): a field's name is compared
+// with two of them at most, most with none.
+constexpr std::array<uint16_t, kLongestOriginalName + 1> original_names_by_length() {
+  static_assert(kOriginalHeaderNames.size() <= 16, "one bit per name");
+  std::array<uint16_t, kLongestOriginalName + 1> by_length{};
+  for (size_t i = 0; i < kOriginalHeaderNames.size(); ++i) {
+    by_length[kOriginalHeaderNames[i].size()] |= static_cast<uint16_t>(1u << i);
+  }
+  return by_length;
+}
+constexpr std::array<uint16_t, kLongestOriginalName + 1> kOriginalNamesByLength = original_names_by_length();
+
+bool is_original_header_name(std::string_view name) {
+  if (name.size() > kLongestOriginalName) return false;
+  for (unsigned candidates = kOriginalNamesByLength[name.size()]; candidates != 0; candidates &= candidates - 1) {
+    if (util::iequals(name, kOriginalHeaderNames[static_cast<size_t>(std::countr_zero(candidates))])) return true;
+  }
+  return false;
 }
 
-// "Name: value" from the first column, as in any header.
-bool is_header_field(std::string_view line) {
+// The bytes of a header field's name as this reader takes one: letters, digits and '-'. A table,
+// since every byte of every name in a header block is looked up.
+constexpr std::array<bool, 256> kFieldNameBytes = [] {
+  std::array<bool, 256> bytes{};
+  for (int c = 0; c < 256; ++c) bytes[static_cast<size_t>(c)] = util::is_alnum(static_cast<char>(c)) || c == '-';
+  return bytes;
+}();
+
+// The name of the field `line` opens ("Name: value" from the first column, as in any header), or
+// an empty view when the line opens none.
+std::string_view field_name(std::string_view line) {
   size_t i = 0;
-  while (i < line.size() && (util::is_alnum(line[i]) || line[i] == '-')) ++i;
-  return i > 0 && i < line.size() && line[i] == ':';
+  while (i < line.size() && kFieldNameBytes[static_cast<unsigned char>(line[i])]) ++i;
+  return i < line.size() && line[i] == ':' ? line.substr(0, i) : std::string_view();
+}
+
+bool has_text(std::string_view line) {
+  for (const char c : line) {
+    if (!util::is_space(c)) return true;
+  }
+  return false;
 }
 
 // Whether the paragraph starting at `pos` is a header block: fields and their folded lines only,
@@ -102,12 +139,13 @@ bool opens_header_block(std::string_view notice, size_t pos, size_t& scanned_to)
   std::string_view line;
   int known = 0;
   bool has_from = false;
-  for (scanned_to = pos; util::next_line(notice, pos, line) && !util::trim(line).empty(); scanned_to = pos) {
+  for (scanned_to = pos; util::next_line(notice, pos, line) && has_text(line); scanned_to = pos) {
     const bool folded = line.front() == ' ' || line.front() == '\t';
     if (folded) continue;
-    if (!is_header_field(line)) return false;
-    if (is_original_header_field(line)) ++known;
-    has_from = has_from || util::istarts_with(line, "from:");
+    const std::string_view name = field_name(line);
+    if (name.empty()) return false;
+    if (is_original_header_name(name)) ++known;
+    has_from = has_from || util::iequals(name, "from");
   }
   return has_from && known >= kOriginalFieldsNeeded;
 }

@@ -68,6 +68,25 @@ struct Parsed {
   report::Context context;
 };
 
+TEST(FailedCommand, InTheNoticeIsFoundFromTheClaimPhrasesAsInAnyText) {
+  const Parsed parsed(
+      "From: MAILER-DAEMON@mx.example.net\nSubject: Undelivered Mail Returned to Sender\n\n"
+      "<jane@example.com>: host mx.example.com[192.0.2.1] said: 550 5.1.1 unknown\n"
+      "    (in reply to RCPT TO command)\n\n"
+      "<tom@example.org>: host mx.example.org said: 552 too big (in reply to end of DATA command)\n");
+  const report::Context searched = report::make_context(parsed.message);  // no bits: searches the text
+  const std::string_view notice = parsed.context.notice;
+  const std::string_view second = notice.substr(notice.find("<tom@"));
+  for (const report::Context* context : {&parsed.context, &searched}) {
+    EXPECT_EQ(failed_command(*context, notice), "RCPT");
+    EXPECT_EQ(failed_command(*context, second), "DATA");
+    EXPECT_EQ(failed_command(*context, notice.substr(0, notice.find("reply"))), "");
+    // Text of its own is searched in full, though the notice holds no "after" and no ">>>".
+    EXPECT_EQ(failed_command(*context, std::string("x after MAIL FROM:<a@b>")), "MAIL");
+    EXPECT_EQ(failed_command(*context, std::string(">>> DATA")), "DATA");
+  }
+}
+
 TEST(RecipientBlocks, SkipTheReportsOwnAndDaemonAddressesAndRepeats) {
   const Parsed parsed(
       "From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\n"

@@ -178,6 +178,22 @@ TEST(Report, DeliveryStatusFieldNamesInAnyCaseAndLength) {
   EXPECT_EQ(r.diagnostic, "552 5.2.2 mailbox full");
 }
 
+// Names are compared a word at a time, words overlapping at the end: a name one byte off, at any
+// place, is another field.
+TEST(Report, DeliveryStatusNameOneByteOffIsAnotherField) {
+  for (const std::string name : {"Status", "Diagnostic-Code"}) {
+    for (size_t at = 0; at < name.size(); ++at) {
+      std::string other = name;
+      other[at] = other[at] == 'x' ? 'y' : 'x';
+      report::Report report;
+      ASSERT_TRUE(report::parse_delivery_status(
+          "Final-Recipient: rfc822; jane@example.com\n" + other + ": 5.1.1\n", report));
+      EXPECT_EQ(report.recipients.at(0).status, "") << other;
+      EXPECT_EQ(report.recipients.at(0).diagnostic, "") << other;
+    }
+  }
+}
+
 // Inline fields start at the first line that begins with Reporting-MTA or Final-Recipient, in any
 // case; the words elsewhere in a line do not start them.
 TEST(Report, InlineDeliveryStatusStartsAtTheFirstFieldLine) {
@@ -344,6 +360,19 @@ TEST(InlineOriginal, AHeaderBlockWithoutFromOrInsideAParagraphIsNotACopy) {
   EXPECT_NE(context.notice.find("undeliverable to jane@example.jp"), std::string::npos) << context.notice;
   EXPECT_NE(context.notice.find("MAILER-DAEMON@relay.example.jp"), std::string::npos) << context.notice;
   EXPECT_TRUE(context.inline_original.empty());
+}
+
+TEST(InlineOriginal, OnlyWholeKnownFieldNamesInAnyCaseCountTowardsACopy) {
+  // "X-From", "From-Address" and "Reply-To-Name" hold known names but are none: with them, From
+  // and To are two known fields, one short of a copy; a Message-ID makes three.
+  const std::string notice = "jane@example.com: mailbox full\n\nX-From: a\nFrom-Address: b\nReply-To-Name: c\n"
+                             "FROM: ann@example.org\nto: jane@example.com\n";
+  const std::string head = "From: MAILER-DAEMON@mx.example.com\nSubject: failure\n\n";
+  mime::Message storage;
+  EXPECT_TRUE(context_of(head + notice + "\nbody\n", storage).inline_original.empty());
+  const Context context = context_of(head + notice + "message-ID: <1@example.org>\n\nbody\n", storage);
+  EXPECT_EQ(context.notice, "jane@example.com: mailbox full\n\n");
+  EXPECT_TRUE(context.inline_original.starts_with("X-From: a\n")) << context.inline_original;
 }
 
 TEST(InlineOriginal, ManyHeaderLikeLinesAreLookedAtOnce) {
