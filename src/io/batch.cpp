@@ -221,12 +221,13 @@ struct Job {
   std::string output;  // empty, possibly with the capacity of an output already written
 };
 
-// Messages are numbered as read; decoding threads complete them in any order and write them back
-// in number order: the thread that completes the next one to write writes it and every one after
-// it that is ready, while the others go on decoding. No thread is there only to write, so n
-// decoding threads keep n cores busy, and none is woken per message. One lock guards it all: the
-// work per message dwarfs the locking. At most max_messages_in_flight are between the reader and
-// the output, so a decoded message waits in the slot its number modulo that count gives.
+// Messages are numbered as read. The reader decodes some itself and queues the others for the
+// helper threads; all complete them in any order and write them back in number order: the thread
+// that completes the next one to write writes it and every one after it that is ready, while the
+// others go on decoding. No thread is there only to read or to write, so n threads keep n cores
+// busy, and none is woken per message. One lock guards it all: the work per message dwarfs the
+// locking. At most max_messages_in_flight are between the reader and the output, so a decoded
+// message waits in the slot its number modulo that count gives.
 class Pipeline {
  public:
   // `helpers`: the decoding threads beside the reader.
@@ -244,9 +245,7 @@ class Pipeline {
   // beside them. False once the output failed.
   template <class Decode>  // Outcome(Job&)
   bool submit(InputMessage&& message, Decode&& decode) {
-    freed_by_reader_.clear();
     std::unique_lock lock(mutex_);
-    freed_by_reader_.swap(spent_inputs_);
     const size_t size = message.bytes.size();
     reader_waiting_ = true;
     reader_cv_.wait(lock, [&] { return stopped_ || has_room_for(size); });
@@ -255,13 +254,15 @@ class Pipeline {
     ++in_flight_;
     bytes_in_flight_ += size;
     Job job{submitted_++, std::move(message), spare_output()};
-    if (jobs_.size() < queued_for_helpers_) {
+    const bool queued = jobs_.size() < queued_for_helpers_;
+    if (queued) {
       jobs_.push_back(std::move(job));
       if (idle_helpers_ > 0) worker_cv_.notify_one();
-      return true;
     }
+    freed_by_reader_.swap(spent_inputs_);
     lock.unlock();
-    return complete(job.sequence, decode(job));
+    freed_by_reader_.clear();
+    return queued || complete(job.sequence, decode(job));
   }
 
   void close_input() {
@@ -361,14 +362,22 @@ class Pipeline {
   OutcomeWriter& writer_;            // used by one decoding thread at a time: the one `writing_`
   bool writing_ = false;
   std::vector<std::string> spare_outputs_;  // empty output buffers to reuse
-  std::vector<std::string> spent_inputs_;   // messages decoded by helpers, for the reader to free
-  std::vector<std::string> freed_by_reader_;  // the reader's: freed outside the lock
+  // Messages decoded by helpers, for the reader to free at its next submit(), outside the lock. So
+  // as much again as kBytesInFlight may wait there at worst (while the reader decodes a large
+  // message itself).
+  std::vector<std::string> spent_inputs_;
+  std::vector<std::string> freed_by_reader_;  // the reader's
   size_t submitted_ = 0;
   size_t next_to_write_ = 0;
   size_t in_flight_ = 0;             // submitted and not yet written
   uint64_t bytes_in_flight_ = 0;
   bool input_closed_ = false;
   bool stopped_ = false;
+};
+
+struct InputCloser {
+  Pipeline& pipeline;
+  ~InputCloser() { pipeline.close_input(); }
 };
 
 unsigned decoding_threads(unsigned requested) {
@@ -412,10 +421,14 @@ BatchSummary run_pipeline(unsigned threads, const BatchOptions& options, const D
   }
   std::vector<InputProblem> unreadable;
   const SourceOptions source_options{decoder.options().limits.max_message_bytes, options.stdin_fd};
-  read_inputs(options.paths, source_options,
-              InputHandlers{[&](InputMessage&& message) { return pipeline.submit(std::move(message), decode); },
-                            [&](InputProblem&& problem) { unreadable.push_back(std::move(problem)); }});
-  pipeline.close_input();
+  {
+    // Closes the input however reading ends: were reading or decoding on this thread to throw
+    // (std::bad_alloc), the helpers would otherwise wait for work forever, and so would their join.
+    const InputCloser closer{pipeline};
+    read_inputs(options.paths, source_options,
+                InputHandlers{[&](InputMessage&& message) { return pipeline.submit(std::move(message), decode); },
+                              [&](InputProblem&& problem) { unreadable.push_back(std::move(problem)); }});
+  }
   helpers.clear();  // joined: every message read is written (or the output failed)
   return writer.finish(std::move(unreadable));
 }

@@ -595,6 +595,12 @@ void append_transfer_decoded_utf8(std::string_view body, std::string_view encodi
   repair_utf8_from(out, start);
 }
 
+std::optional<std::string> charset_unavailable(std::string_view charset) {
+  const std::optional<Resolved> resolved = resolve(charset);
+  if (!resolved || resolved->decoding != Decoding::kIcu || icu() != nullptr) return std::nullopt;
+  return "text in charset " + std::string(charset) + " left undecoded: " + icu_load_error();
+}
+
 std::string to_utf8(std::string_view bytes, std::string_view charset, bool* known) {
   std::string out;
   append_utf8(bytes, charset, out, known);

@@ -8,6 +8,8 @@
 #include <unicode/ucnv.h>
 #include <unicode/ucnv_cb.h>
 
+#include <string>
+
 #include "util/shared_library.h"
 
 namespace bounceback::mime {
@@ -22,8 +24,12 @@ struct Icu {
 };
 
 // ICU's functions, loaded once per process (thread-safe); nullptr when libicuuc cannot be loaded
-// or lacks one of them (a broken installation: the package depends on it). Texts in charsets
-// that need ICU are then decoded as if their charset were unknown.
+// or lacks one of them. Texts in charsets that need ICU are then left undecoded (invalid bytes
+// become U+FFFD), and the decoder warns of each (charset_unavailable()).
 const Icu* icu();
+
+// Why icu() is nullptr: "ICU: cannot load libicuuc.so.72 (...); install it, e.g. apt-get install
+// libicu72"; empty when it is not.
+const std::string& icu_load_error();
 
 }  // namespace bounceback::mime

@@ -207,6 +207,9 @@ std::string decode_transfer(std::string_view body, std::string_view encoding);
 std::string to_utf8(std::string_view bytes, std::string_view charset, bool* known = nullptr);
 // to_utf8 appending to `out`, which grows in place instead of receiving a copy.
 void append_utf8(std::string_view bytes, std::string_view charset, std::string& out, bool* known = nullptr);
+// Why text in `charset` cannot be decoded here: it needs ICU, which cannot be loaded. nullopt when
+// it can be (or needs no ICU).
+std::optional<std::string> charset_unavailable(std::string_view charset);
 
 // A leaf part's body, transfer-decoded and converted to UTF-8.
 std::string decode_text(const Part& part);

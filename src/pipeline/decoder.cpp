@@ -99,6 +99,17 @@ std::string bare_cr_to_lf(std::string_view message) {
   return out;
 }
 
+// Text parts in a charset only ICU decodes, when ICU cannot be loaded: their wording is then lost
+// to the classifier, which the user must hear of.
+void warn_of_undecodable_text(const mime::Message& message, std::vector<std::string>& warnings) {
+  for (const mime::Part& part : message.parts) {
+    if (std::string_view(part.content_type.type) != "text") continue;
+    if (std::optional<std::string> why = mime::charset_unavailable(part.content_type.param("charset"))) {
+      warnings.push_back(std::move(*why));
+    }
+  }
+}
+
 // How many bounces wrapped in bounces are opened, at most.
 constexpr int kMaxWrappedReports = 1;
 
@@ -106,6 +117,7 @@ void decode_message(std::string_view message, std::string_view source, const Lim
                     DecodeResult& result) {
   const mime::Message parsed = mime::parse_message(message, limits, mime::EmbeddedBodies::kHeadersOnly);
   result.warnings.insert(result.warnings.end(), parsed.warnings.begin(), parsed.warnings.end());
+  warn_of_undecodable_text(parsed, result.warnings);
   report::Context context = report::make_context(parsed);
   context.claim_phrases = formats::find_claim_phrases(context.notice);
   report::Report report;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "mime/icu.h"
+#include "mime/message.h"
 #include "util/shared_library.h"
 
 namespace bounceback::util {
@@ -41,6 +42,10 @@ TEST(SharedLibrary, IcuLoadsWithEveryFunctionBouncebackCalls) {
   icu->ucnv_close(converter);
   EXPECT_TRUE(icu->u_isalnum(0x732B));  // 猫
   EXPECT_FALSE(icu->u_isalnum(0x3002));  // 。
+  EXPECT_EQ(mime::icu_load_error(), "");
+  // With ICU at hand every charset decodes (e2e.cli_without_icu covers the case without).
+  EXPECT_EQ(mime::charset_unavailable("ISO-2022-JP"), std::nullopt);
+  EXPECT_EQ(mime::charset_unavailable("utf-8"), std::nullopt);
 }
 
 }  // namespace

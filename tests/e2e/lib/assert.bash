@@ -35,6 +35,7 @@ fail() {
 expect_status() { checks=$((checks + 1)); [ "$status" -eq "$1" ] || fail "expected exit $1: $2"; }
 expect_out() { checks=$((checks + 1)); grep -qF -- "$1" <<<"$out" || fail "stdout lacks '$1': $2"; }
 expect_out_not() { checks=$((checks + 1)); ! grep -qF -- "$1" <<<"$out" || fail "stdout has '$1': $2"; }
+expect_err_not() { checks=$((checks + 1)); ! grep -qF -- "$1" <<<"$err" || fail "stderr has '$1': $2"; }
 expect_err() { checks=$((checks + 1)); grep -qF -- "$1" <<<"$err" || fail "stderr lacks '$1': $2"; }
 expect_lines() {
   checks=$((checks + 1))
