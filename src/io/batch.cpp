@@ -23,9 +23,9 @@ namespace {
 // while the output waits for one slow message, little enough to keep memory flat.
 constexpr size_t kMessagesInFlightPerThread = 128;
 constexpr size_t kBytesInFlight = size_t{64} << 20;  // one larger message is still let through
-// Output buffers up to this size are handed back to the decoding threads once written: reusing
-// them saves growing a new string for every message (and freeing on one thread what another
-// allocated). A larger one, from an unusual message, is let go.
+// Output buffers up to this size are kept for the next messages once written: reusing them saves
+// growing a new string for every message (and freeing on one thread what another allocated). A
+// larger one, from an unusual message, is let go.
 constexpr size_t kLargestReusedOutput = size_t{64} << 10;
 
 // ---- formatting, done by the decoding threads ----

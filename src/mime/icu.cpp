@@ -1,43 +1,26 @@
 #include "mime/icu.h"
 
-#include "util/shared_library.h"
-
 namespace bounceback::mime {
 namespace {
 
+// The library of the ICU version built against; Debian's package is libicu72 for ICU 72.
 constexpr const char* kIcuLibrary = "libicuuc.so." U_ICU_VERSION_SHORT;
 
-struct Loaded {
-  Icu functions;
-  std::string error;  // empty when every function was found
-};
-
-Loaded load() {
-  Loaded loaded;
-  const util::SharedLibrary library = util::open_shared_library(kIcuLibrary, "ICU", "libicu" U_ICU_VERSION_SHORT);
-  if (library.handle == nullptr) {
-    loaded.error = library.error;
-    return loaded;
-  }
-  auto& functions = loaded.functions;
+const char* find_functions(const util::SharedLibrary& library, Icu& functions) {
   const char* missing = nullptr;
   BB_ICU_FUNCTIONS(BB_FIND_FUNCTION)
-  if (missing != nullptr) loaded.error = util::missing_function_error("ICU", kIcuLibrary, missing);
-  return loaded;
+  return missing;
 }
 
-const Loaded& loaded_once() {
-  static const Loaded loaded = load();
+const util::LazyLibrary<Icu>& library() {
+  static const util::LazyLibrary<Icu> loaded(kIcuLibrary, "ICU", "libicu" U_ICU_VERSION_SHORT, find_functions);
   return loaded;
 }
 
 }  // namespace
 
-const Icu* icu() {
-  const Loaded& loaded = loaded_once();
-  return loaded.error.empty() ? &loaded.functions : nullptr;
-}
+const Icu* icu() { return library().get(); }
 
-const std::string& icu_load_error() { return loaded_once().error; }
+const std::string& icu_load_error() { return library().error(); }
 
 }  // namespace bounceback::mime

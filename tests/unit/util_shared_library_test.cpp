@@ -30,6 +30,35 @@ TEST(SharedLibrary, FindsFunctionsAndNamesOneThatIsMissing) {
             "C library: libc.so.6 has no frob: too old a version");
 }
 
+struct LibC {
+  decltype(&::strlen) strlen = nullptr;
+};
+
+const char* find_strlen(const SharedLibrary& library, LibC& functions) {
+  functions.strlen = find_function<decltype(&::strlen)>(library, "strlen");
+  return functions.strlen == nullptr ? "strlen" : nullptr;
+}
+
+const char* find_nothing_there(const SharedLibrary&, LibC&) { return "frob"; }
+
+TEST(LazyLibrary, GivesTheFunctionsOrSaysWhatIsMissing) {
+  const LazyLibrary<LibC> libc("libc.so.6", "C library", "libc6", find_strlen);
+  ASSERT_TRUE(libc.load()) << libc.error();
+  EXPECT_EQ(libc.get()->strlen("bounce"), 6u);
+  EXPECT_EQ(libc.loaded().strlen("x"), 1u);
+
+  const LazyLibrary<LibC> absent("libbounceback-absent.so.9", "Frobnicator", "libfrob9", find_strlen);
+  EXPECT_EQ(absent.get(), nullptr);
+  const Result<const LibC*> refused = absent.load();
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kIoError);
+  EXPECT_EQ(refused.error().message, absent.error());
+
+  const LazyLibrary<LibC> old("libc.so.6", "C library", "libc6", find_nothing_there);
+  EXPECT_EQ(old.get(), nullptr);
+  EXPECT_EQ(old.error(), "C library: libc.so.6 has no frob: too old a version");
+}
+
 // ICU's names carry its version (ucnv_open is ucnv_open_72): every function must be found under
 // the name the headers give it, or charsets that need ICU would quietly go undecoded.
 TEST(SharedLibrary, IcuLoadsWithEveryFunctionBouncebackCalls) {
