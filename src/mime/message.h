@@ -125,6 +125,17 @@ class Headers {
   bool has(std::string_view name) const { return raw(name).has_value(); }
   // First field of that name unfolded, RFC 2047 decoded to UTF-8 and trimmed; "" when absent.
   std::string get(std::string_view name) const;
+  // The first field of each name a caller wants, found in one pass (a header often holds dozens of
+  // Received fields, which a raw() per name would walk again): `slots.slot_for(field)` returns
+  // where a field of a wanted name goes, an std::optional<std::string_view>*, or nullptr.
+  template <typename Slots>
+  Slots first_fields(Slots slots) const {
+    for (const HeaderField& field : fields_) {
+      std::optional<std::string_view>* slot = slots.slot_for(field);
+      if (slot != nullptr && !*slot) *slot = field.value;
+    }
+    return slots;
+  }
 
  private:
   std::vector<HeaderField> fields_;

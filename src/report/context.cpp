@@ -240,8 +240,7 @@ std::string html_notice(const mime::Message& message) {
   return {};
 }
 
-// The report's own fields the context holds, each the first of its name, found in one pass: a
-// report's header often holds dozens of Received fields, which a lookup per name would walk again.
+// The report's own fields the context holds, each the first of its name (Headers::first_fields).
 struct OwnFields {
   std::optional<std::string_view> from;
   std::optional<std::string_view> subject;
@@ -259,15 +258,6 @@ struct OwnFields {
   }
 };
 
-OwnFields own_fields(const mime::Headers& headers) {
-  OwnFields found;
-  for (const mime::HeaderField& field : headers.fields()) {
-    std::optional<std::string_view>* slot = found.slot_for(field);
-    if (slot != nullptr && !*slot) *slot = field.value;
-  }
-  return found;
-}
-
 // As Headers::get gives it: unfolded, decoded and trimmed; "" when absent.
 std::string decoded(std::optional<std::string_view> raw) {
   return raw ? mime::decode_header_value(*raw) : std::string();
@@ -276,7 +266,7 @@ std::string decoded(std::optional<std::string_view> raw) {
 }  // namespace
 
 Context make_context(const mime::Message& message) {
-  const OwnFields own = own_fields(message.root().headers);
+  const OwnFields own = message.root().headers.first_fields(OwnFields{});
   Context context{message, decoded(own.from), decoded(own.subject), {}, {}, -1, -1, -1, {}, own.message_id, own.date};
   for (size_t i = 0; i < message.parts.size(); ++i) {
     const mime::Part& part = message.parts[i];

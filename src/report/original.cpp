@@ -15,8 +15,7 @@ const mime::Headers* attached_headers(const Context& context) {
   return nullptr;
 }
 
-// The fields read from the original's header, each the first of its name, found in one pass: a
-// copied header often holds dozens of Received fields, which a lookup per name would walk again.
+// The fields read from the original's header, each the first of its name (Headers::first_fields).
 struct OriginalFields {
   std::optional<std::string_view> from;
   std::optional<std::string_view> return_path;
@@ -39,17 +38,8 @@ struct OriginalFields {
   }
 };
 
-OriginalFields original_fields(const mime::Headers& headers) {
-  OriginalFields found;
-  for (const mime::HeaderField& field : headers.fields()) {
-    std::optional<std::string_view>* slot = found.slot_for(field);
-    if (slot != nullptr && !*slot) *slot = field.value;
-  }
-  return found;
-}
-
 OriginalMessage from_headers(const mime::Headers& headers, OriginalTo to_wanted) {
-  const OriginalFields fields = original_fields(headers);
+  const OriginalFields fields = headers.first_fields(OriginalFields{});
   OriginalMessage original;
   for (const std::optional<std::string_view>& value : {fields.from, fields.return_path, fields.sender}) {
     if (!value) continue;
