@@ -232,7 +232,7 @@ bool maps_ascii_to_itself(UConverter* converter) {
   std::array<UChar, 256> decoded;
   UErrorCode status = U_ZERO_ERROR;
   const int32_t length = icu()->ucnv_toUChars(converter, decoded.data(), static_cast<int32_t>(decoded.size()),
-                                       ascii.data(), static_cast<int32_t>(ascii.size()), &status);
+                                              ascii.data(), static_cast<int32_t>(ascii.size()), &status);
   if (U_FAILURE(status) || length != static_cast<int32_t>(ascii.size())) return false;
   for (size_t i = 0; i < ascii.size(); ++i) {
     if (decoded[i] != static_cast<UChar>(ascii[i])) return false;
@@ -288,8 +288,8 @@ bool append_converted(UConverter* from, std::string_view bytes, std::string& out
   for (;;) {
     UErrorCode status = U_ZERO_ERROR;
     icu()->ucnv_convertEx(utf8, from, &target, out.data() + out.size(), &source, bytes.data() + bytes.size(),
-                   pivot.data(), &pivot_source, &pivot_target, pivot.data() + pivot.size(), static_cast<UBool>(reset),
-                   true, &status);
+                          pivot.data(), &pivot_source, &pivot_target, pivot.data() + pivot.size(),
+                          static_cast<UBool>(reset), true, &status);
     reset = false;
     if (status != U_BUFFER_OVERFLOW_ERROR) {
       out.resize(static_cast<size_t>(target - out.data()));
