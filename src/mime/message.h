@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstddef>
-#include <cstdint>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -14,7 +13,6 @@
 #include <vector>
 
 #include "bounceback/decoder.h"
-#include "util/byte_masks.h"
 #include "util/text.h"
 
 namespace bounceback::mime {
@@ -27,33 +25,11 @@ struct HeaderField {
   std::string_view name;   // as written
   std::string_view value;  // raw, folding kept, leading blanks after the colon removed
 
-  // ASCII case-insensitive. Lengths first: most fields differ from the wanted name in length
-  // (the hint keeps a lookup's walk over them a tight loop); then from the end, where names of
-  // equal length mostly differ ("Content-Type", "Content-Base"). Names of eight bytes or more are
-  // compared a word at a time, the last word overlapping the one before.
+  // ASCII case-insensitive. Lengths first: most fields differ from the wanted name in length (the
+  // hint keeps a lookup's walk over them a tight loop).
   bool is(std::string_view wanted) const {
     if (name.size() != wanted.size()) [[likely]] return false;
-    if (wanted.size() < 8) return same_bytes_from_end(wanted);
-    const size_t last = wanted.size() - 8;
-    if (!same_word_at(last, wanted)) return false;
-    for (size_t i = 0; i < last; i += 8) {
-      if (!same_word_at(i, wanted)) return false;
-    }
-    return true;
-  }
-
- private:
-  // Names are mostly written as wanted: equal bytes need no case folding.
-  bool same_word_at(size_t at, std::string_view wanted) const {
-    const uint64_t mine = util::load8(name.data() + at);
-    const uint64_t theirs = util::load8(wanted.data() + at);
-    return mine == theirs || util::ascii_lower8(mine) == util::ascii_lower8(theirs);
-  }
-  bool same_bytes_from_end(std::string_view wanted) const {
-    for (size_t i = wanted.size(); i-- > 0;) {
-      if (name[i] != wanted[i] && util::ascii_lower(name[i]) != util::ascii_lower(wanted[i])) return false;
-    }
-    return true;
+    return util::iequals(name, wanted);
   }
 };
 

@@ -78,36 +78,10 @@ bool is_marker_line(std::string_view trimmed_line) {
 // The header fields that open a copied message. A paragraph made only of header fields, with From
 // and at least three of these, is a copy whatever language the line announcing it is in ("Kopf der
 // ursprünglichen Nachricht:", "元のメッセージのヘッダ").
-constexpr std::array<std::string_view, 10> kOriginalHeaderNames = {
+constexpr std::string_view kOriginalHeaderNames[] = {
     "from", "to", "cc", "subject", "date", "message-id", "received", "return-path", "mime-version", "reply-to"};
+constexpr util::NameSet kOriginalHeaderNameSet(kOriginalHeaderNames);
 constexpr int kOriginalFieldsNeeded = 3;
-
-constexpr size_t longest_original_name() {
-  size_t longest = 0;
-  for (const std::string_view name : kOriginalHeaderNames) longest = std::max(longest, name.size());
-  return longest;
-}
-constexpr size_t kLongestOriginalName = longest_original_name();
-
-// For each name length, which of the names have it (bit i for name i): a field's name is compared
-// with two of them at most, most with none.
-constexpr std::array<uint16_t, kLongestOriginalName + 1> original_names_by_length() {
-  static_assert(kOriginalHeaderNames.size() <= 16, "one bit per name");
-  std::array<uint16_t, kLongestOriginalName + 1> by_length{};
-  for (size_t i = 0; i < kOriginalHeaderNames.size(); ++i) {
-    by_length[kOriginalHeaderNames[i].size()] |= static_cast<uint16_t>(1u << i);
-  }
-  return by_length;
-}
-constexpr std::array<uint16_t, kLongestOriginalName + 1> kOriginalNamesByLength = original_names_by_length();
-
-bool is_original_header_name(std::string_view name) {
-  if (name.size() > kLongestOriginalName) return false;
-  for (unsigned candidates = kOriginalNamesByLength[name.size()]; candidates != 0; candidates &= candidates - 1) {
-    if (util::iequals(name, kOriginalHeaderNames[static_cast<size_t>(std::countr_zero(candidates))])) return true;
-  }
-  return false;
-}
 
 // The bytes of a header field's name as this reader takes one: letters, digits and '-'. A table,
 // since every byte of every name in a header block is looked up.
@@ -144,7 +118,7 @@ bool opens_header_block(std::string_view notice, size_t pos, size_t& scanned_to)
     if (folded) continue;
     const std::string_view name = field_name(line);
     if (name.empty()) return false;
-    if (is_original_header_name(name)) ++known;
+    if (kOriginalHeaderNameSet.contains(name)) ++known;
     has_from = has_from || util::iequals(name, "from");
   }
   return has_from && known >= kOriginalFieldsNeeded;

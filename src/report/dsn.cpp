@@ -1,11 +1,4 @@
 // RFC 3464 message/delivery-status (and RFC 6533 message/global-delivery-status).
-#include <algorithm>
-#include <array>
-#include <bit>
-#include <cstdint>
-#include <cstring>
-#include <iterator>
-
 #include "report/report.h"
 #include "util/text.h"
 
@@ -52,60 +45,11 @@ constexpr KnownField kKnownFields[] = {
     {"Received-From-MTA", FieldName::kReceivedFromMta},
 };
 
-constexpr size_t longest_known_name() {
-  size_t longest = 0;
-  for (const KnownField& known : kKnownFields) longest = std::max(longest, known.name.size());
-  return longest;
-}
-constexpr size_t kLongestKnownName = longest_known_name();
-
-// For each name length, which known fields have it (bit i for kKnownFields[i]): most names in a
-// report are compared with one or two known ones, or with none.
-constexpr std::array<uint16_t, kLongestKnownName + 1> known_fields_by_length() {
-  static_assert(std::size(kKnownFields) <= 16, "one bit per known field");
-  std::array<uint16_t, kLongestKnownName + 1> by_length{};
-  for (size_t i = 0; i < std::size(kKnownFields); ++i) {
-    by_length[kKnownFields[i].name.size()] |= static_cast<uint16_t>(1u << i);
-  }
-  return by_length;
-}
-constexpr std::array<uint16_t, kLongestKnownName + 1> kKnownFieldsByLength = known_fields_by_length();
-
-// `Width` bytes (four or eight) as one word, the rest zero.
-template <size_t Width>
-uint64_t chunk(const char* bytes) {
-  uint64_t word = 0;
-  std::memcpy(&word, bytes, Width);
-  return word;
-}
-
-bool same_chunk(uint64_t a, uint64_t b) { return a == b || util::ascii_lower8(a) == util::ascii_lower8(b); }
-
-template <size_t Width>
-bool same_in_chunks(const char* a, const char* b, size_t size) {
-  for (size_t i = 0; i + Width < size; i += Width) {
-    if (!same_chunk(chunk<Width>(a + i), chunk<Width>(b + i))) return false;
-  }
-  return same_chunk(chunk<Width>(a + size - Width), chunk<Width>(b + size - Width));
-}
-
-// Whether a field's name is a known one, ASCII case ignored. A word at a time, the last word
-// overlapping the one before rather than the bytes left over compared one by one: every field of
-// every report is compared so.
-bool same_name(std::string_view name, std::string_view known) {
-  if (name.size() != known.size()) return false;
-  if (name.size() >= 8) return same_in_chunks<8>(name.data(), known.data(), name.size());
-  if (name.size() >= 4) return same_in_chunks<4>(name.data(), known.data(), name.size());
-  return iequals(name, known);
-}
+constexpr util::NameSet kKnownNames(kKnownFields);
 
 FieldName field_name(std::string_view name) {
-  if (name.size() > kLongestKnownName) return FieldName::kOther;
-  for (unsigned candidates = kKnownFieldsByLength[name.size()]; candidates != 0; candidates &= candidates - 1) {
-    const KnownField& known = kKnownFields[static_cast<size_t>(std::countr_zero(candidates))];
-    if (same_name(name, known.name)) return known.id;
-  }
-  return FieldName::kOther;
+  const size_t known = kKnownNames.find(name);
+  return known == util::NameSet::kNone ? FieldName::kOther : kKnownFields[known].id;
 }
 
 struct Field {

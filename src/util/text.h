@@ -2,11 +2,13 @@
 // a std::string.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "util/byte_masks.h"
@@ -30,20 +32,69 @@ constexpr bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
 // comparisons below are called a few hundred thousand times per thousand messages.
 inline uint64_t ascii_lower8(uint64_t bytes) { return bytes | (bytes_in_range(bytes, 'A', 'Z') >> 2); }
 
+// Eight bytes at a time, the last word overlapping the one before rather than the bytes left over
+// compared one by one: header and DSN field names, eight to twenty-odd bytes, are compared so for
+// every field of every message. Shorter texts byte by byte, which stops at the first difference.
 inline bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
-  size_t i = 0;
-  for (; i + 8 <= a.size(); i += 8) {
+  const size_t size = a.size();
+  if (size < 8) {
+    for (size_t i = 0; i < size; ++i) {
+      if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+    }
+    return true;
+  }
+  const auto same_word = [&](size_t at) {
     uint64_t x = 0, y = 0;
-    std::memcpy(&x, a.data() + i, 8);
-    std::memcpy(&y, b.data() + i, 8);
-    if (x != y && ascii_lower8(x) != ascii_lower8(y)) return false;
+    std::memcpy(&x, a.data() + at, 8);
+    std::memcpy(&y, b.data() + at, 8);
+    return x == y || ascii_lower8(x) == ascii_lower8(y);
+  };
+  for (size_t i = 0; i + 8 < size; i += 8) {
+    if (!same_word(i)) return false;
   }
-  for (; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
+  return same_word(size - 8);
 }
+// A small fixed set of names (at most 16, each under 32 bytes), found ignoring ASCII case by their
+// length first: most names looked up have a length none of the set has, the rest are compared
+// with one or two. Header and DSN field names are looked up so. Made from an array of names or of
+// entries with a `name` member, in the array's order.
+class NameSet {
+ public:
+  static constexpr size_t kNone = ~size_t{0};
+
+  template <typename Entry, size_t N>
+  consteval explicit NameSet(const Entry (&entries)[N]) {
+    static_assert(N <= kMaxNames, "one bit per name");
+    for (size_t i = 0; i < N; ++i) {
+      if constexpr (std::is_convertible_v<Entry, std::string_view>) {
+        names_[i] = entries[i];
+      } else {
+        names_[i] = entries[i].name;
+      }
+      if (names_[i].size() >= kMaxLength) throw "a name of a NameSet is too long";
+      by_length_[names_[i].size()] |= static_cast<uint16_t>(1u << i);
+    }
+  }
+
+  // The index of `name` among the names, or kNone.
+  size_t find(std::string_view name) const {
+    if (name.size() >= kMaxLength) return kNone;
+    for (unsigned candidates = by_length_[name.size()]; candidates != 0; candidates &= candidates - 1) {
+      const auto i = static_cast<size_t>(std::countr_zero(candidates));
+      if (iequals(name, names_[i])) return i;
+    }
+    return kNone;
+  }
+  bool contains(std::string_view name) const { return find(name) != kNone; }
+
+ private:
+  static constexpr size_t kMaxNames = 16;
+  static constexpr size_t kMaxLength = 32;
+  std::string_view names_[kMaxNames] = {};
+  uint16_t by_length_[kMaxLength] = {};
+};
+
 inline bool istarts_with(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
 }

@@ -54,7 +54,8 @@ TEST(UtilText, IfindAgreesWithANaiveSearch) {
   }
 }
 
-// iequals compares eight bytes at a time; every byte value, at every place in and around a word.
+// iequals compares eight bytes at a time, the last word overlapping, and shorter texts byte by
+// byte; every byte value, at every place in and around a word.
 TEST(UtilText, IequalsFoldsExactlyAsciiLettersAtEveryOffset) {
   auto reference = [](std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
@@ -63,7 +64,7 @@ TEST(UtilText, IequalsFoldsExactlyAsciiLettersAtEveryOffset) {
     }
     return true;
   };
-  for (size_t length : {1u, 7u, 8u, 9u, 16u, 19u}) {
+  for (size_t length : {1u, 3u, 4u, 5u, 7u, 8u, 9u, 12u, 16u, 19u}) {
     for (size_t at = 0; at < length; ++at) {
       for (int x = 0; x < 256; ++x) {
         std::string a(length, 'q'), b(length, 'Q');
@@ -79,6 +80,22 @@ TEST(UtilText, IequalsFoldsExactlyAsciiLettersAtEveryOffset) {
   EXPECT_FALSE(iequals("Diagnostic-Code: SMTP", "diagnostic-code: smtq"));
   EXPECT_FALSE(iequals("[", "{"));  // '[' + 0x20 is '{': only letters fold
   EXPECT_FALSE(iequals("@@@@@@@@", "````````"));
+}
+
+constexpr std::string_view kSomeNames[] = {"From", "Date", "Subject", "Message-ID", "X-PowerMTA-BounceCategory"};
+constexpr NameSet kSomeNameSet(kSomeNames);
+
+TEST(UtilText, NameSetFindsEachNameInAnyCaseAndNothingElse) {
+  for (size_t i = 0; i < std::size(kSomeNames); ++i) {
+    EXPECT_EQ(kSomeNameSet.find(kSomeNames[i]), i);
+    EXPECT_EQ(kSomeNameSet.find(to_lower(kSomeNames[i])), i);
+  }
+  EXPECT_EQ(kSomeNameSet.find("DATE"), 1u);  // same length as From: both are compared
+  EXPECT_EQ(kSomeNameSet.find("Dote"), NameSet::kNone);
+  EXPECT_EQ(kSomeNameSet.find(""), NameSet::kNone);
+  EXPECT_EQ(kSomeNameSet.find(std::string(40, 'x')), NameSet::kNone);
+  EXPECT_FALSE(kSomeNameSet.contains("Received"));
+  EXPECT_TRUE(kSomeNameSet.contains("message-id"));
 }
 
 // The bit test against the C locale's isspace, for every byte value.
