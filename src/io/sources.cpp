@@ -113,35 +113,76 @@ bool is_folder(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-bool is_maildir(const std::string& folder) {
-  return is_folder(join_path(folder, "cur")) || is_folder(join_path(folder, "new"));
-}
+using DirHandle = std::unique_ptr<DIR, int (*)(DIR*)>;
 
-struct FolderListing {
-  std::vector<std::string> names;  // sorted, without "." and ".."
-  int error = 0;                   // when set, `names` holds what was listed before it
+DirHandle open_dir(const std::string& path) { return DirHandle(::opendir(path.c_str()), ::closedir); }
+
+struct FolderEntry {
+  std::string name;
+  unsigned char type = DT_UNKNOWN;  // readdir's d_type: DT_REG, DT_DIR, DT_LNK, ... or DT_UNKNOWN
+  bool operator<(const FolderEntry& other) const { return name < other.name; }
 };
 
-FolderListing list_folder(const std::string& path) {
+struct FolderListing {
+  std::vector<FolderEntry> entries;  // sorted by name, without "." and ".."
+  int error = 0;                     // when set, `entries` holds what was listed before it
+};
+
+FolderListing list_folder(DIR* dir) {
   FolderListing listing;
-  const std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(path.c_str()), ::closedir);
-  if (!dir) {
-    listing.error = errno;
-    return listing;
-  }
   for (;;) {
     errno = 0;
-    const dirent* entry = ::readdir(dir.get());
+    const dirent* entry = ::readdir(dir);
     if (entry == nullptr) {
       listing.error = errno;
       break;
     }
     const std::string_view name = entry->d_name;
-    if (name != "." && name != "..") listing.names.emplace_back(name);
+    if (name != "." && name != "..") listing.entries.push_back(FolderEntry{std::string(name), entry->d_type});
   }
-  std::sort(listing.names.begin(), listing.names.end());
+  std::sort(listing.entries.begin(), listing.entries.end());
   return listing;
 }
+
+// Whether `name` in a complete listing is a folder: the entry's type says so, except for links
+// and file systems that do not fill it in.
+bool lists_folder(const std::string& folder, const FolderListing& listing, std::string_view name) {
+  const auto entry = std::lower_bound(listing.entries.begin(), listing.entries.end(), name,
+                                      [](const FolderEntry& e, std::string_view n) { return e.name < n; });
+  if (entry == listing.entries.end() || entry->name != name) return false;
+  if (entry->type == DT_DIR) return true;
+  return (entry->type == DT_LNK || entry->type == DT_UNKNOWN) && is_folder(join_path(folder, name));
+}
+
+bool is_maildir(const std::string& folder, const FolderListing& listing) {
+  if (listing.error != 0) return is_folder(join_path(folder, "cur")) || is_folder(join_path(folder, "new"));
+  return lists_folder(folder, listing, "cur") || lists_folder(folder, listing, "new");
+}
+
+// Opens the files of one folder by their names relative to it, so that the kernel looks up one
+// name rather than walking the whole path each time. The folder is let go while a subfolder is
+// read, so that however deep the tree, only one folder is held open at a time.
+class FolderFiles {
+ public:
+  FolderFiles(const std::string& path, DirHandle dir) : path_(path), dir_(std::move(dir)) {}
+
+  // A descriptor, or -1 with errno set.
+  int open(const FolderEntry& entry, const std::string& entry_path) {
+    if (!dir_ && !reopen_failed_) {
+      dir_ = open_dir(path_);
+      reopen_failed_ = !dir_;
+    }
+    if (!dir_) return ::open(entry_path.c_str(), O_RDONLY | O_CLOEXEC);
+    return ::openat(::dirfd(dir_.get()), entry.name.c_str(), O_RDONLY | O_CLOEXEC);
+  }
+
+  void let_go() { dir_.reset(); }
+
+ private:
+  const std::string& path_;
+  DirHandle dir_;
+  bool reopen_failed_ = false;
+};
 
 struct FolderId {
   dev_t device;
@@ -190,18 +231,44 @@ class InputWalker {
     if (std::find(open_folders_.begin(), open_folders_.end(), id) != open_folders_.end()) {
       return problem(path, "not read: a symbolic link loop leads back to a folder being read");
     }
-    const FolderListing listing = list_folder(path);
+    DirHandle dir = open_dir(path);
+    FolderListing listing;
+    if (dir) {
+      listing = list_folder(dir.get());
+    } else {
+      listing.error = errno;
+    }
     if (listing.error != 0) problem(path, "cannot read folder: " + error_text(listing.error));
-    const bool maildir = is_maildir(path);
+    const bool maildir = is_maildir(path, listing);
+    const Place place = maildir ? Place::kMaildirRoot : Place::kFolder;
+    FolderFiles files(path, std::move(dir));
     open_folders_.push_back(id);
     bool go_on = true;
-    for (const std::string& name : listing.names) {
-      if (maildir && name == "tmp") continue;
-      go_on = read_entry(join_path(path, name), maildir ? Place::kMaildirRoot : Place::kFolder);
+    for (const FolderEntry& entry : listing.entries) {
+      if (maildir && entry.name == "tmp") continue;
+      go_on = read_folder_entry(files, entry, join_path(path, entry.name), place);
       if (!go_on) break;
     }
     open_folders_.pop_back();
     return go_on;
+  }
+
+  // A regular file, as readdir says, is opened without a stat by path first; anything else
+  // (folders, links, pipes, types not filled in) goes through read_entry().
+  bool read_folder_entry(FolderFiles& files, const FolderEntry& entry, std::string path, Place place) {
+    if (entry.type != DT_REG) {
+      files.let_go();
+      return read_entry(std::move(path), place);
+    }
+    if (place == Place::kMaildirRoot) return true;
+    const OpenFile file(files.open(entry, path));
+    if (file.fd() < 0) return unreachable(path, errno);
+    const std::optional<size_t> size = regular_file_size(file.fd());
+    if (!size) {  // replaced by something else since it was listed
+      files.let_go();
+      return read_entry(std::move(path), place);
+    }
+    return read_stream(file.fd(), std::move(path), size);
   }
 
   bool read_file(std::string path, std::optional<size_t> size) {

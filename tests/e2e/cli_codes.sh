@@ -49,6 +49,14 @@ else
   expect_out "malloc: the C library's malloc" "--version names the allocator"
 fi
 
+# Only the verbs named in a run are set up at first; help and errors still list them all.
+run --help
+expect_status 0 "--help"
+for verb in decode logs suppressions ingest explain code codes serve; do expect_out "  $verb " "--help lists $verb"; done
+run code --help
+expect_status 0 "code --help"
+expect_out "-f,--format" "a verb's help lists its options"
+
 # ICU and SQLite are loaded when a message or a store needs them, not at every start-up.
 out=$(readelf -d "$BIN" | grep NEEDED) status=$? err=""
 expect_out "libc.so" "readelf lists the libraries the program needs"

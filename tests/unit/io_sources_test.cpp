@@ -428,6 +428,55 @@ TEST(ReadInputs, FollowsLinksButNotLoopsBackToAFolderBeingRead) {
             "not read: a symbolic link loop leads back to a folder being read");
 }
 
+TEST(ReadInputs, ReadsLinksToFilesInsideAFolderUnderTheLinksName) {
+  TempDir dir;
+  dir.write("elsewhere/real.eml", "Subject: linked\n");
+  dir.write("box/a.eml", "a");
+  dir.symlink(dir.path("elsewhere/real.eml"), "box/b.eml");
+  dir.write("box/c.eml", "c");
+  const Collected got = read({dir.path("box")});
+  EXPECT_EQ(got.sources(), (std::vector<std::string>{dir.path("box/a.eml"), dir.path("box/b.eml"), dir.path("box/c.eml")}));
+  EXPECT_EQ(messages_of_input(got), (std::vector<std::string>{"a", "Subject: linked\n", "c"}));
+}
+
+TEST(ReadInputs, TakesAMaildirWhoseCurIsALinkForAMaildir) {
+  TempDir dir;
+  dir.write("store/1700000000.1.host:2,S", "seen");
+  dir.mkdir("box");
+  dir.symlink(dir.path("store"), "box/cur");
+  dir.write("box/dovecot-uidlist", "3 V1 N4");
+  const Collected got = read({dir.path("box")});
+  EXPECT_EQ(got.sources(), (std::vector<std::string>{dir.path("box/cur/1700000000.1.host:2,S")}));
+}
+
+// Files are opened relative to their folder, yet a deep tree must not hold every folder on the
+// way open (descriptors are limited).
+TEST(ReadInputs, HoldsFewDescriptorsOpenHoweverDeepTheTree) {
+  const auto open_descriptors = [] {
+    return std::distance(fs::directory_iterator("/proc/self/fd"), fs::directory_iterator{});
+  };
+  if (!fs::exists("/proc/self/fd")) GTEST_SKIP() << "no /proc";
+  TempDir dir;
+  std::string folder = "tree";
+  for (int depth = 0; depth < 40; ++depth) {
+    dir.write(folder + "/a.eml", "a");
+    dir.write(folder + "/z.eml", "z");
+    folder += "/sub";
+  }
+  const auto before = open_descriptors();
+  decltype(open_descriptors()) most = 0;
+  size_t messages = 0;
+  read_inputs({dir.path("tree")}, SourceOptions{},
+              InputHandlers{[&](InputMessage&&) {
+                              most = std::max(most, open_descriptors());
+                              ++messages;
+                              return true;
+                            },
+                            [](InputProblem&&) {}});
+  EXPECT_EQ(messages, 80u);
+  EXPECT_LE(most - before, 3);
+}
+
 TEST(ReadInputs, ReportsAPipeInsideAFolder) {
   TempDir dir;
   dir.mkdir("box");
