@@ -34,24 +34,6 @@ RawString raw_string(std::string_view s, size_t open) {
   return {s.substr(open + 1), s.size()};
 }
 
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 // The four hex digits of a "\uXXXX" escape starting at s[at]; nullopt when malformed.
 std::optional<uint32_t> hex4(std::string_view s, size_t at) {
   if (at + 4 > s.size()) return std::nullopt;
@@ -80,7 +62,7 @@ bool is_low_surrogate(uint32_t cp) { return cp >= 0xDC00 && cp <= 0xDFFF; }
 size_t append_unicode_escape(std::string_view body, size_t at, std::string& out) {
   const std::optional<uint32_t> unit = hex4(body, at + 1);
   if (!unit) {
-    append_utf8(out, kReplacementCharacter);
+    util::append_utf8(kReplacementCharacter, out);
     return at + 1;
   }
   size_t next = at + 5;
@@ -92,7 +74,7 @@ size_t append_unicode_escape(std::string_view body, size_t at, std::string& out)
       next += 6;
     }
   }
-  append_utf8(out, is_high_surrogate(cp) || is_low_surrogate(cp) ? kReplacementCharacter : cp);
+  util::append_utf8(is_high_surrogate(cp) || is_low_surrogate(cp) ? kReplacementCharacter : cp, out);
   return next;
 }
 

@@ -1,5 +1,6 @@
-// Charset conversion to UTF-8: a normalising alias table for the labels mail really carries, ICU
-// converters cached per thread behind it, and an ICU-free path for UTF-8 and US-ASCII.
+// Charset conversion to UTF-8: a normalising alias table for the labels mail really carries, the
+// built-in charsets (builtin_charsets.h) and an ICU-free path for UTF-8 and US-ASCII, and ICU
+// converters, cached per thread, for the rest.
 
 #include <algorithm>
 #include <array>
@@ -9,6 +10,7 @@
 #include <optional>
 #include <vector>
 
+#include "mime/builtin_charsets.h"
 #include "mime/decoding.h"
 #include "mime/icu.h"
 #include "mime/message.h"
@@ -121,6 +123,7 @@ class AliasKey {
 struct Resolved {
   Decoding decoding;
   std::string icu_name;
+  const builtin::Charset* builtin;  // when decoded without ICU
 };
 
 // The labels most text carries, as written, which the alias table maps to kUtf8: no cleaning,
@@ -129,16 +132,18 @@ constexpr std::array<std::string_view, 2> kCommonUtf8Labels = {"utf-8", "us-asci
 
 std::optional<Resolved> resolve(std::string_view charset) {
   for (std::string_view common : kCommonUtf8Labels) {
-    if (util::iequals(charset, common)) return Resolved{Decoding::kUtf8, {}};
+    if (util::iequals(charset, common)) return Resolved{Decoding::kUtf8, {}, nullptr};
   }
   std::string label = clean_label(charset);
-  if (label.empty()) return Resolved{Decoding::kUtf8, {}};  // undeclared: RFC 2045's US-ASCII
+  if (label.empty()) return Resolved{Decoding::kUtf8, {}, nullptr};  // undeclared: RFC 2045's US-ASCII
   if (label.size() > kMaxLabelLength) return std::nullopt;
   const AliasKey key(label);
   for (const Alias& alias : kAliases) {
-    if (alias.key == key.view()) return Resolved{alias.decoding, std::string(alias.icu_name)};
+    if (alias.key != key.view()) continue;
+    const builtin::Charset* built_in = builtin::find(AliasKey(alias.icu_name).view());
+    return Resolved{alias.decoding, std::string(alias.icu_name), built_in};
   }
-  return Resolved{Decoding::kIcu, std::move(label)};
+  return Resolved{Decoding::kIcu, std::move(label), builtin::find(key.view())};
 }
 
 struct ConverterCloser {
@@ -146,21 +151,12 @@ struct ConverterCloser {
 };
 using ConverterPtr = std::unique_ptr<UConverter, ConverterCloser>;
 
-// What one byte of a single-byte charset decodes to, as UTF-8: one BMP character, three bytes at
-// most.
-struct ByteDecoding {
-  std::array<char, 3> bytes;
-  uint8_t length;
-};
+using builtin::ByteDecoding;
+using builtin::ByteTable;
 
-struct ByteTable {
-  std::array<ByteDecoding, 256> decodings;
-  bool ascii_identity;  // every byte below 0x80 decodes to itself
-};
-
-// Single-byte charsets (windows-1252, ISO-8859-x, KOI8-R) decode each byte on its own, so the
-// 256 decodings, read once from ICU, stand in for ICU's conversion loop: one lookup per byte
-// instead of a trip through UTF-16, with the same output. Null for other charsets.
+// Single-byte charsets that are not built in (ISO-8859-x and KOI8 are) decode each byte on its
+// own, so the 256 decodings, read once from ICU, stand in for ICU's conversion loop: one lookup
+// per byte instead of a trip through UTF-16, with the same output. Null for other charsets.
 std::unique_ptr<const ByteTable> byte_table_of(UConverter* converter);
 
 // Opening a converter costs about a microsecond and one converter must not be shared between
@@ -303,19 +299,10 @@ bool append_converted(UConverter* from, std::string_view bytes, std::string& out
 
 // Appends the UTF-8 of a UTF-16 unit outside the surrogates to `entry`; false when it does not fit.
 bool append_bmp_unit(UChar unit, ByteDecoding& entry) {
-  const size_t length = unit < 0x80 ? 1 : unit < 0x800 ? 2 : 3;
+  std::array<char, 4> encoded;
+  const size_t length = util::encode_utf8(unit, encoded.data());
   if (entry.length + length > entry.bytes.size()) return false;
-  char* out = entry.bytes.data() + entry.length;
-  if (length == 1) {
-    out[0] = static_cast<char>(unit);
-  } else if (length == 2) {
-    out[0] = static_cast<char>(0xC0 | (unit >> 6));
-    out[1] = static_cast<char>(0x80 | (unit & 0x3F));
-  } else {
-    out[0] = static_cast<char>(0xE0 | (unit >> 12));
-    out[1] = static_cast<char>(0x80 | ((unit >> 6) & 0x3F));
-    out[2] = static_cast<char>(0x80 | (unit & 0x3F));
-  }
+  std::memcpy(entry.bytes.data() + entry.length, encoded.data(), length);
   entry.length = static_cast<uint8_t>(entry.length + length);
   return true;
 }
@@ -439,28 +426,6 @@ size_t plain_ascii_run_end(std::string_view in, size_t from) {
   return i;
 }
 
-// Each byte's entry is written whole (three bytes) and the end moved by its length: the output
-// is sized for three bytes per input byte. ASCII runs are copied as they are when the charset
-// decodes them to themselves.
-void append_via_table(const ByteTable& table, std::string_view bytes, std::string& out) {
-  const size_t start = out.size();
-  out.resize(start + bytes.size() * 3);
-  char* dst = out.data() + start;
-  size_t pos = 0;
-  while (pos < bytes.size()) {
-    if (table.ascii_identity && pos + 8 <= bytes.size() && (util::load8(bytes.data() + pos) & util::kHigh) == 0) {
-      std::memcpy(dst, bytes.data() + pos, 8);
-      dst += 8;
-      pos += 8;
-      continue;
-    }
-    const ByteDecoding& decoding = table.decodings[static_cast<unsigned char>(bytes[pos++])];
-    std::memcpy(dst, decoding.bytes.data(), decoding.bytes.size());
-    dst += decoding.length;
-  }
-  out.resize(static_cast<size_t>(dst - out.data()));
-}
-
 constexpr std::string_view kAsciiEscape = "\x1B(B";
 
 // End of the ISO-2022-JP run starting at `from`: just past an ESC ( B and the plain ASCII byte
@@ -532,13 +497,18 @@ namespace {
 
 void append_resolved(std::string_view bytes, const std::optional<Resolved>& resolved, std::string& out, bool* known) {
   const size_t start = out.size();
+  if (resolved && resolved->builtin != nullptr) {
+    if (known != nullptr) *known = true;
+    if (builtin::append_decoded(*resolved->builtin, bytes, out)) return;
+  }
   Converter converter{nullptr, false, false, nullptr};
   if (resolved && resolved->decoding == Decoding::kIcu) converter = converter_for(resolved->icu_name);
-  const bool recognised = resolved && (resolved->decoding != Decoding::kIcu || converter.converter != nullptr);
+  const bool recognised = resolved && (resolved->builtin != nullptr || resolved->decoding != Decoding::kIcu ||
+                                       converter.converter != nullptr);
   if (known != nullptr) *known = recognised;
 
   if (converter.byte_table != nullptr) {
-    append_via_table(*converter.byte_table, bytes, out);
+    builtin::append_via_table(*converter.byte_table, bytes, out);
     return;
   }
   if (converter.converter != nullptr) {
@@ -554,14 +524,8 @@ void append_resolved(std::string_view bytes, const std::optional<Resolved>& reso
     out.resize(start);
   } else if (recognised && resolved->decoding == Decoding::kUtf8OrWindows1252 &&
              !is_valid_utf8(bytes)) {
-    static const std::string kWindows1252 = "windows-1252";
-    const Converter fallback = converter_for(kWindows1252);
-    if (fallback.byte_table != nullptr) {
-      append_via_table(*fallback.byte_table, bytes, out);
-      return;
-    }
-    if (fallback.converter != nullptr && append_converted(fallback.converter, bytes, out)) return;
-    out.resize(start);
+    static const builtin::Charset* const kWindows1252 = builtin::find("windows1252");
+    if (builtin::append_decoded(*kWindows1252, bytes, out)) return;
   }
   out.reserve(start + bytes.size());
   append_utf8_repaired(bytes, out);
@@ -597,7 +561,9 @@ void append_transfer_decoded_utf8(std::string_view body, std::string_view encodi
 
 std::optional<std::string> charset_unavailable(std::string_view charset) {
   const std::optional<Resolved> resolved = resolve(charset);
-  if (!resolved || resolved->decoding != Decoding::kIcu || icu() != nullptr) return std::nullopt;
+  if (!resolved || resolved->decoding != Decoding::kIcu || resolved->builtin != nullptr || icu() != nullptr) {
+    return std::nullopt;
+  }
   return "text in charset " + std::string(charset) + " left undecoded: " + icu_load_error();
 }
 

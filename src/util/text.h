@@ -121,6 +121,35 @@ std::string collapse_space(std::string_view text);
 // Splits on '\n'; the views point into `text`. A trailing '\n' yields no empty last line.
 std::vector<std::string_view> split_lines(std::string_view text);
 
+// Writes the UTF-8 of a code point (below 0x110000, not a surrogate) to `out`, which has room for
+// four bytes; returns the bytes written.
+inline size_t encode_utf8(uint32_t code_point, char* out) {
+  if (code_point < 0x80) {
+    out[0] = static_cast<char>(code_point);
+    return 1;
+  }
+  if (code_point < 0x800) {
+    out[0] = static_cast<char>(0xC0 | (code_point >> 6));
+    out[1] = static_cast<char>(0x80 | (code_point & 0x3F));
+    return 2;
+  }
+  if (code_point < 0x10000) {
+    out[0] = static_cast<char>(0xE0 | (code_point >> 12));
+    out[1] = static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
+    out[2] = static_cast<char>(0x80 | (code_point & 0x3F));
+    return 3;
+  }
+  out[0] = static_cast<char>(0xF0 | (code_point >> 18));
+  out[1] = static_cast<char>(0x80 | ((code_point >> 12) & 0x3F));
+  out[2] = static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
+  out[3] = static_cast<char>(0x80 | (code_point & 0x3F));
+  return 4;
+}
+inline void append_utf8(uint32_t code_point, std::string& out) {
+  char bytes[4];
+  out.append(bytes, encode_utf8(code_point, bytes));
+}
+
 // Iterates over lines without allocating: while (next_line(text, pos, line)) {...}
 inline bool next_line(std::string_view text, size_t& pos, std::string_view& line) {
   if (pos >= text.size()) return false;

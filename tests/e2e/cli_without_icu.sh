@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# ICU is loaded when a text needs it. Where it cannot be (a broken installation), Japanese text is
-# left undecoded and the user is told why and what to install; the rest decodes as ever. A shim
+# ICU is loaded when a text needs it. Where it cannot be (a broken installation), Chinese text is
+# left undecoded and the user is told why and what to install; the rest decodes as ever, Japanese
+# and the single-byte charsets included (built in). A shim
 # preloaded in front of the C library makes dlopen() fail for libicuuc.
 source "$(dirname "$0")/lib/assert.bash"
 build=$(dirname "$BIN")
@@ -26,15 +27,25 @@ cc -shared -fPIC -o "$tmp/no_icu.so" "$tmp/no_icu.c" -ldl
 status=$? out="" err=""
 expect_status 0 "the shim builds"
 
-o=$(LD_PRELOAD="$tmp/no_icu.so" "$BIN" decode --format jsonl "$FIXTURES/intl/ja-iso2022jp-mailboxfull.eml" 2>"$tmp/err")
+o=$(LD_PRELOAD="$tmp/no_icu.so" "$BIN" decode --format jsonl "$FIXTURES/intl/zh-gb2312-mailboxfull.eml" 2>"$tmp/err")
 status=$? out=$o err=$(cat "$tmp/err")
 expect_status 0 "a message whose text ICU cannot decode is still read"
 expect_out '"recipient":' "its recipient is still found"
-expect_err "text in charset ISO-2022-JP left undecoded: ICU: cannot load libicuuc.so." "the warning names the charset and the library"
+expect_err "text in charset GB2312 left undecoded: ICU: cannot load libicuuc.so." "the warning names the charset and the library"
 expect_err "install it, e.g. apt-get install libicu" "and says what to install"
 
-run decode --format jsonl "$FIXTURES/intl/ja-iso2022jp-mailboxfull.eml"
+run decode --format jsonl "$FIXTURES/intl/zh-gb2312-mailboxfull.eml"
 expect_status 0 "with ICU the same message decodes"
 expect_err_not "left undecoded" "and no such warning is given"
 
+# Japanese, Latin-1, cp1252, KOI8-R and UTF-7 are decoded without ICU.
+for fixture in ja-iso2022jp-mailboxfull de-latin1-mailboxfull es-cp1252-mailboxfull ru-koi8r-spamdetected; do
+  o=$(LD_PRELOAD="$tmp/no_icu.so" "$BIN" decode --format jsonl "$FIXTURES/intl/$fixture.eml" 2>"$tmp/err")
+  status=$? out=$o err=$(cat "$tmp/err")
+  expect_status 0 "$fixture decodes without ICU"
+  expect_err_not "left undecoded" "$fixture needs no ICU"
+  with_icu=$("$BIN" decode --format jsonl "$FIXTURES/intl/$fixture.eml" 2>/dev/null)
+  checks=$((checks + 1))
+  [ "$out" == "$with_icu" ] || fail "$fixture reads the same as with ICU"
+done
 finish

@@ -216,10 +216,9 @@ TEST(MimeCharsetIso2022Jp, JapaneseRunsBetweenAsciiText) {
             "\xE3\x81\x82\xE3\x82\x8A\xE3\x81\x8C\xE3\x81\xA8\xE3\x81\x86!");
   EXPECT_EQ(to_utf8("\x1B(J\\~\x1B(B\\~", "iso-2022-jp"), "\xC2\xA5\xE2\x80\xBE\\~");  // JIS Roman: ¥‾
   EXPECT_EQ(to_utf8("\x1B$B$3\n$3\x1B(B ok", "iso-2022-jp"), "\xE3\x81\x93\n$3 ok");     // a line break ends a run
-  // An empty ASCII segment between two runs is an error ICU reports: it stays one conversion.
-  EXPECT_EQ(to_utf8("a\x1B$B$3\x1B(B\x1B$B$s\x1B(B" "b", "iso-2022-jp"),
-            "a\xE3\x81\x93\xEF\xBF\xBD\xE3\x82\x93" "b");
-  EXPECT_EQ(to_utf8("\x1B$B\x1B(Bx", "iso-2022-jp"), "\xEF\xBF\xBDx");
+  // An empty segment between two runs (adjacent encoded words) loses nothing: no U+FFFD for it.
+  EXPECT_EQ(to_utf8("a\x1B$B$3\x1B(B\x1B$B$s\x1B(B" "b", "iso-2022-jp"), "a\xE3\x81\x93\xE3\x82\x93" "b");
+  EXPECT_EQ(to_utf8("\x1B$B\x1B(Bx", "iso-2022-jp"), "x");
 }
 
 // Each run's ASCII is found by reading only up to the run's end: a text of many short runs stays
