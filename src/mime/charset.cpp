@@ -495,6 +495,16 @@ void append_utf8_repaired(std::string_view in, std::string& out) {
 
 namespace {
 
+// Text undeclared or declared as ASCII that holds a JIS X 0208 designation is ISO-2022-JP: Japanese
+// MTAs write it raw into delivery-status fields (Lotus Domino: "Diagnostic-Code: X-Notes;
+// ESC $ B%f!<%6!<ESC ( B ..."). Appends it decoded; false, with `out` as it was, for other text.
+bool append_raw_iso2022jp(std::string_view bytes, std::string& out) {
+  if (bytes.find('\x1B') == std::string_view::npos) return false;
+  if (bytes.find("\x1B$B") == std::string_view::npos && bytes.find("\x1B$@") == std::string_view::npos) return false;
+  static const builtin::Charset* const kIso2022Jp = builtin::find("iso2022jp");
+  return builtin::append_decoded(*kIso2022Jp, bytes, out);
+}
+
 void append_resolved(std::string_view bytes, const std::optional<Resolved>& resolved, std::string& out, bool* known) {
   const size_t start = out.size();
   if (resolved && resolved->builtin != nullptr) {
@@ -527,6 +537,7 @@ void append_resolved(std::string_view bytes, const std::optional<Resolved>& reso
     static const builtin::Charset* const kWindows1252 = builtin::find("windows1252");
     if (builtin::append_decoded(*kWindows1252, bytes, out)) return;
   }
+  if (resolved && resolved->decoding == Decoding::kUtf8 && append_raw_iso2022jp(bytes, out)) return;
   out.reserve(start + bytes.size());
   append_utf8_repaired(bytes, out);
 }
@@ -556,6 +567,12 @@ void append_transfer_decoded_utf8(std::string_view body, std::string_view encodi
   }
   const size_t start = out.size();
   append_transfer_decoded(body, encoding, out);
+  if (out.find('\x1B', start) != std::string::npos) {
+    const std::string decoded = out.substr(start);
+    out.resize(start);
+    if (append_raw_iso2022jp(decoded, out)) return;
+    out += decoded;
+  }
   repair_utf8_from(out, start);
 }
 

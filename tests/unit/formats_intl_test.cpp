@@ -3,6 +3,7 @@
 // code to go by but the French one, so the reason comes from the words alone.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "bounceback/decoder.h"
@@ -27,6 +28,9 @@ const LocalizedBounce kBounces[] = {
      "El buzón del destinatario está lleno."},
     {"intl/fr-utf8-userunknown.eml", "marie.dupont@example.fr", Reason::kUserUnknown, "550 5.1.1 Destinataire inconnu"},
     {"intl/ja-iso2022jp-mailboxfull.eml", "taro.yamada@example.co.jp", Reason::kMailboxFull,
+     "宛先のメールボックスの容量がいっぱいです。"},
+    // Raw ISO-2022-JP in the delivery-status part, which declares no charset.
+    {"intl/ja-raw-iso2022jp-dsn.eml", "jiro.suzuki@example.co.jp", Reason::kMailboxFull,
      "宛先のメールボックスの容量がいっぱいです。"},
     {"intl/ru-koi8r-spamdetected.eml", "ivan.petrov@example.ru", Reason::kSpamDetected, "Письмо признано спамом"},
     {"intl/zh-gb2312-mailboxfull.eml", "wang.wei@example.cn", Reason::kMailboxFull, "收件人邮箱空间不足"},
@@ -53,7 +57,10 @@ TEST_P(Localized, FindsTheRecipientAndTheReasonInItsWords) {
 
 INSTANTIATE_TEST_SUITE_P(Languages, Localized, ::testing::ValuesIn(kBounces),
                          [](const ::testing::TestParamInfo<LocalizedBounce>& param) {
-                           return std::string(param.param.fixture.substr(5, 2));  // "intl/de-..." -> "de"
+                           // "intl/de-latin1-mailboxfull.eml" -> "de_latin1_mailboxfull"
+                           std::string name(param.param.fixture.substr(5, param.param.fixture.size() - 9));
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
                          });
 
 // Exchange Online in German: the administrators' block and the remote reply in its translated frame.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "mime/builtin_charsets.h"
+#include "mime/decoding.h"
 #include "mime/message.h"
 #include "util/text.h"
 
@@ -165,6 +166,18 @@ TEST(BuiltinCharsets, Iso2022JpLabelOnOtherJapaneseCharsetsIsSeenThrough) {
   EXPECT_EQ(to_utf8("\x82\xB2\x8A\x6D\x94\x46", "iso-2022-jp"), "ご確認") << "Shift_JIS";
   // Neither: left to ICU, which marks each 8-bit byte.
   EXPECT_EQ(to_utf8("\x1B$B$3\x1B(B\xFF", "iso-2022-jp"), icu_decoded("iso-2022-jp", "\x1B$B$3\x1B(B\xFF"));
+}
+
+TEST(BuiltinCharsets, RawIso2022JpInUndeclaredTextIsDecoded) {
+  // Lotus Domino writes it so into Diagnostic-Code, in a part that declares no charset.
+  EXPECT_EQ(to_utf8("X-Notes; \x1B$B%f!<%6!<\x1B(B Neko", ""), "X-Notes; ユーザー Neko");
+  EXPECT_EQ(to_utf8("\x1B$@%f\x1B(B", "us-ascii"), "ユ");
+  std::string part_text;
+  append_transfer_decoded_utf8("X-Notes; \x1B$B%f!<%6!<\x1B(B\n", "7bit", "", part_text);
+  EXPECT_EQ(part_text, "X-Notes; ユーザー\n");
+  // Other escapes are not ISO-2022-JP's: the text stays as it is.
+  EXPECT_EQ(to_utf8("\x1B[1mbold\x1B[0m", ""), "\x1B[1mbold\x1B[0m");
+  EXPECT_EQ(to_utf8("\x1B$B%f\xFF", ""), "\x1B$B%f\xEF\xBF\xBD") << "not ISO-2022-JP after all";
 }
 
 TEST(BuiltinCharsets, ShiftJisDecodesEveryByteAndPairAsIcu) {
