@@ -251,9 +251,9 @@ TextExplanation explain_free_text(std::string_view text) {
   Record record = record_from_text(std::move(diagnostic), out.codes);
   if (out.codes.empty() && decides_nothing(record.reason) && !record.blocklist) {
     const explain::Text& unexplained = explain::unexplained_text();
-    out.summary = std::string(unexplained.summary);
-    for (std::string_view line : unexplained.advice) {
-      if (!line.empty()) out.advice.emplace_back(line);
+    out.summary = std::string(unexplained.summary.text());
+    for (const explain::Template& line : unexplained.advice) {
+      if (!line.text().empty()) out.advice.emplace_back(line.text());
     }
     return out;
   }

@@ -116,18 +116,23 @@ void add_network_facts(std::string_view diagnostic, const FactSet& needed, Facts
   if (problem_needed) facts.set(Fact::kNetProblem, render(network_problem(diagnostic), facts));
 }
 
-// Gathers the facts that `needed` names, and those they are rendered from.
+bool is_needed(const FactSet& needed, Fact fact) { return needed.test(static_cast<size_t>(fact)); }
+
+// Gathers the facts that `needed` names (see facts_needed()); a fact no text names is not looked
+// for, as each costs a check of a hostile value.
 void gather_facts(const Record& record, const std::optional<CodeExplanation>& code,
                   const FactSet& needed, Facts& facts) {
   if (record.recipient) {
-    set_sentence_value(Fact::kRecipient, *record.recipient, facts);
-    set_sentence_value(Fact::kDomain, domain_of(*record.recipient), facts);
+    if (is_needed(needed, Fact::kRecipient)) set_sentence_value(Fact::kRecipient, *record.recipient, facts);
+    if (is_needed(needed, Fact::kDomain)) set_sentence_value(Fact::kDomain, domain_of(*record.recipient), facts);
   }
-  if (record.sender) set_sentence_value(Fact::kSender, *record.sender, facts);
-  if (record.remote_mta) {
-    set_sentence_value(Fact::kHost, leading_host(*record.remote_mta), facts);
-  } else if (record.remote_ip) {
-    set_sentence_value(Fact::kHost, *record.remote_ip, facts);
+  if (record.sender && is_needed(needed, Fact::kSender)) set_sentence_value(Fact::kSender, *record.sender, facts);
+  if (is_needed(needed, Fact::kHost)) {
+    if (record.remote_mta) {
+      set_sentence_value(Fact::kHost, leading_host(*record.remote_mta), facts);
+    } else if (record.remote_ip) {
+      set_sentence_value(Fact::kHost, *record.remote_ip, facts);
+    }
   }
   if (record.blocklist) add_blocklist_facts(*record.blocklist, facts);
   // Some reports give the listed sending IP as their only host: that is not who refused.
@@ -149,11 +154,10 @@ void add_advice(std::vector<std::string>& advice, std::string line, size_t limit
   advice.push_back(std::move(line));
 }
 
-// Renders `tmpl` only when there is room for it; a plain one (is_plain) is copied as it is.
-void add_rendered_advice(std::vector<std::string>& advice, std::string_view tmpl, bool plain,
-                         const Facts& facts, size_t limit) {
-  if (tmpl.empty() || advice.size() >= limit) return;
-  add_advice(advice, plain ? std::string(tmpl) : render(tmpl, facts), limit);
+// Renders `tmpl` only when there is room for it.
+void add_rendered_advice(std::vector<std::string>& advice, const Template& tmpl, const Facts& facts, size_t limit) {
+  if (tmpl.text().empty() || advice.size() >= limit) return;
+  add_advice(advice, render(tmpl, facts), limit);
 }
 
 // Specific advice first (the code's, then the reason's); a failed delivery always ends with
@@ -167,23 +171,23 @@ std::vector<std::string> build_advice(const Record& record, const Text& text, co
   if (code) {
     for (const std::string& line : code->advice) add_advice(advice, line, specific_limit);
   }
-  for (size_t i = 0; i < text.advice.size(); ++i) {
-    add_rendered_advice(advice, text.advice[i], text.plain_advice[i], facts, specific_limit);
-  }
+  for (const Template& line : text.advice) add_rendered_advice(advice, line, facts, specific_limit);
   if (failed) {
-    const std::string_view closing = retry_advice(record.reason, record.hard_bounce, record.side);
-    add_rendered_advice(advice, closing, false, facts, kMaxAdvice);
+    add_rendered_advice(advice, retry_advice(record.reason, record.hard_bounce, record.side), facts, kMaxAdvice);
   }
   return advice;
 }
 
-// Every template the record's explanation may render: its text's summary and advice, and the
-// closing advice of a failed delivery.
+// Every fact the record's explanation may need: those that its text's summary and advice and the
+// closing advice of a failed delivery name, and those they are made from.
 FactSet facts_needed(const Record& record, const Text& text) {
   FactSet needed = text.named;
   if (is_failed_delivery(record)) {
-    needed |= facts_named(retry_advice(record.reason, record.hard_bounce, record.side));
+    needed |= retry_advice(record.reason, record.hard_bounce, record.side).named();
   }
+  if (is_needed(needed, Fact::kNetProblem)) needed |= facts_named_by_network_problems();
+  // The network host falls back to the host that answered.
+  if (is_needed(needed, Fact::kNetHost)) needed.set(static_cast<size_t>(Fact::kHost));
   return needed;
 }
 

@@ -7,11 +7,14 @@
 // with no recipient, "The mailbox is full."
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <bitset>
 #include <cstddef>
+#include <cstdint>
 #include <iterator>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -78,12 +81,14 @@ class Facts {
  public:
   // Keeps its own copy of `value`.
   void set(Fact fact, std::string value) {
+    mark_known(fact, !value.empty());
     owned_[index(fact)] = std::move(value);
     referred_[index(fact)] = {};
   }
   // Refers to `value` without copying it: it must outlive the Facts (static wording, or a field
   // of the record being explained).
   void refer(Fact fact, std::string_view value) {
+    mark_known(fact, !value.empty());
     owned_[index(fact)].clear();
     referred_[index(fact)] = value;
   }
@@ -91,18 +96,23 @@ class Facts {
     const std::string& owned = owned_[index(fact)];
     return owned.empty() ? referred_[index(fact)] : std::string_view(owned);
   }
+  // The facts whose value is not empty, one bit per Fact.
+  uint32_t known() const { return known_; }
 
  private:
   static size_t index(Fact fact) { return static_cast<size_t>(fact); }
+  void mark_known(Fact fact, bool known) {
+    const uint32_t bit = uint32_t{1} << index(fact);
+    known_ = known ? known_ | bit : known_ & ~bit;
+  }
 
   std::array<std::string, kFactCount> owned_;
   std::array<std::string_view, kFactCount> referred_;
+  uint32_t known_ = 0;
 };
 
 // A set of facts, one bit per Fact.
 using FactSet = std::bitset<kFactCount>;
-
-std::string render(std::string_view tmpl, const Facts& facts);
 
 // Calls `use` with each {name} of the template, in order.
 template <typename Use>
@@ -127,13 +137,162 @@ constexpr unsigned long long fact_bits_named(std::string_view tmpl) {
 }
 static_assert(kFactCount <= 64, "fact_bits_named keeps one bit per Fact");
 
-inline FactSet facts_named(std::string_view tmpl) { return FactSet(fact_bits_named(tmpl)); }
-
-// Whether a template holds no syntax, so that it renders as it is written. Known at compile time
-// for the constant texts (see Text in texts.h), which then are copied rather than rendered.
-constexpr bool is_plain(std::string_view tmpl) { return tmpl.find_first_of("[]|{") == std::string_view::npos; }
-
 // The {name}s a template uses, in order; lets tests check every template against Fact.
 std::vector<std::string_view> placeholders(std::string_view tmpl);
+
+// ---- templates read once ----
+
+// A template is read into pieces once, at compile time for the constant texts: rendering then
+// walks the pieces, with no search through the wording for syntax and no fact looked up by name,
+// and picks an alternative by the facts it names rather than by rendering it and taking it back.
+enum class PieceKind : uint8_t {
+  kLiteral,      // the template's bytes [begin, begin + length)
+  kFact,         // the value of `fact`, nothing when it is unknown
+  kGroup,        // [a|b|...]: its alternatives follow, up to the piece at `end`
+  kAlternative,  // its pieces follow, up to the piece at `end`; shown when all of `named` is known
+};
+
+struct Piece {
+  PieceKind kind = PieceKind::kLiteral;
+  uint8_t fact = 0;
+  uint16_t end = 0;
+  uint16_t begin = 0;
+  uint16_t length = 0;
+  uint32_t named = 0;  // one bit per Fact, and kUnknownName
+};
+
+// In Piece::named: a {name} that is no Fact, so that its alternative is never shown.
+inline constexpr uint32_t kUnknownName = uint32_t{1} << kFactCount;
+static_assert(kFactCount < 32, "Piece::named keeps one bit per Fact and one for unknown names");
+
+// Piece offsets are 16 bits: a longer template is cut (the texts are sentences; each byte makes
+// at most two pieces).
+inline constexpr size_t kMaxTemplateBytes = 0x7FFF;
+
+// Reads a template into pieces: writes the first `capacity` of them and counts them all.
+class TemplateReader {
+ public:
+  constexpr TemplateReader(std::string_view tmpl, Piece* pieces, size_t capacity)
+      : tmpl_(tmpl.substr(0, kMaxTemplateBytes)), pieces_(pieces), capacity_(capacity) {}
+
+  // Returns how many pieces the template takes.
+  constexpr size_t read() {
+    while (pos_ < tmpl_.size()) {
+      read_sequence(kTopLevel);
+      if (pos_ < tmpl_.size()) ++pos_;  // a stray ']' or '|' is a typo in the data: skipped
+    }
+    return count_;
+  }
+
+ private:
+  static constexpr size_t kTopLevel = static_cast<size_t>(-1);
+
+  static constexpr bool is_syntax(char c) { return c == '[' || c == ']' || c == '|' || c == '{'; }
+
+  constexpr size_t add(const Piece& piece) {
+    if (count_ < capacity_) pieces_[count_] = piece;
+    return count_++;
+  }
+  constexpr void end_here(size_t index) {
+    if (index < capacity_) pieces_[index].end = static_cast<uint16_t>(count_);
+  }
+  constexpr void name_in(size_t alternative, uint32_t named) {
+    if (alternative < capacity_) pieces_[alternative].named |= named;
+  }
+
+  // Up to the '|' or ']' that ends the alternative (left at pos_) or the end of the template;
+  // the {name}s of this level are added to the alternative's piece.
+  constexpr void read_sequence(size_t alternative) {
+    while (pos_ < tmpl_.size()) {
+      const char c = tmpl_[pos_];
+      if (c == '|' || c == ']') return;
+      if (c == '[') {
+        ++pos_;
+        read_group();
+        continue;
+      }
+      const size_t close = c == '{' ? tmpl_.find('}', pos_) : std::string_view::npos;
+      if (close != std::string_view::npos) {
+        read_name(tmpl_.substr(pos_ + 1, close - pos_ - 1), alternative);
+        pos_ = close + 1;
+        continue;
+      }
+      read_literal();
+    }
+  }
+
+  // An unknown name shows nothing at the top level, and fails its alternative inside a group.
+  constexpr void read_name(std::string_view name, size_t alternative) {
+    const std::optional<Fact> fact = fact_from_name(name);
+    if (fact) add({.kind = PieceKind::kFact, .fact = static_cast<uint8_t>(*fact)});
+    if (alternative != kTopLevel) name_in(alternative, fact ? uint32_t{1} << static_cast<size_t>(*fact) : kUnknownName);
+  }
+
+  // Wording up to the next syntax; a '{' that no '}' closes is wording too.
+  constexpr void read_literal() {
+    const size_t begin = pos_;
+    while (pos_ < tmpl_.size()) {
+      if (!is_syntax(tmpl_[pos_])) {
+        ++pos_;
+        continue;
+      }
+      if (tmpl_[pos_] != '{' || tmpl_.find('}', pos_) != std::string_view::npos) break;
+      ++pos_;
+    }
+    add({.kind = PieceKind::kLiteral,
+         .begin = static_cast<uint16_t>(begin),
+         .length = static_cast<uint16_t>(pos_ - begin)});
+  }
+
+  // pos_ is just past a '['; leaves it just past the matching ']' or at the end of the template.
+  constexpr void read_group() {
+    const size_t group = add({.kind = PieceKind::kGroup});
+    while (true) {
+      const size_t alternative = add({.kind = PieceKind::kAlternative});
+      read_sequence(alternative);
+      end_here(alternative);
+      if (pos_ >= tmpl_.size() || tmpl_[pos_++] == ']') break;
+    }
+    end_here(group);
+  }
+
+  std::string_view tmpl_;
+  Piece* pieces_;
+  size_t capacity_;
+  size_t pos_ = 0;
+  size_t count_ = 0;
+};
+
+// Not constexpr: a constant template too long for Template::kMaxPieces stops the build here.
+inline void template_needs_more_pieces() {}
+
+// A template read into pieces: made at compile time for the constant texts.
+class Template {
+ public:
+  static constexpr size_t kMaxPieces = 26;
+
+  constexpr Template() = default;
+  constexpr explicit Template(std::string_view tmpl) : text_(tmpl), named_(fact_bits_named(tmpl)) {
+    const size_t count = TemplateReader(tmpl, pieces_.data(), kMaxPieces).read();
+    if (count > kMaxPieces) template_needs_more_pieces();
+    count_ = std::min(count, kMaxPieces);
+  }
+
+  constexpr std::string_view text() const { return text_; }
+  std::span<const Piece> pieces() const { return {pieces_.data(), count_}; }
+  // The facts the template names.
+  FactSet named() const { return FactSet(named_); }
+
+ private:
+  std::string_view text_;
+  std::array<Piece, kMaxPieces> pieces_{};
+  size_t count_ = 0;
+  unsigned long long named_ = 0;
+};
+
+std::string render(const Template& tmpl, const Facts& facts);
+
+// For a template given as text: reads it, then renders it.
+std::string render(std::string_view tmpl, const Facts& facts);
 
 }  // namespace bounceback::explain

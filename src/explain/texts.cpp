@@ -105,35 +105,37 @@ constexpr SideSentence kSideSentences[] = {
     {Side::kNetwork, "This is a network or server problem, not a problem with the address."},
 };
 
-constexpr std::string_view kHardBounceAdvice =
+// For a reason whose own advice already decides about the address.
+constexpr Template kNoRetryAdvice;
+constexpr Template kHardBounceAdvice{
     "Remove [{recipient}|this address] from your mailing lists: sending to it again will fail "
-    "the same way.";
-constexpr std::string_view kSoftSenderAdvice =
-    "There is no need to remove the address: send the message again once the problem is fixed.";
-constexpr std::string_view kSoftAdvice =
+    "the same way."};
+constexpr Template kSoftSenderAdvice{
+    "There is no need to remove the address: send the message again once the problem is fixed."};
+constexpr Template kSoftAdvice{
     "If it still fails after several tries over a few days, stop sending to "
-    "[{recipient}|this address].";
+    "[{recipient}|this address]."};
 
-constexpr std::string_view kLoop = "the message went round in a loop between mail servers";
-constexpr std::string_view kTimeout =
-    "[{net_host}|the receiving server] did not answer in time (the connection timed out)";
-constexpr std::string_view kRefused = "[{net_host}|the receiving server] refused the connection";
-constexpr std::string_view kNotInDns =
-    "[{net_host}|the receiving domain] could not be found in the DNS (the internet's address book)";
-constexpr std::string_view kUnreachable =
-    "[{net_host}|the receiving server] could not be reached over the network";
-constexpr std::string_view kLostConnection =
-    "the connection to [{net_host}|the receiving server] broke off";
-constexpr std::string_view kNoConnection =
-    "no connection could be made to [{net_host}|the receiving server]";
+constexpr Template kLoop{"the message went round in a loop between mail servers"};
+constexpr Template kTimeout{
+    "[{net_host}|the receiving server] did not answer in time (the connection timed out)"};
+constexpr Template kRefused{"[{net_host}|the receiving server] refused the connection"};
+constexpr Template kNotInDns{
+    "[{net_host}|the receiving domain] could not be found in the DNS (the internet's address book)"};
+constexpr Template kUnreachable{"[{net_host}|the receiving server] could not be reached over the network"};
+constexpr Template kLostConnection{"the connection to [{net_host}|the receiving server] broke off"};
+constexpr Template kNoConnection{"no connection could be made to [{net_host}|the receiving server]"};
+
+// For a phrase that names no network problem and stops the search.
+constexpr Template kNoNetworkProblem;
 
 struct NetworkProblem {
   std::string_view phrase;   // matched ignoring case; the first match in table order wins
-  std::string_view problem;  // empty: the phrase names no network problem, stop looking
+  const Template* problem;   // kNoNetworkProblem: the phrase names none, stop looking
 };
 
 constexpr NetworkProblem kNetworkProblems[] = {
-#define BB_NETWORK_PROBLEM(phrase, problem) NetworkProblem{phrase, problem},
+#define BB_NETWORK_PROBLEM(phrase, problem) NetworkProblem{phrase, &(problem)},
 #include "explain/network_problems.def"
 #undef BB_NETWORK_PROBLEM
 };
@@ -145,7 +147,7 @@ const classify::PhraseMatcher& network_problem_matcher() {
   return matcher;
 }
 
-constexpr std::string_view kListing = "[{blocklist}'s blocklist[ ({zone})]]";
+constexpr Template kListing{"[{blocklist}'s blocklist[ ({zone})]]"};
 
 constexpr Text kUnexplained = {
     "No SMTP code, failure wording or delivery report was found in this text.",
@@ -183,35 +185,46 @@ std::string_view side_sentence(Side side) {
   return {};
 }
 
-std::string_view retry_advice(Reason reason, bool hard_bounce, Side side) {
+const Template& retry_advice(Reason reason, bool hard_bounce, Side side) {
   // A suppression list entry is itself the decision to stop sending; its advice says so.
-  if (reason == Reason::kSuppressed) return {};
+  if (reason == Reason::kSuppressed) return kNoRetryAdvice;
   if (hard_bounce) return kHardBounceAdvice;
   return side == Side::kSender ? kSoftSenderAdvice : kSoftAdvice;
 }
 
-std::string_view network_problem(std::string_view diagnostic) {
+const Template& network_problem(std::string_view diagnostic) {
   size_t first = std::size(kNetworkProblems);
   network_problem_matcher().match(diagnostic, [&first](size_t index, size_t) { first = std::min(first, index); });
-  return first < std::size(kNetworkProblems) ? kNetworkProblems[first].problem : std::string_view{};
+  return first < std::size(kNetworkProblems) ? *kNetworkProblems[first].problem : kNoNetworkProblem;
 }
 
-std::string_view listing_template() { return kListing; }
+FactSet facts_named_by_network_problems() {
+  static constexpr unsigned long long kNamed = [] {
+    unsigned long long named = 0;
+    for (const NetworkProblem& entry : kNetworkProblems) named |= fact_bits_named(entry.problem->text());
+    return named;
+  }();
+  return FactSet(kNamed);
+}
+
+const Template& listing_template() { return kListing; }
 
 const Text& unexplained_text() { return kUnexplained; }
 
 std::vector<std::string_view> all_templates() {
   std::vector<std::string_view> templates;
   const auto add_text = [&templates](const Text& text) {
-    templates.push_back(text.summary);
-    for (std::string_view line : text.advice) templates.push_back(line);
+    templates.push_back(text.summary.text());
+    for (const Template& line : text.advice) templates.push_back(line.text());
   };
   for (const ReasonText& entry : kReasonTexts) add_text(entry.text);
   for (const KindText& entry : kKindTexts) add_text(entry.text);
   for (const FeedbackText& entry : kFeedbackTexts) add_text(entry.text);
   add_text(kUnexplained);
-  for (const NetworkProblem& entry : kNetworkProblems) templates.push_back(entry.problem);
-  templates.insert(templates.end(), {kHardBounceAdvice, kSoftSenderAdvice, kSoftAdvice, kListing});
+  for (const NetworkProblem& entry : kNetworkProblems) templates.push_back(entry.problem->text());
+  for (const Template* tmpl : {&kHardBounceAdvice, &kSoftSenderAdvice, &kSoftAdvice, &kListing}) {
+    templates.push_back(tmpl->text());
+  }
   return templates;
 }
 

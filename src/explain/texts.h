@@ -14,15 +14,13 @@ namespace bounceback::explain {
 struct Text {
   constexpr Text(std::string_view summary_template, std::array<std::string_view, 3> advice_templates)
       : summary(summary_template),
-        advice(advice_templates),
+        advice{Template(advice_templates[0]), Template(advice_templates[1]), Template(advice_templates[2])},
         named(fact_bits_named(summary_template) | fact_bits_named(advice_templates[0]) |
-              fact_bits_named(advice_templates[1]) | fact_bits_named(advice_templates[2])),
-        plain_advice{is_plain(advice_templates[0]), is_plain(advice_templates[1]), is_plain(advice_templates[2])} {}
+              fact_bits_named(advice_templates[1]) | fact_bits_named(advice_templates[2])) {}
 
-  std::string_view summary;
-  std::array<std::string_view, 3> advice;  // most useful first; empty entries are unused
-  FactSet named;                           // the facts the summary and the advice name
-  std::array<bool, 3> plain_advice;        // which advice lines hold no syntax (is_plain)
+  Template summary;
+  std::array<Template, 3> advice;  // most useful first; empty entries are unused
+  FactSet named;                   // the facts the summary and the advice name
 };
 
 const Text& reason_text(Reason reason);
@@ -40,14 +38,17 @@ std::string_view side_sentence(Side side);
 // The closing advice line of a failed delivery: remove the address when retrying can never
 // work; otherwise retry, and stop after repeated failures when the address may be at fault.
 // Empty when the reason's own advice already decides about the address.
-std::string_view retry_advice(Reason reason, bool hard_bounce, Side side);
+const Template& retry_advice(Reason reason, bool hard_bounce, Side side);
 
-// A phrase template for the network problem a diagnostic describes, or "" when it names none:
-// "[{net_host}|the receiving server] did not answer in time (the connection timed out)".
-std::string_view network_problem(std::string_view diagnostic);
+// A phrase template for the network problem a diagnostic describes, or an empty one when it
+// names none: "[{net_host}|the receiving server] did not answer in time (the connection timed out)".
+const Template& network_problem(std::string_view diagnostic);
+
+// The facts that any of network_problem()'s phrase templates names.
+FactSet facts_named_by_network_problems();
 
 // How a blocklist is named in a sentence: "Spamcop's blocklist (bl.spamcop.net)".
-std::string_view listing_template();
+const Template& listing_template();
 
 // For a text in which nothing could be recognised.
 const Text& unexplained_text();

@@ -58,17 +58,24 @@ struct FieldName {
   std::string_view name;
   JsonKey json_key;
 };
+// A field's name as a constant in static storage: a visitor reads its key from there, where a
+// FieldName made in place would be built on the stack for every record first.
 // NOLINTNEXTLINE(bugprone-macro-parentheses): pastes a string literal, which parentheses would break
-#define BB_FIELD(name) FieldName{name, separated_json_key(name)}
+#define BB_FIELD(name)                                                              \
+  []() -> const FieldName& {                                                        \
+    static constexpr FieldName kField{name, separated_json_key(name)};             \
+    return kField;                                                                  \
+  }()
 
 // Calls the visitor once per field, in schema order. A visitor provides, each taking a
-// const FieldName& first: text(name, OptionalText), boolean(name, bool),
+// const FieldName& first: text(name, OptionalText), word(name, std::string_view) for a name of
+// bounceback's own vocabulary (a kind, reason or side: plain ASCII), boolean(name, bool),
 // integer(name, std::optional<int>), blocklist(name, const std::optional<Blocklist>&),
 // list(name, const std::vector<std::string>&)
 template <typename Visitor>
 void visit_fields(const Record& r, Visitor& v) {
   v.text(BB_FIELD("source"), r.source);
-  v.text(BB_FIELD("kind"), to_string(r.kind));
+  v.word(BB_FIELD("kind"), to_string(r.kind));
   v.text(BB_FIELD("recipient"), optional_text(r.recipient));
   v.text(BB_FIELD("original_recipient"), optional_text(r.original_recipient));
   v.text(BB_FIELD("sender"), optional_text(r.sender));
@@ -77,9 +84,9 @@ void visit_fields(const Record& r, Visitor& v) {
   v.boolean(BB_FIELD("status_inferred"), r.status_inferred);
   v.integer(BB_FIELD("reply_code"), r.reply_code);
   v.text(BB_FIELD("command"), optional_text(r.command));
-  v.text(BB_FIELD("reason"), to_string(r.reason));
+  v.word(BB_FIELD("reason"), to_string(r.reason));
   v.boolean(BB_FIELD("hard_bounce"), r.hard_bounce);
-  v.text(BB_FIELD("side"), to_string(r.side));
+  v.word(BB_FIELD("side"), to_string(r.side));
   v.text(BB_FIELD("diagnostic"), optional_text(r.diagnostic));
   v.text(BB_FIELD("reporting_mta"), optional_text(r.reporting_mta));
   v.text(BB_FIELD("remote_mta"), optional_text(r.remote_mta));
@@ -105,52 +112,61 @@ void append_integer(int value, std::string& out) {
 
 // ---- JSON ----
 
-// Appends to a string through an index: the string is grown ahead, by at least what this appender
-// wrote so far, and cut back to what was written when the appender goes. A piece then costs a
-// bounds check and a copy, not a call into the string's out-of-line append.
+// Appends to a string through a cursor: the string is grown ahead, by at least what this
+// appender wrote so far, and cut back to what was written when the appender goes. A piece then
+// costs a bounds check and a copy, not a call into the string's out-of-line append.
 class StringAppender {
  public:
-  StringAppender(std::string& out, size_t expected_size)
-      : out_(out), start_(out.size()), written_(out.size()) {
-    out_.resize(start_ + expected_size);
+  StringAppender(std::string& out, size_t expected_size) : out_(out), start_(out.size()) {
+    grow_to(start_ + expected_size, start_);
   }
-  ~StringAppender() { out_.resize(written_); }
+  ~StringAppender() { out_.resize(written()); }
   StringAppender(const StringAppender&) = delete;
   StringAppender& operator=(const StringAppender&) = delete;
 
   void put(char c) {
-    make_room(1);
-    out_[written_++] = c;
+    *room(1) = c;
+    ++cursor_;
   }
   void put(std::string_view piece) {
-    make_room(piece.size());
-    std::memcpy(out_.data() + written_, piece.data(), piece.size());
-    written_ += piece.size();
+    std::memcpy(room(piece.size()), piece.data(), piece.size());
+    cursor_ += piece.size();
   }
   // Where the next `size` bytes may be written; advance() then keeps what was written there.
   char* room(size_t size) {
-    make_room(size);
-    return out_.data() + written_;
+    if (static_cast<size_t>(limit_ - cursor_) < size) make_room(size);
+    return cursor_;
   }
-  void advance(size_t size) { written_ += size; }
+  void advance(size_t size) { cursor_ += size; }
   // Writes key.bytes[skip, key.size): the copy is of constant size, padding included, and only
   // the key's own bytes are kept.
   void put(const JsonKey& key, size_t skip) {
     std::memcpy(room(JsonKey::kPaddedSize), key.bytes.data() + skip, JsonKey::kPaddedSize - 1);
-    written_ += key.size - skip;
+    cursor_ += key.size - skip;
   }
 
  private:
-  void make_room(size_t size) {
-    if (out_.size() - written_ >= size) return;
-    out_.resize(written_ + std::max(size, written_ - start_) + kMinGrowth);
+  size_t written() const { return static_cast<size_t>(cursor_ - out_.data()); }
+
+  // Rare, and kept out of line so that the callers' common path stays small.
+  [[gnu::noinline]] void make_room(size_t size) {
+    const size_t written_now = written();
+    grow_to(written_now + std::max(size, written_now - start_) + kMinGrowth, written_now);
+  }
+  void grow_to(size_t size, size_t written_now) {
+    out_.resize(size);
+    cursor_ = out_.data() + written_now;
+    limit_ = out_.data() + out_.size();
   }
 
   static constexpr size_t kMinGrowth = 64;
 
   std::string& out_;
   size_t start_;
-  size_t written_;
+  // Pointers into out_ rather than an index: a piece is written with no load of the string's
+  // own fields.
+  char* cursor_ = nullptr;
+  char* limit_ = nullptr;
 };
 
 // Escape sequences for the bytes below 0x20 that have a short form; the rest use \u00XX.
@@ -182,18 +198,31 @@ constexpr bool passes_unescaped(unsigned char c) { return c >= 0x20 && c < 0x80 
 // Most text is plain ASCII, which a JSON string carries as it is: it is checked eight bytes at a
 // time. A byte needs care when it is at or above 0x80, below 0x20, '"' or '\'; these get the high
 // bit of their byte set in the mask (the classic "has a byte less than n" test, whose "& ~word"
-// the high bits already taken make redundant). Borrows may also mark bytes after the first one
-// that needs care, never before it, when the first byte of the text is the least significant
-// byte of the word: so only on little-endian machines, and other machines check one byte at a
-// time.
+// the high bits already taken make redundant). The control characters and '"' are one test: with
+// bit 0x02 flipped, they are exactly the bytes below 0x21 ('"' becomes 0x20, and 0x00 to 0x1F
+// stay among themselves). Borrows may also mark bytes after the first one that needs care, never
+// before it, when the first byte of the text is the least significant byte of the word: so only
+// on little-endian machines, and other machines check one byte at a time.
 constexpr uint64_t kEveryByte = 0x0101010101010101u;
 constexpr bool kWordAtATime = std::endian::native == std::endian::little;
 
 constexpr uint64_t bytes_needing_care(uint64_t word) {
-  return (word | (word - kEveryByte * 0x20) | ((word ^ (kEveryByte * '"')) - kEveryByte) |
-          ((word ^ (kEveryByte * '\\')) - kEveryByte)) &
+  return (word | ((word ^ (kEveryByte * 0x02)) - kEveryByte * 0x21) | ((word ^ (kEveryByte * '\\')) - kEveryByte)) &
          util::kHigh;
 }
+
+// The words' test agrees with the byte at a time one for every byte value, first or last among
+// plain ones.
+constexpr bool words_find_the_bytes_needing_care() {
+  constexpr uint64_t kPlain = kEveryByte * 'a';
+  for (uint64_t c = 0; c < 256; ++c) {
+    const bool needs_care = !passes_unescaped(static_cast<unsigned char>(c));
+    if ((bytes_needing_care((kPlain << 8) | c) != 0) != needs_care) return false;
+    if ((bytes_needing_care((kPlain >> 8) | (c << 56)) != 0) != needs_care) return false;
+  }
+  return true;
+}
+static_assert(words_find_the_bytes_needing_care());
 
 // The last 1 to 7 bytes of a text as the low bytes of a word, read without going past its end:
 // two overlapping loads, as small memcpy implementations do.
@@ -209,13 +238,14 @@ uint64_t load_short(const char* bytes, size_t size) {
   return byte(0) | byte(size / 2) | byte(size - 1);
 }
 
-// Copies the run of bytes from `pos` that a JSON string carries as they are and returns its end.
-// Each word is stored before its mask is looked at: only the bytes before the first one needing
-// care are kept, so plain text costs one load, one store and a mask per eight bytes.
-size_t copy_unescaped_words(std::string_view text, size_t pos, StringAppender& out) {
+// Copies the run of bytes from `pos` that a JSON string carries as they are to `to`, and returns
+// its length. Each word is stored before its mask is looked at: only the bytes before the first
+// one needing care are kept, so plain text costs one load, one store and a mask per eight bytes.
+// `to` needs room for the rest of the text and one word more. Inlined, as a call would cost as
+// much as the scan of a short text.
+[[gnu::always_inline]] inline size_t copy_unescaped_words(std::string_view text, size_t pos, char* const to_begin) {
   const char* from = text.data() + pos;
   const char* const end = text.data() + text.size();
-  char* const to_begin = out.room(static_cast<size_t>(end - from) + sizeof(uint64_t));
   char* to = to_begin;
   // Two words a step while neither has a byte needing care; the one-word steps then find it.
   for (; end - from >= 16; from += 16, to += 16) {
@@ -239,20 +269,26 @@ size_t copy_unescaped_words(std::string_view text, size_t pos, StringAppender& o
     std::memcpy(to, &word, sizeof word);
     mask = bytes_needing_care(word);
   }
-  const size_t copied = static_cast<size_t>(to - to_begin) + (mask == 0 ? 0 : util::first_marked_byte(mask));
-  out.advance(copied);
-  return pos + copied;
+  return static_cast<size_t>(to - to_begin) + (mask == 0 ? 0 : util::first_marked_byte(mask));
 }
 
-size_t copy_unescaped_bytes(std::string_view text, size_t pos, StringAppender& out) {
-  const size_t begin = pos;
-  while (pos < text.size() && passes_unescaped(static_cast<unsigned char>(text[pos]))) ++pos;
-  out.put(text.substr(begin, pos - begin));
-  return pos;
+size_t copy_unescaped_bytes(std::string_view text, size_t pos, char* const to) {
+  size_t length = 0;
+  for (; pos + length < text.size() && passes_unescaped(static_cast<unsigned char>(text[pos + length])); ++length) {
+    to[length] = text[pos + length];
+  }
+  return length;
 }
 
+size_t copy_unescaped(std::string_view text, size_t pos, char* const to) {
+  return kWordAtATime ? copy_unescaped_words(text, pos, to) : copy_unescaped_bytes(text, pos, to);
+}
+
+// Returns the end of the run copied.
 size_t copy_unescaped_run(std::string_view text, size_t pos, StringAppender& out) {
-  return kWordAtATime ? copy_unescaped_words(text, pos, out) : copy_unescaped_bytes(text, pos, out);
+  const size_t length = copy_unescaped(text, pos, out.room(text.size() - pos + sizeof(uint64_t)));
+  out.advance(length);
+  return pos + length;
 }
 
 // The end of the run of valid multi-byte characters from `pos`, which a JSON string carries as
@@ -288,15 +324,29 @@ size_t put_byte_needing_care(std::string_view text, size_t pos, StringAppender& 
   return pos + io::decode_utf8(text, pos).length;
 }
 
-void put_json_string(std::string_view text, StringAppender& out) {
-  out.put('"');
-  size_t pos = 0;
-  while (true) {
-    pos = copy_unescaped_run(text, pos, out);
-    if (pos == text.size()) break;
+// The rest of a JSON string from `pos`, a byte that needs care, and the closing quote. Kept out
+// of put_json_string(), so that the common case pays for none of its registers.
+[[gnu::noinline]] void put_json_string_from_byte_needing_care(std::string_view text, size_t pos, StringAppender& out) {
+  do {
     pos = put_byte_needing_care(text, pos, out);
-  }
+    pos = copy_unescaped_run(text, pos, out);
+  } while (pos < text.size());
   out.put('"');
+}
+
+void put_json_string(std::string_view text, StringAppender& out) {
+  // Room for the quotes, the text and the word a copy may store past its end, taken at once:
+  // text with nothing to escape, the common case, is then written with no other bounds check.
+  char* const to = out.room(text.size() + 2 + sizeof(uint64_t));
+  to[0] = '"';
+  const size_t unescaped = copy_unescaped(text, 0, to + 1);
+  if (unescaped == text.size()) {
+    to[unescaped + 1] = '"';
+    out.advance(unescaped + 2);
+    return;
+  }
+  out.advance(unescaped + 1);
+  put_json_string_from_byte_needing_care(text, unescaped, out);
 }
 
 class JsonObjectWriter {
@@ -311,6 +361,15 @@ class JsonObjectWriter {
     } else {
       out_.put("null");
     }
+  }
+  // Needs no escape, so it is copied without a look at its bytes.
+  void word(const FieldName& name, std::string_view value) {
+    key(name);
+    char* const to = out_.room(value.size() + 2);
+    to[0] = '"';
+    std::memcpy(to + 1, value.data(), value.size());
+    to[value.size() + 1] = '"';
+    out_.advance(value.size() + 2);
   }
   void boolean(const FieldName& name, bool value) {
     key(name);
@@ -365,6 +424,7 @@ class JsonObjectWriter {
 class JsonSizeEstimate {
  public:
   void text(const FieldName& name, OptionalText value) { add(name, value ? value->size() : 0); }
+  void word(const FieldName& name, std::string_view value) { add(name, value.size()); }
   void boolean(const FieldName& name, bool) { add(name, 0); }
   void integer(const FieldName& name, std::optional<int>) { add(name, 0); }
   void blocklist(const FieldName& name, const std::optional<Blocklist>& value) {
@@ -420,6 +480,7 @@ class CsvRowWriter {
   void finish() { out_.push_back('\n'); }
 
   void text(const FieldName&, OptionalText value) { field(value.value_or("")); }
+  void word(const FieldName&, std::string_view value) { field(value); }
   void boolean(const FieldName&, bool value) { field(value ? "true" : "false"); }
   void integer(const FieldName&, std::optional<int> value) {
     separate();
@@ -461,6 +522,7 @@ class CsvHeaderWriter {
   void finish() { out_.push_back('\n'); }
 
   void text(const FieldName& name, OptionalText) { column(name.name); }
+  void word(const FieldName& name, std::string_view) { column(name.name); }
   void boolean(const FieldName& name, bool) { column(name.name); }
   void integer(const FieldName& name, std::optional<int>) { column(name.name); }
   void blocklist(const FieldName& name, const std::optional<Blocklist>&) {

@@ -121,23 +121,23 @@ TEST(Template, SkippedAlternativesEndWhereRenderedOnesWould) {
   EXPECT_EQ(explain::render("{zone} and {host}", facts), " and mx");  // the top level goes on
 }
 
-// The explainer copies a plain template instead of rendering it: that must be what rendering gives.
+// A template without syntax is one piece of wording: it renders as it is written.
 TEST(Template, APlainTemplateRendersAsItIsWritten) {
   Facts facts;
   facts.set(Fact::kHost, "mx");
   size_t plain = 0;
   for (std::string_view tmpl : explain::all_templates()) {
-    if (!explain::is_plain(tmpl)) continue;
+    if (tmpl.find_first_of("[]|{") != std::string_view::npos) continue;
     ++plain;
     EXPECT_EQ(explain::render(tmpl, facts), tmpl);
+    EXPECT_EQ(explain::render(explain::Template(tmpl), facts), tmpl);
   }
   EXPECT_GT(plain, 0u);
-  EXPECT_TRUE(explain::is_plain("a } b"));
-  for (std::string_view tmpl : {"a [b]", "a ]", "{host}", "a | b"}) EXPECT_FALSE(explain::is_plain(tmpl)) << tmpl;
+  EXPECT_EQ(explain::render("a } b", facts), "a } b");
 }
 
-// Wording is skipped eight bytes at a time: syntax at every offset of a word, and the bytes that
-// look like syntax there ('}' and '\\'), must come out as one byte at a time would give them.
+// Syntax at any offset in long wording, and the bytes that only look like syntax ('}' and '\\'),
+// are read as they are written.
 TEST(Template, SyntaxIsFoundAtEveryOffsetOfLongWording) {
   Facts facts;
   facts.set(Fact::kHost, "mx");
@@ -151,11 +151,43 @@ TEST(Template, SyntaxIsFoundAtEveryOffsetOfLongWording) {
 
 TEST(Template, FactsNamedAreTheKnownNamesOfTheTemplate) {
   const explain::FactSet named =
-      explain::facts_named("[{net_host}|the server] gave up after {duration}[ ({no_such_fact})]");
+      explain::Template("[{net_host}|the server] gave up after {duration}[ ({no_such_fact})]").named();
   EXPECT_EQ(named.count(), 2u);
   EXPECT_TRUE(named.test(static_cast<size_t>(Fact::kNetHost)));
   EXPECT_TRUE(named.test(static_cast<size_t>(Fact::kDuration)));
-  EXPECT_TRUE(explain::facts_named("No facts here. {unclosed").none());
+  EXPECT_TRUE(explain::Template("No facts here. {unclosed").named().none());
+}
+
+// The constant texts are read at compile time into a fixed number of pieces: each must render as
+// reading it at run time does, with every fact known, none, or some.
+TEST(Template, ConstantTemplatesRenderAsReadAtRunTime) {
+  Facts all;
+  for (const explain::FactName& entry : explain::kFactNames) all.set(entry.fact, "<" + std::string(entry.name) + ">");
+  Facts some;
+  some.set(Fact::kRecipient, "jane@example.com");
+  some.set(Fact::kListing, "Spamcop's blocklist");
+  some.set(Fact::kCode, "550");
+  Facts none;
+  for (std::string_view tmpl : explain::all_templates()) {
+    const explain::Template compiled(tmpl);
+    for (const Facts* facts : {&all, &some, &none}) {
+      EXPECT_EQ(explain::render(compiled, *facts), explain::render(tmpl, *facts)) << tmpl;
+    }
+  }
+  EXPECT_EQ(explain::render(explain::Template("[{recipient}|x] at [{host}|{code}|here]"), some),
+            "jane@example.com at 550");
+}
+
+TEST(Template, FactsKnowWhichValuesAreNotEmpty) {
+  Facts facts;
+  EXPECT_EQ(facts.known(), 0u);
+  facts.set(Fact::kHost, "mx");
+  facts.refer(Fact::kZone, "bl.example");
+  facts.set(Fact::kCode, "");
+  EXPECT_EQ(facts.known(), (1u << static_cast<size_t>(Fact::kHost)) | (1u << static_cast<size_t>(Fact::kZone)));
+  facts.refer(Fact::kHost, {});
+  facts.set(Fact::kZone, "");
+  EXPECT_EQ(facts.known(), 0u);
 }
 
 TEST(Template, AFactReferredToOrOwnedIsTheLastOneGiven) {
@@ -210,12 +242,12 @@ TEST(Evidence, HostMarkersAreTriedInTheirOrder) {
 
 TEST(Texts, TheFirstNetworkProblemInTableOrderWins) {
   // "timed out" is listed before "connection refused" and "connect".
-  EXPECT_EQ(explain::network_problem("Connection refused, then the connection Timed Out"),
-            explain::network_problem("timed out"));
-  EXPECT_NE(explain::network_problem("connection refused"), explain::network_problem("timed out"));
+  EXPECT_EQ(explain::network_problem("Connection refused, then the connection Timed Out").text(),
+            explain::network_problem("timed out").text());
+  EXPECT_NE(explain::network_problem("connection refused").text(), explain::network_problem("timed out").text());
   // "retry timeout exceeded" names no network problem, and stops the search.
-  EXPECT_EQ(explain::network_problem("retry timeout exceeded; connection refused"), "");
-  EXPECT_EQ(explain::network_problem("mailbox full"), "");
+  EXPECT_EQ(explain::network_problem("retry timeout exceeded; connection refused").text(), "");
+  EXPECT_EQ(explain::network_problem("mailbox full").text(), "");
 }
 
 TEST(Evidence, FindsHowLongDeliveryWasTried) {
@@ -439,6 +471,19 @@ TEST(ExplainRecord, DelayIsNotAFailure) {
   EXPECT_TRUE(contains(record.summary, "yet: mx.example.com (192.0.2.7) did not answer in time"))
       << record.summary;
   EXPECT_FALSE(contains(record.summary, "given up")) << record.summary;
+}
+
+// The delay text names only {net_problem}: the host it falls back to is still looked for.
+TEST(ExplainRecord, ANetworkProblemFallsBackToTheHostThatAnswered) {
+  Record record = bounce(Reason::kExpired);
+  record.kind = Kind::kDelay;
+  record.action = "delayed";
+  record.diagnostic = "Connection timed out";
+  explain::explain_record(record);
+  EXPECT_TRUE(contains(record.summary, "yet: mx.example.com did not answer in time")) << record.summary;
+  record.remote_mta.reset();
+  explain::explain_record(record);
+  EXPECT_TRUE(contains(record.summary, "yet: the receiving server did not answer in time")) << record.summary;
 }
 
 TEST(ExplainRecord, FeedbackTellsToStopMailing) {

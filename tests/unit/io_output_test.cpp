@@ -5,8 +5,10 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "bounceback/output.h"
+#include "bounceback/types.h"
 #include "io/utf8.h"
 
 namespace bounceback {
@@ -225,6 +227,21 @@ TEST(JsonString, AnyBytesGiveValidJson) {
     for (int n = length(random); n > 0; --n) bytes.push_back(static_cast<char>(byte(random)));
     const std::string json = json_string(bytes);
     ASSERT_TRUE(valid_json(json)) << json;
+  }
+}
+
+// The record's kind, reason and side are copied into JSON without a look at their bytes: every
+// name they can take must be one that needs no escape.
+TEST(JsonRecord, KindReasonAndSideNamesNeedNoEscape) {
+  std::vector<std::string_view> names;
+  for (int kind = 0; kind <= static_cast<int>(Kind::kAutoreply); ++kind) names.push_back(to_string(static_cast<Kind>(kind)));
+  for (int side = 0; side <= static_cast<int>(Side::kNetwork); ++side) names.push_back(to_string(static_cast<Side>(side)));
+#define BB_REASON(id, name, side, description) names.push_back(to_string(Reason::id));
+#include "bounceback/reasons.def"
+#undef BB_REASON
+  for (std::string_view name : names) {
+    EXPECT_FALSE(name.empty());
+    EXPECT_EQ(json_string(name), "\"" + std::string(name) + "\"") << name;
   }
 }
 
