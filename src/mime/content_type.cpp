@@ -68,26 +68,27 @@ class Cursor {
     return text_.substr(begin, pos_ - begin);
   }
 
-  // A quoted string with backslash escapes; an unclosed one runs to the end of the value.
-  std::string take_quoted() {
+  // A quoted string with backslash escapes; an unclosed one runs to the end of the value. Usually
+  // a plain run up to the closing quote ("boundary=\"----=_Part_1\""), returned as a view of it;
+  // otherwise the value is built in `unescaped` and the view is of that.
+  std::string_view take_quoted(std::string& unescaped) {
     ++pos_;
-    // Usually a plain run up to the closing quote ("boundary=\"----=_Part_1\""): one copy.
     const size_t end = text_.find('"', pos_);
     if (end != std::string_view::npos) {
       const std::string_view plain = text_.substr(pos_, end - pos_);
       if (plain.find('\\') == std::string_view::npos && plain.find('\n') == std::string_view::npos) {
         pos_ = end + 1;
-        return std::string(plain);
+        return plain;
       }
     }
-    std::string value;
+    unescaped.clear();
     while (!done() && text_[pos_] != '"') {
       if (text_[pos_] == '\\' && pos_ + 1 < text_.size()) ++pos_;
-      if (text_[pos_] != '\n') value.push_back(text_[pos_]);  // a folded quoted string unfolds
+      if (text_[pos_] != '\n') unescaped.push_back(text_[pos_]);  // a folded quoted string unfolds
       ++pos_;
     }
     if (!done()) ++pos_;
-    return value;
+    return unescaped;
   }
 
   // Up to the next ';' (or the end), at least one byte: how unreadable parameters are skipped.
@@ -219,9 +220,11 @@ void assign_lower(std::string& to, std::string_view from) {
 constexpr size_t kTypicalParameterCount = 4;
 
 // Calls take(name, value) for each "name=value" after the type, as written; a missing ';'
-// between them ("text/plain charset=utf-8") is forgiven.
+// between them ("text/plain charset=utf-8") is forgiven. The views are valid during the call
+// only: a value is copied once, where it is kept.
 template <typename Take>
 void for_each_parameter(Cursor cursor, Take take) {
+  std::string unescaped;
   size_t count = 0;
   while (!cursor.done() && count < kMaxParameters) {
     cursor.skip_blanks_and_comments();
@@ -233,7 +236,7 @@ void for_each_parameter(Cursor cursor, Take take) {
       continue;
     }
     cursor.skip_blanks_and_comments();
-    take(name, cursor.peek() == '"' ? cursor.take_quoted() : std::string(cursor.take_bare_value()));
+    take(name, cursor.peek() == '"' ? cursor.take_quoted(unescaped) : cursor.take_bare_value());
     ++count;
   }
 }
@@ -242,7 +245,7 @@ void for_each_parameter(Cursor cursor, Take take) {
 // join. False when a name carries a '*' and assemble() must decide.
 bool take_plain_parameters(const Cursor& cursor, std::vector<std::pair<std::string, std::string>>& params) {
   bool plain = true;
-  for_each_parameter(cursor, [&](std::string_view name, std::string value) {
+  for_each_parameter(cursor, [&](std::string_view name, std::string_view value) {
     if (!plain) return;
     if (name.find('*') != std::string_view::npos && name.front() != '*') {
       plain = false;
@@ -252,9 +255,9 @@ bool take_plain_parameters(const Cursor& cursor, std::vector<std::pair<std::stri
     const auto seen = [&](const auto& param) { return util::iequals(param.first, name); };
     if (std::any_of(params.begin(), params.end(), seen)) return;
     if (params.empty()) params.reserve(kTypicalParameterCount);
-    std::string lower_name;
+    auto& [lower_name, kept_value] = params.emplace_back();
     assign_lower(lower_name, name);
-    params.emplace_back(std::move(lower_name), std::move(value));
+    kept_value.assign(value);
   });
   return plain;
 }
@@ -284,16 +287,17 @@ void read_content_type(std::string_view raw_value, ContentType& content_type) {
     cursor.skip_blanks_and_comments();
     subtype = cursor.take_token();
   }
-  // RFC 2045 5.2: an unreadable type means the default, text/plain.
+  // RFC 2045 5.2: an unreadable type means the default, text/plain. A name already held as
+  // written (the default "text" and "plain" of the parts that say so) is not copied again.
   if (!type.empty() && !subtype.empty()) {
-    assign_lower(content_type.type, type);
-    assign_lower(content_type.subtype, subtype);
+    if (content_type.type != type) assign_lower(content_type.type, type);
+    if (content_type.subtype != subtype) assign_lower(content_type.subtype, subtype);
   }
 
   if (take_plain_parameters(cursor, content_type.params)) return;
   std::vector<RawParameter> raw;
-  for_each_parameter(cursor, [&](std::string_view name, std::string value) {
-    raw.push_back(split_rfc2231_name(name, std::move(value)));
+  for_each_parameter(cursor, [&](std::string_view name, std::string_view value) {
+    raw.push_back(split_rfc2231_name(name, std::string(value)));
   });
   content_type.params = assemble(raw);
 }

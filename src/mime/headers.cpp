@@ -240,6 +240,7 @@ std::string_view normalize_line_endings(std::string_view in, std::string& storag
 }
 
 std::optional<std::string_view> Headers::raw(std::string_view name) const {
+  if (!may_have(name)) return std::nullopt;
   for (const HeaderField& field : fields_) {
     if (field.is(name)) return field.value;
   }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -86,7 +87,10 @@ class FieldValues {
 
 class Headers {
  public:
-  void add(HeaderField field) { fields_.push_back(field); }
+  void add(HeaderField field) {
+    names_seen_ |= name_mark(field.name);
+    fields_.push_back(field);
+  }
   // The header scanner adds a field at its first line: a continuation line grows the value.
   void replace_last_value(std::string_view value) { fields_.back().value = value; }
   void reserve(size_t count) { fields_.reserve(count); }
@@ -96,7 +100,8 @@ class Headers {
   // First field of that name (ASCII case-insensitive), raw.
   std::optional<std::string_view> raw(std::string_view name) const;
   FieldValues raw_all(std::string_view name) const {
-    return FieldValues(fields_.data(), fields_.data() + fields_.size(), name);
+    const HeaderField* const end = fields_.data() + fields_.size();
+    return FieldValues(may_have(name) ? fields_.data() : end, end, name);
   }
   bool has(std::string_view name) const { return raw(name).has_value(); }
   // First field of that name unfolded, RFC 2047 decoded to UTF-8 and trimmed; "" when absent.
@@ -114,7 +119,20 @@ class Headers {
   }
 
  private:
+  // One of 64 bits for a name, from its length and its first byte: a field that matches a wanted
+  // name has that name's bit. The byte is taken with bit 0x20 set, in which alone an ASCII letter
+  // differs from its other case (the scanner computes this for every field).
+  static uint64_t name_mark(std::string_view name) {
+    const unsigned first = name.empty() ? 0 : static_cast<unsigned char>(name.front()) | 0x20U;
+    return uint64_t{1} << ((name.size() * 7 + first) % 64);
+  }
+  // False when no field has that name. Most lookups ask for a field the header lacks (the formats
+  // each look for their own provider's fields), and are answered so without a walk over dozens of
+  // Received fields.
+  bool may_have(std::string_view name) const { return (names_seen_ & name_mark(name)) != 0; }
+
   std::vector<HeaderField> fields_;
+  uint64_t names_seen_ = 0;  // the name_mark of every field, or-ed
 };
 
 // Parses the header block at the start of `text` up to the first empty line. Lines that are not
@@ -197,6 +215,10 @@ void append_utf8(std::string_view bytes, std::string_view charset, std::string& 
 // Why text in `charset` cannot be decoded here: it needs ICU, which cannot be loaded. nullopt when
 // it can be (or needs no ICU).
 std::optional<std::string> charset_unavailable(std::string_view charset);
+
+// A leaf part's body transfer-decoded: the raw body itself for 7bit, 8bit, binary and unknown
+// encodings (no copy), else a view of the decoded bytes left in `storage`.
+std::string_view transfer_decoded_body(const Part& part, std::string& storage);
 
 // A leaf part's body, transfer-decoded and converted to UTF-8.
 std::string decode_text(const Part& part);

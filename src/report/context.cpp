@@ -124,6 +124,13 @@ bool opens_header_block(std::string_view notice, size_t pos, size_t& scanned_to)
   return has_from && known >= kOriginalFieldsNeeded;
 }
 
+// Whether a paragraph whose first line is `line` (not blank) can be a header block: that line opens
+// a field, or is folded and opens_header_block reads on. Most paragraphs are prose, which this
+// tells from the first word without finding the line again.
+bool may_open_header_block(std::string_view line) {
+  return line.front() == ' ' || line.front() == '\t' || !field_name(line).empty();
+}
+
 // A line that announces what follows: "Kopf der ursprünglichen Nachricht:", "---- En-têtes ----".
 bool announces(std::string_view trimmed_line) {
   return !trimmed_line.empty() && (trimmed_line.back() == ':' || trimmed_line.front() == '-');
@@ -154,7 +161,8 @@ InlineCopy find_inline_original(std::string_view notice) {
     const std::string_view trimmed = util::trim(line);
     if (is_marker_line(trimmed)) return after_line(notice, line_start);
     const bool blank = trimmed.empty();
-    if (paragraph_start && !blank && line_start >= scanned_to && opens_header_block(notice, line_start, scanned_to)) {
+    if (paragraph_start && !blank && line_start >= scanned_to && may_open_header_block(line) &&
+        opens_header_block(notice, line_start, scanned_to)) {
       return {announces(previous) ? previous_start : line_start, line_start};
     }
     paragraph_start = blank || announces(trimmed);

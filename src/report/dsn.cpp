@@ -53,10 +53,10 @@ FieldName field_name(std::string_view name) {
 }
 
 struct Field {
-  FieldName name;
+  FieldName name = FieldName::kOther;
   std::string_view line_value;  // the value on the field's own line
   std::string unfolded;         // the value with its continuation lines, when it has any
-  int group;                    // index of the blank-line separated group the field stands in
+  int group = 0;                // index of the blank-line separated group the field stands in
 
   std::string_view value() const { return unfolded.empty() ? line_value : std::string_view(unfolded); }
 
@@ -100,7 +100,11 @@ std::vector<Field> read_fields(std::string_view body) {
     if (name.find(' ') != std::string_view::npos) continue;
     if (blank_before && !fields.empty()) ++group;
     blank_before = false;
-    fields.push_back({field_name(name), util::trim(line.substr(colon + 1)), {}, group});
+    // Filled in place: a temporary Field would be moved in, its string with it.
+    Field& field = fields.emplace_back();
+    field.name = field_name(name);
+    field.line_value = util::trim(line.substr(colon + 1));
+    field.group = group;
   }
   return fields;
 }
@@ -250,12 +254,14 @@ bool parse_delivery_status(std::string_view body, Report& report) {
   const std::vector<size_t> starts = recipient_starts(fields);
   for (size_t r = 0; r < starts.size(); ++r) {
     const size_t end = r + 1 < starts.size() ? starts[r + 1] : fields.size();
-    RecipientEvidence evidence;
+    // Filled in place, and taken back when it names no recipient: a RecipientEvidence is a dozen
+    // strings to move.
+    RecipientEvidence& evidence = report.recipients.emplace_back();
     for (size_t i = starts[r]; i < end; ++i) {
       if (!is_per_message_field(fields[i])) apply_recipient_field(fields[i], evidence);
     }
     if (evidence.recipient.empty()) evidence.recipient = evidence.original_recipient;
-    if (!evidence.recipient.empty()) report.recipients.push_back(std::move(evidence));
+    if (evidence.recipient.empty()) report.recipients.pop_back();
   }
   return !report.recipients.empty();
 }

@@ -71,9 +71,7 @@ OriginalMessage find_original_message(const Context& context, OriginalTo to) {
   std::string decoded;
   if (context.original_part >= 0) {
     // text/rfc822-headers, or a message/rfc822 the parser kept as a leaf.
-    const mime::Part& part = context.message.parts[static_cast<size_t>(context.original_part)];
-    decoded = mime::decode_transfer(part.raw_body, part.transfer_encoding);
-    text = decoded;
+    text = mime::transfer_decoded_body(context.message.parts[static_cast<size_t>(context.original_part)], decoded);
   } else {
     text = context.inline_original;
   }

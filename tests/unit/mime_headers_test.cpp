@@ -1,6 +1,10 @@
 // Header blocks, line endings, RFC 2047 encoded words and Content-Type values.
 #include <gtest/gtest.h>
 
+#include <iterator>
+#include <optional>
+#include <string>
+
 #include "mime/message.h"
 
 namespace bounceback::mime {
@@ -78,6 +82,39 @@ TEST(MimeHeaderBlock, LongNamesAreComparedAWordAtATime) {
   EXPECT_FALSE(block.headers.has("X-Mailer{"));
   EXPECT_EQ(block.headers.raw("x-mailer@host"), "c");
   EXPECT_FALSE(block.headers.has("X-Mailer`Host"));
+}
+
+// A lookup of a name no field has is answered from the names' lengths and first bytes without a
+// walk over the fields; a field that has the name, in any case, is still found. Every length and
+// first byte (letters in both cases, the non-letters that differ from others in the case bit only)
+// is looked up and checked against a walk.
+TEST(MimeHeaderBlock, LookupsAgreeWithAWalkForEveryLengthAndFirstByte) {
+  const HeaderBlock block = parse_header_block(
+      "Received: a\nreceived: b\nX-SES-Outgoing: c\nTo: d\n@Odd: e\n[x: f\nContent-Type: g\n\n", kNoLimit, nullptr);
+  const auto walk = [&](std::string_view name) {
+    for (const HeaderField& field : block.headers.fields()) {
+      if (util::iequals(field.name, name)) return std::optional<std::string_view>(field.value);
+    }
+    return std::optional<std::string_view>();
+  };
+  for (const char first : std::string_view("rRxXtTcC@`[{-0")) {
+    for (size_t length = 1; length <= 40; ++length) {
+      for (const std::string& name : {std::string(1, first) + std::string(length - 1, 'o'),
+                                      std::string(1, first) + std::string("eceived").substr(0, length - 1)}) {
+        EXPECT_EQ(block.headers.raw(name), walk(name)) << name;
+        EXPECT_EQ(block.headers.raw_all(name).empty(), !walk(name)) << name;
+      }
+    }
+  }
+  EXPECT_EQ(block.headers.raw("x-ses-outgoing"), "c");
+  EXPECT_EQ(block.headers.raw("RECEIVED"), "a");
+  EXPECT_EQ(block.headers.raw("@odd"), "e");
+  EXPECT_FALSE(block.headers.has("`odd"));
+  EXPECT_FALSE(block.headers.has("{x"));
+  const FieldValues received = block.headers.raw_all("Received");
+  EXPECT_EQ(std::distance(received.begin(), received.end()), 2);
+  EXPECT_FALSE(Headers().has("Received"));
+  EXPECT_FALSE(Headers().has(""));
 }
 
 // The scanner notes the first Content-Type and Content-Transfer-Encoding, in any case, whose
@@ -249,6 +286,22 @@ TEST(MimeContentType, TypeSubtypeAndParameters) {
   EXPECT_EQ(ct.param("BOUNDARY"), "Ab\"C=;d");
   EXPECT_EQ(ct.param("x"), "1");
   EXPECT_EQ(ct.param("absent"), "");
+}
+
+// Plain quoted values are read in place and escaped or folded ones rebuilt: each parameter keeps
+// its own value whatever the ones before and after it were.
+TEST(MimeContentType, EscapedAndPlainQuotedValuesInAnyOrder) {
+  const ContentType ct = parse_content_type(
+      "text/plain; a=\"x\\\"y\"; b=\"plain\"; c=\"p\\\\q\"; d=\"fol\n ded\"; e=bare; f=\"last\\\"\"");
+  EXPECT_EQ(ct.param("a"), "x\"y");
+  EXPECT_EQ(ct.param("b"), "plain");
+  EXPECT_EQ(ct.param("c"), "p\\q");
+  EXPECT_EQ(ct.param("d"), "fol ded");
+  EXPECT_EQ(ct.param("e"), "bare");
+  EXPECT_EQ(ct.param("f"), "last\"");
+  const ContentType rfc2231 = parse_content_type("text/plain; n*0=\"a\\\"b\"; n*1=\"c\"; m=\"d\\\\e\"");
+  EXPECT_EQ(rfc2231.param("n"), "a\"bc");
+  EXPECT_EQ(rfc2231.param("m"), "d\\e");
 }
 
 TEST(MimeContentType, GarbageMeansTextPlain) {

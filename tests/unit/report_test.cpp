@@ -110,6 +110,25 @@ TEST(Report, RecipientFieldsInAnyOrderWithinAGroup) {
   EXPECT_EQ(report.recipients[2].status, "5.1.1");
 }
 
+TEST(Report, AGroupNamingNoRecipientAddsNone) {
+  // An empty Final-Recipient with no Original-Recipient names nobody; the groups around it count.
+  report::Report report;
+  ASSERT_TRUE(report::parse_delivery_status(
+      "Reporting-MTA: dns; mx.example.com\n\n"
+      "Final-Recipient: rfc822; one@example.com\nAction: failed\nStatus: 5.1.1\n\n"
+      "Final-Recipient: rfc822;\nAction: failed\nStatus: 5.0.0\n\n"
+      "Final-Recipient: rfc822; three@example.com\nAction: delayed\nStatus: 4.4.1\n",
+      report));
+  ASSERT_EQ(report.recipients.size(), 2u);
+  EXPECT_EQ(report.recipients[0].recipient, "one@example.com");
+  EXPECT_EQ(report.recipients[0].status, "5.1.1");
+  EXPECT_EQ(report.recipients[1].recipient, "three@example.com");
+  EXPECT_EQ(report.recipients[1].action, "delayed");
+  report::Report none;
+  EXPECT_FALSE(report::parse_delivery_status("Final-Recipient: rfc822;\nAction: failed\n", none));
+  EXPECT_TRUE(none.recipients.empty());
+}
+
 TEST(Report, APersonForwardingABounceIsNotAReport) {
   const DecodeResult result = decode_fixture("forwarded-bounce.eml");
   EXPECT_FALSE(result.is_report);
@@ -305,6 +324,25 @@ TEST(OriginalMessage, FirstFieldOfEachNameAndTheFirstSenderWithAnAddress) {
   EXPECT_EQ(original.message_id, "<id-1@shop.example>");
   EXPECT_EQ(original.subject, "caf\xC3\xA9 menu");
   EXPECT_TRUE(find_original_message(context, OriginalTo::kSkip).to.empty());
+}
+
+// A text/rfc822-headers part is read as written when its encoding needs no decoding, and decoded
+// first when it does.
+TEST(OriginalMessage, HeadersPartInAnyTransferEncoding) {
+  const std::string head =
+      "From: MAILER-DAEMON@mx.example.com\nContent-Type: multipart/report; boundary=b\n\n"
+      "--b\nContent-Type: text/plain\n\nfailed\n--b\nContent-Type: text/rfc822-headers\n";
+  // "From: ann@shop.example\nSubject: menu\n" in base64 and quoted-printable.
+  for (const std::string& part : {std::string("\nFrom: ann@shop.example\nSubject: menu\n"),
+                                 std::string("Content-Transfer-Encoding: 8bit\n\nFrom: ann@shop.example\nSubject: menu\n"),
+                                 std::string("Content-Transfer-Encoding: base64\n\nRnJvbTogYW5uQHNob3AuZXhhbXBsZQpTdWJqZWN0OiBtZW51Cg==\n"),
+                                 std::string("Content-Transfer-Encoding: Quoted-Printable\n\nFrom: ann@shop.exa=\nmple\nSubject: m=65nu\n")}) {
+    mime::Message storage;
+    const Context context = context_of(head + part + "--b--\n", storage);
+    const OriginalMessage original = find_original_message(context);
+    EXPECT_EQ(original.from, "ann@shop.example") << part;
+    EXPECT_EQ(original.subject, "menu") << part;
+  }
 }
 
 TEST(InlineOriginal, MarkerLinesAmongDashedLines) {
