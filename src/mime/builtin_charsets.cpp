@@ -44,15 +44,6 @@ const Designation* designation_at(std::string_view bytes, size_t pos) {
   return nullptr;
 }
 
-// Bytes copied as they are in the ASCII set: all but ISO 2022's switches and 8-bit bytes.
-size_t plain_ascii_end(std::string_view bytes, size_t pos) {
-  while (pos < bytes.size() && is_ascii(bytes[pos]) && bytes[pos] != kEscape && bytes[pos] != kShiftOut &&
-         bytes[pos] != kShiftIn) {
-    ++pos;
-  }
-  return pos;
-}
-
 bool append_code(uint16_t code, std::string& out) {
   if (code == 0) return false;
   util::append_utf8(code, out);
@@ -76,6 +67,7 @@ uint16_t jis_x0208_at(std::string_view bytes, size_t pos) {
 // their Japanese run ("...ESC ( B" "ESC $ B..."), and ICU put a U+FFFD between them, in the middle
 // of a word.
 bool append_iso2022jp(std::string_view bytes, std::string& out) {
+  out.reserve(out.size() + bytes.size() + bytes.size() / 2);  // a pair is three bytes of UTF-8
   JisSet set = JisSet::kAscii;
   size_t pos = 0;
   while (pos < bytes.size()) {
@@ -97,7 +89,7 @@ bool append_iso2022jp(std::string_view bytes, std::string& out) {
     }
     switch (set) {
       case JisSet::kAscii: {
-        const size_t end = plain_ascii_end(bytes, pos);
+        const size_t end = plain_ascii_run_end(bytes, pos);
         out.append(bytes.substr(pos, end - pos));
         pos = end;
         break;
@@ -254,6 +246,20 @@ bool append_mislabelled_japanese(std::string_view bytes, std::string& out) {
 }
 
 }  // namespace
+
+size_t plain_ascii_run_end(std::string_view in, size_t from) {
+  size_t i = from;
+  for (; i + 8 <= in.size(); i += 8) {
+    const uint64_t word = util::load8(in.data() + i);
+    uint64_t marks = word & util::kHigh;
+    for (char shift : {kEscape, kShiftOut, kShiftIn}) {
+      marks |= util::bytes_equal(word, util::broadcast(static_cast<unsigned char>(shift)));
+    }
+    if (marks != 0) return i + util::first_marked_byte(marks);
+  }
+  while (i < in.size() && is_ascii(in[i]) && in[i] != kEscape && in[i] != kShiftOut && in[i] != kShiftIn) ++i;
+  return i;
+}
 
 // Each byte's entry is written whole (three bytes) and the end moved by its length: the output
 // is sized for three bytes per input byte. ASCII runs are copied as they are when the charset

@@ -43,6 +43,11 @@ struct AliasKey {
 // The charset a name means, by every alias ICU knows for it; nullptr for the others.
 const Charset* find(std::string_view alias_key);
 
+// End of the ASCII run at `from` that no ASCII-compatible charset reads differently: the first
+// byte that is not ASCII or is one of ISO 2022's switches (ESC, SO, SI), eight bytes at a time. It
+// reads no further than that byte, so calling it run after run stays linear.
+size_t plain_ascii_run_end(std::string_view in, size_t from);
+
 // Single-byte text decoded by its table: a built-in one, or one read from ICU at run time for
 // another single-byte charset.
 void append_via_table(const ByteTable& table, std::string_view bytes, std::string& out);

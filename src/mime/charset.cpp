@@ -411,21 +411,6 @@ size_t first_invalid_utf8(std::string_view in, size_t from) {
   return in.size();
 }
 
-// End of the ASCII run at `from` that no ASCII-compatible charset reads differently: the first
-// byte that is not ASCII or is one of ISO 2022's switches, eight bytes at a time. It reads no
-// further than that byte, so calling it run after run stays linear.
-size_t plain_ascii_run_end(std::string_view in, size_t from) {
-  size_t i = from;
-  for (; i + 8 <= in.size(); i += 8) {
-    const uint64_t word = util::load8(in.data() + i);
-    uint64_t marks = word & util::kHigh;
-    for (char shift : kIso2022Switches) marks |= util::bytes_equal(word, util::broadcast(static_cast<unsigned char>(shift)));
-    if (marks != 0) return i + util::first_marked_byte(marks);
-  }
-  while (i < in.size() && static_cast<unsigned char>(in[i]) < 0x80 && !is_iso2022_switch(in[i])) ++i;
-  return i;
-}
-
 constexpr std::string_view kAsciiEscape = "\x1B(B";
 
 // End of the ISO-2022-JP run starting at `from`: just past an ESC ( B and the plain ASCII byte
@@ -446,7 +431,7 @@ size_t end_of_shifted_run(std::string_view bytes, size_t from) {
 bool append_iso2022jp(UConverter* converter, std::string_view bytes, std::string& out) {
   size_t pos = 0;
   while (pos < bytes.size()) {
-    const size_t plain_end = plain_ascii_run_end(bytes, pos);
+    const size_t plain_end = builtin::plain_ascii_run_end(bytes, pos);
     out.append(bytes.substr(pos, plain_end - pos));
     pos = plain_end;
     if (pos == bytes.size()) break;
@@ -527,7 +512,7 @@ void append_resolved(std::string_view bytes, const std::optional<Resolved>& reso
     if (converter.resets_at_ascii_escape) {
       if (append_iso2022jp(converter.converter, bytes, out)) return;
     } else {
-      const size_t plain = converter.ascii_identity ? plain_ascii_run_end(bytes, 0) : 0;
+      const size_t plain = converter.ascii_identity ? builtin::plain_ascii_run_end(bytes, 0) : 0;
       out.append(bytes.substr(0, plain));
       if (plain == bytes.size() || append_converted(converter.converter, bytes.substr(plain), out)) return;
     }
