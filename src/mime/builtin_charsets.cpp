@@ -1,7 +1,8 @@
 // The decoders of the built-in charsets. Each takes only text it is sure to decode as ICU would
 // (checked against ICU, input by input, in mime_builtin_charsets_test) and hands the rest to ICU
-// whole, so a rare malformed text costs a trip through ICU, never a different result. The one
-// exception, two ISO-2022-JP escape sequences in a row, is explained at append_iso2022jp.
+// whole, so a rare malformed text costs a trip through ICU, never a different result. Two
+// exceptions read Japanese better than ICU: two ISO-2022-JP escape sequences in a row
+// (append_iso2022jp) and 8-bit text under an ISO-2022-JP label (append_mislabelled_japanese).
 
 #include "mime/builtin_charsets.h"
 
