@@ -55,8 +55,6 @@ std::optional<uint32_t> hex4(std::string_view s, size_t at) {
   return value;
 }
 
-bool is_high_surrogate(uint32_t cp) { return cp >= 0xD800 && cp <= 0xDBFF; }
-bool is_low_surrogate(uint32_t cp) { return cp >= 0xDC00 && cp <= 0xDFFF; }
 
 // Decodes the "\u" escape whose 'u' is at body[at]; returns the position after it.
 size_t append_unicode_escape(std::string_view body, size_t at, std::string& out) {
@@ -67,14 +65,14 @@ size_t append_unicode_escape(std::string_view body, size_t at, std::string& out)
   }
   size_t next = at + 5;
   uint32_t cp = *unit;
-  if (is_high_surrogate(cp) && body.substr(next, 2) == "\\u") {
+  if (util::is_high_surrogate(cp) && body.substr(next, 2) == "\\u") {
     const std::optional<uint32_t> low = hex4(body, next + 2);
-    if (low && is_low_surrogate(*low)) {
+    if (low && util::is_low_surrogate(*low)) {
       cp = 0x10000 + ((cp - 0xD800) << 10) + (*low - 0xDC00);
       next += 6;
     }
   }
-  util::append_utf8(is_high_surrogate(cp) || is_low_surrogate(cp) ? kReplacementCharacter : cp, out);
+  util::append_utf8(util::is_high_surrogate(cp) || util::is_low_surrogate(cp) ? kReplacementCharacter : cp, out);
   return next;
 }
 

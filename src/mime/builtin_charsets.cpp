@@ -18,8 +18,6 @@ namespace bounceback::mime::builtin {
 namespace {
 
 constexpr char kEscape = 0x1B;
-constexpr char kShiftOut = 0x0E;
-constexpr char kShiftIn = 0x0F;
 
 constexpr bool is_ascii(char c) { return static_cast<unsigned char>(c) < 0x80; }
 
@@ -80,7 +78,7 @@ bool append_iso2022jp(std::string_view bytes, std::string& out) {
       pos += designation->escape.size();
       continue;
     }
-    if (!is_ascii(byte) || byte == kShiftOut || byte == kShiftIn) return false;
+    if (!is_ascii(byte) || is_iso2022_switch(byte)) return false;
     if (byte == '\r' || byte == '\n') {
       // A line break ends a double-byte or katakana run, as ICU reads it; Roman stays.
       if (set != JisSet::kRoman) set = JisSet::kAscii;
@@ -166,9 +164,6 @@ constexpr int base64_value(char c) {
   return -1;
 }
 
-constexpr bool is_high_surrogate(uint32_t unit) { return unit >= 0xD800 && unit <= 0xDBFF; }
-constexpr bool is_low_surrogate(uint32_t unit) { return unit >= 0xDC00 && unit <= 0xDFFF; }
-
 // The base64 run from `pos` to its end, decoded; nullopt for anything ICU might read otherwise:
 // an empty run, a lone surrogate, bits left over.
 std::optional<size_t> append_utf7_run(std::string_view bytes, size_t pos, std::string& out) {
@@ -184,12 +179,12 @@ std::optional<size_t> append_utf7_run(std::string_view bytes, size_t pos, std::s
     const uint32_t unit = (bits >> bit_count) & 0xFFFF;
     bits &= (1u << bit_count) - 1;
     if (high_surrogate != 0) {
-      if (!is_low_surrogate(unit)) return std::nullopt;
+      if (!util::is_low_surrogate(unit)) return std::nullopt;
       util::append_utf8(0x10000 + ((high_surrogate - 0xD800) << 10) + (unit - 0xDC00), out);
       high_surrogate = 0;
-    } else if (is_high_surrogate(unit)) {
+    } else if (util::is_high_surrogate(unit)) {
       high_surrogate = unit;
-    } else if (is_low_surrogate(unit)) {
+    } else if (util::is_low_surrogate(unit)) {
       return std::nullopt;
     } else {
       util::append_utf8(unit, out);
@@ -253,12 +248,12 @@ size_t plain_ascii_run_end(std::string_view in, size_t from) {
   for (; i + 8 <= in.size(); i += 8) {
     const uint64_t word = util::load8(in.data() + i);
     uint64_t marks = word & util::kHigh;
-    for (char shift : {kEscape, kShiftOut, kShiftIn}) {
+    for (char shift : {'\x1B', '\x0E', '\x0F'}) {
       marks |= util::bytes_equal(word, util::broadcast(static_cast<unsigned char>(shift)));
     }
     if (marks != 0) return i + util::first_marked_byte(marks);
   }
-  while (i < in.size() && is_ascii(in[i]) && in[i] != kEscape && in[i] != kShiftOut && in[i] != kShiftIn) ++i;
+  while (i < in.size() && is_ascii(in[i]) && !is_iso2022_switch(in[i])) ++i;
   return i;
 }
 
@@ -284,12 +279,21 @@ void append_via_table(const ByteTable& table, std::string_view bytes, std::strin
   out.resize(static_cast<size_t>(dst - out.data()));
 }
 
-
 const Charset* find(std::string_view alias_key) {
   const auto it = std::lower_bound(tables::kAliasKeys.begin(), tables::kAliasKeys.end(), alias_key,
-                                   [](const AliasKey& entry, std::string_view key) { return entry.key < key; });
+                                   [](const AliasEntry& entry, std::string_view key) { return entry.key < key; });
   if (it == tables::kAliasKeys.end() || it->key != alias_key) return nullptr;
   return &tables::kCharsets[it->charset];
+}
+
+const Charset& iso2022jp() {
+  static const Charset& charset = *find("iso2022jp");
+  return charset;
+}
+
+const Charset& windows1252() {
+  static const Charset& charset = *find("windows1252");
+  return charset;
 }
 
 bool append_decoded(const Charset& charset, std::string_view bytes, std::string& out) {

@@ -2,8 +2,9 @@
 // ISO-2022-JP, Shift_JIS (windows-31j) and UTF-7. Loading ICU costs a process about a millisecond
 // and more than 100 page faults, so a batch of bounces whose only foreign text is Japanese or
 // Latin-1 never loads it. The tables are read from ICU itself when bounceback is built
-// (generator/gen_charset_tables.cpp), so a text decodes exactly as ICU would decode it. What the
-// decoders here do not take (malformed text, JIS X 0212, an unmapped pair) is left to ICU whole.
+// (generator/gen_charset_tables.cpp), so a text decodes as ICU would decode it, but for two ways of
+// reading Japanese better (see builtin_charsets.cpp). What the decoders here do not take
+// (malformed text, JIS X 0212, an unmapped pair) is left to ICU whole.
 #pragma once
 
 #include <array>
@@ -29,13 +30,13 @@ struct ByteTable {
 enum class Kind : uint8_t { kSingleByte, kIso2022Jp, kWindows31j, kUtf7 };
 
 struct Charset {
-  std::string_view icu_name;  // the converter ICU opens for it, for the text left to ICU
+  std::string_view icu_name;  // the ICU converter whose tables it has
   Kind kind;
   const ByteTable* table;  // kSingleByte only
 };
 
-// A charset name as AliasKey writes it (lower-case letters and digits) and its charset.
-struct AliasKey {
+// A charset name as a key (lower-case letters and digits) and its charset.
+struct AliasEntry {
   std::string_view key;
   uint16_t charset;
 };
@@ -52,13 +53,21 @@ size_t plain_ascii_run_end(std::string_view in, size_t from);
 // another single-byte charset.
 void append_via_table(const ByteTable& table, std::string_view bytes, std::string& out);
 
+// The charsets the decoder names itself; the build fails without them (gen_charset_tables).
+const Charset& iso2022jp();
+const Charset& windows1252();
+
+// ISO 2022's escape and shift bytes: the only ASCII bytes that switch a stateful charset out of
+// its initial ASCII state.
+constexpr bool is_iso2022_switch(char c) { return c == 0x1B || c == 0x0E || c == 0x0F; }
+
 // Appends `bytes` decoded to UTF-8; false, with `out` as it was, for text left to ICU.
 bool append_decoded(const Charset& charset, std::string_view bytes, std::string& out);
 
 // The generated tables (gen_charset_tables). A code of 0 is a byte or pair ICU does not map.
 namespace tables {
 extern const std::span<const Charset> kCharsets;
-extern const std::span<const AliasKey> kAliasKeys;  // sorted by key
+extern const std::span<const AliasEntry> kAliasKeys;  // sorted by key
 // JIS X 0208 as ISO-2022-JP decodes it after ESC $ B or ESC $ @: 94 rows of 94 from 0x2121.
 extern const std::array<uint16_t, 94 * 94> kJisX0208;
 // JIS X 0201 after ESC ( J (Roman) and ESC ( I (katakana), by byte below 0x80.

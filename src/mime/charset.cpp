@@ -166,7 +166,6 @@ struct CachedConverter {
   const char* canonical_name;
   ConverterPtr converter;
   bool ascii_identity;  // bytes below 0x80 but ISO 2022's switches decode to themselves
-  bool resets_at_ascii_escape;  // ICU's ISO-2022-JP, see kIso2022JpName
   std::unique_ptr<const ByteTable> byte_table;
   // Names already resolved to this converter: ICU's alias lookup costs more than a short text's
   // conversion, and every text part and encoded word names its charset again.
@@ -179,13 +178,8 @@ constexpr size_t kMaxNamesPerConverter = 8;
 struct Converter {
   UConverter* converter;
   bool ascii_identity;
-  bool resets_at_ascii_escape;
   const ByteTable* byte_table;
 };
-
-// ICU's ISO-2022-JP (version 0: no G2 sets, so ESC ( B and one ASCII character after it leave the
-// converter exactly as reset). The variants with G2 sets keep them across ESC ( B.
-constexpr std::string_view kIso2022JpName = "ISO_2022,locale=ja,version=0";
 
 // ICU substitutes U+001A for bad bytes in some charsets (a lone Shift_JIS lead byte); text read
 // by people and matched by rules wants U+FFFD everywhere.
@@ -195,13 +189,6 @@ void write_replacement_character(const void*, UConverterToUnicodeArgs* args, con
   static const UChar kReplacement = 0xFFFD;
   *status = U_ZERO_ERROR;
   icu()->ucnv_cbToUWriteUChars(args, &kReplacement, 1, 0, status);
-}
-
-// ISO 2022's escape and shift bytes: the only ASCII bytes that switch a stateful charset out of
-// its initial ASCII state.
-constexpr std::array<char, 3> kIso2022Switches = {0x1B, 0x0E, 0x0F};
-constexpr bool is_iso2022_switch(char c) {
-  return std::find(kIso2022Switches.begin(), kIso2022Switches.end(), c) != kIso2022Switches.end();
 }
 
 // Whether ASCII text without ISO 2022 switches may be copied instead of converted: true for the
@@ -223,7 +210,7 @@ bool maps_ascii_to_itself(UConverter* converter) {
   }
   std::string ascii;
   for (int byte = 0; byte < 0x80; ++byte) {
-    if (!is_iso2022_switch(static_cast<char>(byte))) ascii.push_back(static_cast<char>(byte));
+    if (!builtin::is_iso2022_switch(static_cast<char>(byte))) ascii.push_back(static_cast<char>(byte));
   }
   std::array<UChar, 256> decoded;
   UErrorCode status = U_ZERO_ERROR;
@@ -237,7 +224,7 @@ bool maps_ascii_to_itself(UConverter* converter) {
 }
 
 Converter converter_of(const CachedConverter& entry) {
-  return {entry.converter.get(), entry.ascii_identity, entry.resets_at_ascii_escape, entry.byte_table.get()};
+  return {entry.converter.get(), entry.ascii_identity, entry.byte_table.get()};
 }
 
 Converter converter_for(const std::string& icu_name) {
@@ -245,11 +232,11 @@ Converter converter_for(const std::string& icu_name) {
   for (const CachedConverter& entry : cache) {
     if (std::find(entry.names.begin(), entry.names.end(), icu_name) != entry.names.end()) return converter_of(entry);
   }
-  if (icu() == nullptr) return {nullptr, false, false, nullptr};
+  if (icu() == nullptr) return {nullptr, false, nullptr};
   UErrorCode status = U_ZERO_ERROR;
   // Looking the name up first keeps ICU from searching its data directory for unknown names.
   const char* canonical = icu()->ucnv_getAlias(icu_name.c_str(), 0, &status);
-  if (canonical == nullptr || U_FAILURE(status)) return {nullptr, false, false, nullptr};
+  if (canonical == nullptr || U_FAILURE(status)) return {nullptr, false, nullptr};
   for (CachedConverter& entry : cache) {
     if (entry.canonical_name == canonical) {
       if (entry.names.size() < kMaxNamesPerConverter) entry.names.push_back(icu_name);
@@ -258,12 +245,11 @@ Converter converter_for(const std::string& icu_name) {
   }
   status = U_ZERO_ERROR;
   ConverterPtr opened(icu()->ucnv_open(canonical, &status));
-  if (!opened || U_FAILURE(status)) return {nullptr, false, false, nullptr};
+  if (!opened || U_FAILURE(status)) return {nullptr, false, nullptr};
   icu()->ucnv_setToUCallBack(opened.get(), write_replacement_character, nullptr, nullptr, nullptr, &status);
   const bool ascii_identity = maps_ascii_to_itself(opened.get());
-  const bool resets_at_ascii_escape = ascii_identity && std::string_view(canonical) == kIso2022JpName;
   std::unique_ptr<const ByteTable> byte_table = byte_table_of(opened.get());
-  cache.push_back({canonical, std::move(opened), ascii_identity, resets_at_ascii_escape, std::move(byte_table), {icu_name}});
+  cache.push_back({canonical, std::move(opened), ascii_identity, std::move(byte_table), {icu_name}});
   return converter_of(cache.back());
 }
 
@@ -411,37 +397,6 @@ size_t first_invalid_utf8(std::string_view in, size_t from) {
   return in.size();
 }
 
-constexpr std::string_view kAsciiEscape = "\x1B(B";
-
-// End of the ISO-2022-JP run starting at `from`: just past an ESC ( B and the plain ASCII byte
-// after it, where the converter is as reset; the end of the text when there is none.
-size_t end_of_shifted_run(std::string_view bytes, size_t from) {
-  for (size_t escape = bytes.find(kAsciiEscape, from); escape != std::string_view::npos;
-       escape = bytes.find(kAsciiEscape, escape + 1)) {
-    const size_t after = escape + kAsciiEscape.size();
-    if (after < bytes.size() && static_cast<unsigned char>(bytes[after]) < 0x80 && !is_iso2022_switch(bytes[after])) {
-      return after + 1;
-    }
-  }
-  return bytes.size();
-}
-
-// ISO-2022-JP mail is mostly ASCII with short Japanese runs: only the runs go through ICU, each
-// from a reset converter, and the ASCII between them is copied.
-bool append_iso2022jp(UConverter* converter, std::string_view bytes, std::string& out) {
-  size_t pos = 0;
-  while (pos < bytes.size()) {
-    const size_t plain_end = builtin::plain_ascii_run_end(bytes, pos);
-    out.append(bytes.substr(pos, plain_end - pos));
-    pos = plain_end;
-    if (pos == bytes.size()) break;
-    const size_t run_end = end_of_shifted_run(bytes, pos);
-    if (!append_converted(converter, bytes.substr(pos, run_end - pos), out)) return false;
-    pos = run_end;
-  }
-  return true;
-}
-
 constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";
 
 }  // namespace
@@ -480,14 +435,17 @@ void append_utf8_repaired(std::string_view in, std::string& out) {
 
 namespace {
 
-// Text undeclared or declared as ASCII that holds a JIS X 0208 designation is ISO-2022-JP: Japanese
-// MTAs write it raw into delivery-status fields (Lotus Domino: "Diagnostic-Code: X-Notes;
-// ESC $ B%f!<%6!<ESC ( B ..."). Appends it decoded; false, with `out` as it was, for other text.
+// Text read as UTF-8 (undeclared, or declared as ASCII or UTF-8) that holds a JIS X 0208
+// designation is ISO-2022-JP: Japanese MTAs write it raw into delivery-status fields (Lotus
+// Domino: "Diagnostic-Code: X-Notes; ESC $ B%f!<%6!<ESC ( B ..."); UTF-8 text never holds one.
+bool holds_jis_designation(std::string_view text) {
+  return text.find('\x1B') != std::string_view::npos &&
+         (text.find("\x1B$B") != std::string_view::npos || text.find("\x1B$@") != std::string_view::npos);
+}
+
+// Appends raw ISO-2022-JP decoded; false, with `out` as it was, for other text.
 bool append_raw_iso2022jp(std::string_view bytes, std::string& out) {
-  if (bytes.find('\x1B') == std::string_view::npos) return false;
-  if (bytes.find("\x1B$B") == std::string_view::npos && bytes.find("\x1B$@") == std::string_view::npos) return false;
-  static const builtin::Charset* const kIso2022Jp = builtin::find("iso2022jp");
-  return builtin::append_decoded(*kIso2022Jp, bytes, out);
+  return holds_jis_designation(bytes) && builtin::append_decoded(builtin::iso2022jp(), bytes, out);
 }
 
 void append_resolved(std::string_view bytes, const std::optional<Resolved>& resolved, std::string& out, bool* known) {
@@ -496,7 +454,7 @@ void append_resolved(std::string_view bytes, const std::optional<Resolved>& reso
     if (known != nullptr) *known = true;
     if (builtin::append_decoded(*resolved->builtin, bytes, out)) return;
   }
-  Converter converter{nullptr, false, false, nullptr};
+  Converter converter{nullptr, false, nullptr};
   if (resolved && resolved->decoding == Decoding::kIcu) converter = converter_for(resolved->icu_name);
   const bool recognised = resolved && (resolved->builtin != nullptr || resolved->decoding != Decoding::kIcu ||
                                        converter.converter != nullptr);
@@ -507,20 +465,15 @@ void append_resolved(std::string_view bytes, const std::optional<Resolved>& reso
     return;
   }
   if (converter.converter != nullptr) {
-    // Text labelled Shift_JIS or GB18030 is often plain ASCII, or starts with it: ICU would copy
-    // that part slowly. After it, the converter is still in its initial state.
-    if (converter.resets_at_ascii_escape) {
-      if (append_iso2022jp(converter.converter, bytes, out)) return;
-    } else {
-      const size_t plain = converter.ascii_identity ? builtin::plain_ascii_run_end(bytes, 0) : 0;
-      out.append(bytes.substr(0, plain));
-      if (plain == bytes.size() || append_converted(converter.converter, bytes.substr(plain), out)) return;
-    }
+    // Text labelled GB18030 or Big5 is often plain ASCII, or starts with it: ICU would copy that
+    // part slowly. After it, the converter is still in its initial state.
+    const size_t plain = converter.ascii_identity ? builtin::plain_ascii_run_end(bytes, 0) : 0;
+    out.append(bytes.substr(0, plain));
+    if (plain == bytes.size() || append_converted(converter.converter, bytes.substr(plain), out)) return;
     out.resize(start);
   } else if (recognised && resolved->decoding == Decoding::kUtf8OrWindows1252 &&
              !is_valid_utf8(bytes)) {
-    static const builtin::Charset* const kWindows1252 = builtin::find("windows1252");
-    if (builtin::append_decoded(*kWindows1252, bytes, out)) return;
+    if (builtin::append_decoded(builtin::windows1252(), bytes, out)) return;
   }
   if (resolved && resolved->decoding == Decoding::kUtf8 && append_raw_iso2022jp(bytes, out)) return;
   out.reserve(start + bytes.size());
@@ -552,7 +505,7 @@ void append_transfer_decoded_utf8(std::string_view body, std::string_view encodi
   }
   const size_t start = out.size();
   append_transfer_decoded(body, encoding, out);
-  if (out.find('\x1B', start) != std::string::npos) {
+  if (holds_jis_designation(std::string_view(out).substr(start))) {
     const std::string decoded = out.substr(start);
     out.resize(start);
     if (append_raw_iso2022jp(decoded, out)) return;
@@ -561,6 +514,8 @@ void append_transfer_decoded_utf8(std::string_view body, std::string_view encodi
   repair_utf8_from(out, start);
 }
 
+// Text in a built-in charset that its decoder leaves to ICU (malformed, or JIS X 0212) is repaired
+// as UTF-8 without a warning when ICU cannot be loaded: a broken installation and such text at once.
 std::optional<std::string> charset_unavailable(std::string_view charset) {
   const std::optional<Resolved> resolved = resolve(charset);
   if (!resolved || resolved->decoding != Decoding::kIcu || resolved->builtin != nullptr || icu() != nullptr) {

@@ -121,6 +121,9 @@ std::string collapse_space(std::string_view text);
 // Splits on '\n'; the views point into `text`. A trailing '\n' yields no empty last line.
 std::vector<std::string_view> split_lines(std::string_view text);
 
+constexpr bool is_high_surrogate(uint32_t unit) { return unit >= 0xD800 && unit <= 0xDBFF; }
+constexpr bool is_low_surrogate(uint32_t unit) { return unit >= 0xDC00 && unit <= 0xDFFF; }
+
 // Writes the UTF-8 of a code point (below 0x110000, not a surrogate) to `out`, which has room for
 // four bytes; returns the bytes written.
 inline size_t encode_utf8(uint32_t code_point, char* out) {

@@ -80,7 +80,7 @@ bool agrees_with_icu(std::string_view key, std::string_view bytes) {
 }
 
 TEST(BuiltinCharsets, EveryAliasMeansToIcuTheCharsetItIsBuiltInFor) {
-  for (const builtin::AliasKey& alias : builtin::tables::kAliasKeys) {
+  for (const builtin::AliasEntry& alias : builtin::tables::kAliasKeys) {
     UErrorCode status = U_ZERO_ERROR;
     const char* canonical = ucnv_getAlias(std::string(alias.key).c_str(), 0, &status);
     ASSERT_NE(canonical, nullptr) << alias.key;

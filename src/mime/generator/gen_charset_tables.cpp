@@ -1,8 +1,10 @@
 // Build-time generator: reads from ICU the tables of the charsets bounceback decodes without it
 // (mime/builtin_charsets.h) and writes them as constant arrays. Each table is what ICU's own
-// converter gives, byte by byte and pair by pair, so the built-in decoders agree with ICU; every
-// premise they rely on (ASCII decodes to itself, one code point per byte or pair) is checked here
-// and fails the build when an ICU version breaks it.
+// converter gives, byte by byte and pair by pair, so the built-in decoders agree with ICU. The
+// premises of the tables (ASCII decodes to itself, one code point per byte or pair, the same run
+// as byte by byte) are checked here and fail the build when an ICU version breaks them; the rules
+// the decoders follow between bytes (line breaks in ISO-2022-JP, UTF-7's direct characters) are
+// checked against ICU by mime_builtin_charsets_test.
 // Usage: gen_charset_tables OUTPUT.cpp
 #include <unicode/ucnv.h>
 #include <unicode/ucnv_cb.h>
@@ -21,6 +23,7 @@
 #include <vector>
 
 #include "mime/builtin_charsets.h"
+#include "util/text.h"
 
 namespace {
 
@@ -103,18 +106,8 @@ uint16_t single_code(UConverter* converter, std::string_view bytes) {
 }
 
 std::string utf8_of(char16_t unit) {
-  std::string out;
-  if (unit < 0x80) {
-    out.push_back(static_cast<char>(unit));
-  } else if (unit < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (unit >> 6)));
-    out.push_back(static_cast<char>(0x80 | (unit & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xE0 | (unit >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((unit >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (unit & 0x3F)));
-  }
-  return out;
+  char bytes[4];
+  return std::string(bytes, bounceback::util::encode_utf8(unit, bytes));
 }
 
 std::string alias_key(std::string_view name) {
@@ -146,6 +139,9 @@ void add_aliases(Output& out, std::string_view name, size_t charset) {
     const auto [it, added] = out.aliases.emplace(key, charset);
     if (!added && it->second != charset) fail("alias " + alias + " names two charsets");
   }
+  // The decoder finds the charsets it names itself by their own names.
+  const auto own = out.aliases.find(alias_key(name));
+  if (own == out.aliases.end() || own->second != charset) fail(std::string(name) + " is not found by its own name");
 }
 
 void write_codes(std::FILE* file, std::string_view name, const uint16_t* codes, size_t count) {
@@ -275,11 +271,11 @@ void add_utf7(Output& out) {
 void write_index(const Output& out) {
   std::fprintf(out.file, "constexpr Charset kCharsetArray[] = {\n");
   for (const std::string& charset : out.charsets) std::fprintf(out.file, "    %s,\n", charset.c_str());
-  std::fprintf(out.file, "};\n\nconstexpr AliasKey kAliasKeyArray[] = {\n");
+  std::fprintf(out.file, "};\n\nconstexpr AliasEntry kAliasKeyArray[] = {\n");
   for (const auto& [key, charset] : out.aliases) std::fprintf(out.file, "    {\"%s\", %zu},\n", key.c_str(), charset);
   std::fprintf(out.file, "};\n\n}  // namespace\n\n");
   std::fprintf(out.file, "const std::span<const Charset> tables::kCharsets = kCharsetArray;\n");
-  std::fprintf(out.file, "const std::span<const AliasKey> tables::kAliasKeys = kAliasKeyArray;\n\n");
+  std::fprintf(out.file, "const std::span<const AliasEntry> tables::kAliasKeys = kAliasKeyArray;\n\n");
   std::fprintf(out.file, "}  // namespace bounceback::mime::builtin\n");
 }
 
