@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "cli/render.h"
 #include "formats/json_scan.h"
 #include "io/mbox.h"
+#include "mime/builtin_charsets.h"
 #include "mime/decoding.h"
 #include "mime/message.h"
 
@@ -159,6 +161,31 @@ void mbox(std::string_view input) {
   require(same_messages(expected, got));
 }
 
+// The key a built-in charset is found by: the name's letters and digits, lower-cased.
+std::string charset_key(std::string_view name) {
+  std::string key;
+  for (char c : name) {
+    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')) key.push_back(c);
+    if (c >= 'A' && c <= 'Z') key.push_back(static_cast<char>(c - 'A' + 'a'));
+  }
+  return key;
+}
+
+// Whether the built-in decoder means to read `bytes` as ICU does: all but ISO-2022-JP's two
+// announced departures, 8-bit text and an escape sequence right after another (an ESC within
+// four bytes of the one before, as the longest designation is four bytes).
+bool reads_as_icu(const mime::builtin::Charset& charset, std::string_view bytes) {
+  if (charset.kind != mime::builtin::Kind::kIso2022Jp) return true;
+  size_t last_escape = std::string_view::npos;
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    if (static_cast<unsigned char>(bytes[i]) >= 0x80) return false;
+    if (bytes[i] != '\x1B') continue;
+    if (last_escape != std::string_view::npos && i - last_escape <= 4) return false;
+    last_escape = i;
+  }
+  return true;
+}
+
 // Charset conversion and transfer decoding: the first line names a charset, the rest is the bytes.
 void charset(std::string_view input) {
   const size_t newline = input.find('\n');
@@ -167,6 +194,13 @@ void charset(std::string_view input) {
   // Whatever the charset, the result is valid UTF-8: it goes straight into JSON output.
   require(mime::is_valid_utf8(mime::to_utf8(bytes, name)));
   mime::decode_transfer(bytes, name);
+  // A built-in charset decodes whatever it takes as ICU does.
+  const mime::builtin::Charset* built_in = mime::builtin::find(charset_key(name));
+  std::string decoded;
+  if (built_in != nullptr && reads_as_icu(*built_in, bytes) && mime::builtin::append_decoded(*built_in, bytes, decoded)) {
+    const std::optional<std::string> by_icu = mime::decoded_by_icu(built_in->icu_name, bytes);
+    require(!by_icu || decoded == *by_icu);
+  }
 }
 
 // The byte decoders on their own, each against a property it must keep on any input: base64

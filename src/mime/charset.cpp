@@ -524,6 +524,13 @@ std::optional<std::string> charset_unavailable(std::string_view charset) {
   return "text in charset " + std::string(charset) + " left undecoded: " + icu_load_error();
 }
 
+std::optional<std::string> decoded_by_icu(std::string_view icu_name, std::string_view bytes) {
+  const Converter converter = converter_for(std::string(icu_name));
+  std::string out;
+  if (converter.converter == nullptr || !append_converted(converter.converter, bytes, out)) return std::nullopt;
+  return out;
+}
+
 std::string to_utf8(std::string_view bytes, std::string_view charset, bool* known) {
   std::string out;
   append_utf8(bytes, charset, out, known);

@@ -3,6 +3,7 @@
 // literally, as the caller's comments say.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -42,6 +43,11 @@ void append_percent_decoded(std::string_view in, std::string& out);
 // "substitution of maximal subparts").
 void append_utf8_repaired(std::string_view in, std::string& out);
 bool is_valid_utf8(std::string_view in);
+
+// `bytes` decoded by the ICU converter `icu_name` alone (U+FFFD for what it cannot decode), as
+// the text the built-in charsets decline is: the reference they are checked against by
+// mime_builtin_charsets_test and the charset fuzz target. nullopt without ICU or such a converter.
+std::optional<std::string> decoded_by_icu(std::string_view icu_name, std::string_view bytes);
 
 // The code point encoded at `pos` and the bytes it takes; value -1 when the bytes there are not
 // well-formed UTF-8 (length is then that of the invalid subpart, at least 1).

@@ -2,7 +2,6 @@
 // takes a text, it must give what ICU gives, and the texts mail really carries must be taken.
 #include <gtest/gtest.h>
 #include <unicode/ucnv.h>
-#include <unicode/ucnv_cb.h>
 
 #include <memory>
 #include <random>
@@ -21,37 +20,11 @@ struct ConverterCloser {
   void operator()(UConverter* converter) const { ucnv_close(converter); }
 };
 
-// As bounceback's own converters: U+FFFD for each undecodable sequence.
-void write_replacement_character(const void*, UConverterToUnicodeArgs* args, const char*, int32_t,
-                                 UConverterCallbackReason reason, UErrorCode* status) {
-  if (reason > UCNV_IRREGULAR) return;
-  static const UChar kReplacement = 0xFFFD;
-  *status = U_ZERO_ERROR;
-  ucnv_cbToUWriteUChars(args, &kReplacement, 1, 0, status);
-}
-
 // What ICU decodes `bytes` to, as UTF-8.
 std::string icu_decoded(std::string_view charset, std::string_view bytes) {
-  UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<UConverter, ConverterCloser> converter(ucnv_open(std::string(charset).c_str(), &status));
-  EXPECT_TRUE(U_SUCCESS(status)) << charset;
-  ucnv_setToUCallBack(converter.get(), write_replacement_character, nullptr, nullptr, nullptr, &status);
-  std::vector<UChar> units(bytes.size() * 2 + 16);
-  const int32_t count = ucnv_toUChars(converter.get(), units.data(), static_cast<int32_t>(units.size()), bytes.data(),
-                                      static_cast<int32_t>(bytes.size()), &status);
-  EXPECT_TRUE(U_SUCCESS(status)) << charset;
-  std::string out;
-  for (int32_t i = 0; i < count; ++i) {
-    uint32_t unit = units[static_cast<size_t>(i)];
-    if (unit >= 0xD800 && unit <= 0xDBFF && i + 1 < count && units[static_cast<size_t>(i + 1)] >= 0xDC00 &&
-        units[static_cast<size_t>(i + 1)] <= 0xDFFF) {
-      unit = 0x10000 + ((unit - 0xD800) << 10) + (units[static_cast<size_t>(++i)] - 0xDC00u);
-    } else if (unit >= 0xD800 && unit <= 0xDFFF) {
-      unit = 0xFFFD;
-    }
-    util::append_utf8(unit, out);
-  }
-  return out;
+  const std::optional<std::string> decoded = decoded_by_icu(charset, bytes);
+  EXPECT_TRUE(decoded) << charset;
+  return decoded.value_or("");
 }
 
 const builtin::Charset& charset_named(std::string_view key) {
