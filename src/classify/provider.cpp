@@ -55,14 +55,17 @@ constexpr auto kHostChars = [] {
 
 bool is_host_char(char c) { return kHostChars[static_cast<unsigned char>(c)]; }
 
+std::string_view without_trailing_dots(std::string_view host) {
+  while (!host.empty() && host.back() == '.') host.remove_suffix(1);
+  return host;
+}
+
 // The host name at the start of a Remote-MTA value or of a word: "mx.example.jp." of
 // "mx.example.jp. (192.0.2.1, ...)", "mx.example.jp" of "mx.example.jp[192.0.2.1]".
 std::string_view leading_host(std::string_view text) {
   size_t end = 0;
   while (end < text.size() && is_host_char(text[end])) ++end;
-  std::string_view host = text.substr(0, end);
-  while (!host.empty() && host.back() == '.') host.remove_suffix(1);
-  return host;
+  return without_trailing_dots(text.substr(0, end));
 }
 
 // The cheap tests first: the last letter, then a label boundary where the domain would begin.
@@ -127,14 +130,35 @@ void read_numbers_after(std::string_view text, std::string_view marker, std::vec
   }
 }
 
+// kProviderCodes' entries grouped by provider, each group in table order (the first code named
+// wins): a reply is read against its provider's codes only, not the whole table.
+struct CodesByProvider {
+  std::array<uint8_t, std::size(kProviderCodes)> order{};
+  std::array<uint8_t, 257> begin{};
+};
+static_assert(std::size(kProviderCodes) < 256);
+static_assert(sizeof(Provider) == 1);
+// Codes are a provider's own: kAny's group stays empty, so no provider known means no code read.
+static_assert(std::ranges::none_of(kProviderCodes, [](const ProviderCode& c) { return c.provider == Provider::kAny; }));
+constexpr CodesByProvider kCodesByProvider = [] {
+  CodesByProvider index;
+  size_t next = 0;
+  for (size_t provider = 0; provider != 256; ++provider) {
+    index.begin[provider] = static_cast<uint8_t>(next);
+    for (size_t i = 0; i != std::size(kProviderCodes); ++i) {
+      if (static_cast<size_t>(kProviderCodes[i].provider) == provider) index.order[next++] = static_cast<uint8_t>(i);
+    }
+  }
+  index.begin[256] = static_cast<uint8_t>(next);
+  return index;
+}();
+
 bool names_code(std::span<const unsigned> numbers, const ProviderCode& code) {
   return std::ranges::any_of(numbers, [&](unsigned number) { return number >= code.first && number <= code.last; });
 }
 
-}  // namespace
-
-Provider provider_of_host(std::string_view host) {
-  host = leading_host(util::trim(host));
+// The provider of a host name already cut out of its text: host characters only, no trailing dot.
+Provider provider_of_name(std::string_view host) {
   if (host.empty() || !util::is_alpha(host.back())) return Provider::kAny;
   const unsigned char key = last_label_key(host);
   for (size_t i = kHostsByKey.begin[key]; i != kHostsByKey.begin[key + 1]; ++i) {
@@ -143,6 +167,10 @@ Provider provider_of_host(std::string_view host) {
   }
   return Provider::kAny;
 }
+
+}  // namespace
+
+Provider provider_of_host(std::string_view host) { return provider_of_name(leading_host(util::trim(host))); }
 
 // Only words with a dot can be host names, so the text is read from dot to dot (memchr), each
 // dotted word once.
@@ -153,7 +181,8 @@ Provider provider_named_in(std::string_view words) {
     while (begin > read && is_host_char(words[begin - 1])) --begin;
     size_t end = dot + 1;
     while (end < words.size() && is_host_char(words[end])) ++end;
-    const Provider provider = provider_of_host(words.substr(begin, end - begin));
+    // The word is host characters from end to end: its name needs no second read.
+    const Provider provider = provider_of_name(without_trailing_dots(words.substr(begin, end - begin)));
     if (provider != Provider::kAny) return provider;
     read = end;
   }
@@ -167,13 +196,14 @@ Provider find_provider(std::string_view remote_mta, std::string_view words, std:
 }
 
 std::optional<Reason> reason_from_provider_code(Provider provider, std::string_view text) {
-  if (provider == Provider::kAny) return std::nullopt;
-  // A provider's codes of one marker are listed together ("OFR" 13 times): the text is read once
-  // a marker, not once a code.
+  const size_t key = static_cast<size_t>(provider);
+  if (kCodesByProvider.begin[key] == kCodesByProvider.begin[key + 1]) return std::nullopt;
+  // A provider's codes of one marker are mostly listed together ("AUP#" 13 times): the text is
+  // read once a run of one marker, not once a code.
   std::string_view marker_read;
   std::vector<unsigned> numbers;
-  for (const ProviderCode& code : kProviderCodes) {
-    if (code.provider != provider) continue;
+  for (size_t i = kCodesByProvider.begin[key]; i != kCodesByProvider.begin[key + 1]; ++i) {
+    const ProviderCode& code = kProviderCodes[kCodesByProvider.order[i]];
     if (code.marker != marker_read) {
       read_numbers_after(text, code.marker, numbers);
       marker_read = code.marker;

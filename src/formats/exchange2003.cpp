@@ -71,8 +71,7 @@ std::optional<std::string_view> recipient_list(std::string_view notice) {
 bool claims_exchange2003(const report::Context& context) {
   // recipient_list() finds a heading anywhere in the notice, so a claim phrase's bit answers it.
   static constexpr auto kHeadingClaims = claim_phrases(kListHeadings);
-  const auto in_notice = [&](const ClaimPhrase& heading) { return notice_contains(context, heading); };
-  return std::ranges::any_of(kHeadingClaims, in_notice) || notice_contains(context, ClaimPhrase("MSEXCH:"));
+  return notice_contains_any(context, kHeadingClaims) || notice_contains(context, ClaimPhrase("MSEXCH:"));
 }
 
 bool extract_exchange2003(const report::Context& context, report::Report& report) {

@@ -167,8 +167,7 @@ bool is_exchange_ndr(const report::Context& context) {
   // admin_section() finds a heading anywhere in the notice, so a claim phrase's bit answers it.
   static constexpr auto kHeadingClaims = claim_phrases(kUserHeadings);
   static constexpr auto kAdminHeadingClaims = claim_phrases(kAdminHeadings);
-  const auto in_notice = [&](const ClaimPhrase& heading) { return notice_contains(context, heading); };
-  return std::ranges::any_of(kHeadingClaims, in_notice) || std::ranges::any_of(kAdminHeadingClaims, in_notice);
+  return notice_contains_any(context, kHeadingClaims) || notice_contains_any(context, kAdminHeadingClaims);
 }
 
 bool read_exchange_ndr(const report::Context& context, report::Report& report) {

@@ -306,7 +306,7 @@ std::vector<report::RecipientEvidence> recipients_of(const std::vector<Block>& b
 }  // namespace
 
 bool claims_exim(const report::Context& context) {
-  return std::ranges::any_of(kIntroClaims, [&](const ClaimPhrase& intro) { return notice_contains(context, intro); });
+  return notice_contains_any(context, kIntroClaims);
 }
 
 bool extract_exim(const report::Context& context, report::Report& report) {

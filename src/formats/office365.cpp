@@ -17,10 +17,7 @@ constexpr std::array<std::string_view, 3> kHostedMarks = {".prod.outlook.com", "
 bool sent_by_exchange_online(const report::Context& context) {
   if (from_contains(context, "@outlook.com") || from_contains(context, "Microsoft Outlook")) return true;
   static constexpr auto kHostedClaims = claim_phrases(kHostedMarks);
-  for (const ClaimPhrase& mark : kHostedClaims) {
-    if (notice_contains(context, mark)) return true;
-  }
-  return context.message.root().headers.has("X-MS-Exchange-CrossTenant-Id");
+  return notice_contains_any(context, kHostedClaims) || context.message.root().headers.has("X-MS-Exchange-CrossTenant-Id");
 }
 
 }  // namespace

@@ -160,7 +160,7 @@ std::vector<Section> address_sections(std::string_view text) {
 }  // namespace
 
 bool claims_qmail(const report::Context& context) {
-  return std::ranges::any_of(kIntroClaims, [&](const ClaimPhrase& intro) { return notice_contains(context, intro); });
+  return notice_contains_any(context, kIntroClaims);
 }
 
 bool extract_qmail(const report::Context& context, report::Report& report) {

@@ -199,7 +199,7 @@ void refine(const Notice& notice, size_t recipient_count, report::RecipientEvide
 
 bool claims_sendmail(const report::Context& context) {
   if (notice_contains(context, ClaimPhrase(kTranscriptBanner))) return true;
-  return std::ranges::any_of(kBannerClaims, [&](const ClaimPhrase& banner) { return notice_contains(context, banner); });
+  return notice_contains_any(context, kBannerClaims);
 }
 
 bool extract_sendmail(const report::Context& context, report::Report& report) {

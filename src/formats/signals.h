@@ -2,6 +2,8 @@
 // each recipient's part of the notice.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +33,17 @@ bool notice_contains(const report::Context& context, std::string_view needle);
 // message.
 inline bool notice_contains(const report::Context& context, const ClaimPhrase& phrase) {
   return context.claim_phrases.empty() ? util::icontains(context.notice, phrase.text) : context.claim_phrases[phrase.index];
+}
+// Whether the notice holds any phrase of a family's table. The claims of several families ask this
+// of the same table once per message (Exim's intros for Exim, Mail.Ru and MXLogic): one loop over
+// the bits, the check for a filled table made once.
+template <size_t N>
+bool notice_contains_any(const report::Context& context, const std::array<ClaimPhrase, N>& phrases) {
+  const std::vector<bool>& found = context.claim_phrases;
+  if (found.empty()) {
+    return std::ranges::any_of(phrases, [&](const ClaimPhrase& phrase) { return util::icontains(context.notice, phrase.text); });
+  }
+  return std::ranges::any_of(phrases, [&found](const ClaimPhrase& phrase) { return found[phrase.index]; });
 }
 
 // Which of the phrases in claim_phrases.def the notice holds, in the table's order: one pass over

@@ -121,21 +121,29 @@ std::optional<std::string> normalize_address(std::string_view raw) {
   return out;
 }
 
-std::optional<std::string> non_empty(std::string value) {
-  if (value.empty()) return std::nullopt;
-  return value;
+namespace {
+
+// The recipient's fields a record keeps as the evidence states them: copied from evidence the
+// caller still needs, taken over from evidence it is done with (`Evidence` a RecipientEvidence).
+template <typename Evidence>
+void take_stated_fields(Evidence&& e, Record& r) {
+  r.action = non_empty(std::forward<Evidence>(e).action);
+  r.command = non_empty(std::forward<Evidence>(e).command);
+  if (has_loose_space(e.diagnostic)) {
+    r.diagnostic = non_empty(util::collapse_space(e.diagnostic));
+  } else {
+    r.diagnostic = non_empty(std::forward<Evidence>(e).diagnostic);
+  }
+  r.remote_mta = non_empty(std::forward<Evidence>(e).remote_mta);
+  r.remote_ip = non_empty(std::forward<Evidence>(e).remote_ip);
 }
 
-void complete_record(Record& r, const report::Report& report, const report::RecipientEvidence& e) {
+// Classified from the evidence before its stated fields are taken, so that they may be moved.
+template <typename Evidence>
+void build_record(Record& r, const report::Report& report, Evidence&& e) {
   r.kind = kind_of(e.action, report.kind);
   r.recipient = normalize_address(e.recipient);
   r.original_recipient = e.original_recipient.empty() ? std::nullopt : normalize_address(e.original_recipient);
-  r.action = non_empty(e.action);
-  r.command = non_empty(e.command);
-  r.diagnostic = non_empty(has_loose_space(e.diagnostic) ? util::collapse_space(e.diagnostic) : e.diagnostic);
-  r.remote_mta = non_empty(e.remote_mta);
-  r.remote_ip = non_empty(e.remote_ip);
-  if (r.remote_ip.has_value() == false && !report.source_ip.empty()) r.remote_ip = report.source_ip;
   switch (r.kind) {
     case Kind::kFeedback: set_fixed_reason(r, Reason::kFeedback); break;
     case Kind::kAutoreply: set_fixed_reason(r, Reason::kVacation); break;
@@ -148,7 +156,19 @@ void complete_record(Record& r, const report::Report& report, const report::Reci
       break;
     default: classify_into(e, r); break;
   }
+  take_stated_fields(std::forward<Evidence>(e), r);
+  if (r.remote_ip.has_value() == false && !report.source_ip.empty()) r.remote_ip = report.source_ip;
   explain::explain_record(r);
+}
+
+}  // namespace
+
+void complete_record(Record& r, const report::Report& report, const report::RecipientEvidence& e) {
+  build_record(r, report, e);
+}
+
+void complete_record(Record& r, const report::Report& report, report::RecipientEvidence&& e) {
+  build_record(r, report, std::move(e));
 }
 
 Record make_record(Record base, const report::Report& report, const report::RecipientEvidence& e) {

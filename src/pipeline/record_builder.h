@@ -15,7 +15,11 @@ namespace bounceback::pipeline {
 // nullopt when no address can be found at all.
 std::optional<std::string> normalize_address(std::string_view raw);
 
-std::optional<std::string> non_empty(std::string value);
+// Inline: a record's optional fields are each set through it, a dozen per record.
+inline std::optional<std::string> non_empty(std::string value) {
+  if (value.empty()) return std::nullopt;
+  return value;
+}
 
 // `base` carries the fields every record of one report shares (source, decoder, sender, ids...);
 // the result adds the recipient's own fields, the classification and the explanation. A caller
@@ -24,5 +28,7 @@ Record make_record(Record base, const report::Report& report, const report::Reci
 // The same in place: `record` holds the shared fields and gets the rest. A record built where it
 // is kept (in a result's vector) is not moved on the way.
 void complete_record(Record& record, const report::Report& report, const report::RecipientEvidence& e);
+// The same for evidence the caller is done with: its strings are taken over, not copied.
+void complete_record(Record& record, const report::Report& report, report::RecipientEvidence&& e);
 
 }  // namespace bounceback::pipeline

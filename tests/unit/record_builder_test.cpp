@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "bounceback/output.h"
 #include "pipeline/record_builder.h"
 
 namespace bounceback::pipeline {
@@ -70,6 +71,44 @@ TEST(MakeRecord, CarriesTheSharedFieldsWhetherCopiedOrMoved) {
     EXPECT_EQ(r->recipient, "ann@a.example");
   }
   EXPECT_EQ(base.source, "bounces/2026-03-04.eml");  // a copied base is left as it was
+}
+
+std::string as_json(const Record& r) {
+  std::string out;
+  append_json(r, out);
+  return out;
+}
+
+// The decoder hands each recipient's evidence over (complete_record with an rvalue): the record
+// must be the one copied evidence gives, classification and explanation included, although the
+// evidence's strings are taken once it is classified.
+TEST(CompleteRecord, EvidenceTakenOverGivesTheRecordCopiedEvidenceGives) {
+  report::Report report;
+  report.source_ip = "192.0.2.7";
+  report::RecipientEvidence evidence;
+  evidence.recipient = "<Ann@A.Example>";
+  evidence.original_recipient = "rfc822;ann@lists.example.org";
+  evidence.action = "failed";
+  evidence.command = "RCPT";
+  evidence.remote_mta = "mx1.a.example.in.the.long.name.example";
+  const std::string single_spaced = "550 5.1.1 <ann@a.example>: Recipient address rejected: User unknown in table";
+  const std::string multi_line = "550-5.1.1 The email account that you tried\n550-5.1.1 to reach does not exist.";
+  for (const std::string& diagnostic : {single_spaced, multi_line}) {
+    evidence.diagnostic = diagnostic;
+    Record copied = shared_fields();
+    complete_record(copied, report, evidence);
+    Record taken = shared_fields();
+    report::RecipientEvidence handed_over = evidence;
+    complete_record(taken, report, std::move(handed_over));
+    EXPECT_EQ(as_json(taken), as_json(copied)) << diagnostic;
+    EXPECT_EQ(taken.reason, Reason::kUserUnknown) << diagnostic;
+    EXPECT_EQ(taken.recipient, "Ann@a.example");
+    EXPECT_EQ(taken.remote_mta, evidence.remote_mta);
+    EXPECT_EQ(taken.remote_ip, "192.0.2.7");
+    EXPECT_EQ(taken.command, "RCPT");
+    EXPECT_FALSE(taken.summary.empty());
+  }
+  EXPECT_EQ(evidence.remote_mta, "mx1.a.example.in.the.long.name.example");  // copied evidence is left as it was
 }
 
 }  // namespace
