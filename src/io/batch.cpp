@@ -230,12 +230,14 @@ struct Job {
 // message waits in the slot its number modulo that count gives.
 class Pipeline {
  public:
-  // `helpers`: the decoding threads beside the reader.
-  Pipeline(size_t max_messages_in_flight, unsigned helpers, OutcomeWriter& writer)
+  // `helpers`: the decoding threads beside the reader. `buffers`: the reader's, where it reads
+  // messages into; the bytes of messages decoded go back there.
+  Pipeline(size_t max_messages_in_flight, unsigned helpers, OutcomeWriter& writer, MessageBuffers& buffers)
       : max_messages_(max_messages_in_flight),
         queued_for_helpers_(kQueuedPerHelper * helpers),
         done_(max_messages_),
-        writer_(writer) {
+        writer_(writer),
+        buffers_(buffers) {
     spare_outputs_.reserve(max_messages_in_flight);
   }
 
@@ -253,16 +255,17 @@ class Pipeline {
     if (stopped_) return false;
     ++in_flight_;
     bytes_in_flight_ += size;
-    Job job{submitted_++, std::move(message), spare_output()};
-    const bool queued = jobs_.size() < queued_for_helpers_;
-    if (queued) {
-      jobs_.push_back(std::move(job));
+    if (jobs_.size() < queued_for_helpers_) {
+      jobs_.push_back(Job{submitted_++, std::move(message), spare_output()});
       if (idle_helpers_ > 0) worker_cv_.notify_one();
+      take_back_spent_inputs(lock);
+      return true;
     }
-    freed_by_reader_.swap(spent_inputs_);
-    lock.unlock();
-    freed_by_reader_.clear();
-    return queued || complete(job.sequence, decode(job));
+    Job job{submitted_++, std::move(message), spare_output()};
+    take_back_spent_inputs(lock);
+    Outcome outcome = decode(job);
+    buffers_.give_back(std::move(job.message.bytes));  // for the next message read
+    return complete(job.sequence, std::move(outcome));
   }
 
   void close_input() {
@@ -285,31 +288,25 @@ class Pipeline {
 
   // Decoding threads: hands an outcome over, and writes it (and the ready ones after it) when it
   // is the next in line and no other thread is writing. A helper hands the message's bytes back
-  // too, for the reader to free: freed on another thread than the one that allocated them, they
-  // made the two wait for each other's malloc arena (80 % of the context switches on an mbox).
+  // too, for the reader to reuse or free: freed on another thread than the one that allocated
+  // them, they made the two wait for each other's malloc arena (80 % of the context switches on
+  // an mbox).
   // False once the output failed.
   bool complete(size_t sequence, Outcome&& outcome, std::string&& spent_input = {}) {
     std::unique_lock lock(mutex_);
-    done_slot(sequence) = std::move(outcome);
     if (spent_input.capacity() > 0) spent_inputs_.push_back(std::move(spent_input));
-    if (writing_) return !stopped_;  // the thread writing looks at the slots again before it stops
+    // Not its turn, or another thread is writing (which looks at the slots again before it stops).
+    if (writing_ || sequence != next_to_write_) {
+      done_slot(sequence) = std::move(outcome);
+      return !stopped_;
+    }
     writing_ = true;
+    // Its turn has come: it is written without a stop in its slot (with one thread, every message).
+    if (!stopped_) write_in_turn(std::move(outcome), lock);
     while (!stopped_ && done_slot(next_to_write_)) {
       Outcome next = std::move(*done_slot(next_to_write_));
       done_slot(next_to_write_).reset();
-      lock.unlock();
-      const bool written = writer_.write(next);
-      std::string output = std::move(next.output);
-      const uint64_t bytes = next.bytes;
-      { const Outcome freed = std::move(next); }  // the rest freed without holding the lock
-      lock.lock();
-      keep_for_reuse(std::move(output));
-      ++next_to_write_;
-      --in_flight_;
-      bytes_in_flight_ -= bytes;
-      if (!written) stop();
-      // The reader, waiting for room, is woken once the window is half empty, to refill it at once.
-      if (reader_waiting_ && in_flight_ <= max_messages_ / 2) reader_cv_.notify_one();
+      write_in_turn(std::move(next), lock);
     }
     writing_ = false;
     return !stopped_;
@@ -321,6 +318,32 @@ class Pipeline {
     stopped_ = true;
     reader_cv_.notify_all();
     worker_cv_.notify_all();
+  }
+
+  // Writes the next message in line, outside the lock. REQUIRES: `lock` held, writing_.
+  void write_in_turn(Outcome&& next, std::unique_lock<SpinningMutex>& lock) {
+    lock.unlock();
+    const bool written = writer_.write(next);
+    std::string output = std::move(next.output);
+    const uint64_t bytes = next.bytes;
+    { const Outcome freed = std::move(next); }  // the rest freed without holding the lock
+    lock.lock();
+    keep_for_reuse(std::move(output));
+    ++next_to_write_;
+    --in_flight_;
+    bytes_in_flight_ -= bytes;
+    if (!written) stop();
+    // The reader, waiting for room, is woken once the window is half empty, to refill it at once.
+    if (reader_waiting_ && in_flight_ <= max_messages_ / 2) reader_cv_.notify_one();
+  }
+
+  // Reader: unlocks, and keeps the memory of the messages the helpers decoded for the next ones it
+  // reads (or frees it). REQUIRES: `lock` held.
+  void take_back_spent_inputs(std::unique_lock<SpinningMutex>& lock) {
+    returned_to_reader_.swap(spent_inputs_);
+    lock.unlock();
+    for (std::string& spent : returned_to_reader_) buffers_.give_back(std::move(spent));
+    returned_to_reader_.clear();
   }
 
   // REQUIRES: mutex_ held.
@@ -362,11 +385,12 @@ class Pipeline {
   OutcomeWriter& writer_;            // used by one decoding thread at a time: the one `writing_`
   bool writing_ = false;
   std::vector<std::string> spare_outputs_;  // empty output buffers to reuse
-  // Messages decoded by helpers, for the reader to free at its next submit(), outside the lock. So
-  // as much again as kBytesInFlight may wait there at worst (while the reader decodes a large
-  // message itself).
+  // Messages decoded by helpers, for the reader to reuse or free at its next submit(), outside the
+  // lock. So as much again as kBytesInFlight may wait there at worst (while the reader decodes a
+  // large message itself).
   std::vector<std::string> spent_inputs_;
-  std::vector<std::string> freed_by_reader_;  // the reader's
+  std::vector<std::string> returned_to_reader_;  // the reader's
+  MessageBuffers& buffers_;                      // the reader's
   size_t submitted_ = 0;
   size_t next_to_write_ = 0;
   size_t in_flight_ = 0;             // submitted and not yet written
@@ -408,7 +432,8 @@ BatchSummary run_pipeline(unsigned threads, const BatchOptions& options, const D
   const auto decode = [&](Job& job) {
     return decode_message(job.message, std::move(job.output), decoder, formatter, options);
   };
-  Pipeline pipeline(kMessagesInFlightPerThread * threads, threads - 1, writer);
+  MessageBuffers buffers;
+  Pipeline pipeline(kMessagesInFlightPerThread * threads, threads - 1, writer, buffers);
   std::vector<std::jthread> helpers;
   helpers.reserve(threads - 1);
   for (unsigned i = 1; i < threads; ++i) {
@@ -427,7 +452,8 @@ BatchSummary run_pipeline(unsigned threads, const BatchOptions& options, const D
     const InputCloser closer{pipeline};
     read_inputs(options.paths, source_options,
                 InputHandlers{[&](InputMessage&& message) { return pipeline.submit(std::move(message), decode); },
-                              [&](InputProblem&& problem) { unreadable.push_back(std::move(problem)); }});
+                              [&](InputProblem&& problem) { unreadable.push_back(std::move(problem)); },
+                              &buffers});
   }
   helpers.clear();  // joined: every message read is written (or the output failed)
   return writer.finish(std::move(unreadable));

@@ -35,8 +35,8 @@ size_t find_quoted_envelope(std::string_view body, size_t from) {
   return std::string_view::npos;
 }
 
-std::string unquote_envelopes(std::string_view body) {
-  std::string message;
+void unquote_envelopes(std::string_view body, std::string& message) {
+  message.clear();
   message.reserve(body.size());
   size_t copied = 0;
   for (size_t line = find_quoted_envelope(body, 0); line != std::string_view::npos;
@@ -45,7 +45,6 @@ std::string unquote_envelopes(std::string_view body) {
     copied = line + 1;  // one level of quoting goes
   }
   message.append(body, copied);
-  return message;
 }
 
 // Drops the line ending of the blank line that separates a message from the next envelope.
@@ -74,7 +73,11 @@ std::string_view quoted_body(std::string_view raw) {
 
 }  // namespace
 
-std::string unquote_mbox_message(std::string_view raw) { return unquote_envelopes(quoted_body(raw)); }
+std::string unquote_mbox_message(std::string_view raw) {
+  std::string message;
+  unquote_envelopes(quoted_body(raw), message);
+  return message;
+}
 
 void MboxSplitter::restart() {
   if (capacity_ > kLargestKeptBuffer) {
@@ -109,14 +112,14 @@ void MboxSplitter::feed(std::string_view bytes) {
   appended(bytes.size());
 }
 
-std::optional<MboxEntry> MboxSplitter::next() {
+std::optional<MboxEntry> MboxSplitter::next(std::string& memory) {
   while (start_ < size_) {
     const size_t envelope = find_envelope(std::max(scan_, start_ + 1));
     if (envelope != std::string::npos) {
-      if (auto entry = take(envelope)) return entry;
+      if (auto entry = take(envelope, memory)) return entry;
       continue;
     }
-    if (finished_) return take(size_);
+    if (finished_) return take(size_, memory);
     wait_for_more();
     // The last kLookback bytes may be the start of the next envelope line, not of this message.
     if (!skipping_ && size_ - start_ > max_message_bytes_ + kLookback) {
@@ -148,7 +151,7 @@ size_t MboxSplitter::find_envelope(size_t from) {
 }
 
 // Ends the current message at `end`; nothing when it was already reported as too large.
-std::optional<MboxEntry> MboxSplitter::take(size_t end) {
+std::optional<MboxEntry> MboxSplitter::take(size_t end, std::string& memory) {
   const size_t begin = start_;
   const bool quoted = std::exchange(quoted_envelope_seen_, false);
   start_ = end;
@@ -159,7 +162,12 @@ std::optional<MboxEntry> MboxSplitter::take(size_t end) {
   }
   if (end - begin > max_message_bytes_) return MboxEntry{++number_, {}, true};
   const std::string_view body = quoted_body(std::string_view(buffer_.get() + begin, end - begin));
-  return MboxEntry{++number_, quoted ? unquote_envelopes(body) : std::string(body), false};
+  if (quoted) {
+    unquote_envelopes(body, memory);
+  } else {
+    memory.assign(body);
+  }
+  return MboxEntry{++number_, std::move(memory), false};
 }
 
 // Nothing more is complete: remember where to resume the search, and let an oversize message's

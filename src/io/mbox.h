@@ -55,11 +55,17 @@ class MboxSplitter {
   // The next message that is complete, in order; nullopt when more bytes are needed (or, after
   // finish(), when all are taken). A message over the limit is returned once, as too_large, as
   // soon as the limit is passed, and its bytes are dropped as they arrive.
-  std::optional<MboxEntry> next();
+  std::optional<MboxEntry> next() {
+    std::string memory;
+    return next(memory);
+  }
+  // The same, with the message's bytes written into `memory` (an empty string whose capacity they
+  // reuse), which is moved into the entry when it is returned with its bytes.
+  std::optional<MboxEntry> next(std::string& memory);
 
  private:
   size_t find_envelope(size_t from);
-  std::optional<MboxEntry> take(size_t end);
+  std::optional<MboxEntry> take(size_t end, std::string& memory);
   void wait_for_more();
 
   size_t max_message_bytes_;

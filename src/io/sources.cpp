@@ -200,7 +200,7 @@ enum class Place {
 class InputWalker {
  public:
   InputWalker(const SourceOptions& options, const InputHandlers& handlers)
-      : options_(options), handlers_(handlers) {}
+      : options_(options), handlers_(handlers), buffers_(handlers.buffers ? *handlers.buffers : own_buffers_) {}
 
   bool read_path(const std::string& path) {
     if (path == "-") return read_stream(options_.stdin_fd, path, regular_file_size(options_.stdin_fd));
@@ -291,7 +291,7 @@ class InputWalker {
 
   bool read_message(StreamReader& input, std::string source, std::optional<size_t> size) {
     if (size && *size > options_.max_message_bytes) return too_large(source);
-    std::string bytes;
+    std::string bytes = buffers_.take();
     if (size && !input.at_end()) bytes.reserve(*size + 1);
     bytes.assign(splitter_.pending());
     if (const int error = read_up_to(input, bytes, just_over_limit(), size)) return cannot_read(source, error);
@@ -302,11 +302,21 @@ class InputWalker {
   bool read_mbox(StreamReader& input, const std::string& source) {
     for (;;) {
       if (input.at_end()) splitter_.finish();
-      while (std::optional<MboxEntry> entry = splitter_.next()) {
-        if (!deliver(source, std::move(*entry))) return false;
-      }
+      if (!deliver_complete_messages(source)) return false;
       if (input.at_end()) return true;
       if (const int error = read_more(input)) return cannot_read(source, error);
+    }
+  }
+
+  bool deliver_complete_messages(const std::string& source) {
+    for (;;) {
+      std::string memory = buffers_.take();
+      std::optional<MboxEntry> entry = splitter_.next(memory);
+      if (!entry) {
+        buffers_.give_back(std::move(memory));
+        return true;
+      }
+      if (!deliver(source, std::move(*entry))) return false;
     }
   }
 
@@ -346,6 +356,8 @@ class InputWalker {
 
   const SourceOptions& options_;
   const InputHandlers& handlers_;
+  MessageBuffers own_buffers_;  // when the handlers bring none
+  MessageBuffers& buffers_;
   std::vector<FolderId> open_folders_;  // the folders being read, outermost first
   // Every file is read into it, its memory kept from one file to the next: most files of a
   // Sisimai corpus start with a "From " line and are mboxes of one message.
@@ -353,6 +365,19 @@ class InputWalker {
 };
 
 }  // namespace
+
+std::string MessageBuffers::take() {
+  if (kept_.empty()) return {};
+  std::string bytes = std::move(kept_.back());
+  kept_.pop_back();
+  return bytes;
+}
+
+void MessageBuffers::give_back(std::string bytes) {
+  if (kept_.size() == kMostKept || bytes.capacity() < kSmallestKept || bytes.capacity() > kLargestKept) return;
+  bytes.clear();
+  kept_.push_back(std::move(bytes));
+}
 
 bool read_inputs(const std::vector<std::string>& paths, const SourceOptions& options,
                  const InputHandlers& handlers) {

@@ -23,9 +23,29 @@ struct InputProblem {
   std::string reason;
 };
 
+// Memory for the bytes of the messages read, given back once they are decoded: reading the next
+// messages into it saves an allocation per message, and the fresh pages it would fault in. Used by
+// the reading thread only. A few buffers are kept, none so large that one unusual message pins it.
+class MessageBuffers {
+ public:
+  // An empty string, with the capacity of a message given back when there is one.
+  std::string take();
+  // A message's bytes once decoded: kept for take(), or freed.
+  void give_back(std::string bytes);
+
+ private:
+  static constexpr size_t kMostKept = 16;
+  static constexpr size_t kSmallestKept = 256;  // smaller is not worth keeping
+  static constexpr size_t kLargestKept = size_t{256} << 10;
+
+  std::vector<std::string> kept_;
+};
+
 struct InputHandlers {
   std::function<bool(InputMessage&&)> on_message;  // false stops the reading
   std::function<void(InputProblem&&)> on_problem;
+  // Where messages are read into; when null, each gets fresh memory.
+  MessageBuffers* buffers = nullptr;
 };
 
 struct SourceOptions {

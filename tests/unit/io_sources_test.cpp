@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <span>
 #include <string>
 #include <thread>
@@ -167,11 +168,58 @@ TEST(MboxSplitter, UnquotesOnlyLinesThatStartWithTheQuotedEnvelope) {
             (std::vector<std::string>{"x >From here\n>From there\n", "plain >From\n"}));
 }
 
+TEST(MboxSplitter, WritesEachMessageIntoTheMemoryItIsGiven) {
+  MboxSplitter splitter(1 << 20);
+  splitter.feed(kThreeMessages);
+  splitter.finish();
+  std::vector<std::string> messages;
+  for (;;) {
+    std::string memory;
+    memory.reserve(4096);
+    const char* const reused = memory.data();
+    std::optional<MboxEntry> entry = splitter.next(memory);
+    if (!entry) break;
+    EXPECT_EQ(entry->message.data(), reused);
+    messages.push_back(entry->message);
+  }
+  EXPECT_EQ(messages, messages_of(split(kThreeMessages)));
+}
+
 TEST(MboxUnquote, RemovesOneLevelOfQuoting) {
   EXPECT_EQ(unquote_mbox_message("From x\n>From a\n>>From b\n>>>From c\n> From d\n>Fromage\n"),
             "From a\n>From b\n>>From c\n> From d\n>Fromage\n");
   // A lone message saved with classic Mac OS line ends keeps its body after the envelope line.
   EXPECT_EQ(unquote_mbox_message("From x Tue\rSubject: a\r\rbody\r"), "Subject: a\r\rbody\r");
+}
+
+// ---- message buffers ----
+
+TEST(MessageBuffers, HandsBackTheMemoryOfAMessageEmpty) {
+  MessageBuffers buffers;
+  EXPECT_EQ(buffers.take().capacity(), std::string().capacity());
+  std::string spent(5000, 'x');
+  const char* const memory = spent.data();
+  buffers.give_back(std::move(spent));
+  const std::string taken = buffers.take();
+  EXPECT_TRUE(taken.empty());
+  EXPECT_EQ(taken.data(), memory);
+  EXPECT_GE(taken.capacity(), 5000u);
+}
+
+TEST(MessageBuffers, KeepsNeitherTinyNorHugeBuffers) {
+  MessageBuffers buffers;
+  buffers.give_back(std::string(10, 'x'));
+  buffers.give_back(std::string(size_t{4} << 20, 'x'));
+  EXPECT_EQ(buffers.take().capacity(), std::string().capacity());
+}
+
+TEST(MessageBuffers, KeepsABoundedNumber) {
+  MessageBuffers buffers;
+  for (int i = 0; i < 1000; ++i) buffers.give_back(std::string(1000, 'x'));
+  size_t kept = 0;
+  while (buffers.take().capacity() >= 1000) ++kept;
+  EXPECT_GT(kept, 0u);
+  EXPECT_LE(kept, 64u);
 }
 
 // ---- reading paths ----
@@ -520,6 +568,33 @@ TEST(ReadInputs, RefusesOversizeMboxMessagesOneByOne) {
   EXPECT_EQ(got.sources(), (std::vector<std::string>{mbox + "#1", mbox + "#3"}));
   EXPECT_EQ(got.problem_for(mbox + "#2"),
             "larger than the message size limit of 1 KiB (raise it with --max-message-size)");
+}
+
+// Each message's bytes go back for the next messages to be read into: none may show bytes of an
+// earlier, larger one.
+TEST(ReadInputs, ReadsMessagesIntoTheBuffersGivenBackIdentically) {
+  TempDir dir;
+  dir.write("a-large.eml", "Subject: large\n\n" + std::string(20000, 'L') + "\n");
+  dir.write("b-small.eml", "Subject: small\n\nshort\n");
+  dir.write("c.mbox", kThreeMessages);
+  dir.write("d-empty.eml", "");
+  dir.write("e-medium.eml", "Subject: medium\n\n" + std::string(3000, 'M') + "\n");
+  const Collected fresh = read({dir.path()});
+  MessageBuffers buffers;
+  std::vector<std::string> reused;
+  size_t read_into_memory_given_back = 0;
+  const char* given_back = nullptr;
+  read_inputs({dir.path()}, SourceOptions{},
+              InputHandlers{[&](InputMessage&& m) {
+                              if (given_back != nullptr && m.bytes.data() == given_back) ++read_into_memory_given_back;
+                              reused.push_back(m.bytes);
+                              given_back = m.bytes.capacity() > std::string().capacity() ? m.bytes.data() : nullptr;
+                              buffers.give_back(std::move(m.bytes));
+                              return true;
+                            },
+                            [](InputProblem&&) {}, &buffers});
+  EXPECT_EQ(reused, messages_of_input(fresh));
+  EXPECT_GE(read_into_memory_given_back, 4u);
 }
 
 TEST(ReadInputs, StopsWhenTheConsumerSaysSo) {
