@@ -35,6 +35,11 @@ const PhraseMatcher& reply_phrase_matcher();
 // The format families' claim phrases (formats/claim_phrases.def) in table order, spacing exact.
 PhraseMatcher::Tables claim_automaton_tables();
 
+// The From fragments of formats/senders.def and of formats/bounce_senders.def, each in table
+// order, spacing exact.
+PhraseMatcher::Tables sender_automaton_tables();
+PhraseMatcher::Tables bounce_sender_automaton_tables();
+
 // The phrases of explain/network_problems.def and the markers of explain/host_markers.def, each in
 // table order, spacing exact.
 PhraseMatcher::Tables network_problem_automaton_tables();

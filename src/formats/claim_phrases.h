@@ -9,6 +9,8 @@
 #include <string_view>
 #include <utility>
 
+#include "report/report.h"
+
 namespace bounceback::formats {
 
 inline constexpr std::array kClaimPhrases = {
@@ -16,6 +18,7 @@ inline constexpr std::array kClaimPhrases = {
 #include "formats/claim_phrases.def"
 #undef BB_CLAIM_PHRASE
 };
+static_assert(kClaimPhrases.size() <= report::ClaimPhraseSet::kCapacity, "grow ClaimPhraseSet::kCapacity");
 
 namespace claim_table {
 
@@ -70,24 +73,44 @@ struct ClaimPhrase {
   }
 };
 
-// A family's table of phrases (an array of texts it also searches elsewhere) as claim phrases:
-// static constexpr auto kIntroClaims = claim_phrases(kIntros);
+// A family's table of claim phrases, with the mask of their bits: whether the notice holds any
+// of them is then one test of the set the decoder filled.
+template <size_t N>
+struct ClaimPhrases {
+  std::array<ClaimPhrase, N> phrases;
+  report::ClaimPhraseSet mask;
+
+  constexpr const ClaimPhrase& operator[](size_t i) const { return phrases[i]; }
+  constexpr auto begin() const { return phrases.begin(); }
+  constexpr auto end() const { return phrases.end(); }
+};
+
+// The phrases of `texts`, found in the table. (GCC 12 refuses a consteval constructor's result
+// held in a local of a consteval function: these functions only return and pass arrays.)
 template <size_t N, size_t... I>
-consteval std::array<ClaimPhrase, N> claim_phrases(const std::array<std::string_view, N>& texts,
-                                                   std::index_sequence<I...>) {
+consteval std::array<ClaimPhrase, N> claim_phrase_array(const std::array<std::string_view, N>& texts,
+                                                        std::index_sequence<I...>) {
   return {ClaimPhrase(texts[I])...};
 }
 
 template <size_t N>
-consteval std::array<ClaimPhrase, N> claim_phrases(const std::array<std::string_view, N>& texts) {
-  return claim_phrases(texts, std::make_index_sequence<N>());
+consteval ClaimPhrases<N> with_mask(const std::array<ClaimPhrase, N>& phrases) {
+  report::ClaimPhraseSet mask;
+  for (const ClaimPhrase& phrase : phrases) mask.add(phrase.index);
+  return ClaimPhrases<N>{phrases, mask};
+}
+
+// A family's table of phrases (an array of texts it also searches elsewhere) as claim phrases:
+// static constexpr auto kIntroClaims = claim_phrases(kIntros);
+template <size_t N>
+consteval ClaimPhrases<N> claim_phrases(const std::array<std::string_view, N>& texts) {
+  return with_mask(claim_phrase_array(texts, std::make_index_sequence<N>()));
 }
 
 // The same for a table of entries whose `words` member is the phrase, index for index:
 // static constexpr auto kBannerClaims = claim_phrases(kListBanners, &Banner::words);
 template <typename Entry, size_t N>
-consteval std::array<ClaimPhrase, N> claim_phrases(const std::array<Entry, N>& entries,
-                                                   std::string_view Entry::*words) {
+consteval ClaimPhrases<N> claim_phrases(const std::array<Entry, N>& entries, std::string_view Entry::*words) {
   std::array<std::string_view, N> texts;
   for (size_t i = 0; i != N; ++i) texts[i] = entries[i].*words;
   return claim_phrases(texts);

@@ -52,9 +52,10 @@ bool extract_dragonfly(const report::Context& context, report::Report& report) {
   if (recipient.empty()) return false;
   report::RecipientEvidence& r = evidence_for(report.recipients, recipient);
   if (r.diagnostic.empty()) r.diagnostic = util::collapse_space(*words);
-  if (r.command.empty()) r.command = tagged_command(*words, kCommandTags);
+  const PhraseSearch search(*words, kCommandTags.size() + kStatedReasons.size());
+  if (r.command.empty()) r.command = tagged_command(search, kCommandTags);
   if (r.action.empty()) r.action = "failed";
-  if (!r.format_reason) r.format_reason = stated_reason(*words, kStatedReasons);
+  if (!r.format_reason) r.format_reason = stated_reason(search, kStatedReasons);
   if (r.remote_mta.empty()) {
     Host host = remote_host(*words);
     r.remote_mta = std::move(host.name);

@@ -211,20 +211,21 @@ void resolve_address(Block& block, const report::Context& context) {
 }
 
 // A program that failed is a mailer error whatever it printed.
-std::optional<Reason> reason_stated(const Block& block) {
-  if (auto stated = stated_reason(block.detail, kStatedReasons)) return stated;
+std::optional<Reason> reason_stated(const Block& block, const PhraseSearch& detail) {
+  if (auto stated = stated_reason(detail, kStatedReasons)) return stated;
   if (util::istarts_with(block.label, kPipeLabel)) return Reason::kMailerError;
   return std::nullopt;
 }
 
-std::string command_of(std::string_view detail) {
-  std::string command = tagged_command(detail, kCommandTags);
+std::string command_of(std::string_view detail, const PhraseSearch& search) {
+  std::string command = tagged_command(search, kCommandTags);
   return command.empty() ? failed_command(detail) : command;
 }
 
 void fill(const Block& block, std::string_view action, report::RecipientEvidence& r) {
+  const PhraseSearch detail(block.detail, kCommandTags.size() + kStatedReasons.size());
   if (r.diagnostic.empty()) r.diagnostic = block.detail;
-  if (r.command.empty()) r.command = command_of(block.detail);
+  if (r.command.empty()) r.command = command_of(block.detail, detail);
   if (!r.reply_code) r.reply_code = block.reply_code;
   if (r.action.empty()) r.action = std::string(action);
   if (r.remote_mta.empty()) {
@@ -232,7 +233,7 @@ void fill(const Block& block, std::string_view action, report::RecipientEvidence
     r.remote_mta = std::move(host.name);
     if (r.remote_ip.empty()) r.remote_ip = std::move(host.ip);
   }
-  if (!r.format_reason) r.format_reason = reason_stated(block);
+  if (!r.format_reason) r.format_reason = reason_stated(block, detail);
   if (!block.alias.empty() && block.alias != block.address && r.original_recipient.empty()) {
     r.original_recipient = block.alias;
   }

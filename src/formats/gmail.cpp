@@ -94,13 +94,14 @@ Host first_host(std::string_view text) {
 
 void describe_failure(std::string_view details, std::string_view server_words, RecipientEvidence& r) {
   r.diagnostic = util::collapse_space(server_words.empty() ? details : server_words);
-  r.command = tagged_command(r.diagnostic, kGmailStates);
+  const PhraseSearch diagnostic(r.diagnostic, kGmailStates.size() + kGmailDataStates.size());
+  r.command = tagged_command(diagnostic, kGmailStates);
   if (r.command.empty()) r.command = failed_command(details);
   const Host host = first_host(details);
   r.remote_mta = host.name;
   r.remote_ip = host.ip;
   r.format_reason = stated_reason(details, kGmailWording);
-  if (!r.format_reason) r.format_reason = stated_reason(r.diagnostic, kGmailDataStates);
+  if (!r.format_reason) r.format_reason = stated_reason(diagnostic, kGmailDataStates);
 }
 
 bool read_classic_layout(const report::Context& context, report::Report& report) {

@@ -93,8 +93,9 @@ bool extract_messagingserver(const report::Context& context, report::Report& rep
     report::RecipientEvidence& r = evidence_for(report.recipients, fields.recipient);
     if (r.diagnostic.empty()) r.diagnostic = std::string(!fields.diagnostic.empty() ? fields.diagnostic : fields.reason);
     if (r.action.empty()) r.action = delayed ? "delayed" : "failed";
-    if (r.command.empty()) r.command = tagged_command(fields.reason, kCommandTags);
-    if (!r.format_reason) r.format_reason = stated_reason(fields.reason, kStatedReasons);
+    const PhraseSearch search(fields.reason, kCommandTags.size() + kStatedReasons.size());
+    if (r.command.empty()) r.command = tagged_command(search, kCommandTags);
+    if (!r.format_reason) r.format_reason = stated_reason(search, kStatedReasons);
     if (!fields.remote.empty()) set_remote(fields.remote, r);
   }
   return !report.recipients.empty();

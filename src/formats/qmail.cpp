@@ -105,14 +105,14 @@ std::string_view first_word(std::string_view text) {
 
 // The server qmail-remote talked to: "Connected to 192.0.2.1 but ...", "192.0.2.1 does not like
 // recipient.", "Giving up on 192.0.2.1."
-std::string_view server_in(std::string_view detail) {
+std::string_view server_in(const PhraseSearch& detail) {
   for (std::string_view lead : kHostLeads) {
-    const size_t at = util::ifind(detail, lead);
-    if (at != std::string_view::npos) return first_word(detail.substr(at + lead.size()));
+    const size_t at = detail.find(lead);
+    if (at != std::string_view::npos) return first_word(detail.text().substr(at + lead.size()));
   }
   for (std::string_view trail : kHostTrails) {
-    const size_t at = util::ifind(detail, trail);
-    if (at != std::string_view::npos) return last_word(detail.substr(0, at));
+    const size_t at = detail.find(trail);
+    if (at != std::string_view::npos) return last_word(detail.text().substr(0, at));
   }
   return {};
 }
@@ -124,10 +124,12 @@ bool is_ip_address(std::string_view host) {
 
 void fill(std::string_view detail, report::RecipientEvidence& r) {
   r.diagnostic = util::collapse_space(detail);
-  r.command = tagged_command(detail, kCommandTags);
+  const PhraseSearch search(detail,
+                            kCommandTags.size() + kStatedReasons.size() + kHostLeads.size() + kHostTrails.size());
+  r.command = tagged_command(search, kCommandTags);
   r.action = "failed";
-  r.format_reason = stated_reason(detail, kStatedReasons);
-  std::string_view server = server_in(detail);
+  r.format_reason = stated_reason(search, kStatedReasons);
+  std::string_view server = server_in(search);
   while (!server.empty() && server.back() == '.') server.remove_suffix(1);
   if (is_ip_address(server)) {
     r.remote_ip = std::string(server);

@@ -4,6 +4,7 @@
 #include <array>
 #include <bitset>
 
+#include "classify/generated_automata.h"
 #include "classify/matcher.h"
 #include "formats/families.h"
 #include "formats/format.h"
@@ -23,12 +24,6 @@ constexpr std::array kFormats = {
     Format{"text", claims_plain_text, extract_plain_text},
 };
 
-// A sender's From fragment and the format it claims the message for (senders.def).
-struct Sender {
-  std::string_view fragment;
-  size_t format;  // index in kFormats
-};
-
 consteval size_t format_index(std::string_view name) {
   for (size_t i = 0; i != kFormats.size(); ++i) {
     if (kFormats[i].name == name) return i;
@@ -36,19 +31,18 @@ consteval size_t format_index(std::string_view name) {
   throw "senders.def names a format that is not in the table";
 }
 
-constexpr std::array kSenders = {
-#define BB_SENDER(fragment, name) Sender{fragment, format_index(name)},
+// The format each From fragment of senders.def claims the message for (an index in kFormats), in
+// the table's order: the order of sender_matcher()'s phrases.
+constexpr std::array kSenderFormats = {
+#define BB_SENDER(fragment, name) format_index(name),
 #include "formats/senders.def"
 #undef BB_SENDER
 };
 
+// Compiled at build time from the same table (classify/generated_automata.h).
 const classify::PhraseMatcher& sender_matcher() {
-  static const classify::PhraseMatcher matcher = [] {
-    classify::PhraseMatcher built(classify::Spacing::kExact);
-    for (const Sender& sender : kSenders) built.add(sender.fragment);
-    built.compile();
-    return built;
-  }();
+  static const classify::PhraseMatcher matcher =
+      classify::PhraseMatcher::from_tables(classify::sender_automaton_tables());
   return matcher;
 }
 
@@ -56,7 +50,7 @@ using FormatSet = std::bitset<kFormats.size()>;
 
 FormatSet claimed_by_sender(std::string_view from) {
   FormatSet claimed;
-  sender_matcher().match(from, [&claimed](size_t index, size_t) { claimed.set(kSenders[index].format); });
+  sender_matcher().match(from, [&claimed](size_t index, size_t) { claimed.set(kSenderFormats[index]); });
   return claimed;
 }
 

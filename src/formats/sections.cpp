@@ -1,6 +1,5 @@
 #include "formats/sections.h"
 
-#include "formats/byte_pairs.h"
 #include "formats/signals.h"
 #include "mime/message.h"
 #include "util/text.h"
@@ -51,29 +50,40 @@ std::string_view value_after(std::string_view text, std::string_view marker) {
   return util::trim(rest->substr(0, rest->find('\n')));
 }
 
+size_t PhraseSearch::find(std::string_view phrase) const {
+  if (reads_pairs_ && !pairs_) pairs_.emplace(text_);
+  return pairs_ && !pairs_->may_hold(phrase) ? std::string_view::npos : util::ifind(text_, phrase);
+}
+
 namespace {
 
-// The first entry of `table` whose phrase occurs in `text`, or nullptr.
+// The first entry of `table` whose phrase occurs in the text, or nullptr.
 template <typename Entry>
-const Entry* first_occurring(std::string_view text, std::span<const Entry> table, std::string_view Entry::*phrase) {
-  std::optional<BytePairs> pairs;
-  if (BytePairs::pay_off(text.size(), table.size())) pairs.emplace(text);
+const Entry* first_occurring(const PhraseSearch& text, std::span<const Entry> table, std::string_view Entry::*phrase) {
   for (const Entry& entry : table) {
-    if ((!pairs || pairs->may_hold(entry.*phrase)) && util::icontains(text, entry.*phrase)) return &entry;
+    if (text.holds(entry.*phrase)) return &entry;
   }
   return nullptr;
 }
 
 }  // namespace
 
-std::optional<Reason> stated_reason(std::string_view text, std::span<const StatedReason> table) {
+std::optional<Reason> stated_reason(const PhraseSearch& text, std::span<const StatedReason> table) {
   const StatedReason* found = first_occurring(text, table, &StatedReason::words);
   return found == nullptr ? std::nullopt : std::optional<Reason>(found->reason);
 }
 
-std::string tagged_command(std::string_view text, std::span<const CommandTag> table) {
+std::optional<Reason> stated_reason(std::string_view text, std::span<const StatedReason> table) {
+  return stated_reason(PhraseSearch(text, table.size()), table);
+}
+
+std::string tagged_command(const PhraseSearch& text, std::span<const CommandTag> table) {
   const CommandTag* found = first_occurring(text, table, &CommandTag::tag);
   return found == nullptr ? std::string() : std::string(found->command);
+}
+
+std::string tagged_command(std::string_view text, std::span<const CommandTag> table) {
+  return tagged_command(PhraseSearch(text, table.size()), table);
 }
 
 std::vector<std::string> failed_recipients_header(const report::Context& context) {

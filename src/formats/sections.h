@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bounceback/types.h"
+#include "formats/byte_pairs.h"
 #include "formats/claim_phrases.h"
 #include "report/report.h"
 
@@ -32,6 +33,24 @@ std::string_view first_paragraph(std::string_view text);
 // The rest of the line after `marker`, trimmed; empty when the marker is absent.
 std::string_view value_after(std::string_view text, std::string_view marker);
 
+// A text searched for the phrases of one or more of a format's tables (its stated reasons and its
+// command tags, say), ASCII case ignored. When the text is short for that many phrases, its byte
+// pairs are read at the first search, once for all the tables, and rule out most phrases.
+class PhraseSearch {
+ public:
+  PhraseSearch(std::string_view text, size_t phrases)
+      : text_(text), reads_pairs_(BytePairs::pay_off(text.size(), phrases)) {}
+  std::string_view text() const { return text_; }
+  // Where `phrase` first occurs in the text, or npos.
+  size_t find(std::string_view phrase) const;
+  bool holds(std::string_view phrase) const { return find(phrase) != std::string_view::npos; }
+
+ private:
+  std::string_view text_;
+  bool reads_pairs_;
+  mutable std::optional<BytePairs> pairs_;
+};
+
 // Fixed words by which a format states the reason itself.
 struct StatedReason {
   std::string_view words;
@@ -39,6 +58,7 @@ struct StatedReason {
 };
 // The reason of the first entry whose words occur in `text`, or nullopt.
 std::optional<Reason> stated_reason(std::string_view text, std::span<const StatedReason> table);
+std::optional<Reason> stated_reason(const PhraseSearch& text, std::span<const StatedReason> table);
 
 // Fixed words by which a format names the SMTP command that failed.
 struct CommandTag {
@@ -47,6 +67,7 @@ struct CommandTag {
 };
 // The command of the first entry whose tag occurs in `text`, or "".
 std::string tagged_command(std::string_view text, std::span<const CommandTag> table);
+std::string tagged_command(const PhraseSearch& text, std::span<const CommandTag> table);
 
 // Every address in the report's X-Failed-Recipients headers, in order.
 std::vector<std::string> failed_recipients_header(const report::Context& context);

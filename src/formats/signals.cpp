@@ -18,12 +18,6 @@ namespace {
 
 using util::icontains;
 
-// Sender names of delivery reports ("MAILER-DAEMON@mx.example.com", "Mail Delivery System").
-constexpr std::array<std::string_view, 11> kBounceSenders = {
-    "mailer-daemon", "mailer_daemon", "mail-daemon", "mailerdaemon", "postmaster",
-    "post_master",  // Verizon vtext.com: "post_master@vtext.com"
-    "mail delivery", "maildelivery", "mdaemon", "microsoftexchange", "bounce"};
-
 // Subjects of delivery reports, in English and the languages MTAs localise to.
 constexpr std::array<std::string_view, 60> kBounceSubjects = {
     "undeliver",                      // "Undelivered Mail Returned to Sender", "Undeliverable:"
@@ -139,6 +133,18 @@ bool is_excluded(std::string_view address, const OwnAddresses& own) {
   return is_daemon_address(address) || own.holds(address);
 }
 
+// Whether `text` holds `address` (its '@' at `at`), ASCII case ignored. The '@' is where it can
+// stand: a search would pick the address's rarest byte again for every field it is looked for in.
+bool holds_as_text(std::string_view text, std::string_view address, size_t at) {
+  if (at == std::string_view::npos) return icontains(text, address);
+  const size_t after_at = address.size() - at;
+  for (size_t pos = text.find('@', at); pos != std::string_view::npos && text.size() - pos >= after_at;
+       pos = text.find('@', pos + 1)) {
+    if (util::iequals(text.substr(pos - at, address.size()), address)) return true;
+  }
+  return false;
+}
+
 bool is_own_address_field(const mime::HeaderField& field) {
   return field.is("From") || field.is("To") || field.is("Return-Path") || field.is("Delivered-To");
 }
@@ -182,15 +188,11 @@ bool is_list_mail(const report::Context& context) {
 // "Mail delivery failed - can you help?": a person asking; no MTA words its notice as a question.
 bool asks_a_question(std::string_view subject) { return subject.find('?') != std::string_view::npos; }
 
-// One pass over the From header for all the names: the pipeline and the formats ask this of
-// every message.
+// One pass over the From header for all the names of formats/bounce_senders.def, compiled at
+// build time: the pipeline and the formats ask this of every message.
 const classify::PhraseMatcher& bounce_sender_matcher() {
-  static const classify::PhraseMatcher matcher = [] {
-    classify::PhraseMatcher built(classify::Spacing::kExact);
-    for (std::string_view sender : kBounceSenders) built.add(sender);
-    built.compile();
-    return built;
-  }();
+  static const classify::PhraseMatcher matcher =
+      classify::PhraseMatcher::from_tables(classify::bounce_sender_automaton_tables());
   return matcher;
 }
 
@@ -222,15 +224,15 @@ bool subject_contains(const report::Context& context, std::string_view needle) {
 }
 
 bool notice_contains(const report::Context& context, std::string_view needle) {
-  if (!context.claim_phrases.empty()) {
-    if (const std::optional<size_t> index = claim_phrase_index(needle)) return context.claim_phrases[*index];
+  if (context.claim_phrases) {
+    if (const std::optional<size_t> index = claim_phrase_index(needle)) return context.claim_phrases->holds(*index);
   }
   return icontains(context.notice, needle);
 }
 
-std::vector<bool> find_claim_phrases(std::string_view notice) {
-  std::vector<bool> found(kClaimPhrases.size(), false);
-  claim_phrase_matcher().match(notice, [&found](size_t index, size_t) { found[index] = true; });
+report::ClaimPhraseSet find_claim_phrases(std::string_view notice) {
+  report::ClaimPhraseSet found;
+  claim_phrase_matcher().match(notice, [&found](size_t index, size_t) { found.add(index); });
   return found;
 }
 
@@ -386,7 +388,7 @@ std::string failed_command(std::string_view text) {
 }
 
 std::string failed_command(const report::Context& context, std::string_view text) {
-  if (context.claim_phrases.empty() || !lies_within(text, context.notice)) return failed_command(text);
+  if (!context.claim_phrases || !lies_within(text, context.notice)) return failed_command(text);
   return first_failed_command(text, [&context](const CommandLead& lead) { return notice_contains(context, lead.anchor); });
 }
 
@@ -441,9 +443,10 @@ bool is_daemon_address(std::string_view address) {
 OwnAddresses::OwnAddresses(const report::Context& context) : headers_(context.message.root().headers) {}
 
 bool OwnAddresses::holds(std::string_view address) const {
+  const size_t at = address.find('@');
   for (const mime::HeaderField& field : headers_.fields()) {
     // A value that does not hold the address as text holds no address equal to it.
-    if (!is_own_address_field(field) || !util::icontains(field.value, address)) continue;
+    if (!is_own_address_field(field) || !holds_as_text(field.value, address, at)) continue;
     for (const std::string& own : mime::find_addresses(field.value)) {
       if (same_address(own, address)) return true;
     }

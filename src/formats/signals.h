@@ -32,23 +32,20 @@ bool notice_contains(const report::Context& context, std::string_view needle);
 // The same for a phrase of the table, a bit test. Inline: the claims ask hundreds of these per
 // message.
 inline bool notice_contains(const report::Context& context, const ClaimPhrase& phrase) {
-  return context.claim_phrases.empty() ? util::icontains(context.notice, phrase.text) : context.claim_phrases[phrase.index];
+  return context.claim_phrases ? context.claim_phrases->holds(phrase.index) : util::icontains(context.notice, phrase.text);
 }
 // Whether the notice holds any phrase of a family's table. The claims of several families ask this
-// of the same table once per message (Exim's intros for Exim, Mail.Ru and MXLogic): one loop over
-// the bits, the check for a filled table made once.
+// of the same table once per message (Exim's intros for Exim, Mail.Ru and MXLogic): the table's
+// mask against the filled set.
 template <size_t N>
-bool notice_contains_any(const report::Context& context, const std::array<ClaimPhrase, N>& phrases) {
-  const std::vector<bool>& found = context.claim_phrases;
-  if (found.empty()) {
-    return std::ranges::any_of(phrases, [&](const ClaimPhrase& phrase) { return util::icontains(context.notice, phrase.text); });
-  }
-  return std::ranges::any_of(phrases, [&found](const ClaimPhrase& phrase) { return found[phrase.index]; });
+bool notice_contains_any(const report::Context& context, const ClaimPhrases<N>& phrases) {
+  if (context.claim_phrases) return context.claim_phrases->holds_any(phrases.mask);
+  return std::ranges::any_of(phrases, [&](const ClaimPhrase& phrase) { return util::icontains(context.notice, phrase.text); });
 }
 
 // Which of the phrases in claim_phrases.def the notice holds, in the table's order: one pass over
 // the notice instead of one search per claim.
-std::vector<bool> find_claim_phrases(std::string_view notice);
+report::ClaimPhraseSet find_claim_phrases(std::string_view notice);
 
 // The SMTP command a text says failed ("in reply to RCPT TO command", "after end of data",
 // ">>> DATA"), normalised to RCPT, MAIL, DATA, HELO, EHLO, STARTTLS, AUTH, CONN; "" if none.

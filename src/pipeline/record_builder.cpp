@@ -1,9 +1,9 @@
 // Turning one recipient's evidence into a finished record (see record_builder.h).
 #include "pipeline/record_builder.h"
 
-#include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <utility>
 #include <vector>
@@ -12,6 +12,7 @@
 #include "classify/classifier.h"
 #include "explain/explainer.h"
 #include "mime/message.h"
+#include "util/byte_masks.h"
 #include "util/text.h"
 
 namespace bounceback::pipeline {
@@ -84,20 +85,47 @@ void set_fixed_reason(Record& r, Reason reason) {
   r.side = Side::kNone;
 }
 
-// Whether `text` holds a byte that separates addresses (' ', '\t', '<', '>', ',', ';'). When it
-// holds none, `last_at` is left at its last '@': one pass instead of a search per question.
-bool has_separator_or_last_at(std::string_view text, size_t& last_at) {
+// Whether `byte` at `i` separates addresses (' ', '\t', '<', '>', ',', ';'); an '@' is noted in
+// `last_at` instead.
+bool is_separator_noting_at(char byte, size_t i, size_t& last_at) {
   constexpr uint64_t kSeparators = (uint64_t{1} << ' ') | (uint64_t{1} << '\t') | (uint64_t{1} << '<') |
                                    (uint64_t{1} << '>') | (uint64_t{1} << ',') | (uint64_t{1} << ';');
-  for (size_t i = 0; i != text.size(); ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte == '@') {
-      last_at = i;
-    } else if (byte < 64 && ((kSeparators >> byte) & 1) != 0) {
-      return true;
+  const auto value = static_cast<unsigned char>(byte);
+  if (value == '@') last_at = i;
+  return value < 64 && ((kSeparators >> value) & 1) != 0;
+}
+
+// The bytes of a word that may be a separator or the '@': controls (the tab), ' ' to ',' and ';'
+// to '@'. Letters, digits, '.', '-' and '_', the bulk of an address, never are, so most words are
+// passed over whole.
+uint64_t separator_or_at_candidates(uint64_t word) {
+  return util::controls_in(word) | util::bytes_in_range(word, ' ', ',') | util::bytes_in_range(word, ';', '@');
+}
+
+// Whether `text` holds a byte that separates addresses. When it holds none, `last_at` is left at
+// its last '@': one pass instead of a search per question.
+bool has_separator_or_last_at(std::string_view text, size_t& last_at) {
+  size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    if (separator_or_at_candidates(util::load8(text.data() + i)) == 0) continue;
+    for (size_t j = i; j != i + 8; ++j) {
+      if (is_separator_noting_at(text[j], j, last_at)) return true;
     }
   }
+  for (; i != text.size(); ++i) {
+    if (is_separator_noting_at(text[i], i, last_at)) return true;
+  }
   return false;
+}
+
+// ASCII upper case made lower case from `from` on, eight bytes at a time.
+void lower_ascii_from(std::string& text, size_t from) {
+  size_t i = from;
+  for (; i + 8 <= text.size(); i += 8) {
+    const uint64_t lowered = util::ascii_lower8(util::load8(text.data() + i));
+    std::memcpy(text.data() + i, &lowered, 8);
+  }
+  for (; i != text.size(); ++i) text[i] = util::ascii_lower(text[i]);
 }
 
 }  // namespace
@@ -116,8 +144,7 @@ std::optional<std::string> normalize_address(std::string_view raw) {
     return normalize_address(*found);
   }
   std::string out(text);
-  const auto domain = out.begin() + static_cast<std::ptrdiff_t>(at) + 1;
-  std::transform(domain, out.end(), domain, util::ascii_lower);
+  lower_ascii_from(out, at + 1);
   return out;
 }
 

@@ -2,6 +2,9 @@
 // auto-reply, and the per-MTA text formats) produce and the classifier turns into records.
 #pragma once
 
+#include <array>
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,6 +48,24 @@ struct OriginalMessage {
   std::string subject;
 };
 
+// Which phrases of formats/claim_phrases.def a notice holds, a bit per phrase at its index in the
+// table: a family's several phrases are then a mask, tested in a few ANDs.
+class ClaimPhraseSet {
+ public:
+  static constexpr size_t kCapacity = 256;
+
+  constexpr void add(size_t index) { words_[index / 64] |= uint64_t{1} << (index % 64); }
+  constexpr bool holds(size_t index) const { return ((words_[index / 64] >> (index % 64)) & 1) != 0; }
+  constexpr bool holds_any(const ClaimPhraseSet& mask) const {
+    uint64_t common = 0;
+    for (size_t i = 0; i != words_.size(); ++i) common |= words_[i] & mask.words_[i];
+    return common != 0;
+  }
+
+ private:
+  std::array<uint64_t, kCapacity / 64> words_{};
+};
+
 // The parsed message with the views every extractor needs, computed once.
 struct Context {
   const mime::Message& message;
@@ -60,8 +81,8 @@ struct Context {
   int feedback_report_part = -1;   // message/feedback-report
   int original_part = -1;          // message/rfc822, message/global, text/rfc822-headers
   // Which of formats/claim_phrases.def the notice holds (formats::find_claim_phrases), filled by
-  // the decoder; empty when not looked for.
-  std::vector<bool> claim_phrases;
+  // the decoder; nullopt when not looked for.
+  std::optional<ClaimPhraseSet> claim_phrases;
   // The report's own Message-ID and Date fields as written, when it has them.
   std::optional<std::string_view> message_id_field;
   std::optional<std::string_view> date_field;

@@ -332,6 +332,26 @@ TEST(PhraseMatcher, GeneratedExplanationAutomatonsAreTheirCompiledPhrases) {
   EXPECT_FALSE(host_markers.match(text).empty());
 }
 
+TEST(PhraseMatcher, GeneratedSenderAutomatonsAreTheirCompiledFragments) {
+  PhraseMatcher senders(Spacing::kExact);
+#define BB_SENDER(fragment, name) ASSERT_TRUE(senders.add(fragment).ok());
+#include "formats/senders.def"
+#undef BB_SENDER
+  senders.compile();
+  expect_same_tables(sender_automaton_tables(), senders.tables());
+  PhraseMatcher bounce_senders(Spacing::kExact);
+#define BB_BOUNCE_SENDER(fragment) ASSERT_TRUE(bounce_senders.add(fragment).ok());
+#include "formats/bounce_senders.def"
+#undef BB_BOUNCE_SENDER
+  bounce_senders.compile();
+  expect_same_tables(bounce_sender_automaton_tables(), bounce_senders.tables());
+  const std::string from = "Mail Delivery Subsystem <MAILER-DAEMON@googlemail.com>";
+  EXPECT_EQ(PhraseMatcher::from_tables(sender_automaton_tables()).match(from), senders.match(from));
+  EXPECT_EQ(PhraseMatcher::from_tables(bounce_sender_automaton_tables()).match(from), bounce_senders.match(from));
+  EXPECT_FALSE(senders.match(from).empty());
+  EXPECT_EQ(bounce_senders.match(from).size(), 2u);  // "Mail Delivery" and "MAILER-DAEMON"
+}
+
 // A matcher reads its tables through views: copies and moves must read their own.
 TEST(PhraseMatcher, CopiesAndMovesKeepMatching) {
   std::vector<Match> copied_result;

@@ -3,6 +3,7 @@
 // phrase's bit answers for.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -123,6 +124,47 @@ TEST(OwnAddresses, AreTheAddressesOfFromToReturnPathAndDeliveredTo) {
   EXPECT_FALSE(own.holds("nn@sender.example"));    // inside "ann@sender.example" only
   EXPECT_EQ(first_prose_recipient("Mail to ann@sender.example and jane@example.com failed.", own),
             "jane@example.com");
+}
+
+// An own address is looked for at each '@' of a field: several addresses in one field, the
+// address at either end of the value, a value too short for it, one that holds it only in part.
+TEST(OwnAddresses, AreFoundAtAnyAtOfAField) {
+  const Parsed parsed(
+      "From: x@y.example, \"Jo\" <jo@a.example>,JANE@MX.EXAMPLE.NET\nTo: b@c.example\n"
+      "Delivered-To: ann@sender.exampl\nSubject: failure\n\nbody\n");
+  const OwnAddresses own(parsed.context);
+  for (std::string_view address : {"x@y.example", "jo@a.example", "jane@mx.example.net", "b@c.example"}) {
+    EXPECT_TRUE(own.holds(address)) << address;
+  }
+  for (std::string_view address : {"ann@sender.example", "o@a.example", "x@y.exampl", "b@c.exampl", "b@cd", "jane", "@"}) {
+    EXPECT_FALSE(own.holds(address)) << address;
+  }
+}
+
+// Several tables searched in one text give what each searched alone gives, whether or not the
+// text's byte pairs are read first.
+TEST(PhraseSearch, AnswersAsASearchOfEachTableAlone) {
+  static constexpr std::array<StatedReason, 2> kReasons = {{
+      {"mailbox is full", Reason::kMailboxFull},
+      {"no such user", Reason::kUserUnknown},
+  }};
+  static constexpr std::array<CommandTag, 2> kTags = {{{"RCPT TO:", "RCPT"}, {"end of data", "DATA"}}};
+  const std::string long_text = std::string(500, 'x') + " RCPT TO:<a@b> 550 No Such User";
+  for (const std::string& text : {std::string("RCPT TO:<a@b> 550 No Such User"), long_text,
+                                  std::string("550 mailbox full"), std::string()}) {
+    const PhraseSearch search(text, kReasons.size() + kTags.size());
+    EXPECT_EQ(stated_reason(search, kReasons), stated_reason(text, kReasons)) << text;
+    EXPECT_EQ(tagged_command(search, kTags), tagged_command(text, kTags)) << text;
+  }
+  const PhraseSearch search("RCPT TO:<a@b> 550 No Such User", 4);
+  EXPECT_EQ(stated_reason(search, kReasons), Reason::kUserUnknown);
+  EXPECT_EQ(tagged_command(search, kTags), "RCPT");
+  EXPECT_FALSE(search.holds("mailbox is full"));
+  EXPECT_EQ(search.find("no such"), 18u);
+  EXPECT_EQ(search.find("such user x"), std::string_view::npos);
+  const PhraseSearch without_pairs(long_text, 4);
+  EXPECT_EQ(without_pairs.find("rcpt to:"), 501u);
+  EXPECT_EQ(without_pairs.text(), long_text);
 }
 
 TEST(AfterLineWith, AClaimPhrasesBitAnswersForTheNotice) {

@@ -1,6 +1,8 @@
 // pipeline::make_record: one recipient's evidence and the report's shared fields to a record.
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -109,6 +111,38 @@ TEST(CompleteRecord, EvidenceTakenOverGivesTheRecordCopiedEvidenceGives) {
     EXPECT_FALSE(taken.summary.empty());
   }
   EXPECT_EQ(evidence.remote_mta, "mx1.a.example.in.the.long.name.example");  // copied evidence is left as it was
+}
+
+// Separators and the '@' are looked for eight bytes at a time: one at every position, across the
+// boundaries between eight-byte words and in the bytes left over.
+TEST(NormalizeAddress, FindsASeparatorOrTheLastAtWhereverItStands) {
+  const std::string local = "abcdefghijklmnopqrstuvw";
+  for (size_t at = 1; at + 1 < local.size(); ++at) {
+    const std::string address = local.substr(0, at) + "@" + local.substr(at) + ".EXAMPLE";
+    std::string lowered = address;
+    for (size_t i = at + 1; i != lowered.size(); ++i) lowered[i] = static_cast<char>(std::tolower(lowered[i]));
+    EXPECT_EQ(normalize_address(address), lowered) << address;
+    for (char separator : {' ', '\t', ',', ';'}) {
+      for (size_t pos = 1; pos + 1 < address.size(); ++pos) {
+        if (pos == at) continue;
+        std::string broken = address;
+        broken[pos] = separator;
+        // Two addresses, or one and a word: an address found in it stands, never the whole text.
+        const std::optional<std::string> found = normalize_address(broken);
+        EXPECT_TRUE(!found || found->find(separator) == std::string::npos) << broken;
+      }
+    }
+  }
+}
+
+TEST(NormalizeAddress, LowersTheDomainOnlyAndKeepsTheLocalPart) {
+  EXPECT_EQ(normalize_address("<Bounces+Jane=Example.COM@Lists.EXAMPLE.ORG>"), "Bounces+Jane=Example.COM@lists.example.org");
+  EXPECT_EQ(normalize_address("\"Jane.Doe@MX.Example.NET.\""), "Jane.Doe@mx.example.net");
+  EXPECT_EQ(normalize_address("a@b@C\xc3\x89.EXAMPLE"), "a@b@c\xc3\x89.example");  // the last '@'; UTF-8 bytes kept
+  EXPECT_EQ(normalize_address("Jane Doe <JANE@EXAMPLE.COM>"), "JANE@example.com");
+  EXPECT_EQ(normalize_address("no address here"), std::nullopt);
+  EXPECT_EQ(normalize_address("@example.com"), std::nullopt);
+  EXPECT_EQ(normalize_address("jane@"), std::nullopt);
 }
 
 }  // namespace
