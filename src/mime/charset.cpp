@@ -91,10 +91,27 @@ constexpr bool is_label_char(char c) {
          c == '(' || c == ')';
 }
 
-// The label as ICU should see it: blanks and quotes removed, the "3D" left by quoted-printable
-// ("charset=3Dutf-8" in a header block that was QP-encoded as a body), cut at the first byte
-// that cannot belong to a charset name ("utf-8\" from a broken escape).
-std::string clean_label(std::string_view label) {
+// A charset label as resolve() reads it, in a fixed buffer: one is read for every text part and
+// encoded word.
+class Label {
+ public:
+  static constexpr size_t kCapacity = kMaxLabelLength;
+  // Keeps the first kCapacity bytes: clean_label passes no more.
+  explicit Label(std::string_view text) : size_(std::min(text.size(), kCapacity)) {
+    std::transform(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(size_), bytes_.begin(), util::ascii_lower);
+  }
+  std::string_view view() const { return {bytes_.data(), size_}; }
+
+ private:
+  std::array<char, kCapacity> bytes_{};
+  size_t size_;
+};
+
+// The label as ICU should see it, lower-cased: blanks and quotes removed, the "3D" left by
+// quoted-printable ("charset=3Dutf-8" in a header block that was QP-encoded as a body), cut at the
+// first byte that cannot belong to a charset name ("utf-8\" from a broken escape). Nothing for
+// a label longer than any charset's name.
+std::optional<Label> clean_label(std::string_view label) {
   label = util::trim(label);
   while (!label.empty() && (label.front() == '"' || label.front() == '\'')) label.remove_prefix(1);
   if (util::istarts_with(label, "3d") && label.size() > 2 && util::is_alpha(label[2])) {
@@ -102,7 +119,8 @@ std::string clean_label(std::string_view label) {
   }
   size_t length = 0;
   while (length < label.size() && is_label_char(label[length])) ++length;
-  return util::to_lower(label.substr(0, length));
+  if (length > Label::kCapacity) return std::nullopt;
+  return Label(label.substr(0, length));
 }
 
 // In a fixed buffer: resolve() looks up a key for every text part and encoded word.
@@ -120,10 +138,90 @@ class AliasKey {
   size_t size_ = 0;
 };
 
+// What a key means: an alias of kAliases, else a built-in charset's alias, else a name for ICU.
+struct KeyMeaning {
+  Decoding decoding = Decoding::kIcu;
+  std::string_view icu_name;  // empty: the label itself
+  const builtin::Charset* builtin = nullptr;
+};
+
+// Both alias tables in one hash table, built once and never changed: a lookup hashes the key
+// once instead of comparing it with forty aliases and then searching the built-in keys.
+class KeyTable {
+ public:
+  KeyTable() {
+    for (const builtin::AliasEntry& entry : builtin::tables::kAliasKeys) {
+      set(entry.key, {Decoding::kIcu, {}, &builtin::tables::kCharsets[entry.charset]});
+    }
+    // Each alias's ICU name is looked up among the built-in keys alone, before any alias is set.
+    std::array<const builtin::Charset*, kAliases.size()> alias_builtins{};
+    for (size_t i = 0; i < kAliases.size(); ++i) {
+      alias_builtins[i] = find(AliasKey(kAliases[i].icu_name).view()).value_or(KeyMeaning{}).builtin;
+    }
+    for (size_t i = 0; i < kAliases.size(); ++i) {
+      set(kAliases[i].key, {kAliases[i].decoding, kAliases[i].icu_name, alias_builtins[i]});
+    }
+  }
+
+  std::optional<KeyMeaning> find(std::string_view key) const {
+    for (size_t slot = first_slot(key);; slot = (slot + 1) % kSlots) {
+      const uint16_t index = slots_[slot];
+      if (index == kEmpty) return std::nullopt;
+      if (entries_[index].key == key) return entries_[index].meaning;
+    }
+  }
+
+ private:
+  struct Entry {
+    std::string_view key;
+    KeyMeaning meaning;
+  };
+
+  // Over six times the ~290 keys, so that a probe mostly ends at its first slot.
+  static constexpr size_t kSlots = 2048;
+  static constexpr uint16_t kEmpty = UINT16_MAX;
+
+  static size_t first_slot(std::string_view key) {
+    uint64_t hash = 14695981039346656037ULL;  // FNV-1a
+    for (const char c : key) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    return static_cast<size_t>(hash >> 32) % kSlots;
+  }
+
+  // Adds the key, or gives it a new meaning: an alias of kAliases overrides a built-in key.
+  void set(std::string_view key, KeyMeaning meaning) {
+    size_t slot = first_slot(key);
+    for (; slots_[slot] != kEmpty; slot = (slot + 1) % kSlots) {
+      if (Entry& entry = entries_[slots_[slot]]; entry.key == key) {
+        entry.meaning = meaning;
+        return;
+      }
+    }
+    slots_[slot] = static_cast<uint16_t>(entries_.size());
+    entries_.push_back({key, meaning});
+  }
+
+  std::vector<Entry> entries_;
+  std::array<uint16_t, kSlots> slots_ = filled_slots();
+
+  static constexpr std::array<uint16_t, kSlots> filled_slots() {
+    std::array<uint16_t, kSlots> slots{};
+    slots.fill(kEmpty);
+    return slots;
+  }
+};
+
+const KeyTable& key_table() {
+  static const KeyTable table;
+  return table;
+}
+
 struct Resolved {
   Decoding decoding;
-  std::string icu_name;
+  std::string_view alias_icu_name;  // empty: the label itself names the charset for ICU
+  Label label;
   const builtin::Charset* builtin;  // when decoded without ICU
+
+  std::string_view icu_name() const { return alias_icu_name.empty() ? label.view() : alias_icu_name; }
 };
 
 // The labels most text carries, as written, which the alias table maps to kUtf8: no cleaning,
@@ -132,18 +230,14 @@ constexpr std::array<std::string_view, 2> kCommonUtf8Labels = {"utf-8", "us-asci
 
 std::optional<Resolved> resolve(std::string_view charset) {
   for (std::string_view common : kCommonUtf8Labels) {
-    if (util::iequals(charset, common)) return Resolved{Decoding::kUtf8, {}, nullptr};
+    if (util::iequals(charset, common)) return Resolved{Decoding::kUtf8, {}, Label({}), nullptr};
   }
-  std::string label = clean_label(charset);
-  if (label.empty()) return Resolved{Decoding::kUtf8, {}, nullptr};  // undeclared: RFC 2045's US-ASCII
-  if (label.size() > kMaxLabelLength) return std::nullopt;
-  const AliasKey key(label);
-  for (const Alias& alias : kAliases) {
-    if (alias.key != key.view()) continue;
-    const builtin::Charset* built_in = builtin::find(AliasKey(alias.icu_name).view());
-    return Resolved{alias.decoding, std::string(alias.icu_name), built_in};
-  }
-  return Resolved{Decoding::kIcu, std::move(label), builtin::find(key.view())};
+  const std::optional<Label> label = clean_label(charset);
+  if (!label) return std::nullopt;
+  // Undeclared: RFC 2045's US-ASCII.
+  if (label->view().empty()) return Resolved{Decoding::kUtf8, {}, *label, nullptr};
+  const KeyMeaning meaning = key_table().find(AliasKey(label->view()).view()).value_or(KeyMeaning{});
+  return Resolved{meaning.decoding, meaning.icu_name, *label, meaning.builtin};
 }
 
 struct ConverterCloser {
@@ -227,7 +321,7 @@ Converter converter_of(const CachedConverter& entry) {
   return {entry.converter.get(), entry.ascii_identity, entry.byte_table.get()};
 }
 
-Converter converter_for(const std::string& icu_name) {
+Converter converter_for(std::string_view icu_name) {
   thread_local std::vector<CachedConverter> cache;
   for (const CachedConverter& entry : cache) {
     if (std::find(entry.names.begin(), entry.names.end(), icu_name) != entry.names.end()) return converter_of(entry);
@@ -235,11 +329,11 @@ Converter converter_for(const std::string& icu_name) {
   if (icu() == nullptr) return {nullptr, false, nullptr};
   UErrorCode status = U_ZERO_ERROR;
   // Looking the name up first keeps ICU from searching its data directory for unknown names.
-  const char* canonical = icu()->ucnv_getAlias(icu_name.c_str(), 0, &status);
+  const char* canonical = icu()->ucnv_getAlias(std::string(icu_name).c_str(), 0, &status);
   if (canonical == nullptr || U_FAILURE(status)) return {nullptr, false, nullptr};
   for (CachedConverter& entry : cache) {
     if (entry.canonical_name == canonical) {
-      if (entry.names.size() < kMaxNamesPerConverter) entry.names.push_back(icu_name);
+      if (entry.names.size() < kMaxNamesPerConverter) entry.names.emplace_back(icu_name);
       return converter_of(entry);
     }
   }
@@ -249,13 +343,12 @@ Converter converter_for(const std::string& icu_name) {
   icu()->ucnv_setToUCallBack(opened.get(), write_replacement_character, nullptr, nullptr, nullptr, &status);
   const bool ascii_identity = maps_ascii_to_itself(opened.get());
   std::unique_ptr<const ByteTable> byte_table = byte_table_of(opened.get());
-  cache.push_back({canonical, std::move(opened), ascii_identity, std::move(byte_table), {icu_name}});
+  cache.push_back({canonical, std::move(opened), ascii_identity, std::move(byte_table), {std::string(icu_name)}});
   return converter_of(cache.back());
 }
 
 bool append_converted(UConverter* from, std::string_view bytes, std::string& out) {
-  static const std::string kUtf8Name = "utf-8";
-  UConverter* utf8 = converter_for(kUtf8Name).converter;
+  UConverter* utf8 = converter_for("utf-8").converter;
   if (utf8 == nullptr) return false;
   // Three output bytes per input byte hold every single- and multi-byte charset, so the loop
   // below normally runs once.
@@ -455,7 +548,7 @@ void append_resolved(std::string_view bytes, const std::optional<Resolved>& reso
     if (builtin::append_decoded(*resolved->builtin, bytes, out)) return;
   }
   Converter converter{nullptr, false, nullptr};
-  if (resolved && resolved->decoding == Decoding::kIcu) converter = converter_for(resolved->icu_name);
+  if (resolved && resolved->decoding == Decoding::kIcu) converter = converter_for(resolved->icu_name());
   const bool recognised = resolved && (resolved->builtin != nullptr || resolved->decoding != Decoding::kIcu ||
                                        converter.converter != nullptr);
   if (known != nullptr) *known = recognised;
@@ -525,7 +618,7 @@ std::optional<std::string> charset_unavailable(std::string_view charset) {
 }
 
 std::optional<std::string> decoded_by_icu(std::string_view icu_name, std::string_view bytes) {
-  const Converter converter = converter_for(std::string(icu_name));
+  const Converter converter = converter_for(icu_name);
   std::string out;
   if (converter.converter == nullptr || !append_converted(converter.converter, bytes, out)) return std::nullopt;
   return out;

@@ -24,15 +24,16 @@ constexpr std::array<bool, 256> kNameChars = make_name_chars();
 
 // The high bit of each of eight bytes that cannot be in a field name (anything but '!' to '~',
 // and ':'): the first marked byte is where the name ends, so most names are found with one or two
-// words instead of a lookup per byte, on every line of every block. Outside '!' to '~' is one
-// test: a byte's low seven bits plus 0x5F carry into its high bit from '!' on, plus one from DEL
-// on, and no sum carries into the next byte; bytes from 0x80 on have the high bit already.
+// words instead of a lookup per byte, on every line of every block. Each test adds to a byte's low
+// seven bits, which never carries into the next byte: plus 0x01 reaches the high bit at DEL, plus
+// 0x5F from '!' on, and the bits xor ':' plus 0x7F for all but the colon; bytes from 0x80 on have
+// the high bit already.
 constexpr uint64_t non_name_bytes(uint64_t bytes) {
   const uint64_t low7 = bytes & util::kLow7;
-  const uint64_t outside = ((low7 + util::broadcast(0x01)) | bytes | ~(low7 + util::broadcast(0x5F))) & util::kHigh;
-  return outside | util::bytes_equal(bytes, util::broadcast(':'));
+  const uint64_t from_bang = low7 + util::broadcast(0x5F);
+  const uint64_t not_colon = (low7 ^ util::broadcast(':')) + util::kLow7;
+  return ((low7 + util::broadcast(0x01)) | bytes | ~(from_bang & not_colon)) & util::kHigh;
 }
-
 
 // Where the run of field-name bytes at the start of `line` ends: words while whole words remain,
 // the table for the bytes after the last one.

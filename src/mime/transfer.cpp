@@ -6,7 +6,6 @@
 
 #include "mime/decoding.h"
 #include "mime/message.h"
-#include "util/byte_masks.h"
 #include "util/text.h"
 
 namespace bounceback::mime {
@@ -83,37 +82,17 @@ void append_unescaped(std::string_view in, char escape, std::string& out) {
 // The blanks transport may add at the end of a line (RFC 2045 6.7), and the CR of a CRLF.
 constexpr bool is_trailing_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
-// Index of the next '=' or line break at or after `pos`, or in.size(). The bytes before it are
-// copied to `dst` on the way, eight at a time: `dst` must have room for in.size() - pos bytes
-// (the whole words are stored, and the end is then moved back to the marked byte).
-size_t copy_to_qp_special(std::string_view in, size_t pos, char*& dst) {
-  for (; pos + 8 <= in.size(); pos += 8, dst += 8) {
-    const uint64_t word = util::load8(in.data() + pos);
-    std::memcpy(dst, &word, 8);
-    if (const uint64_t marks = util::bytes_equal(word, util::broadcast('=')) | util::bytes_equal(word, util::broadcast('\n')); marks != 0) {
-      const size_t run = util::first_marked_byte(marks);
-      dst += run;
-      return pos + run;
-    }
-  }
-  for (; pos < in.size() && in[pos] != '=' && in[pos] != '\n'; ++pos) *dst++ = in[pos];
-  return pos;
+// The end of the line starting at `pos`: its line break, or the end of the input.
+size_t line_end_at(std::string_view in, size_t pos) {
+  const void* newline = std::memchr(in.data() + pos, '\n', in.size() - pos);
+  return newline == nullptr ? in.size() : static_cast<size_t>(static_cast<const char*>(newline) - in.data());
 }
 
-// Takes back the blanks copied at the end of a line, not reaching before `kept` (decoded escapes
-// such as "=20" are content, not transport padding).
-char* drop_trailing_blanks(char* dst, const char* kept) {
-  while (dst > kept && is_trailing_blank(dst[-1])) --dst;
-  return dst;
-}
-
-// A soft line break: '=' then only trailing blanks up to the line break or the end of the input.
-// Returns where the next line starts, or npos when the '=' at `pos` is not one.
-size_t after_soft_break(std::string_view in, size_t pos) {
-  size_t next = pos + 1;
-  while (next < in.size() && is_trailing_blank(in[next])) ++next;
-  if (next == in.size()) return next;
-  return in[next] == '\n' ? next + 1 : std::string_view::npos;
+// A line without its transport padding. The blanks are never part of an escape (hex digits
+// follow a '='), and a '=' they follow ends the line as a soft break either way.
+std::string_view without_trailing_blanks(std::string_view line) {
+  while (!line.empty() && is_trailing_blank(line.back())) line.remove_suffix(1);
+  return line;
 }
 
 }  // namespace
@@ -150,33 +129,19 @@ void append_quoted_printable_decoded(std::string_view in, std::string& out) {
   const size_t start = out.size();
   out.resize(start + in.size());
   char* dst = out.data() + start;
-  const char* kept = dst;
-  size_t pos = 0;
-  // One pass over the whole body rather than line by line: plain runs are copied as they are
-  // scanned, and only '=' and line breaks need a decision.
-  while ((pos = copy_to_qp_special(in, pos, dst)) < in.size()) {
-    if (in[pos] == '\n') {
-      dst = drop_trailing_blanks(dst, kept);
-      *dst++ = '\n';
-      kept = dst;
-      ++pos;
-      continue;
-    }
-    const int high = pos + 1 < in.size() ? kHexValues[static_cast<unsigned char>(in[pos + 1])] : -1;
-    const int low = pos + 2 < in.size() ? kHexValues[static_cast<unsigned char>(in[pos + 2])] : -1;
-    if (high >= 0 && low >= 0) {
-      *dst++ = static_cast<char>(high * 16 + low);
-      kept = dst;
-      pos += 3;
-    } else if (const size_t next_line = after_soft_break(in, pos); next_line != std::string_view::npos) {
-      kept = dst;  // blanks before the '=' are content: the line goes on after the break
-      pos = next_line;
-    } else {
-      *dst++ = '=';  // an invalid escape is kept literally
-      ++pos;
-    }
+  // Line by line: one memchr finds a line's end and its padding is dropped there, so the line is
+  // unescaped as the Q encoding is, runs between escapes found by memchr and copied whole.
+  for (size_t pos = 0; pos < in.size();) {
+    const size_t line_end = line_end_at(in, pos);
+    std::string_view line = without_trailing_blanks(in.substr(pos, line_end - pos));
+    // A '=' ending the line is a soft break: no escape takes a '=' as a hex digit.
+    const bool soft_break = !line.empty() && line.back() == '=';
+    if (soft_break) line.remove_suffix(1);
+    dst = unescape_into(line, '=', dst);
+    if (line_end == in.size()) break;
+    if (!soft_break) *dst++ = '\n';
+    pos = line_end + 1;
   }
-  dst = drop_trailing_blanks(dst, kept);
   out.resize(static_cast<size_t>(dst - out.data()));
 }
 

@@ -51,6 +51,10 @@ TEST(MimeTransfer, QuotedPrintableTrailingBlanksAndSoftBreaks) {
   EXPECT_EQ(decode_transfer("a long plain line without escapes, longer than a word\n=\n", "quoted-printable"),
             "a long plain line without escapes, longer than a word\n");
   EXPECT_EQ(decode_transfer("tail blanks at the very end   ", "quoted-printable"), "tail blanks at the very end");
+  // Blanks after a soft break's line, and a line of blanks alone: padding, not text.
+  EXPECT_EQ(decode_transfer("two  =\n   \nx=G \r\n=4\t\n==\n", "quoted-printable"), "two  \nx=G\n=4\n=");
+  // An escape's hex digits are not read across a line's end or its padding.
+  EXPECT_EQ(decode_transfer("=4\n1 =4 1\n=\r", "quoted-printable"), "=4\n1 =4 1\n");
 }
 
 TEST(MimeTransfer, IdentityEncodingsKeepBytes) {
@@ -149,6 +153,8 @@ INSTANTIATE_TEST_SUITE_P(
         CharsetCase{"iso-8859-1", "\x93hi\x94", "\xE2\x80\x9Chi\xE2\x80\x9D"},  // cp1252 quotes
         CharsetCase{"x-unknown", "caf\xC3\xA9", "caf\xC3\xA9"},
         CharsetCase{"unknown-8bit", "caf\xE9", "caf\xC3\xA9"},
+        CharsetCase{" 'LATIN1'", "\x80", "\xE2\x82\xAC"},       // an alias, however written: €
+        CharsetCase{"Windows_1250", "\x8A", "\xC5\xA0"},          // a built-in charset's alias: Š
         CharsetCase{"", "plain", "plain"}));
 
 TEST(MimeCharsetFallback, UnknownCharsetIsRepairedUtf8) {

@@ -356,11 +356,12 @@ TEST(MimeHeaderBlock, BytesOutsideNamesEndTheBlockAtAnyPosition) {
   }
 }
 
-// Name bytes run from '!' to '~' but ':': the edges of that range at every position of a name,
-// within a word and in the bytes after the last whole one.
+// Name bytes run from '!' to '~' but ':': the edges of that range and the colon's neighbours (and
+// the colon with the high bit set) at every position of a name, within a word and in the bytes
+// after the last whole one.
 TEST(MimeHeaderBlock, EdgesOfTheNameByteRangeAtAnyPosition) {
   for (size_t at = 0; at < 17; ++at) {
-    for (const char kept : {'!', '~'}) {
+    for (const char kept : {'!', '~', '9', ';'}) {
       std::string name = "X-Long-Field-Name";
       name[at] = kept;
       const std::string text = name + ": v\n\n";
@@ -368,7 +369,7 @@ TEST(MimeHeaderBlock, EdgesOfTheNameByteRangeAtAnyPosition) {
       ASSERT_EQ(block.headers.fields().size(), 1u) << name;
       EXPECT_EQ(block.headers.fields()[0].name, name);
     }
-    for (const char bad : {'\0', '\x1F', '\x80', '\xFF'}) {
+    for (const char bad : {'\0', '\x1F', '\x80', '\xBA', '\xFF'}) {
       std::string name = "X-Long-Field-Name";
       name[at] = bad;
       const std::string text = "A: 1\n" + name + ": v\n\n";
