@@ -51,10 +51,10 @@ bool append_code(uint16_t code, std::string& out) {
 
 // A JIS X 0208 pair's code, both bytes 0x21..0x7E; 0 when they are not or ICU maps none.
 uint16_t jis_x0208(unsigned first, unsigned second) {
-  const unsigned row = first - 0x21u;
-  const unsigned cell = second - 0x21u;
-  if (row >= 94 || cell >= 94) return 0;
-  return tables::kJisX0208[row * 94 + cell];
+  const size_t row = first - 0x21u;
+  const size_t cell = second - 0x21u;
+  if (row >= tables::kJisRows || cell >= tables::kJisRows) return 0;
+  return tables::kJisX0208[row * tables::kJisRows + cell];
 }
 
 uint16_t jis_x0208_at(std::string_view bytes, size_t pos) {
@@ -144,7 +144,7 @@ bool append_windows31j(std::string_view bytes, std::string& out) {
       continue;
     }
     if (pos + 1 == bytes.size()) return false;
-    const unsigned trail = static_cast<unsigned char>(bytes[pos + 1]) - tables::kWindows31jFirstTrail;
+    const size_t trail = static_cast<unsigned char>(bytes[pos + 1]) - tables::kWindows31jFirstTrail;
     if (trail >= tables::kWindows31jTrails) return false;
     const size_t index = (byte - tables::kWindows31jFirstLead) * tables::kWindows31jTrails + trail;
     if (!append_code(tables::kWindows31jPairs[index], out)) return false;

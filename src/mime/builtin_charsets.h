@@ -69,7 +69,8 @@ namespace tables {
 extern const std::span<const Charset> kCharsets;
 extern const std::span<const AliasEntry> kAliasKeys;  // sorted by key
 // JIS X 0208 as ISO-2022-JP decodes it after ESC $ B or ESC $ @: 94 rows of 94 from 0x2121.
-extern const std::array<uint16_t, 94 * 94> kJisX0208;
+inline constexpr size_t kJisRows = 94;
+extern const std::array<uint16_t, kJisRows * kJisRows> kJisX0208;
 // JIS X 0201 after ESC ( J (Roman) and ESC ( I (katakana), by byte below 0x80.
 extern const std::array<uint16_t, 128> kJisX0201Roman;
 extern const std::array<uint16_t, 128> kJisX0201Katakana;
@@ -77,9 +78,9 @@ extern const std::array<uint16_t, 128> kJisX0201Katakana;
 // ASCII controls), and the pairs, by lead byte from 0x81 and trail byte from 0x40.
 inline constexpr uint16_t kLeadByte = 0xFFFF;
 extern const std::array<uint16_t, 256> kWindows31jSingles;
-inline constexpr unsigned kWindows31jFirstLead = 0x81;
-inline constexpr unsigned kWindows31jFirstTrail = 0x40;
-inline constexpr unsigned kWindows31jTrails = 0xFD - kWindows31jFirstTrail;
+inline constexpr size_t kWindows31jFirstLead = 0x81;
+inline constexpr size_t kWindows31jFirstTrail = 0x40;
+inline constexpr size_t kWindows31jTrails = 0xFD - kWindows31jFirstTrail;
 extern const std::array<uint16_t, (0xFD - kWindows31jFirstLead) * kWindows31jTrails> kWindows31jPairs;
 }  // namespace tables
 

@@ -201,13 +201,14 @@ void add_iso2022jp(Output& out) {
   constexpr std::string_view kName = "iso-2022-jp";
   const ConverterPtr converter = open_converter(kName, OnError::kStop);
   require_ascii_identity(converter.get(), kName, "\x0E\x0F\x1B");
-  std::vector<uint16_t> jis(94 * 94);
-  for (int row = 0; row < 94; ++row) {
-    for (int cell = 0; cell < 94; ++cell) {
+  using builtin::tables::kJisRows;
+  std::vector<uint16_t> jis(kJisRows * kJisRows);
+  for (size_t row = 0; row < kJisRows; ++row) {
+    for (size_t cell = 0; cell < kJisRows; ++cell) {
       const std::string pair = {static_cast<char>(0x21 + row), static_cast<char>(0x21 + cell)};
       const uint16_t code = single_code(converter.get(), "\x1B$B" + pair);
       if (single_code(converter.get(), "\x1B$@" + pair) != code) fail("ESC $ @ and ESC $ B decode unlike");
-      jis[static_cast<size_t>(row * 94 + cell)] = code;
+      jis[row * kJisRows + cell] = code;
     }
   }
   write_codes(out.file, "tables::kJisX0208", jis.data(), jis.size());
@@ -247,9 +248,9 @@ void add_windows31j(Output& out) {
     }
   }
   std::vector<uint16_t> pairs((0xFD - kWindows31jFirstLead) * kWindows31jTrails);
-  for (unsigned lead = kWindows31jFirstLead; lead < 0xFD; ++lead) {
+  for (size_t lead = kWindows31jFirstLead; lead < 0xFD; ++lead) {
     if (singles[lead] != kLeadByte) continue;
-    for (unsigned trail = kWindows31jFirstTrail; trail < 0xFD; ++trail) {
+    for (size_t trail = kWindows31jFirstTrail; trail < 0xFD; ++trail) {
       const std::string pair = {static_cast<char>(lead), static_cast<char>(trail)};
       pairs[(lead - kWindows31jFirstLead) * kWindows31jTrails + (trail - kWindows31jFirstTrail)] =
           single_code(converter.get(), pair);
