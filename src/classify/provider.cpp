@@ -86,25 +86,32 @@ static_assert(std::ranges::all_of(kProviderHosts, [](const ProviderHost& entry) 
   return last_label_key(entry.domain) != '\0' && util::is_alnum(static_cast<char>(last_label_key(entry.domain)));
 }));
 
-// kProviderHosts' entries grouped by key, each group in table order (the first entry that
+// A table's entries grouped by a one-byte key, each group in table order (the first entry that
 // matches wins): the group of key k is order[begin[k], begin[k + 1]).
-struct HostsByKey {
-  std::array<uint8_t, std::size(kProviderHosts)> order{};
+template <size_t kEntries>
+struct GroupedByKey {
+  static_assert(kEntries < 256, "entries are numbered in one byte");
+  std::array<uint8_t, kEntries> order{};
   std::array<uint8_t, 257> begin{};
 };
-static_assert(std::size(kProviderHosts) < 256);
-constexpr HostsByKey kHostsByKey = [] {
-  HostsByKey index;
+
+template <typename Entry, size_t kEntries, typename KeyOf>
+constexpr GroupedByKey<kEntries> group_by_key(const Entry (&table)[kEntries], KeyOf key_of) {
+  GroupedByKey<kEntries> index;
   size_t next = 0;
   for (size_t key = 0; key != 256; ++key) {
     index.begin[key] = static_cast<uint8_t>(next);
-    for (size_t i = 0; i != std::size(kProviderHosts); ++i) {
-      if (last_label_key(kProviderHosts[i].domain) == key) index.order[next++] = static_cast<uint8_t>(i);
+    for (size_t i = 0; i != kEntries; ++i) {
+      if (key_of(table[i]) == key) index.order[next++] = static_cast<uint8_t>(i);
     }
   }
   index.begin[256] = static_cast<uint8_t>(next);
   return index;
-}();
+}
+
+// kProviderHosts by the key of their domain: only the domains of a host's key can match it.
+constexpr auto kHostsByKey =
+    group_by_key(kProviderHosts, [](const ProviderHost& entry) { return size_t{last_label_key(entry.domain)}; });
 
 // Numbers of more digits than this are ids, not codes.
 constexpr size_t kMaxCodeDigits = 4;
@@ -130,28 +137,13 @@ void read_numbers_after(std::string_view text, std::string_view marker, std::vec
   }
 }
 
-// kProviderCodes' entries grouped by provider, each group in table order (the first code named
-// wins): a reply is read against its provider's codes only, not the whole table.
-struct CodesByProvider {
-  std::array<uint8_t, std::size(kProviderCodes)> order{};
-  std::array<uint8_t, 257> begin{};
-};
-static_assert(std::size(kProviderCodes) < 256);
+// kProviderCodes by provider: a reply is read against its provider's codes only, not the whole
+// table. Codes are a provider's own: kAny's group stays empty, so no provider known means no code
+// read.
 static_assert(sizeof(Provider) == 1);
-// Codes are a provider's own: kAny's group stays empty, so no provider known means no code read.
 static_assert(std::ranges::none_of(kProviderCodes, [](const ProviderCode& c) { return c.provider == Provider::kAny; }));
-constexpr CodesByProvider kCodesByProvider = [] {
-  CodesByProvider index;
-  size_t next = 0;
-  for (size_t provider = 0; provider != 256; ++provider) {
-    index.begin[provider] = static_cast<uint8_t>(next);
-    for (size_t i = 0; i != std::size(kProviderCodes); ++i) {
-      if (static_cast<size_t>(kProviderCodes[i].provider) == provider) index.order[next++] = static_cast<uint8_t>(i);
-    }
-  }
-  index.begin[256] = static_cast<uint8_t>(next);
-  return index;
-}();
+constexpr auto kCodesByProvider =
+    group_by_key(kProviderCodes, [](const ProviderCode& code) { return static_cast<size_t>(code.provider); });
 
 bool names_code(std::span<const unsigned> numbers, const ProviderCode& code) {
   return std::ranges::any_of(numbers, [&](unsigned number) { return number >= code.first && number <= code.last; });
