@@ -287,6 +287,8 @@ Context context_of(const std::string& message, mime::Message& storage) {
   storage = mime::parse_message(message, Limits{});
   return make_context(storage);
 }
+// The parsed message and its context view the message's bytes: a temporary would be gone.
+Context context_of(std::string&& message, mime::Message& storage) = delete;
 
 TEST(Notice, HtmlIsTheNoticeOnlyWithoutPlainText) {
   const std::string alternative =
@@ -337,8 +339,9 @@ TEST(OriginalMessage, HeadersPartInAnyTransferEncoding) {
                                  std::string("Content-Transfer-Encoding: 8bit\n\nFrom: ann@shop.example\nSubject: menu\n"),
                                  std::string("Content-Transfer-Encoding: base64\n\nRnJvbTogYW5uQHNob3AuZXhhbXBsZQpTdWJqZWN0OiBtZW51Cg==\n"),
                                  std::string("Content-Transfer-Encoding: Quoted-Printable\n\nFrom: ann@shop.exa=\nmple\nSubject: m=65nu\n")}) {
+    const std::string message = head + part + "--b--\n";  // the parsed message views it
     mime::Message storage;
-    const Context context = context_of(head + part + "--b--\n", storage);
+    const Context context = context_of(message, storage);
     const OriginalMessage original = find_original_message(context);
     EXPECT_EQ(original.from, "ann@shop.example") << part;
     EXPECT_EQ(original.subject, "menu") << part;
@@ -407,8 +410,10 @@ TEST(InlineOriginal, OnlyWholeKnownFieldNamesInAnyCaseCountTowardsACopy) {
                              "FROM: ann@example.org\nto: jane@example.com\n";
   const std::string head = "From: MAILER-DAEMON@mx.example.com\nSubject: failure\n\n";
   mime::Message storage;
-  EXPECT_TRUE(context_of(head + notice + "\nbody\n", storage).inline_original.empty());
-  const Context context = context_of(head + notice + "message-ID: <1@example.org>\n\nbody\n", storage);
+  const std::string two_known = head + notice + "\nbody\n";
+  EXPECT_TRUE(context_of(two_known, storage).inline_original.empty());
+  const std::string three_known = head + notice + "message-ID: <1@example.org>\n\nbody\n";
+  const Context context = context_of(three_known, storage);
   EXPECT_EQ(context.notice, "jane@example.com: mailbox full\n\n");
   EXPECT_TRUE(context.inline_original.starts_with("X-From: a\n")) << context.inline_original;
 }
