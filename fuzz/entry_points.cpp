@@ -161,16 +161,6 @@ void mbox(std::string_view input) {
   require(same_messages(expected, got));
 }
 
-// The key a built-in charset is found by: the name's letters and digits, lower-cased.
-std::string charset_key(std::string_view name) {
-  std::string key;
-  for (char c : name) {
-    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')) key.push_back(c);
-    if (c >= 'A' && c <= 'Z') key.push_back(static_cast<char>(c - 'A' + 'a'));
-  }
-  return key;
-}
-
 // Whether the built-in decoder means to read `bytes` as ICU does: all but ISO-2022-JP's two
 // announced departures, 8-bit text and an escape sequence right after another (an ESC within
 // four bytes of the one before, as the longest designation is four bytes).
@@ -195,7 +185,7 @@ void charset(std::string_view input) {
   require(mime::is_valid_utf8(mime::to_utf8(bytes, name)));
   mime::decode_transfer(bytes, name);
   // A built-in charset decodes whatever it takes as ICU does.
-  const mime::builtin::Charset* built_in = mime::builtin::find(charset_key(name));
+  const mime::builtin::Charset* built_in = mime::builtin::find(mime::builtin::alias_key(name));
   std::string decoded;
   if (built_in != nullptr && reads_as_icu(*built_in, bytes) && mime::builtin::append_decoded(*built_in, bytes, decoded)) {
     const std::optional<std::string> by_icu = mime::decoded_by_icu(built_in->icu_name, bytes);

@@ -41,6 +41,17 @@ struct AliasEntry {
   uint16_t charset;
 };
 
+// The key a charset name is found by: its letters and digits, lower-cased ("ISO-2022-JP" ->
+// "iso2022jp").
+inline std::string alias_key(std::string_view name) {
+  std::string key;
+  for (char c : name) {
+    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')) key.push_back(c);
+    if (c >= 'A' && c <= 'Z') key.push_back(static_cast<char>(c - 'A' + 'a'));
+  }
+  return key;
+}
+
 // The charset a name means, by every alias ICU knows for it; nullptr for the others.
 const Charset* find(std::string_view alias_key);
 

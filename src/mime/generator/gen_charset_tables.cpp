@@ -110,15 +110,6 @@ std::string utf8_of(char16_t unit) {
   return std::string(bytes, bounceback::util::encode_utf8(unit, bytes));
 }
 
-std::string alias_key(std::string_view name) {
-  std::string key;
-  for (char c : name) {
-    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')) key.push_back(c);
-    if (c >= 'A' && c <= 'Z') key.push_back(static_cast<char>(c - 'A' + 'a'));
-  }
-  return key;
-}
-
 struct Output {
   std::FILE* file;
   std::vector<std::string> charsets;       // the initialisers of kCharsets
@@ -133,14 +124,14 @@ void add_aliases(Output& out, std::string_view name, size_t charset) {
   std::vector<std::string> names = {std::string(name)};
   for (uint16_t i = 0; i < count && U_SUCCESS(status); ++i) names.emplace_back(ucnv_getAlias(canonical.c_str(), i, &status));
   for (const std::string& alias : names) {
-    const std::string key = alias_key(alias);
+    const std::string key = builtin::alias_key(alias);
     // The key is what a label is looked up by: ICU must read it as the same charset too.
     if (key.empty() || canonical_name(alias) != canonical || !names_charset(key, canonical)) continue;
     const auto [it, added] = out.aliases.emplace(key, charset);
     if (!added && it->second != charset) fail("alias " + alias + " names two charsets");
   }
   // The decoder finds the charsets it names itself by their own names.
-  const auto own = out.aliases.find(alias_key(name));
+  const auto own = out.aliases.find(builtin::alias_key(name));
   if (own == out.aliases.end() || own->second != charset) fail(std::string(name) + " is not found by its own name");
 }
 
