@@ -229,6 +229,8 @@ struct Resolved {
 constexpr std::array<std::string_view, 2> kCommonUtf8Labels = {"utf-8", "us-ascii"};
 
 std::optional<Resolved> resolve(std::string_view charset) {
+  // Undeclared (most parts): RFC 2045's US-ASCII.
+  if (charset.empty()) return Resolved{Decoding::kUtf8, {}, Label({}), nullptr};
   for (std::string_view common : kCommonUtf8Labels) {
     if (util::iequals(charset, common)) return Resolved{Decoding::kUtf8, {}, Label({}), nullptr};
   }
@@ -615,6 +617,16 @@ std::optional<std::string> charset_unavailable(std::string_view charset) {
     return std::nullopt;
   }
   return "text in charset " + std::string(charset) + " left undecoded: " + icu_load_error();
+}
+
+std::string_view text_view(const Part& part, std::string& storage) {
+  const std::optional<Resolved> resolved = resolve(part.content_type.param("charset"));
+  if (resolved && resolved->decoding == Decoding::kUtf8) {
+    const std::string_view body = transfer_decoded_body(part, storage);
+    if (!holds_jis_designation(body) && is_valid_utf8(body)) return body;
+  }
+  storage = decode_text(part);
+  return storage;
 }
 
 std::optional<std::string> decoded_by_icu(std::string_view icu_name, std::string_view bytes) {

@@ -222,6 +222,9 @@ std::string_view transfer_decoded_body(const Part& part, std::string& storage);
 
 // A leaf part's body, transfer-decoded and converted to UTF-8.
 std::string decode_text(const Part& part);
+// The same text without a copy when it needs none (valid UTF-8 in a 7bit/8bit part read as UTF-8,
+// as most delivery-status parts are): the raw body itself, else a view of `storage`.
+std::string_view text_view(const Part& part, std::string& storage);
 void append_decoded_text(const Part& part, std::string& out);
 
 // An unstructured header value unfolded, RFC 2047 encoded words decoded to UTF-8, trimmed.

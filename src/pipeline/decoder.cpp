@@ -6,7 +6,6 @@
 
 #include "formats/format.h"
 #include "formats/signals.h"
-#include "mime/decoding.h"
 #include "mime/message.h"
 #include "pipeline/record_builder.h"
 #include "report/report.h"
@@ -58,25 +57,6 @@ bool extract_auto_reply(const report::Context& context, report::Report& report) 
   return true;
 }
 
-// Charsets decode_text reads as UTF-8 with no table: none declared (RFC 2045's US-ASCII), and the
-// two labels nearly every message uses.
-bool is_read_as_utf8(std::string_view charset) {
-  return charset.empty() || util::iequals(charset, "utf-8") || util::iequals(charset, "us-ascii");
-}
-
-// A delivery-status part's text, read in place when decode_text would return its bytes unchanged:
-// valid UTF-8 without ESC. Raw ISO-2022-JP in an ASCII part is decoded (Domino writes it into
-// Diagnostic-Code fields: tests/fixtures/intl/ja-raw-iso2022jp-dsn.eml) and invalid bytes are
-// repaired, so such text is decoded into `storage` as before.
-std::string_view delivery_status_text(const mime::Part& part, std::string& storage) {
-  if (is_read_as_utf8(part.content_type.param("charset"))) {
-    const std::string_view body = mime::transfer_decoded_body(part, storage);
-    if (body.find('\x1B') == std::string_view::npos && mime::is_valid_utf8(body)) return body;
-  }
-  storage = mime::decode_text(part);
-  return storage;
-}
-
 bool extract_report(const report::Context& context, report::Report& report) {
   if (report::parse_feedback_report(context, report)) {
     report.decoder = "arf";
@@ -85,7 +65,7 @@ bool extract_report(const report::Context& context, report::Report& report) {
   if (context.delivery_status_part >= 0) {
     const mime::Part& part = context.message.parts[static_cast<size_t>(context.delivery_status_part)];
     std::string storage;
-    report::parse_delivery_status(delivery_status_text(part, storage), report);
+    report::parse_delivery_status(mime::text_view(part, storage), report);
   } else if (formats::looks_like_bounce(context)) {
     report::parse_inline_delivery_status(context.notice, report);
   }
@@ -125,9 +105,7 @@ std::string bare_cr_to_lf(std::string_view message) {
 void warn_of_undecodable_text(const mime::Message& message, std::vector<std::string>& warnings) {
   for (const mime::Part& part : message.parts) {
     if (std::string_view(part.content_type.type) != "text") continue;
-    const std::string_view charset = part.content_type.param("charset");
-    if (is_read_as_utf8(charset)) continue;  // the common case, which needs no lookup
-    if (std::optional<std::string> why = mime::charset_unavailable(charset)) {
+    if (std::optional<std::string> why = mime::charset_unavailable(part.content_type.param("charset"))) {
       warnings.push_back(std::move(*why));
     }
   }
