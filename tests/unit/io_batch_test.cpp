@@ -89,6 +89,27 @@ TEST(RunBatch, OutputIsIdenticalForEveryThreadCount) {
   }
 }
 
+// The helper threads start with the second message: one message, two, and then an mbox more are
+// each decoded once, in order, whatever the thread count.
+TEST(RunBatch, DecodesAFewMessagesWithManyThreads) {
+  struct Input {
+    const char* file;
+    size_t messages_so_far;
+  };
+  std::vector<std::string> files;
+  for (const Input input : {Input{"1-dsn-userunknown.eml", 1}, Input{"2-not-a-report.eml", 2}, Input{"3-mixed.mbox", 5}}) {
+    files.push_back(kFixtures + "/" + input.file);
+    for (unsigned threads : {1u, 2u, 4u}) {
+      BatchOptions options = options_for(OutputFormat::kJsonLines, threads);
+      options.paths = files;
+      options.include_non_reports = true;
+      const BatchRun few = run(options);
+      EXPECT_EQ(few.output, sequential_jsonl(files, true)) << files.size() << " messages, threads " << threads;
+      EXPECT_EQ(few.summary.messages, input.messages_so_far);
+    }
+  }
+}
+
 TEST(RunBatch, ManyMessagesStayInOrder) {
   BatchOptions options = options_for(OutputFormat::kJsonLines, 4);
   options.paths = std::vector<std::string>(200, kFixtures);
