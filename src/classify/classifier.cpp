@@ -193,10 +193,11 @@ constexpr CommandPhrase kCommandPhrases[] = {
     {"after mail from:", Command::kMail},                  // Exim: "... after MAIL FROM:<x@y> SIZE=1234:"
     {"after end of data", Command::kData},                 // Exim: "... after end of data:"
     {"after initial connection", Command::kConnect},       // Exim: "... after initial connection:"
+    {"refused to talk to me", Command::kConnect},          // Postfix: "host x[192.0.2.1] refused to talk to me: 554 ..." (its greeting)
 };
 
 // Every command phrase starts with one of these, so only where they occur is the rest compared.
-constexpr std::string_view kCommandPhraseLeads[] = {"in reply to ", "after "};
+constexpr std::string_view kCommandPhraseLeads[] = {"in reply to ", "after ", "refused to talk"};
 static_assert(std::ranges::all_of(kCommandPhrases, [](const CommandPhrase& c) {
   return std::ranges::any_of(kCommandPhraseLeads, [&](std::string_view lead) { return c.phrase.starts_with(lead); });
 }));

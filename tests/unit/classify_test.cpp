@@ -183,6 +183,10 @@ const std::vector<Case> kFailedCases = {
      "host mx0a.pphosted.com[198.51.100.18] refused to talk to me: 554 Blocked - see "
      "https://support.proofpoint.com/dnsbl-lookup.cgi?ip=192.0.2.225",
      Reason::kBlocked, false},
+    {"tonline_block_list", "", 554, "",
+     "host mx00.t-online.de[194.25.134.8] refused to talk to me: 554 IP=203.0.113.19 - A problem occurred. (Ask "
+     "your postmaster for help or to contact tosa@rx.t-online.de to clarify.) (BL)",
+     Reason::kBlocked, false},
     {"att_rbl", "", 553, "CONN",
      "553 5.3.0 flpd575 - DNSBL:ATTRBL 521< 192.0.2.21 >_is_blocked.For assistance forward this email to "
      "abuse_rbl@abuse-att.net",
@@ -259,6 +263,12 @@ const std::vector<Case> kFailedCases = {
     {"gmail_rate", "4.2.1", 450, "RCPT",
      "450-4.2.1 The user you are trying to contact is receiving mail at a rate that prevents additional messages "
      "from being delivered.",
+     Reason::kSpeeding, false},
+    {"gmail_unsolicited_rate_with_guidelines_link", "4.7.28", 421, "",
+     "421-4.7.28 [203.0.113.7] Our system has detected an unusual rate of unsolicited mail originating from your IP "
+     "address. To protect our users from spam, mail sent from your IP address has been temporarily rate limited. "
+     "Please visit https://support.google.com/mail/?p=UnsolicitedRateLimitError to review our Bulk Email Senders "
+     "Guidelines. a1-20020a170902 - gsmtp",
      Reason::kSpeeding, false},
     {"godaddy_per_hour", "5.1.1", 550, "RCPT",
      "550 5.1.1 <x@example.com> - 192.0.2.225 has sent to too many recipients this hour. IB607",
@@ -368,6 +378,8 @@ const std::vector<Case> kLocalizedCases = {
     {"fr_orange_invalide", "5.1.1", 550, "RCPT", "550 5.1.1 Adresse d au moins un destinataire invalide. OFR_416",
      Reason::kUserUnknown, true},
     {"fr_boite_pleine", "", 552, "RCPT", "552 Boîte aux lettres pleine", Reason::kMailboxFull, false},
+    {"fr_boite_du_destinataire_pleine", "", 552, "RCPT", "552 Boîte aux lettres du destinataire pleine",
+     Reason::kMailboxFull, false},
     {"fr_trop_volumineux", "", 552, "DATA", "552 Message trop volumineux", Reason::kMesgTooBig, false},
     {"es_usuario_no_existe", "", 550, "RCPT", "550 El usuario no existe", Reason::kUserUnknown, true},
     {"es_buzon_lleno", "", 552, "RCPT", "552 Buzón lleno", Reason::kMailboxFull, false},
@@ -519,6 +531,10 @@ TEST(Classify, ReadsTheCommandFromTheWordsWhenTheReportNamesNone) {
             Reason::kUserUnknown);
   EXPECT_EQ(classify_text("", "550 Unknown user kim@example.org (in reply to end of DATA command)").reason,
             Reason::kFiltered);
+  // Postfix's words for a refusal in its greeting: "user unknown" there is not about the recipient,
+  // and the server refused the sending host.
+  EXPECT_EQ(classify_text("", "host mx.example.org[192.0.2.1] refused to talk to me: 550 Unknown user").reason,
+            Reason::kBlocked);
 }
 
 // Several command phrases: the one listed first decides, wherever it stands in the words.
