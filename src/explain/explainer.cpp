@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "bounceback/codes.h"
+#include "classify/classifier.h"
 #include "explain/evidence.h"
 #include "explain/template.h"
 #include "explain/texts.h"
@@ -58,6 +59,11 @@ std::string_view first_sentence(std::string_view text) {
   return end == std::string_view::npos ? text : text.substr(0, end + 1);
 }
 
+bool filed_as_filter_though_said_unknown(const Record& record) {
+  return record.reason == Reason::kFiltered && record.diagnostic &&
+         classify::reason_from_text(*record.diagnostic) == Reason::kUserUnknown;
+}
+
 const Text& choose_text(const Record& record) {
   if (const Text* text = kind_text(record.kind)) return *text;
   switch (record.kind) {
@@ -70,6 +76,7 @@ const Text& choose_text(const Record& record) {
       return text ? *text : reason_text(Reason::kFeedback);
     }
     default:
+      if (filed_as_filter_though_said_unknown(record)) return filtered_said_unknown_text();
       return reason_text(record.reason);
   }
 }

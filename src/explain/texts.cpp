@@ -149,6 +149,16 @@ const classify::PhraseMatcher& network_problem_matcher() {
 
 constexpr Template kListing{"[{blocklist}'s blocklist[ ({zone})]]"};
 
+// "550 User unknown" with nothing tying it to the address (no X.1.1 status, no reply to RCPT): the
+// classifier files it as the recipient's filter, as appliances and Japanese carriers refuse senders
+// so, but the words may also be true, so the text gives both readings.
+constexpr Text kFilteredSaidUnknown = {
+    "The receiving server[ {host}] said the address[ {recipient}] does not exist, but nothing else in "
+    "the report confirms it: some filters refuse a sender with these same words, so the address may "
+    "still work.",
+    {"Check the address for typos, and ask the person another way whether it still works.",
+     "If it does, ask them to add your address to their contacts or allowed senders.", ""}};
+
 constexpr Text kUnexplained = {
     "No SMTP code, failure wording or delivery report was found in this text.",
     {"If this is from a bounce, paste all of it, including the line with a three-digit code such "
@@ -209,6 +219,8 @@ FactSet facts_named_by_network_problems() {
 
 const Template& listing_template() { return kListing; }
 
+const Text& filtered_said_unknown_text() { return kFilteredSaidUnknown; }
+
 const Text& unexplained_text() { return kUnexplained; }
 
 std::vector<std::string_view> all_templates() {
@@ -220,6 +232,7 @@ std::vector<std::string_view> all_templates() {
   for (const ReasonText& entry : kReasonTexts) add_text(entry.text);
   for (const KindText& entry : kKindTexts) add_text(entry.text);
   for (const FeedbackText& entry : kFeedbackTexts) add_text(entry.text);
+  add_text(kFilteredSaidUnknown);
   add_text(kUnexplained);
   for (const NetworkProblem& entry : kNetworkProblems) templates.push_back(entry.problem->text());
   for (const Template* tmpl : {&kHardBounceAdvice, &kSoftSenderAdvice, &kSoftAdvice, &kListing}) {

@@ -50,6 +50,10 @@ FactSet facts_named_by_network_problems();
 // How a blocklist is named in a sentence: "Spamcop's blocklist (bl.spamcop.net)".
 const Template& listing_template();
 
+// For a refusal filed as the recipient's filter although its words say the address does not
+// exist ("550 Unknown user" with nothing to tie it to the address).
+const Text& filtered_said_unknown_text();
+
 // For a text in which nothing could be recognised.
 const Text& unexplained_text();
 

@@ -378,6 +378,8 @@ const std::vector<Case> kLocalizedCases = {
     {"fr_orange_invalide", "5.1.1", 550, "RCPT", "550 5.1.1 Adresse d au moins un destinataire invalide. OFR_416",
      Reason::kUserUnknown, true},
     {"fr_boite_pleine", "", 552, "RCPT", "552 Boîte aux lettres pleine", Reason::kMailboxFull, false},
+    {"ru_takogo_yashchika_net", "", 550, "RCPT", "550 Такого почтового ящика не существует", Reason::kUserUnknown,
+     true},
     {"pt_destinatario_nao_existe", "", 550, "RCPT", "550 A conta de e-mail do destinatário não existe",
      Reason::kUserUnknown, true},
     {"fr_boite_du_destinataire_pleine", "", 552, "RCPT", "552 Boîte aux lettres du destinataire pleine",

@@ -381,6 +381,29 @@ TEST(ExplainRecord, UserUnknownNamesTheAddressAndTheServer) {
   EXPECT_TRUE(contains(record.summary, "mx.example.com")) << record.summary;
 }
 
+// "Unknown user" filed as a filter (nothing ties it to the address) gives both readings, while a
+// filter's own words keep the filter's text.
+TEST(ExplainRecord, AFilteredRefusalThatSaysUnknownUserGivesBothReadings) {
+  Record said_unknown = bounce(Reason::kFiltered);
+  said_unknown.diagnostic = "550 Unknown user jane@example.com";
+  said_unknown = explained(std::move(said_unknown));
+  EXPECT_TRUE(contains(said_unknown.summary, "said the address jane@example.com does not exist")) << said_unknown.summary;
+  EXPECT_TRUE(contains(said_unknown.summary, "may still work")) << said_unknown.summary;
+  ASSERT_FALSE(said_unknown.advice.empty());
+  EXPECT_TRUE(contains(said_unknown.advice[0], "typos")) << said_unknown.advice[0];
+
+  Record filter = bounce(Reason::kFiltered);
+  filter.diagnostic = "550 5.7.1 Message rejected by the recipient's content filter";
+  filter = explained(std::move(filter));
+  EXPECT_TRUE(contains(filter.summary, "own filters or settings")) << filter.summary;
+}
+
+TEST(ExplainText, AFreeTextUnknownUserSaysTheAddressMayNotExist) {
+  const Result<TextExplanation> result = explain_text("550 User unknown");
+  ASSERT_TRUE(result.ok());
+  EXPECT_TRUE(contains(result->summary, "said the address does not exist")) << result->summary;
+}
+
 TEST(ExplainRecord, ExpiredNamesTheTimeAndTheSilentHost) {
   Record record = bounce(Reason::kExpired);
   record.remote_mta.reset();
