@@ -81,6 +81,14 @@ const Text& choose_text(const Record& record) {
   }
 }
 
+// A delay the sender can act on (a rate limit, its reputation, greylisting) takes its cause's
+// advice: the delay's own ("check the address") is about the recipient's side.
+const Text& choose_advice_text(const Record& record, const Text& text) {
+  const bool sender_can_act = record.kind == Kind::kDelay && record.side == Side::kSender &&
+                              names_a_cause(record.reason) && record.reason != Reason::kExpired;
+  return sender_can_act ? reason_text(record.reason) : text;
+}
+
 // Record fields are hostile text: a value already fit for a sentence is used in place.
 void set_sentence_value(Fact fact, std::string_view value, Facts& facts) {
   if (fits_a_sentence(value)) {
@@ -210,10 +218,11 @@ std::string trimmed(std::string text) {
 void explain_record(Record& record) {
   const std::optional<CodeExplanation> code = fallback_code(record);
   const Text& text = choose_text(record);
+  const Text& advice_text = choose_advice_text(record, text);
   Facts facts;
-  gather_facts(record, code, facts_needed(record, text), facts);
+  gather_facts(record, code, facts_needed(record, text) | advice_text.named, facts);
   record.summary = trimmed(render(text.summary, facts));
-  record.advice = build_advice(record, text, facts, code);
+  record.advice = build_advice(record, advice_text, facts, code);
 }
 
 }  // namespace bounceback::explain

@@ -496,6 +496,24 @@ TEST(ExplainRecord, DelayIsNotAFailure) {
   EXPECT_FALSE(contains(record.summary, "given up")) << record.summary;
 }
 
+// A delay on the recipient's side waits and watches the address; one the sender can act on says
+// what to do about it.
+TEST(ExplainRecord, ADelayTheSenderCanActOnGivesItsCausesAdvice) {
+  Record full = bounce(Reason::kMailboxFull);
+  full.kind = Kind::kDelay;
+  full = explained(std::move(full));
+  ASSERT_FALSE(full.advice.empty());
+  EXPECT_TRUE(contains(full.advice[0], "No action is needed yet")) << full.advice[0];
+
+  Record rate_limited = bounce(Reason::kSpeeding);
+  rate_limited.kind = Kind::kDelay;
+  rate_limited = explained(std::move(rate_limited));
+  EXPECT_TRUE(contains(rate_limited.summary, "not been delivered yet")) << rate_limited.summary;
+  ASSERT_FALSE(rate_limited.advice.empty());
+  EXPECT_TRUE(contains(rate_limited.advice[0], "Send fewer messages")) << rate_limited.advice[0];
+  EXPECT_FALSE(contains(joined(rate_limited.advice), "check the address")) << joined(rate_limited.advice);
+}
+
 // The delay text names only {net_problem}: the host it falls back to is still looked for.
 TEST(ExplainRecord, ANetworkProblemFallsBackToTheHostThatAnswered) {
   Record record = bounce(Reason::kExpired);
