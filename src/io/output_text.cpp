@@ -289,7 +289,8 @@ void append_text(const Record& record, std::string& out, TextStyle style) {
   block.labelled("Reason:", reason_in_words(record));
   block.labelled("Whose side:", side_in_words(record.side));
   block.labelled("Codes:", codes_in_words(record));
-  block.labelled("Server:", remote_server(record));
+  // A complaint's IP is where the reported message came from (ARF Source-IP), not a server that refused.
+  block.labelled(record.kind == Kind::kFeedback ? "Sent from:" : "Server:", remote_server(record));
   block.labelled("Server said:", record.diagnostic.value_or(""));
   block.labelled("Blocklist:", blocklist_in_words(record.blocklist));
   block.labelled("Complaint:", record.feedback_type.value_or(""));

@@ -461,6 +461,16 @@ TEST(Text, ADelayIsNotDescribedAsGivenUp) {
   EXPECT_EQ(text.find("given up"), std::string::npos) << text;
 }
 
+TEST(Text, AComplaintsIpIsWhereTheMailCameFrom) {
+  Record r;
+  r.source = "fbl.eml";
+  r.kind = Kind::kFeedback;
+  r.remote_ip = "203.0.113.120";
+  const std::string text = text_of(r);
+  EXPECT_NE(text.find("Sent from:   [203.0.113.120]"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Server:"), std::string::npos) << text;
+}
+
 TEST(Text, NonReportNamesItsSource) {
   Record r;
   r.source = "inbox/cur/1.eml";
