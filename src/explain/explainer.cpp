@@ -77,6 +77,9 @@ const Text& choose_text(const Record& record) {
     }
     default:
       if (filed_as_filter_though_said_unknown(record)) return filtered_said_unknown_text();
+      if (record.reason == Reason::kNoRelaying && record.side == Side::kRecipient) {
+        return relay_refused_for_own_domain_text();
+      }
       return reason_text(record.reason);
   }
 }

@@ -159,6 +159,15 @@ constexpr Text kFilteredSaidUnknown = {
     {"Check the address for typos, and ask the person another way whether it still works.",
      "If it does, ask them to add your address to their contacts or allowed senders.", ""}};
 
+// "Relay access denied" from a server of the recipient's own domain (the record's side says so).
+constexpr Text kRelayRefusedForOwnDomain = {
+    "The recipient's own mail server[ {host}] refused mail for[ {domain}| its domain], as if it no "
+    "longer handled that domain. {side}",
+    {"Check that the part of the address after the @ is spelled correctly.",
+     "If it is, tell the person another way: their domain's mail server settings (MX records) are "
+     "probably out of date.",
+     ""}};
+
 constexpr Text kUnexplained = {
     "No SMTP code, failure wording or delivery report was found in this text.",
     {"If this is from a bounce, paste all of it, including the line with a three-digit code such "
@@ -221,6 +230,8 @@ const Template& listing_template() { return kListing; }
 
 const Text& filtered_said_unknown_text() { return kFilteredSaidUnknown; }
 
+const Text& relay_refused_for_own_domain_text() { return kRelayRefusedForOwnDomain; }
+
 const Text& unexplained_text() { return kUnexplained; }
 
 std::vector<std::string_view> all_templates() {
@@ -233,6 +244,7 @@ std::vector<std::string_view> all_templates() {
   for (const KindText& entry : kKindTexts) add_text(entry.text);
   for (const FeedbackText& entry : kFeedbackTexts) add_text(entry.text);
   add_text(kFilteredSaidUnknown);
+  add_text(kRelayRefusedForOwnDomain);
   add_text(kUnexplained);
   for (const NetworkProblem& entry : kNetworkProblems) templates.push_back(entry.problem->text());
   for (const Template* tmpl : {&kHardBounceAdvice, &kSoftSenderAdvice, &kSoftAdvice, &kListing}) {

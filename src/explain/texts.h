@@ -54,6 +54,10 @@ const Template& listing_template();
 // exist ("550 Unknown user" with nothing to tie it to the address).
 const Text& filtered_said_unknown_text();
 
+// For a relay refusal from a server of the recipient's own domain: a record of reason norelaying
+// on the recipient's side.
+const Text& relay_refused_for_own_domain_text();
+
 // For a text in which nothing could be recognised.
 const Text& unexplained_text();
 

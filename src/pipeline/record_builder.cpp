@@ -10,6 +10,7 @@
 
 #include "bounceback/codes.h"
 #include "classify/classifier.h"
+#include "explain/evidence.h"
 #include "explain/explainer.h"
 #include "mime/message.h"
 #include "util/byte_masks.h"
@@ -76,6 +77,17 @@ void classify_into(const report::RecipientEvidence& e, Record& r) {
 bool has_loose_space(std::string_view text) {
   if (text.empty()) return false;
   return util::is_space(text.front()) || util::is_space(text.back()) || util::has_control_or_blank_pair(text);
+}
+
+// "Relay access denied" from a server of the recipient's own domain: that server no longer takes
+// the domain's mail (an MX record left pointing at it), which the recipient's side must fix; a
+// login on the sender's side changes nothing.
+bool refused_relay_for_own_domain(const Record& r) {
+  if (r.reason != Reason::kNoRelaying || !r.recipient || !r.remote_mta) return false;
+  const std::string_view host = explain::leading_host(*r.remote_mta);
+  const std::string_view domain = explain::domain_of(*r.recipient);
+  if (domain.empty() || !util::iends_with(host, domain)) return false;
+  return host.size() == domain.size() || host[host.size() - domain.size() - 1] == '.';
 }
 
 // Reports that are not failures carry a fixed reason.
@@ -185,6 +197,7 @@ void build_record(Record& r, const report::Report& report, Evidence&& e) {
   }
   take_stated_fields(std::forward<Evidence>(e), r);
   if (r.remote_ip.has_value() == false && !report.source_ip.empty()) r.remote_ip = report.source_ip;
+  if (refused_relay_for_own_domain(r)) r.side = Side::kRecipient;
   explain::explain_record(r);
 }
 

@@ -31,6 +31,34 @@ Record record_with_diagnostic(const std::string& diagnostic) {
   return make_record(shared_fields(), report, evidence);
 }
 
+Record relay_refused_by(const std::string& remote_mta) {
+  report::Report report;
+  report::RecipientEvidence evidence;
+  evidence.recipient = "ann@shop.example";
+  evidence.action = "failed";
+  evidence.status = "5.7.1";
+  evidence.diagnostic = "550 5.7.1 <ann@shop.example>: Relay access denied";
+  evidence.remote_mta = remote_mta;
+  return make_record(shared_fields(), report, evidence);
+}
+
+// A server of the recipient's own domain refusing to relay to it no longer takes the domain's
+// mail: for the recipient's side to fix. Any other server wants the sender to log in.
+TEST(MakeRecord, ARelayRefusedForTheServersOwnDomainIsTheRecipientsSide) {
+  for (const std::string host : {"mail.shop.example", "shop.example", "MX1.Shop.Example."}) {
+    const Record own = relay_refused_by(host);
+    EXPECT_EQ(own.reason, Reason::kNoRelaying) << host;
+    EXPECT_EQ(own.side, Side::kRecipient) << host;
+    EXPECT_NE(own.summary.find("own mail server"), std::string::npos) << own.summary;
+  }
+  for (const std::string host : {"smtp.provider.example", "notshop.example", ""}) {
+    const Record other = relay_refused_by(host);
+    EXPECT_EQ(other.side, Side::kSender) << host;
+    ASSERT_FALSE(other.advice.empty());
+    EXPECT_NE(other.advice[0].find("authentication"), std::string::npos) << other.advice[0];
+  }
+}
+
 TEST(MakeRecord, KeepsASingleSpacedDiagnosticAsItIs) {
   const std::string words = "550 5.1.1 <ann@a.example>: Recipient address rejected: User unknown";
   EXPECT_EQ(record_with_diagnostic(words).diagnostic, words);
