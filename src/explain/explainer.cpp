@@ -190,7 +190,10 @@ std::vector<std::string> build_advice(const Record& record, const Text& text, co
     for (const std::string& line : code->advice) add_advice(advice, line, specific_limit);
   }
   for (const Template& line : text.advice) add_rendered_advice(advice, line, facts, specific_limit);
-  if (failed) {
+  // A permanent code's own advice already says not to send again unchanged: "stop after several
+  // tries" would contradict it.
+  const bool code_says_permanent = code && code->permanent;
+  if (failed && !code_says_permanent) {
     add_rendered_advice(advice, retry_advice(record.reason, record.hard_bounce, record.side), facts, kMaxAdvice);
   }
   return advice;

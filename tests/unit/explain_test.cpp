@@ -473,6 +473,9 @@ TEST(ExplainRecord, UndefinedFallsBackToTheCodeKnowledge) {
   explain::explain_record(record);
   EXPECT_TRUE(contains(record.summary, "failed with code 550")) << record.summary;
   EXPECT_LE(sentence_count(record.summary), 2u) << record.summary;
+  // The permanent code says not to send again unchanged; nothing after suggests several tries.
+  EXPECT_TRUE(contains(joined(record.advice), "Do not send it again unchanged")) << joined(record.advice);
+  EXPECT_FALSE(contains(joined(record.advice), "several tries")) << joined(record.advice);
 
   const Record bare = explained(bounce(Reason::kUndefined));
   EXPECT_TRUE(contains(bare.summary, "does not say why")) << bare.summary;
