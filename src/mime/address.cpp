@@ -120,10 +120,15 @@ std::optional<size_t> domain_end(std::string_view text, size_t at, bool* dotted)
     *dotted = true;
     return start + close + 2;
   }
+  // The host name's bytes, up to an empty label's first dot: told in the one pass.
   size_t end = start;
-  while (end < text.size() && is_domain_char(text[end])) ++end;
-  const size_t empty_label = text.substr(start, end - start).find("..");
-  if (empty_label != std::string_view::npos) end = start + empty_label;
+  while (end < text.size() && is_domain_char(text[end])) {
+    if (text[end] == '.' && end > start && text[end - 1] == '.') {
+      --end;
+      break;
+    }
+    ++end;
+  }
   for (size_t before = std::string_view::npos; end != before;) {
     before = end;
     end = drop_trailing_non_alnum(text, start, end);

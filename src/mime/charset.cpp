@@ -457,14 +457,18 @@ int utf8_sequence_length(const unsigned char* p, const unsigned char* end) {
   return length;
 }
 
-// Index of the first byte that is not plain ASCII, checking 32 bytes, then eight, at a time.
+// The high bits of 32 bytes or-ed together: loaded word by word into registers (a copy into an
+// array went through the stack on every step of the loop below).
+uint64_t high_bits_of_32(const char* bytes) {
+  return (util::load8(bytes) | util::load8(bytes + 8) | util::load8(bytes + 16) | util::load8(bytes + 24)) &
+         util::kHigh;
+}
+
+// Index of the first byte that is not plain ASCII, checking 64 bytes, then eight, at a time.
 size_t ascii_prefix_length(std::string_view in, size_t from) {
   size_t i = from;
-  while (i + 32 <= in.size()) {
-    std::array<uint64_t, 4> words;
-    std::memcpy(words.data(), in.data() + i, sizeof words);
-    if (((words[0] | words[1] | words[2] | words[3]) & util::kHigh) != 0) break;
-    i += 32;
+  while (i + 64 <= in.size() && (high_bits_of_32(in.data() + i) | high_bits_of_32(in.data() + i + 32)) == 0) {
+    i += 64;
   }
   while (i + 8 <= in.size()) {
     if ((util::load8(in.data() + i) & util::kHigh) != 0) break;

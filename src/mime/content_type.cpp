@@ -217,7 +217,7 @@ void assign_lower(std::string& to, std::string_view from) {
 }
 
 // A Content-Type has a parameter or two (charset, boundary, report-type): one allocation.
-constexpr size_t kTypicalParameterCount = 4;
+constexpr size_t kTypicalParameterCount = 2;
 
 // Calls take(name, value) for each "name=value" after the type, as written; a missing ';'
 // between them ("text/plain charset=utf-8") is forgiven. The views are valid during the call

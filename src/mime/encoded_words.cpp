@@ -19,9 +19,18 @@ bool starts_encoded_word(std::string_view in, size_t pos) {
   return in[pos] == '=' && pos + 1 < in.size() && in[pos + 1] == '?';
 }
 
+// Printable ASCII but '=' is two ranges, ' ' to '<' and '>' to '~', each tested on the bytes' low
+// seven bits (adding to them never carries into the next byte), with bytes from 0x80 on excluded
+// by their own high bit: fewer operations a word than three separate tests.
 bool is_plain_printable_word(const char* bytes) {
   const uint64_t word = util::load8(bytes);
-  return (util::controls_in(word) | util::non_printing_high_in(word) | util::bytes_equal(word, util::broadcast('='))) == 0;
+  const uint64_t low7 = word & util::kLow7;
+  const auto at_least = [low7](unsigned char c) {
+    return low7 + util::broadcast(static_cast<unsigned char>(0x80 - c));
+  };
+  const uint64_t below_equals = at_least(' ') & ~at_least('=');
+  const uint64_t after_equals = at_least('>') & ~at_least(0x7F);
+  return ((below_equals | after_equals) & ~word & util::kHigh) == util::kHigh;
 }
 
 // Printable ASCII without '=', eight bytes at a time (the last word overlapping the one before

@@ -38,7 +38,16 @@ constexpr uint64_t non_name_bytes(uint64_t bytes) {
 // Where the run of field-name bytes at the start of `line` ends: words while whole words remain,
 // the table for the bytes after the last one.
 size_t name_end(std::string_view line) {
-  size_t length = 0;
+  // Most names end within two words: those are tested before the loop and its counter.
+  if (line.size() >= 16) {
+    if (const uint64_t marks = non_name_bytes(util::load8(line.data())); marks != 0) {
+      return util::first_marked_byte(marks);
+    }
+    if (const uint64_t marks = non_name_bytes(util::load8(line.data() + 8)); marks != 0) {
+      return 8 + util::first_marked_byte(marks);
+    }
+  }
+  size_t length = line.size() >= 16 ? 16 : 0;
   for (; length + 8 <= line.size(); length += 8) {
     if (const uint64_t marks = non_name_bytes(util::load8(line.data() + length)); marks != 0) {
       return length + util::first_marked_byte(marks);

@@ -27,6 +27,9 @@ TEST(MimeAddress, TrailingPunctuationIsNotPartOfTheAddress) {
   EXPECT_EQ(find_addresses("o'brien@example.org"), Addresses{"o'brien@example.org"});
   EXPECT_EQ(find_addresses("jane@example.org-, next"), Addresses{"jane@example.org"});
   EXPECT_EQ(find_addresses("jane@example..org"), Addresses{});
+  // An empty label ends the domain at its first dot, wherever it stands.
+  EXPECT_EQ(find_addresses("jane@mail.example..org"), Addresses{"jane@mail.example"});
+  EXPECT_EQ(find_addresses("x@a.b.c...d.e x@.b.c"), Addresses{"x@a.b.c"});
 }
 
 TEST(MimeAddress, DotlessDomainsOnlyInAngleBrackets) {

@@ -22,6 +22,21 @@ TEST(MimeTransfer, Base64ToleratesTruncationAndMissingPadding) {
   EXPECT_EQ(decode_transfer("", "base64"), "");
 }
 
+// Whole groups of four are decoded at once: a line break, blank or garbage byte at any offset
+// puts the groups after it off their alignment, which must not change a decoded byte.
+TEST(MimeTransfer, Base64GroupsAcrossBreaksAtAnyOffset) {
+  const std::string encoded = "UmV0dXJuZWQgbWFpbDogc2VlIHRyYW5zY3JpcHQgZm9yIGRldGFpbHMgKDAxMjM0NTY3ODkp";
+  const std::string decoded = "Returned mail: see transcript for details (0123456789)";
+  ASSERT_EQ(decode_transfer(encoded, "base64"), decoded);
+  for (size_t pos = 0; pos <= encoded.size(); ++pos) {
+    for (const std::string_view inserted : {"\r\n", "*", " \t", "\n*\n"}) {
+      std::string text = encoded;
+      text.insert(pos, inserted);
+      EXPECT_EQ(decode_transfer(text, "base64"), decoded) << pos << " " << inserted;
+    }
+  }
+}
+
 TEST(MimeTransfer, Base64ConcatenatedPaddedChunks) {
   EXPECT_EQ(decode_transfer("SGk=SGk=\nIQ==", "base64"), "HiHi!");
 }

@@ -258,6 +258,24 @@ TEST(MimeEncodedWords, TheLastByteOfAValueOfAnyLengthCounts) {
   }
 }
 
+// The plain-ASCII test takes two byte ranges a word: each 8-bit byte and the line break, in any
+// position of a value of two or three words, still sends it the long way (repaired, unfolded).
+TEST(MimeEncodedWords, EveryBytePastThePrintableRangesAtAnyPosition) {
+  for (const size_t length : {16U, 19U}) {
+    for (size_t pos = 1; pos + 1 < length; ++pos) {
+      for (int byte = 0x80; byte <= 0xFF; ++byte) {
+        std::string value(length, 'x');
+        value[pos] = static_cast<char>(byte);
+        const std::string expected = std::string(pos, 'x') + "\xEF\xBF\xBD" + std::string(length - pos - 1, 'x');
+        EXPECT_EQ(decode_header_value(value), expected) << pos << " " << byte;
+      }
+      std::string folded(length, '~');
+      folded[pos] = '\n';
+      EXPECT_EQ(decode_header_value(folded), std::string(pos, '~') + " " + std::string(length - pos - 1, '~')) << pos;
+    }
+  }
+}
+
 TEST(MimeEncodedWords, MalformedWordsStayAsWritten) {
   EXPECT_EQ(decode_header_value("=?utf-8?x?abc?="), "=?utf-8?x?abc?=");
   EXPECT_EQ(decode_header_value("=?utf-8?q?unterminated"), "=?utf-8?q?unterminated");

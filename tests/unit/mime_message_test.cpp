@@ -240,6 +240,36 @@ TEST(MimeMessage, DelimitersFoundByTheSkippingSearch) {
   EXPECT_EQ(long_message.parts[2].raw_body, "two");
 }
 
+// The skipping search takes three steps between tests while they stay inside the body, and holds
+// still on the boundary's last byte: parts of every size around the needle's length, text full of
+// that byte and near misses (mid-line, one byte short) must not move a delimiter.
+TEST(MimeMessage, DelimitersFoundAfterLongRunsOfSkips) {
+  const std::string boundary = "----=_Part_000_0000_00000000.00000000";
+  const std::string filler = "0 base64+/AB0== --" + boundary + " 00\n--" + boundary.substr(0, boundary.size() - 1) +
+                             "\nx--" + boundary + "\n" + std::string(90, '0') + "\n";
+  std::string text = "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\n\n";
+  std::vector<std::string> bodies;
+  for (size_t size = 0; size < 400; size += 7) {
+    std::string body;
+    while (body.size() < size) body += filler;
+    body.resize(size);
+    if (!body.empty() && body.back() == '\n') body.back() = 'y';
+    bodies.push_back(body);
+    text += "--" + boundary + "\n\n" + body + "\n";
+  }
+  // Without the closing delimiter the last search runs to the very end of the text.
+  const Message unclosed = parse_message(text, Limits{});
+  ASSERT_EQ(unclosed.parts.size(), bodies.size() + 1);
+  EXPECT_EQ(unclosed.parts.back().raw_body, bodies.back() + "\n");
+  EXPECT_TRUE(has_warning(unclosed, "closing boundary missing"));
+
+  text += "--" + boundary + "--\n";
+  const Message message = parse_message(text, Limits{});
+  ASSERT_EQ(message.parts.size(), bodies.size() + 1);
+  for (size_t i = 0; i < bodies.size(); ++i) EXPECT_EQ(message.parts[i + 1].raw_body, bodies[i]) << i;
+  EXPECT_TRUE(message.warnings.empty());
+}
+
 TEST(MimeMessage, MultipartWithoutItsBoundaryIsALeaf) {
   const Message absent = parse_message("Content-Type: multipart/mixed; boundary=zz\n\nno parts here\n", Limits{});
   EXPECT_EQ(describe(absent), "multipart/mixed");
