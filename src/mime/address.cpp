@@ -34,6 +34,29 @@ bool is_atext(char c) { return kAtext[static_cast<unsigned char>(c)]; }
 constexpr std::array<bool, 256> kDomainChars = alnum_utf8_and("-._");
 bool is_domain_char(char c) { return kDomainChars[static_cast<unsigned char>(c)]; }
 
+// Whether a CJK punctuation mark or full-width ASCII punctuation starts at `pos`: U+3000-U+303F
+// ("、", "。", "「") and U+FF01-U+FF0F, U+FF1A-U+FF20, U+FF3B-U+FF40, U+FF5B-U+FF65 ("：", "，",
+// "（", "＜"). UTF-8 local parts and domains may hold letters of any script, but Chinese and
+// Japanese notices set an address off with these: "收件人：liwei@example.cn，请核对".
+bool is_wide_punctuation_at(std::string_view text, size_t pos) {
+  if (pos + 3 > text.size()) return false;
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[pos + i]); };
+  if (byte(0) == 0xE3) return byte(1) == 0x80;  // U+3000-U+303F
+  if (byte(0) != 0xEF) return false;
+  const unsigned code = (byte(1) == 0xBC ? 0x00u : byte(1) == 0xBD ? 0x40u : 0x100u) + (byte(2) & 0x3Fu);
+  return (code >= 0x01 && code <= 0x0F) || (code >= 0x1A && code <= 0x20) || (code >= 0x3B && code <= 0x40) ||
+         (code >= 0x5B && code <= 0x65);
+}
+
+// Where the text after the last wide punctuation mark in [begin, end) starts, or `begin`.
+size_t after_last_wide_punctuation(std::string_view text, size_t begin, size_t end) {
+  size_t after = begin;
+  for (size_t pos = begin; pos + 3 <= end; ++pos) {
+    if (is_wide_punctuation_at(text, pos)) after = pos + 3;
+  }
+  return after;
+}
+
 struct AddressSpan {
   size_t begin;
   size_t end;
@@ -98,6 +121,7 @@ std::optional<size_t> local_part_begin(std::string_view text, size_t at, size_t 
   if (at > floor && text[at - 1] == '"') return quoted_local_part_begin(text, at, floor);
   size_t begin = at;
   while (begin > floor && (is_atext(text[begin - 1]) || text[begin - 1] == '.')) --begin;
+  begin = after_last_wide_punctuation(text, begin, at);
   begin = skip_leading_non_alnum(text, begin, at);
   begin += property_name_length(text.substr(begin, at - begin));
   while (begin < at && text[begin] == '.') ++begin;
@@ -122,7 +146,7 @@ std::optional<size_t> domain_end(std::string_view text, size_t at, bool* dotted)
   }
   // The host name's bytes, up to an empty label's first dot: told in the one pass.
   size_t end = start;
-  while (end < text.size() && is_domain_char(text[end])) {
+  while (end < text.size() && is_domain_char(text[end]) && !is_wide_punctuation_at(text, end)) {
     if (text[end] == '.' && end > start && text[end - 1] == '.') {
       --end;
       break;

@@ -58,6 +58,19 @@ TEST(MimeAddress, Utf8PunctuationAroundAnAddressIsNotPartOfIt) {
   EXPECT_EQ(find_addresses("jane@example.jp.\xE3\x80\x82"), Addresses{"jane@example.jp"});
 }
 
+// Chinese and Japanese notices set an address off with full-width or CJK punctuation, with no
+// space: "收件人：liwei@example.cn，请核对" (a 163.com bounce). Letters of any script stay.
+TEST(MimeAddress, WidePunctuationInsideTheTextSetsAnAddressOff) {
+  EXPECT_EQ(find_addresses("\xE6\x94\xB6\xE4\xBB\xB6\xE4\xBA\xBA\xEF\xBC\x9Aliwei@example.cn"),
+            Addresses{"liwei@example.cn"});  // 收件人：
+  EXPECT_EQ(find_addresses("liwei@example.cn\xEF\xBC\x8C\xE8\xAF\xB7"), Addresses{"liwei@example.cn"});  // ，请
+  EXPECT_EQ(find_addresses("\xE5\xAE\x9B\xE5\x85\x88\xE3\x80\x81taro@example.jp\xE3\x80\x82"),
+            Addresses{"taro@example.jp"});  // 宛先、 ... 。
+  EXPECT_EQ(find_addresses("\xEF\xBC\x9C" "jane@example.org\xEF\xBC\x9E"), Addresses{"jane@example.org"});  // ＜＞
+  // A local part in CJK letters is kept whole.
+  EXPECT_EQ(find_addresses("\xE7\x94\xA8\xE6\x88\xB7@example.cn"), Addresses{"\xE7\x94\xA8\xE6\x88\xB7@example.cn"});
+}
+
 TEST(MimeAddress, AuthenticationResultsPropertiesAreNotLocalParts) {
   EXPECT_EQ(find_addresses("spf=pass smtp.mailfrom=jane@example.org; header.from=kim@example.org"),
             (Addresses{"jane@example.org", "kim@example.org"}));
