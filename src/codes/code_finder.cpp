@@ -11,6 +11,7 @@
 // - a status code anywhere, if the registry or the tables know its detail; an unknown detail only
 //   after a reply code, after qmail's "#", or after a word such as "Status:" or "dsn=", which keeps
 //   versions such as "X-Mailer: PHPMailer 5.2.7" out.
+#include <algorithm>
 #include <array>
 #include <bitset>
 #include <cstdint>
@@ -74,6 +75,16 @@ constexpr std::string_view kTranscriptMarks = "<>\"'`*";
 bool is_separator(char c) { return c == '\0' || is_blank(c) || is_line_break(c) || is_non_ascii(c); }
 bool opens_token(char c) { return is_separator(c) || is_one_of(c, kOpeningMarks); }
 bool closes_token(char c) { return is_separator(c) || is_one_of(c, kClosingMarks); }
+
+// Chinese and Japanese text, which has no blanks, sets a code off with a full-width colon,
+// semicolon or parenthesis: "服务器返回：550 用户不存在", "（550）".
+constexpr std::string_view kWideOpeningMarks[] = {"\xEF\xBC\x9A", "\xEF\xBC\x9B", "\xEF\xBC\x88"};  // ：；（
+
+bool after_wide_opening_mark(std::string_view text, size_t pos) {
+  if (pos < 3 || pos > text.size()) return false;
+  const std::string_view mark = text.substr(pos - 3, 3);
+  return std::ranges::find(kWideOpeningMarks, mark) != std::end(kWideOpeningMarks);
+}
 
 size_t skip_blanks_back(std::string_view text, size_t pos) {
   while (pos > 0 && is_blank(text[pos - 1])) --pos;
@@ -205,7 +216,9 @@ bool has_status_shape(const Run& run) {
 bool status_is_delimited(std::string_view text, const Run& run) {
   const char left = before(text, run.begin);
   const bool dash_after_reply = left == '-' && is_digit(before(text, run.begin - 1));
-  if (!opens_token(left) && left != '#' && !dash_after_reply) return false;
+  if (!opens_token(left) && left != '#' && !dash_after_reply && !after_wide_opening_mark(text, run.begin)) {
+    return false;
+  }
   const char right = at(text, run.end);
   if (right == '-') return !is_word_char(at(text, run.end + 1));
   if (right == ':') return !is_digit(at(text, run.end + 1));
@@ -244,7 +257,7 @@ size_t status_after(std::string_view text, size_t pos) {
 // "2001:db8:450::1", "fe80::250:1" or "555-1234".
 bool reply_is_delimited(std::string_view text, const Run& run, bool status_next) {
   const char left = before(text, run.begin);
-  if (!opens_token(left)) return false;
+  if (!opens_token(left) && !after_wide_opening_mark(text, run.begin)) return false;
   const char right = at(text, run.end);
   const char after_right = at(text, run.end + 1);
   if (right == '-') return status_next || !is_digit(after_right);
@@ -257,6 +270,7 @@ bool reply_is_delimited(std::string_view text, const Run& run, bool status_next)
 bool starts_reply_clause(std::string_view text, size_t begin) {
   size_t pos = begin;
   while (pos > 0 && (is_blank(text[pos - 1]) || is_one_of(text[pos - 1], kTranscriptMarks))) --pos;
+  if (after_wide_opening_mark(text, pos)) return true;
   const char lead = before(text, pos);
   if (lead == '\0' || is_line_break(lead) || lead == '(' || lead == ';') return true;
   if (lead != ':') return false;

@@ -124,6 +124,13 @@ const Case kCases[] = {
     {"MailerExitStatus",
      "(reason: 255)\n554 5.3.0 unknown mailer error 255\nDiagnostic-Code: X-Unix; 255",
      {"554", "5.3.0"}},
+    // Chinese text sets a code off with a full-width colon or parenthesis, with no blank.
+    {"AfterFullWidthColon", "\xE6\x9C\x8D\xE5\x8A\xA1\xE5\x99\xA8\xE8\xBF\x94\xE5\x9B\x9E\xEF\xBC\x9A" "550 "
+     "\xE7\x94\xA8\xE6\x88\xB7\xE4\xB8\x8D\xE5\xAD\x98\xE5\x9C\xA8", {"550"}},  // 服务器返回：550 用户不存在
+    {"StatusAfterFullWidthColon", "\xE7\x8A\xB6\xE6\x80\x81\xEF\xBC\x9A" "5.1.1", {"5.1.1"}},  // 状态：5.1.1
+    {"InFullWidthParentheses", "\xE9\x80\x80\xE4\xBF\xA1\xEF\xBC\x88" "552 mailbox full\xEF\xBC\x89", {"552"}},
+    // Other bytes of other scripts still glue a number to a word.
+    {"AfterOtherWideCharacters", "\xE7\xAC\xAC" "550\xE5\x8F\xB7 and \xEF\xBC\x9A" "2024", {}},
     {"EmptyText", "", {}},
 };
 
