@@ -40,7 +40,7 @@ bool claims_amazonworkmail(const report::Context& context) {
 
 bool extract_amazonworkmail(const report::Context& context, report::Report& report) {
   if (report.recipients.empty()) {
-    const std::optional<std::string_view> fields = after_line_with(context.notice, kTechnicalReport);
+    const std::optional<std::string_view> fields = after_line_with(context, ClaimPhrase(kTechnicalReport));
     report::Report read;
     if (!fields || !report::parse_delivery_status(*fields, read)) return false;
     report = std::move(read);

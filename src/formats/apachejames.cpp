@@ -40,8 +40,8 @@ bool claims_apachejames(const report::Context& context) {
 }
 
 bool extract_apachejames(const report::Context& context, report::Report& report) {
-  const std::optional<std::string_view> error = after_line_with(context.notice, kErrorLead);
-  const std::optional<std::string_view> details = after_line_with(context.notice, kDetailsLead);
+  const std::optional<std::string_view> error = after_line_with(context, ClaimPhrase(kErrorLead));
+  const std::optional<std::string_view> details = after_line_with(context, ClaimPhrase(kDetailsLead));
   if (!error || !details || !report.recipients.empty()) return false;
   const std::string diagnostic = util::collapse_space(before_marker(*error, kDetailsLead));
   size_t pos = 0;

@@ -47,7 +47,7 @@ bool claims_domino(const report::Context& context) {
 }
 
 bool extract_domino(const report::Context& context, report::Report& report) {
-  const std::optional<std::string_view> listed = after_line_with(context.notice, kNotDelivered);
+  const std::optional<std::string_view> listed = after_line_with(context, ClaimPhrase(kNotDelivered));
   const std::optional<std::string_view> because = after_line_with(context.notice, kBecause);
   if (!listed || !because) return false;
   const std::string reason = util::collapse_space(first_paragraph(*because));

@@ -70,9 +70,12 @@ constexpr std::array<StatedReason, 12> kExchangeCategories = {{
     {"SMTPSEND.DNS.NoMX", Reason::kHostUnknown},
 }};
 
-std::optional<std::string_view> admin_section(std::string_view notice) {
-  for (std::string_view heading : kAdminHeadings) {
-    if (const auto rest = after_line_with(notice, heading)) return rest;
+// As claim phrases: is_exchange_ndr() asks whether the notice holds any, admin_section() where.
+constexpr auto kAdminHeadingClaims = claim_phrases(kAdminHeadings);
+
+std::optional<std::string_view> admin_section(const report::Context& context) {
+  for (const ClaimPhrase& heading : kAdminHeadingClaims) {
+    if (const auto rest = after_line_with(context, heading)) return rest;
   }
   return std::nullopt;
 }
@@ -124,7 +127,7 @@ std::vector<std::string> mailto_addresses(std::string_view text) {
 std::vector<RecipientEvidence> notice_recipients(const report::Context& context) {
   std::vector<RecipientEvidence> found;
   const std::string_view notice = context.notice;
-  if (const auto admin = admin_section(notice)) {
+  if (const auto admin = admin_section(context)) {
     for (const RecipientBlock& block : recipient_blocks(*admin, OwnAddresses(context))) {
       evidence_for(found, block.address).diagnostic = admin_words(block.text);
     }
@@ -166,7 +169,6 @@ void refine(RecipientEvidence& r, const RecipientEvidence* from_notice) {
 bool is_exchange_ndr(const report::Context& context) {
   // admin_section() finds a heading anywhere in the notice, so a claim phrase's bit answers it.
   static constexpr auto kHeadingClaims = claim_phrases(kUserHeadings);
-  static constexpr auto kAdminHeadingClaims = claim_phrases(kAdminHeadings);
   return notice_contains_any(context, kHeadingClaims) || notice_contains_any(context, kAdminHeadingClaims);
 }
 

@@ -217,15 +217,15 @@ std::optional<Reason> reason_stated(const Block& block, const PhraseSearch& deta
   return std::nullopt;
 }
 
-std::string command_of(std::string_view detail, const PhraseSearch& search) {
-  std::string command = tagged_command(search, kCommandTags);
+std::string command_of(const PhraseSearch& detail) {
+  std::string command = tagged_command(detail, kCommandTags);
   return command.empty() ? failed_command(detail) : command;
 }
 
 void fill(const Block& block, std::string_view action, report::RecipientEvidence& r) {
   const PhraseSearch detail(block.detail, kCommandTags.size() + kStatedReasons.size());
   if (r.diagnostic.empty()) r.diagnostic = block.detail;
-  if (r.command.empty()) r.command = command_of(block.detail, detail);
+  if (r.command.empty()) r.command = command_of(detail);
   if (!r.reply_code) r.reply_code = block.reply_code;
   if (r.action.empty()) r.action = std::string(action);
   if (r.remote_mta.empty()) {

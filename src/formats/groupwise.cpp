@@ -33,7 +33,7 @@ constexpr std::array<StatedReason, 2> kStatedReasons = {{
 bool claims_groupwise(const report::Context& context) { return notice_contains(context, ClaimPhrase(kIntro)); }
 
 bool extract_groupwise(const report::Context& context, report::Report& report) {
-  const std::optional<std::string_view> list = after_line_with(context.notice, kIntro);
+  const std::optional<std::string_view> list = after_line_with(context, ClaimPhrase(kIntro));
   if (!list || !report.recipients.empty()) return false;
   size_t pos = 0;
   std::string_view line;

@@ -31,8 +31,8 @@ bool claims_mailmarshal(const report::Context& context) {
 }
 
 bool extract_mailmarshal(const report::Context& context, report::Report& report) {
-  const std::optional<std::string_view> error = after_line_with(context.notice, kErrorLead);
-  const std::optional<std::string_view> recipients = after_line_with(context.notice, kRecipientsLead);
+  const std::optional<std::string_view> error = after_line_with(context, ClaimPhrase(kErrorLead));
+  const std::optional<std::string_view> recipients = after_line_with(context, ClaimPhrase(kRecipientsLead));
   if (!error || !recipients || !report.recipients.empty()) return false;
   const std::string diagnostic = util::collapse_space(before_marker(*error, kRecipientsLead));
   // "Remote-MTA:			<203.0.113.2>"

@@ -51,7 +51,7 @@ bool claims_mdaemon(const report::Context& context) {
 }
 
 bool extract_mdaemon(const report::Context& context, report::Report& report) {
-  const std::optional<std::string_view> section = after_line_with(context.notice, kTranscriptStart);
+  const std::optional<std::string_view> section = after_line_with(context, ClaimPhrase(kTranscriptStart));
   if (!section) return false;
   const std::string_view transcript = before_marker(*section, kTranscriptEnd);
   const std::vector<SmtpExchange> exchanges = smtp_transcript(transcript, kArrowMarks);

@@ -32,7 +32,7 @@ constexpr std::array<StatedReason, 3> kStatedReasons = {{
 bool claims_notes(const report::Context& context) { return notice_contains(context, ClaimPhrase(kFailureBanner)); }
 
 bool extract_notes(const report::Context& context, report::Report& report) {
-  const std::optional<std::string_view> section = after_line_with(context.notice, kFailureBanner);
+  const std::optional<std::string_view> section = after_line_with(context, ClaimPhrase(kFailureBanner));
   if (!section || !report.recipients.empty()) return false;
   std::vector<std::string> addresses;
   std::string reasons;

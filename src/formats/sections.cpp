@@ -12,17 +12,29 @@ std::optional<std::string_view> after_marker(std::string_view text, std::string_
   return text.substr(at + marker.size());
 }
 
-std::optional<std::string_view> after_line_with(std::string_view text, std::string_view marker) {
-  const size_t at = util::ifind(text, marker);
-  if (at == std::string_view::npos) return std::nullopt;
+namespace {
+
+// The text after the line on which a marker found at `at` stands.
+std::string_view after_line_at(std::string_view text, size_t at) {
   const size_t end_of_line = text.find('\n', at);
   if (end_of_line == std::string_view::npos) return std::string_view{};
   return text.substr(end_of_line + 1);
 }
 
+}  // namespace
+
+std::optional<std::string_view> after_line_with(std::string_view text, std::string_view marker) {
+  const size_t at = util::ifind(text, marker);
+  if (at == std::string_view::npos) return std::nullopt;
+  return after_line_at(text, at);
+}
+
 std::optional<std::string_view> after_line_with(const report::Context& context, const ClaimPhrase& marker) {
   if (!notice_contains(context, marker)) return std::nullopt;
-  return after_line_with(context.notice, marker.text);
+  // The decoder's pass over the notice saw where the phrase first ends.
+  const size_t end = context.claim_phrases ? context.claim_phrases->first_end(marker.index) : 0;
+  if (end == 0) return after_line_with(context.notice, marker.text);
+  return after_line_at(context.notice, end - marker.text.size());
 }
 
 std::string_view before_marker(std::string_view text, std::string_view marker) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -145,14 +146,37 @@ bool holds_as_text(std::string_view text, std::string_view address, size_t at) {
   return false;
 }
 
+// The names' lengths differ, so a field is compared with one name at most: OwnAddresses::holds()
+// asks this of every field of the header for every candidate.
 bool is_own_address_field(const mime::HeaderField& field) {
-  return field.is("From") || field.is("To") || field.is("Return-Path") || field.is("Delivered-To");
+  switch (field.name.size()) {
+    case 2: return field.is("To");
+    case 4: return field.is("From");
+    case 11: return field.is("Return-Path");
+    case 12: return field.is("Delivered-To");
+    default: return false;
+  }
 }
 
-// The start of the line that holds `at`.
+// Index of the last marked byte of a word loaded with util::load8 (in the bytes' order in memory).
+size_t last_marked_byte(uint64_t marks) {
+  if constexpr (std::endian::native == std::endian::little) {
+    return 7 - static_cast<size_t>(std::countl_zero(marks)) / 8;
+  } else {
+    return 7 - static_cast<size_t>(std::countr_zero(marks)) / 8;
+  }
+}
+
+// The start of the line that holds `at` (not a line break itself). Read back eight bytes at a
+// time: recipient_blocks() asks it for every line with an '@', often far into the line.
 size_t line_start_of(std::string_view text, size_t at) {
-  const size_t newline = text.rfind('\n', at);
-  return newline == std::string_view::npos ? 0 : newline + 1;
+  size_t end = at;  // the bytes before `end` are left to read
+  for (; end >= 8; end -= 8) {
+    const uint64_t newlines = util::bytes_equal(util::load8(text.data() + end - 8), util::broadcast('\n'));
+    if (newlines != 0) return end - 8 + last_marked_byte(newlines) + 1;
+  }
+  while (end > 0 && text[end - 1] != '\n') --end;
+  return end;
 }
 
 std::string unfold_lines(std::string_view text) { return util::collapse_space(text); }
@@ -230,9 +254,9 @@ bool notice_contains(const report::Context& context, std::string_view needle) {
   return icontains(context.notice, needle);
 }
 
-report::ClaimPhraseSet find_claim_phrases(std::string_view notice) {
-  report::ClaimPhraseSet found;
-  claim_phrase_matcher().match(notice, [&found](size_t index, size_t) { found.add(index); });
+report::NoticeClaims find_claim_phrases(std::string_view notice) {
+  report::NoticeClaims found;
+  claim_phrase_matcher().match(notice, [&found](size_t index, size_t end) { found.add(index, end); });
   return found;
 }
 
@@ -350,11 +374,11 @@ struct CommandFound {
   const CommandPhrase* phrase;
 };
 
-// The first phrase of `lead` in the text. Later anchors give later starts (what lies between
-// "in" and its "reply" is white space), so the first that opens a phrase is the one.
-std::optional<CommandFound> first_led_phrase(std::string_view text, const CommandLead& lead) {
-  for (size_t at = util::ifind(text, lead.anchor.text); at != std::string_view::npos;
-       at = util::ifind(text, lead.anchor.text, at + 1)) {
+// The first phrase of `lead` in the text, whose first anchor is at `first_anchor` (npos: none).
+// Later anchors give later starts (what lies between "in" and its "reply" is white space), so the
+// first that opens a phrase is the one.
+std::optional<CommandFound> first_led_phrase(std::string_view text, const CommandLead& lead, size_t first_anchor) {
+  for (size_t at = first_anchor; at != std::string_view::npos; at = util::ifind(text, lead.anchor.text, at + 1)) {
     const size_t start = lead_start(text, lead, at);
     if (start == std::string_view::npos) continue;
     if (const CommandPhrase* phrase = command_phrase_at(text, start)) return CommandFound{start, phrase};
@@ -362,15 +386,16 @@ std::optional<CommandFound> first_led_phrase(std::string_view text, const Comman
   return std::nullopt;
 }
 
-// The command of the phrase that starts first, of the leads `may_occur` lets through. Most texts
-// hold none of the leads: a search per lead then says so, and only the few places where a lead
-// occurs are compared with the phrases.
-template <typename MayOccur>
-std::string first_failed_command(std::string_view text, MayOccur may_occur) {
+// The command of the phrase that starts first. `first_anchor` says where a lead's anchor first
+// occurs in the text (npos: nowhere). Most texts hold none of the leads: a search per lead then
+// says so, and only the few places where a lead occurs are compared with the phrases.
+template <typename FirstAnchor>
+std::string first_failed_command(std::string_view text, FirstAnchor first_anchor) {
   std::optional<CommandFound> first;
   for (const CommandLead& lead : kCommandLeads) {
-    if (!may_occur(lead)) continue;
-    const std::optional<CommandFound> found = first_led_phrase(text, lead);
+    const size_t anchor = first_anchor(lead);
+    if (anchor == std::string_view::npos) continue;
+    const std::optional<CommandFound> found = first_led_phrase(text, lead, anchor);
     if (found && (!first || found->start < first->start)) first = found;
   }
   return first ? std::string(first->phrase->command) : std::string();
@@ -384,12 +409,27 @@ bool lies_within(std::string_view part, std::string_view whole) {
 }  // namespace
 
 std::string failed_command(std::string_view text) {
-  return first_failed_command(text, [](const CommandLead&) { return true; });
+  return first_failed_command(text, [text](const CommandLead& lead) { return util::ifind(text, lead.anchor.text); });
+}
+
+std::string failed_command(const PhraseSearch& text) {
+  return first_failed_command(text.text(), [&text](const CommandLead& lead) { return text.find(lead.anchor.text); });
 }
 
 std::string failed_command(const report::Context& context, std::string_view text) {
   if (!context.claim_phrases || !lies_within(text, context.notice)) return failed_command(text);
-  return first_failed_command(text, [&context](const CommandLead& lead) { return notice_contains(context, lead.anchor); });
+  const size_t offset = static_cast<size_t>(text.data() - context.notice.data());
+  return first_failed_command(text, [&context, text, offset](const CommandLead& lead) {
+    if (!notice_contains(context, lead.anchor)) return std::string_view::npos;
+    // Where the anchor first occurs in the notice, when that is within the text.
+    const size_t end = context.claim_phrases->first_end(lead.anchor.index);
+    if (end != 0 && end - lead.anchor.text.size() >= offset) {
+      const size_t at = end - lead.anchor.text.size() - offset;
+      if (at + lead.anchor.text.size() <= text.size()) return at;
+      return std::string_view::npos;  // its first occurrence from the text's start on ends past the text
+    }
+    return util::ifind(text, lead.anchor.text);
+  });
 }
 
 // "host mx.example.net says:" (CommuniGate Pro), "host mx.example.net said:": a name with no

@@ -43,9 +43,9 @@ bool notice_contains_any(const report::Context& context, const ClaimPhrases<N>& 
   return std::ranges::any_of(phrases, [&](const ClaimPhrase& phrase) { return util::icontains(context.notice, phrase.text); });
 }
 
-// Which of the phrases in claim_phrases.def the notice holds, in the table's order: one pass over
-// the notice instead of one search per claim.
-report::ClaimPhraseSet find_claim_phrases(std::string_view notice);
+// Which of the phrases in claim_phrases.def the notice holds, in the table's order, and where each
+// first occurs: one pass over the notice instead of one search per claim.
+report::NoticeClaims find_claim_phrases(std::string_view notice);
 
 // The SMTP command a text says failed ("in reply to RCPT TO command", "after end of data",
 // ">>> DATA"), normalised to RCPT, MAIL, DATA, HELO, EHLO, STARTTLS, AUTH, CONN; "" if none.
@@ -53,6 +53,10 @@ std::string failed_command(std::string_view text);
 // The same for `text` inside the context's notice: the leads the notice lacks (its claim phrases
 // say which) are not searched for. Any other text is searched in full.
 std::string failed_command(const report::Context& context, std::string_view text);
+// The same for a text a format searches for its own phrases too: its byte pairs, when read, rule
+// out most leads.
+class PhraseSearch;
+std::string failed_command(const PhraseSearch& text);
 
 // A host name and IP named in a text as "host mx.example.com[192.0.2.1]" or
 // "mx.example.com [192.0.2.1]" (Postfix, Exim, Sendmail).

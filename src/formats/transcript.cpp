@@ -54,8 +54,11 @@ std::string_view before_marker_line(std::string_view text, std::span<const std::
     const size_t line_start = pos;
     if (!util::next_line(text, pos, line)) return text;
     const std::string_view trimmed = util::trim(line);
+    if (trimmed.empty()) continue;
+    // Most lines differ from every marker in their first byte, compared before the rest.
+    const char first = util::ascii_lower(trimmed.front());
     for (std::string_view marker : markers) {
-      if (util::istarts_with(trimmed, marker)) return text.substr(0, line_start);
+      if (first == util::ascii_lower(marker.front()) && util::istarts_with(trimmed, marker)) return text.substr(0, line_start);
     }
   }
 }

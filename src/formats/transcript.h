@@ -10,8 +10,8 @@
 
 namespace bounceback::formats {
 
-// `text` up to the first line whose trimmed start is one of `markers` (ASCII case-insensitive);
-// the whole text when no line is.
+// `text` up to the first line whose trimmed start is one of `markers` (none empty; ASCII case
+// ignored); the whole text when no line is.
 std::string_view before_marker_line(std::string_view text, std::span<const std::string_view> markers);
 
 // Count of leading blanks (space or tab) of a line.

@@ -110,7 +110,7 @@ bool claims_v5sendmail(const report::Context& context) { return notice_contains(
 
 bool extract_v5sendmail(const report::Context& context, report::Report& report) {
   if (!report.recipients.empty()) return false;
-  const std::optional<std::string_view> transcript = after_line_with(context.notice, kTranscriptBanner);
+  const std::optional<std::string_view> transcript = after_line_with(context, ClaimPhrase(kTranscriptBanner));
   if (!transcript) return false;
   const std::vector<Session> sessions = read_sessions(*transcript);
   for (const Session& session : sessions) {

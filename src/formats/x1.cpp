@@ -21,7 +21,7 @@ constexpr std::string_view kBanner = "---The following addresses had delivery er
 bool claims_x1(const report::Context& context) { return notice_contains(context, ClaimPhrase(kBanner)); }
 
 bool extract_x1(const report::Context& context, report::Report& report) {
-  const std::optional<std::string_view> list = after_line_with(context.notice, kBanner);
+  const std::optional<std::string_view> list = after_line_with(context, ClaimPhrase(kBanner));
   if (!list || !report.recipients.empty()) return false;
   size_t pos = 0;
   std::string_view line;

@@ -54,7 +54,7 @@ bool claims_yahoo(const report::Context& context) { return notice_contains(conte
 
 bool extract_yahoo(const report::Context& context, report::Report& report) {
   if (!report.recipients.empty()) return false;
-  const std::optional<std::string_view> listed = after_line_with(context.notice, kYahooHeading);
+  const std::optional<std::string_view> listed = after_line_with(context, ClaimPhrase(kYahooHeading));
   if (!listed) return false;
   for (const RecipientBlock& block : recipient_blocks(*listed, OwnAddresses(context))) {
     report::RecipientEvidence& r = evidence_for(report.recipients, block.address);

@@ -3,6 +3,7 @@
 #include <array>
 #include <bit>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -141,25 +142,26 @@ struct InlineCopy {
   size_t copy_begin = std::string_view::npos;
 };
 
-InlineCopy after_line(std::string_view notice, size_t line_start) {
-  const size_t newline = notice.find('\n', line_start);
-  return {line_start, newline == std::string_view::npos ? notice.size() : newline + 1};
+// Where the line starting at `line_start` ends (its '\n', or the end of the text).
+size_t line_end_at(std::string_view text, size_t line_start) {
+  const void* newline = std::memchr(text.data() + line_start, '\n', text.size() - line_start);
+  return newline == nullptr ? text.size() : static_cast<size_t>(static_cast<const char*>(newline) - text.data());
 }
 
 // Where the notice ends and an inline copy of the original message begins: after a marker line,
 // or at a header block that opens a paragraph (with the last line before it when that announces it).
+// Every line of every notice is read here: each line's end is found once.
 InlineCopy find_inline_original(std::string_view notice) {
-  size_t pos = 0;
-  std::string_view line;
   size_t previous_start = 0;
   std::string_view previous;  // trimmed
   bool paragraph_start = true;
   size_t scanned_to = 0;
-  while (true) {
-    const size_t line_start = pos;
-    if (!util::next_line(notice, pos, line)) return {};
+  for (size_t line_start = 0, next_start = 0; line_start < notice.size(); line_start = next_start) {
+    const size_t line_end = line_end_at(notice, line_start);
+    next_start = line_end == notice.size() ? line_end : line_end + 1;
+    const std::string_view line = notice.substr(line_start, line_end - line_start);
     const std::string_view trimmed = util::trim(line);
-    if (is_marker_line(trimmed)) return after_line(notice, line_start);
+    if (is_marker_line(trimmed)) return {line_start, next_start};
     const bool blank = trimmed.empty();
     if (paragraph_start && !blank && line_start >= scanned_to && may_open_header_block(line) &&
         opens_header_block(notice, line_start, scanned_to)) {
@@ -171,6 +173,7 @@ InlineCopy find_inline_original(std::string_view notice) {
       previous = trimmed;
     }
   }
+  return {};
 }
 
 bool inside_embedded_message(const mime::Message& message, int index) {

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -66,6 +67,42 @@ class ClaimPhraseSet {
   std::array<uint64_t, kCapacity / 64> words_{};
 };
 
+// The claim phrases a notice holds (formats::find_claim_phrases) and where the first few found
+// first occur: a format that reads on after a phrase's line starts there instead of searching the
+// notice again. A notice holds a handful of the phrases, so a short list keeps their places.
+class NoticeClaims {
+ public:
+  // Phrase `index` occurs with its last byte before offset `end`. The matcher reports occurrences
+  // in the order of their ends, so a phrase's first report is its first occurrence.
+  void add(size_t index, size_t end) {
+    if (phrases_.holds(index)) return;
+    phrases_.add(index);
+    if (places_held_ < places_.size() && end <= std::numeric_limits<uint32_t>::max()) {
+      places_[places_held_++] = Place{static_cast<uint32_t>(end), static_cast<uint16_t>(index)};
+    }
+  }
+  bool holds(size_t index) const { return phrases_.holds(index); }
+  bool holds_any(const ClaimPhraseSet& mask) const { return phrases_.holds_any(mask); }
+  // Where the first occurrence of phrase `index` ends (one past its last byte), or 0 when the
+  // notice lacks the phrase or its place was not kept: then it must be searched for.
+  size_t first_end(size_t index) const {
+    for (size_t i = 0; i != places_held_; ++i) {
+      if (places_[i].index == index) return places_[i].end;
+    }
+    return 0;  // a phrase's end is never 0: no phrase is empty
+  }
+
+ private:
+  static_assert(ClaimPhraseSet::kCapacity <= std::numeric_limits<uint16_t>::max() + size_t{1});
+  struct Place {
+    uint32_t end;
+    uint16_t index;
+  };
+  ClaimPhraseSet phrases_;
+  std::array<Place, 16> places_{};
+  size_t places_held_ = 0;
+};
+
 // The parsed message with the views every extractor needs, computed once.
 struct Context {
   const mime::Message& message;
@@ -80,9 +117,9 @@ struct Context {
   int delivery_status_part = -1;   // message/(global-)delivery-status
   int feedback_report_part = -1;   // message/feedback-report
   int original_part = -1;          // message/rfc822, message/global, text/rfc822-headers
-  // Which of formats/claim_phrases.def the notice holds (formats::find_claim_phrases), filled by
-  // the decoder; nullopt when not looked for.
-  std::optional<ClaimPhraseSet> claim_phrases;
+  // Which of formats/claim_phrases.def the notice holds and where (formats::find_claim_phrases),
+  // filled by the decoder; nullopt when not looked for.
+  std::optional<NoticeClaims> claim_phrases;
   // The report's own Message-ID and Date fields as written, when it has them.
   std::optional<std::string_view> message_id_field;
   std::optional<std::string_view> date_field;

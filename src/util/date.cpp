@@ -88,11 +88,19 @@ constexpr uint32_t abbreviation_key(std::string_view word) {
          static_cast<uint32_t>(static_cast<unsigned char>(ascii_lower(word[2])));
 }
 
+// The months' keys, made once rather than at each comparison.
+constexpr auto kMonthKeys = [] {
+  std::array<uint32_t, kMonths.size()> keys{};
+  auto key = keys.begin();
+  for (std::string_view month : kMonths) *key++ = abbreviation_key(month);
+  return keys;
+}();
+
 std::optional<int> month_number(std::string_view word) {
   if (word.size() < 3) return std::nullopt;
   const uint32_t key = abbreviation_key(word);
-  for (size_t i = 0; i < kMonths.size(); ++i) {
-    if (key == abbreviation_key(kMonths[i])) return static_cast<int>(i + 1);
+  for (size_t i = 0; i < kMonthKeys.size(); ++i) {
+    if (key == kMonthKeys[i]) return static_cast<int>(i + 1);
   }
   return std::nullopt;
 }
@@ -113,22 +121,24 @@ std::optional<int> zone_minutes(std::string_view zone) {
   return 0;  // RFC 5322: an unknown zone is treated as UTC ("-0000" semantics)
 }
 
+// Writes a value of 0 to 99 as two digits: months, days and the fields of the time.
+char* put_two_digits(char* out, int64_t value) {
+  out[0] = static_cast<char>('0' + value / 10);
+  out[1] = static_cast<char>('0' + value % 10);
+  return out + 2;
+}
+
 // Writes a value that is never negative here (a year), zero-padded to `width` digits (printf's
-// "%0*lld"), and returns the end of what it wrote.
+// "%0*lld"), and returns the end of what it wrote. A year of four digits, as nearly all are, is
+// written as two pairs of digits.
 char* put_padded(char* out, int64_t value, int width) {
+  if (width == 4 && value < 10000) return put_two_digits(put_two_digits(out, value / 100), value % 100);
   int digits = 1;
   for (int64_t rest = value / 10; rest > 0; rest /= 10) ++digits;
   if (digits < width) digits = width;
   char* end = out + digits;
   for (char* p = end; p != out; value /= 10) *--p = static_cast<char>('0' + value % 10);
   return end;
-}
-
-// Writes a value of 0 to 99 as two digits: months, days and the fields of the time.
-char* put_two_digits(char* out, int64_t value) {
-  out[0] = static_cast<char>('0' + value / 10);
-  out[1] = static_cast<char>('0' + value % 10);
-  return out + 2;
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "bounceback/decoder.h"
+#include "formats/sections.h"
 #include "formats/signals.h"
 #include "mime/message.h"
 #include "report/report.h"
@@ -39,7 +40,7 @@ TEST(ClaimPhrases, OnePassAgreesWithSearchingEachPhraseOnEveryFormatFixture) {
     const std::string bytes = read_file(entry.path());
     const mime::Message message = mime::parse_message(bytes, Limits{});
     report::Context context = report::make_context(message);
-    const report::ClaimPhraseSet marks = find_claim_phrases(context.notice);
+    const report::NoticeClaims marks = find_claim_phrases(context.notice);
     const report::Context searched = report::make_context(message);  // no marks: searches
     context.claim_phrases = marks;
     for (size_t i = 0; i < kPhrases.size(); ++i) {
@@ -53,6 +54,45 @@ TEST(ClaimPhrases, OnePassAgreesWithSearchingEachPhraseOnEveryFormatFixture) {
   }
   EXPECT_GT(fixtures, 40u);
   EXPECT_GT(found, 30u) << "the fixtures hold most families' phrases";
+}
+
+// Where the one pass saw a phrase first is where a search finds it: the text after its line is the
+// same read from the pass as searched for, and so is the failed command in any part of the notice.
+TEST(ClaimPhrases, ThePlacesKeptAgreeWithSearchingOnEveryFormatFixture) {
+  static constexpr auto kAll = claim_phrases(kClaimPhrases);
+  size_t kept = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(BOUNCEBACK_FIXTURES) / "formats")) {
+    const std::string bytes = read_file(entry.path());
+    const mime::Message message = mime::parse_message(bytes, Limits{});
+    report::Context context = report::make_context(message);
+    context.claim_phrases = find_claim_phrases(context.notice);
+    const std::string_view notice = context.notice;
+    for (const ClaimPhrase& phrase : kAll) {
+      EXPECT_EQ(after_line_with(context, phrase), after_line_with(notice, phrase.text)) << entry.path() << ": " << phrase.text;
+      kept += context.claim_phrases->first_end(phrase.index) != 0 ? 1 : 0;
+    }
+    for (size_t line = 0; line < notice.size(); line = notice.find('\n', line) + 1) {
+      const std::string_view from_line = notice.substr(line);
+      const std::string_view line_on = from_line.substr(0, from_line.find("\n\n"));
+      EXPECT_EQ(failed_command(context, from_line), failed_command(from_line)) << entry.path() << " at " << line;
+      EXPECT_EQ(failed_command(context, line_on), failed_command(line_on)) << entry.path() << " at " << line;
+      if (notice.find('\n', line) == std::string_view::npos) break;
+    }
+  }
+  EXPECT_GT(kept, 30u) << "most phrases found have their place kept";
+}
+
+TEST(ClaimPhrases, TheFirstPlaceOfTheFirstSixteenPhrasesFoundIsKept) {
+  report::NoticeClaims claims;
+  claims.add(7, 30);
+  claims.add(7, 12);  // a later report of the same phrase
+  for (size_t index = 100; index != 120; ++index) claims.add(index, index + 1000);
+  EXPECT_EQ(claims.first_end(7), 30u);
+  EXPECT_EQ(claims.first_end(114), 1114u);  // the sixteenth
+  EXPECT_TRUE(claims.holds(115));
+  EXPECT_EQ(claims.first_end(115), 0u);  // held, but its place was not kept: searched for
+  EXPECT_EQ(claims.first_end(8), 0u);
+  EXPECT_FALSE(claims.holds(8));
 }
 
 TEST(ClaimPhrases, CaseIsIgnoredAndPhrasesNotInTheTableAreSearched) {

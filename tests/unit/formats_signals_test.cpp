@@ -46,7 +46,12 @@ TEST(FailedCommand, NamesTheCommandOfTheFirstPhraseWhateverItsCaseAndSpacing) {
       {"after", ""},
       {"", ""},
   };
-  for (const CommandCase& c : cases) EXPECT_EQ(failed_command(c.text), c.command) << c.text;
+  for (const CommandCase& c : cases) {
+    EXPECT_EQ(failed_command(c.text), c.command) << c.text;
+    // A format's own search of the text: byte pairs read (many phrases) or not (one) answer alike.
+    EXPECT_EQ(failed_command(PhraseSearch(c.text, 40)), c.command) << c.text;
+    EXPECT_EQ(failed_command(PhraseSearch(c.text, 1)), c.command) << c.text;
+  }
 }
 
 TEST(FailedCommand, EveryPrefixOfATextIsReadWithoutCrashing) {
@@ -109,6 +114,25 @@ TEST(RecipientBlocks, SkipTheReportsOwnAndDaemonAddressesAndRepeats) {
   EXPECT_TRUE(blocks[0].text.ends_with("named again\n"));
   EXPECT_EQ(blocks[1].address, "tom@example.org");
   EXPECT_EQ(util::trim(blocks[1].text), "tom@example.org");
+}
+
+// A block starts at the start of its address's line, however far into the line the '@' stands
+// and whatever came before: the notice's first line, short lines, long ones.
+TEST(RecipientBlocks, StartAtTheLineOfTheirAddress) {
+  const Parsed parsed("From: MAILER-DAEMON@mx.example.net\nTo: ann@sender.example\n\nnotice\n");
+  std::string notice = "a0@x.example\n";
+  std::vector<size_t> starts = {0};
+  for (size_t indent = 0; indent != 20; ++indent) {
+    notice += std::string(indent * 3 % 11, 'w') + "\n";
+    starts.push_back(notice.size());
+    notice += std::string(indent, ' ') + "<a" + std::to_string(indent + 1) + "@x.example>: 550 unknown\n";
+  }
+  const std::vector<RecipientBlock> blocks = recipient_blocks(notice, OwnAddresses(parsed.context));
+  ASSERT_EQ(blocks.size(), starts.size());
+  for (size_t i = 0; i != blocks.size(); ++i) {
+    EXPECT_EQ(blocks[i].address, "a" + std::to_string(i) + "@x.example");
+    EXPECT_EQ(static_cast<size_t>(blocks[i].text.data() - notice.data()), starts[i]) << i;
+  }
 }
 
 TEST(OwnAddresses, AreTheAddressesOfFromToReturnPathAndDeliveredTo) {

@@ -157,6 +157,35 @@ TEST(UtilText, TrimAndCollapse) {
   EXPECT_EQ(collapse_space(""), "");
   EXPECT_EQ(collapse_space(" \r\n "), "");
   EXPECT_EQ(collapse_space("a"), "a");
+  EXPECT_EQ(collapse_space(" leading blank then words "), "leading blank then words");
+  EXPECT_EQ(collapse_space("eight by  tes and more"), "eight by tes and more");
+  EXPECT_EQ(collapse_space("abcdefg \x01" "abcdefgh"), "abcdefg \x01" "abcdefgh");  // a control byte is no space
+}
+
+// collapse_space copies eight single-spaced bytes at once: blanks, other white space and control
+// bytes at every place around such a word.
+TEST(UtilText, CollapseSpaceAgreesWithAByteByByteCollapse) {
+  const auto naive = [](std::string_view text) {
+    std::string out;
+    bool pending = false;
+    for (const char c : text) {
+      if (is_space(c)) {
+        pending = !out.empty();
+        continue;
+      }
+      if (pending) out.push_back(' ');
+      pending = false;
+      out.push_back(c);
+    }
+    return out;
+  };
+  std::mt19937 rng(5);
+  const std::string alphabet = "ab  \t\n\r\v\f\x01\x7F\xC3.";
+  for (int round = 0; round < 20000; ++round) {
+    std::string text(rng() % 40, ' ');
+    for (char& c : text) c = rng() % 3 == 0 ? alphabet[rng() % alphabet.size()] : 'x';
+    ASSERT_EQ(collapse_space(text), naive(text)) << text;
+  }
 }
 
 TEST(UtilText, NextLineWalksWithoutAllocating) {
