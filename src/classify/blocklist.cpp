@@ -1,6 +1,4 @@
 // Finding the DNS blocklist or reputation service a refusal names, and the address it lists.
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <array>
 #include <limits>
@@ -9,6 +7,7 @@
 #include "classify/classifier.h"
 #include "classify/generated_automata.h"
 #include "classify/matcher.h"
+#include "util/ip.h"
 #include "util/text.h"
 
 namespace bounceback::classify {
@@ -42,19 +41,13 @@ bool is_address_char(char c) {
   return util::is_digit(c) || c == '.' || c == ':' || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-bool is_ip_address(const std::string& text) {
-  unsigned char buffer[16];
-  const int family = text.find(':') == std::string::npos ? AF_INET : AF_INET6;
-  return inet_pton(family, text.c_str(), buffer) == 1;
-}
-
 // The run [begin, end) as an IPv4 or IPv6 address, allowing for a sentence's closing dot and for
 // the "IPv6:" tag of an SMTP address literal, whose "6:" the run starts with.
 std::optional<Address> address_in_run(std::string_view text, size_t begin, size_t end) {
   while (end > begin && (text[end - 1] == '.' || text[end - 1] == ':')) --end;
   if (end - begin > 2 && util::iends_with(text.substr(0, begin), "IPv") && text.substr(begin, 2) == "6:") begin += 2;
   std::string candidate(text.substr(begin, end - begin));
-  if (candidate.empty() || !is_ip_address(candidate)) return std::nullopt;
+  if (!util::is_ip_address(candidate)) return std::nullopt;
   return Address{begin, end, std::move(candidate)};
 }
 

@@ -16,6 +16,7 @@
 #include "formats/sections.h"
 #include "formats/signals.h"
 #include "formats/transcript.h"
+#include "util/ip.h"
 #include "util/text.h"
 
 namespace bounceback::formats {
@@ -117,11 +118,6 @@ std::string_view server_in(const PhraseSearch& detail) {
   return {};
 }
 
-bool is_ip_address(std::string_view host) {
-  return !host.empty() && host.find_first_not_of("0123456789.:abcdefABCDEF") == std::string_view::npos &&
-         (host.find('.') != std::string_view::npos || host.find(':') != std::string_view::npos);
-}
-
 void fill(std::string_view detail, report::RecipientEvidence& r) {
   r.diagnostic = util::collapse_space(detail);
   const PhraseSearch search(detail,
@@ -131,7 +127,7 @@ void fill(std::string_view detail, report::RecipientEvidence& r) {
   r.format_reason = stated_reason(search, kStatedReasons);
   std::string_view server = server_in(search);
   while (!server.empty() && server.back() == '.') server.remove_suffix(1);
-  if (is_ip_address(server)) {
+  if (util::is_ip_address(server)) {
     r.remote_ip = std::string(server);
   } else {
     r.remote_mta = std::string(server);

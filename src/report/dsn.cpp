@@ -1,5 +1,6 @@
 // RFC 3464 message/delivery-status (and RFC 6533 message/global-delivery-status).
 #include "report/report.h"
+#include "util/ip.h"
 #include "util/text.h"
 
 namespace bounceback::report {
@@ -118,6 +119,18 @@ bool is_per_message_field(const Field& f) {
          f.name == FieldName::kReceivedFromMta;
 }
 
+// The IP a comment after the host name starts with: "(142.250.102.27)", Gmail's "(2607:f8b0::1b,
+// the server for the domain gmail.com.)"; empty when it starts with anything else.
+std::string_view ip_in_comment(std::string_view comment) {
+  if (comment.size() < 2 || comment.front() != '(') return {};
+  const std::string_view inside = comment.substr(1);
+  const std::string_view first = util::trim(inside.substr(0, inside.find_first_of(",)")));
+  return util::is_ip_address(first) ? first : std::string_view{};
+}
+
+// "mx.example.com [192.0.2.1]" (Postfix), "mx.example.com (192.0.2.1)" (PowerMTA) and
+// "mx.example.com. (192.0.2.1, the server for the domain example.com.)" (Gmail) give the host and
+// its IP apart; a comment that does not start with an IP stays part of the value.
 void split_remote_mta(std::string_view value, RecipientEvidence& r) {
   std::string_view text = util::trim(field_text(value));
   const size_t bracket = text.find('[');
@@ -125,6 +138,12 @@ void split_remote_mta(std::string_view value, RecipientEvidence& r) {
     const size_t close = text.find(']', bracket);
     if (close != std::string_view::npos) r.remote_ip = std::string(text.substr(bracket + 1, close - bracket - 1));
     text = util::trim(text.substr(0, bracket));
+  } else if (const size_t paren = text.find(" ("); paren != std::string_view::npos) {
+    if (const std::string_view ip = ip_in_comment(text.substr(paren + 1)); !ip.empty()) {
+      r.remote_ip = std::string(ip);
+      text = util::trim(text.substr(0, paren));
+      if (text.size() > 1 && text.back() == '.') text.remove_suffix(1);  // the root's dot
+    }
   }
   r.remote_mta = std::string(text);
 }

@@ -197,6 +197,32 @@ TEST(Report, DeliveryStatusFieldNamesInAnyCaseAndLength) {
   EXPECT_EQ(r.diagnostic, "552 5.2.2 mailbox full");
 }
 
+// Each MTA writes the remote host's IP its own way; a comment that is no IP stays in the value.
+TEST(Report, RemoteMtaHostAndIpApart) {
+  struct Case {
+    std::string_view value, host, ip;
+  };
+  const Case cases[] = {
+      {"dns; mx.example.com [192.0.2.9]", "mx.example.com", "192.0.2.9"},       // Postfix
+      {"dns;mx.example.com (192.0.2.135)", "mx.example.com", "192.0.2.135"},    // PowerMTA
+      {"dns; gmail-smtp-in.l.google.com. (2607:f8b0:4864:20::b2e, the server for the domain gmail.com.)",
+       "gmail-smtp-in.l.google.com", "2607:f8b0:4864:20::b2e"},                // Gmail
+      {"dns; mx.example.com (Postfix)", "mx.example.com (Postfix)", ""},
+      {"dns; mx.example.com (192.0.2)", "mx.example.com (192.0.2)", ""},
+      {"dns; mx.example.com", "mx.example.com", ""},
+  };
+  for (const Case& c : cases) {
+    report::Report report;
+    ASSERT_TRUE(report::parse_delivery_status(
+        "Reporting-MTA: dns; mx.example.net\n\nFinal-Recipient: rfc822; jane@example.com\nAction: failed\n"
+        "Status: 5.0.0\nRemote-MTA: " + std::string(c.value) + "\n",
+        report));
+    ASSERT_EQ(report.recipients.size(), 1u);
+    EXPECT_EQ(report.recipients[0].remote_mta, c.host) << c.value;
+    EXPECT_EQ(report.recipients[0].remote_ip, c.ip) << c.value;
+  }
+}
+
 // Names are compared a word at a time, words overlapping at the end: a name one byte off, at any
 // place, is another field.
 TEST(Report, DeliveryStatusNameOneByteOffIsAnotherField) {
