@@ -14,6 +14,7 @@
 #include "formats/sections.h"
 #include "formats/signals.h"
 #include "formats/transcript.h"
+#include "util/ip.h"
 #include "util/text.h"
 
 namespace bounceback::formats {
@@ -23,6 +24,42 @@ constexpr std::string_view kTranscriptStart = "--- Session Transcript ---";
 constexpr std::string_view kTranscriptEnd = "--- End Transcript ---";
 // "Sun 2012-03-11 12:00:00: *  To: user@example.net": the envelope MDaemon logs first.
 constexpr std::string_view kRecipientLog = "*  To:";
+
+// "Attempting SMTP connection to [mx.example.net]", resolved, then "Attempting SMTP connection to
+// [192.0.2.1:25]": the host MDaemon looked up and the address it connected to.
+constexpr std::string_view kConnectionLog = "Attempting SMTP connection to [";
+
+struct LoggedServer {
+  std::string_view host;
+  std::string_view ip;
+};
+
+// The address of "192.0.2.1:25" without its port; the whole text when it is an address itself.
+std::string_view ip_of(std::string_view target) {
+  if (util::is_ip_address(target)) return target;
+  const size_t colon = target.rfind(':');
+  if (colon == std::string_view::npos) return {};
+  const std::string_view address = target.substr(0, colon);
+  return address.find(':') == std::string_view::npos && util::is_ip_address(address) ? address : std::string_view{};
+}
+
+LoggedServer logged_server(std::string_view transcript) {
+  LoggedServer server;
+  size_t pos = 0;
+  std::string_view line;
+  while (util::next_line(transcript, pos, line)) {
+    const size_t at = line.find(kConnectionLog);
+    if (at == std::string_view::npos) continue;
+    const std::string_view rest = line.substr(at + kConnectionLog.size());
+    const std::string_view target = rest.substr(0, rest.find(']'));
+    if (const std::string_view ip = ip_of(target); !ip.empty()) {
+      server.ip = ip;
+    } else if (server.host.empty()) {
+      server.host = target;
+    }
+  }
+  return server;
+}
 
 // The opening sentence says whether MDaemon gave up or is still trying.
 constexpr std::array<std::string_view, 2> kDelayWords = {
@@ -58,6 +95,7 @@ bool extract_mdaemon(const report::Context& context, report::Report& report) {
   bool delayed = false;
   static constexpr auto kDelayClaims = claim_phrases(kDelayWords);
   for (const ClaimPhrase& words : kDelayClaims) delayed = delayed || notice_contains(context, words);
+  const LoggedServer server = logged_server(transcript);
   for (const std::string& address : logged_recipients(transcript)) {
     const TranscriptRefusal refusal = refusal_for(exchanges, address, {});
     if (refusal.reply.empty()) continue;
@@ -65,6 +103,8 @@ bool extract_mdaemon(const report::Context& context, report::Report& report) {
     if (r.diagnostic.empty()) r.diagnostic = refusal.reply;
     if (r.command.empty()) r.command = refusal.command;
     if (r.action.empty()) r.action = delayed ? "delayed" : "failed";
+    if (r.remote_mta.empty()) r.remote_mta = server.host;
+    if (r.remote_ip.empty()) r.remote_ip = server.ip;
   }
   return !report.recipients.empty();
 }

@@ -32,6 +32,8 @@ std::optional<std::string_view> after_mark(std::string_view line, std::string_vi
 // The command a reply at `index` of `exchange` answered: all but the last reply after DATA
 // answer the RCPT commands the client pipelined before it.
 std::string answered_command(const SmtpExchange& exchange, size_t index) {
+  // A reply before the first command is the server's greeting: "<-- 554 ... blocked" (MDaemon).
+  if (exchange.command_line.empty()) return "CONN";
   std::string verb = command_verb(exchange.command_line);
   if (verb == "DATA" && index + 1 < exchange.replies.size()) return "RCPT";
   return verb;

@@ -88,6 +88,23 @@ INSTANTIATE_TEST_SUITE_P(
         // The list that refused the post is the recipient.
         Expected{"fml-loop.eml", "fml", "tea@lists.example.jp", std::nullopt, "", "", "failed"}));
 
+// MDaemon logs the host it looked up and the address it connected to; a refusal in the greeting
+// answers the connection.
+TEST(MDaemonFormat, ReadsTheServerAndARefusalAtConnection) {
+  const DecodeResult rcpt = decode(read_fixture("mdaemon-transcript.eml"));
+  ASSERT_EQ(rcpt.records.size(), 1u);
+  EXPECT_EQ(rcpt.records[0].remote_ip.value_or(""), "198.51.100.61");
+  EXPECT_EQ(rcpt.records[0].command.value_or(""), "RCPT");
+
+  const DecodeResult greeting = decode(testing::read_fixture("unseen/mdaemon-barracuda-brbl.eml"));
+  ASSERT_EQ(greeting.records.size(), 1u);
+  const Record& r = greeting.records[0];
+  EXPECT_EQ(r.remote_mta.value_or(""), "mx.zahnlabor-weber.example");
+  EXPECT_EQ(r.remote_ip.value_or(""), "198.51.100.140");
+  EXPECT_EQ(r.command.value_or(""), "CONN");
+  EXPECT_EQ(r.reason, Reason::kBlocked);
+}
+
 TEST(EximFormat, ReadsEveryListedAddressAndTheExpiry) {
   const DecodeResult result = decode(read_fixture("exim-two-recipients.eml"));
   ASSERT_EQ(result.records.size(), 2u);
