@@ -209,6 +209,12 @@ bool is_list_mail(const report::Context& context) {
   return headers.has("List-Unsubscribe") || headers.has("List-Id");
 }
 
+// A mail client names itself in User-Agent (Thunderbird, Evolution, Roundcube, mutt); an MTA's
+// notice never carries one, while X-Mailer is written by both.
+bool written_in_a_mail_client(const report::Context& context) {
+  return context.message.root().headers.has("User-Agent");
+}
+
 // "Mail delivery failed - can you help?": a person asking; no MTA words its notice as a question.
 bool asks_a_question(std::string_view subject) { return subject.find('?') != std::string_view::npos; }
 
@@ -262,8 +268,8 @@ report::NoticeClaims find_claim_phrases(std::string_view notice) {
 
 
 bool is_person_quoting_a_bounce(const report::Context& context) {
-  const bool written_by_a_person_or_a_list =
-      is_reply_or_forward(context.subject) || is_list_mail(context) || asks_a_question(context.subject);
+  const bool written_by_a_person_or_a_list = is_reply_or_forward(context.subject) || is_list_mail(context) ||
+                                             asks_a_question(context.subject) || written_in_a_mail_client(context);
   return written_by_a_person_or_a_list && !from_daemon(context) && context.delivery_status_part < 0 &&
          context.feedback_report_part < 0 && !context.message.root().headers.has("X-Failed-Recipients");
 }
@@ -271,7 +277,10 @@ bool is_person_quoting_a_bounce(const report::Context& context) {
 bool looks_like_bounce(const report::Context& context) {
   if (context.message.root().headers.has("X-Failed-Recipients")) return true;
   if (from_daemon(context)) return true;
-  if (is_reply_or_forward(context.subject) || is_list_mail(context) || asks_a_question(context.subject)) return false;
+  if (is_reply_or_forward(context.subject) || is_list_mail(context) || asks_a_question(context.subject) ||
+      written_in_a_mail_client(context)) {
+    return false;
+  }
   return has_bounce_subject(context.subject);
 }
 

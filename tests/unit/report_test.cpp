@@ -147,6 +147,18 @@ TEST(Report, ANewsletterOrAQuestionQuotingABounceIsNotAReport) {
   EXPECT_EQ(Decoder().decode(daemon, "daemon").records.size(), 1u);
 }
 
+// A person writing from a mail client (it names itself in User-Agent) about bounces, with
+// "undeliverable" in the subject and a reply quoted: a valid address must not be suppressed.
+TEST(Report, APersonWritingFromAMailClientAboutBouncesIsNotAReport) {
+  const DecodeResult result = decode_fixture("person-in-a-mail-client-about-bounces.eml");
+  EXPECT_FALSE(result.is_report);
+  EXPECT_TRUE(result.records.empty());
+  // Without the client's name, the subject and the quoted reply read as a bounce.
+  std::string unnamed = fixture("person-in-a-mail-client-about-bounces.eml");
+  unnamed.erase(unnamed.find("User-Agent: Mozilla Thunderbird\n"), 32);
+  EXPECT_FALSE(Decoder().decode(unnamed, "unnamed").records.empty());
+}
+
 TEST(Report, ABounceWrappedInABounceIsOpened) {
   const DecodeResult result = decode_fixture("wrapped-bounce.eml");
   ASSERT_EQ(result.records.size(), 1u);
