@@ -426,6 +426,9 @@ std::optional<Candidate> place_wording(Reason reason, const Setting& setting) {
       if (before_data()) return std::nullopt;
       return Candidate{Tier::kPrimary, reason};
     case Reason::kSpamDetected:
+      // Refused at connection, nothing of the message was seen: "spam" names the sending IP, as
+      // in "554 ... Comcast block for spam ... #BL000000".
+      if (setting.command.get() == Command::kConnect) return Candidate{Tier::kPrimary, Reason::kBlocked};
       return Candidate{before_data() ? Tier::kOtherWording : Tier::kPrimary, reason};
     case Reason::kNoRelaying:
       return Candidate{setting.command.get() == Command::kConnect ? Tier::kOtherWording : Tier::kPrimary, reason};

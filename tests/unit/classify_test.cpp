@@ -183,6 +183,14 @@ const std::vector<Case> kFailedCases = {
      "host mx0a.pphosted.com[198.51.100.18] refused to talk to me: 554 Blocked - see "
      "https://support.proofpoint.com/dnsbl-lookup.cgi?ip=192.0.2.225",
      Reason::kBlocked, false},
+    {"comcast_spam_block_at_connection", "", 554, "CONN",
+     "554 resimta-po-29v.sys.comcast.net resimta-po-29v.sys.comcast.net 203.0.113.47 Comcast block for spam. Please "
+     "see http://postmaster.comcast.net/smtp-error-codes.php#BL000000",
+     Reason::kBlocked, false},
+    {"ses_account_suppression_list_under_5_1_1", "5.1.1", 550, "",
+     "550 5.1.1 Amazon SES did not send the message to this address because it is on the suppression list for your "
+     "account.",
+     Reason::kSuppressed, false},
     {"tonline_block_list", "", 554, "",
      "host mx00.t-online.de[194.25.134.8] refused to talk to me: 554 IP=203.0.113.19 - A problem occurred. (Ask "
      "your postmaster for help or to contact tosa@rx.t-online.de to clarify.) (BL)",
