@@ -20,7 +20,7 @@ namespace {
 using util::icontains;
 
 // Subjects of delivery reports, in English and the languages MTAs localise to.
-constexpr std::array<std::string_view, 60> kBounceSubjects = {
+constexpr std::array<std::string_view, 61> kBounceSubjects = {
     "undeliver",                      // "Undelivered Mail Returned to Sender", "Undeliverable:"
     "undelivered",
     "delivery status notification",   // Sendmail, Gmail, Exchange
@@ -45,6 +45,7 @@ constexpr std::array<std::string_view, 60> kBounceSubjects = {
     "mail could not be delivered",
     "permanent error",
     "delivery report",
+    "message you sent blocked",       // Barracuda: "**Message you sent blocked by our bulk email filter**"
     "unzustellbar",                   // German: "Unzustellbar: ...", "Unzustellbare Nachricht"
     "nicht zustellbar",
     "nicht zugestellt",               // "Nachricht nicht zugestellt"

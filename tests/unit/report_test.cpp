@@ -159,6 +159,17 @@ TEST(Report, APersonWritingFromAMailClientAboutBouncesIsNotAReport) {
   EXPECT_FALSE(Decoder().decode(unnamed, "unnamed").records.empty());
 }
 
+// Barracuda's filter sends its notice from an ordinary address: its subject says what it is.
+TEST(Report, AFiltersNoticeFromAnOrdinarySenderIsKnownByItsSubject) {
+  const std::string notice =
+      "From: \"Barracuda Email Security Service\" <noreply@barracuda.com>\nTo: events@example.org\n"
+      "Subject: **Message you sent blocked by our bulk email filter**\n\n"
+      "Your message to: karen@example.net\nwas blocked by our Spam Firewall.\n";
+  const DecodeResult result = Decoder().decode(notice, "barracuda");
+  ASSERT_EQ(result.records.size(), 1u);
+  EXPECT_EQ(result.records[0].recipient, "karen@example.net");
+}
+
 TEST(Report, ABounceWrappedInABounceIsOpened) {
   const DecodeResult result = decode_fixture("wrapped-bounce.eml");
   ASSERT_EQ(result.records.size(), 1u);
