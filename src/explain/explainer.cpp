@@ -66,6 +66,9 @@ bool filed_as_filter_though_said_unknown(const Record& record) {
 
 const Text& choose_text(const Record& record) {
   if (const Text* text = kind_text(record.kind)) return *text;
+  if (record.diagnostic) {
+    if (const Text* text = wording_text(record.reason, *record.diagnostic)) return *text;
+  }
   switch (record.kind) {
     case Kind::kDelivered:
       return reason_text(Reason::kDelivered);

@@ -168,6 +168,43 @@ constexpr Text kRelayRefusedForOwnDomain = {
      "probably out of date.",
      ""}};
 
+// Exchange's refusal for a group or mailbox that takes mail only from its own organisation or an
+// allowed list, which Sisimai files as a security error: no login of the sender's fixes it.
+constexpr Text kRestrictedRecipient = {
+    "The group or mailbox[ {recipient}] accepts mail only from certain senders, for example people in "
+    "its own organisation, and your address is not one of them.",
+    {"Ask the person who owns the group or mailbox to allow your address.",
+     "Or write to someone in that organisation directly.", ""}};
+
+// A challenge-response filter's automatic reply: the message waits until the sender proves to be a
+// person. It is not delivered yet, unlike an out-of-office reply's.
+constexpr Text kChallenge = {
+    "This is an automatic reply from a spam filter[ ({recipient})]: it holds your message until you "
+    "confirm that you are a real sender. The message has not been delivered yet.",
+    {"To have it delivered, follow the link or the steps in the reply.",
+     "If you send in bulk, do not answer such requests automatically; the address itself is fine.", ""}};
+
+// Texts for wording a reason's usual text would misread; the first whose phrase the server's words
+// hold (ASCII case ignored) replaces it.
+struct WordingText {
+  Reason reason;
+  std::string_view phrase;
+  const Text* text;
+};
+constexpr WordingText kWordingTexts[] = {
+    // "550 5.7.1 RESOLVER.RST.AuthRequired; authentication required"
+    {Reason::kSecurityError, "resolver.rst.authrequired", &kRestrictedRecipient},
+    // Exchange Online: "550 5.7.133 RESOLVER.RST.SenderNotAuthenticatedForGroup; authentication required"
+    {Reason::kSecurityError, "resolver.rst.sendernotauthenticatedfor", &kRestrictedRecipient},
+    // Spam Arrest: "I now allow incoming messages only from senders I have approved beforehand."
+    {Reason::kVacation, "senders i have approved", &kChallenge},
+    // "If you would like to be added to my list of approved senders, please fill out the short request form"
+    {Reason::kVacation, "list of approved senders", &kChallenge},
+    // Boxbe, SpamArrest, Mailinator's guard: "Please verify that you are a human", "verify you are not a robot"
+    {Reason::kVacation, "verify that you are a human", &kChallenge},
+    {Reason::kVacation, "your message has been held", &kChallenge},
+};
+
 constexpr Text kUnexplained = {
     "No SMTP code, failure wording or delivery report was found in this text.",
     {"If this is from a bounce, paste all of it, including the line with a three-digit code such "
@@ -232,6 +269,13 @@ const Text& filtered_said_unknown_text() { return kFilteredSaidUnknown; }
 
 const Text& relay_refused_for_own_domain_text() { return kRelayRefusedForOwnDomain; }
 
+const Text* wording_text(Reason reason, std::string_view words) {
+  for (const WordingText& entry : kWordingTexts) {
+    if (entry.reason == reason && util::icontains(words, entry.phrase)) return entry.text;
+  }
+  return nullptr;
+}
+
 const Text& unexplained_text() { return kUnexplained; }
 
 std::vector<std::string_view> all_templates() {
@@ -245,6 +289,8 @@ std::vector<std::string_view> all_templates() {
   for (const FeedbackText& entry : kFeedbackTexts) add_text(entry.text);
   add_text(kFilteredSaidUnknown);
   add_text(kRelayRefusedForOwnDomain);
+  add_text(kRestrictedRecipient);
+  add_text(kChallenge);
   add_text(kUnexplained);
   for (const NetworkProblem& entry : kNetworkProblems) templates.push_back(entry.problem->text());
   for (const Template* tmpl : {&kHardBounceAdvice, &kSoftSenderAdvice, &kSoftAdvice, &kListing}) {

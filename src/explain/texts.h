@@ -58,6 +58,10 @@ const Text& filtered_said_unknown_text();
 // on the recipient's side.
 const Text& relay_refused_for_own_domain_text();
 
+// The text for a record of `reason` whose server words a table names ("RESOLVER.RST.AuthRequired",
+// a challenge-response filter's request), or nullptr.
+const Text* wording_text(Reason reason, std::string_view words);
+
 // For a text in which nothing could be recognised.
 const Text& unexplained_text();
 

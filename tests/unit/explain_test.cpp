@@ -398,6 +398,37 @@ TEST(ExplainRecord, AFilteredRefusalThatSaysUnknownUserGivesBothReadings) {
   EXPECT_TRUE(contains(filter.summary, "own filters or settings")) << filter.summary;
 }
 
+// Wording the reason's usual text would misread gets its own text.
+TEST(ExplainRecord, AGroupThatTakesMailOnlyFromItsOrganisation) {
+  Record restricted = bounce(Reason::kSecurityError);
+  restricted.diagnostic = "550 5.7.1 RESOLVER.RST.AuthRequired; authentication required";
+  restricted = explained(std::move(restricted));
+  EXPECT_TRUE(contains(restricted.summary, "accepts mail only from certain senders")) << restricted.summary;
+  ASSERT_FALSE(restricted.advice.empty());
+  EXPECT_TRUE(contains(restricted.advice[0], "owns the group")) << restricted.advice[0];
+
+  Record login = bounce(Reason::kSecurityError);
+  login.diagnostic = "530 5.7.0 Authentication required";
+  login = explained(std::move(login));
+  EXPECT_FALSE(contains(login.summary, "certain senders")) << login.summary;
+}
+
+TEST(ExplainRecord, AChallengeResponseReplyIsNotDeliveredYet) {
+  Record challenge;
+  challenge.kind = Kind::kAutoreply;
+  challenge.reason = Reason::kVacation;
+  challenge.recipient = "verify@spamarrest.example";
+  challenge.diagnostic = "To control spam, I now allow incoming messages only from senders I have approved beforehand.";
+  challenge = explained(std::move(challenge));
+  EXPECT_TRUE(contains(challenge.summary, "not been delivered yet")) << challenge.summary;
+  EXPECT_FALSE(contains(challenge.summary, "Nothing failed")) << challenge.summary;
+
+  Record away = challenge;
+  away.diagnostic = "I am out of the office until Monday.";
+  away = explained(std::move(away));
+  EXPECT_TRUE(contains(away.summary, "Nothing failed")) << away.summary;
+}
+
 TEST(ExplainText, AFreeTextUnknownUserSaysTheAddressMayNotExist) {
   const Result<TextExplanation> result = explain_text("550 User unknown");
   ASSERT_TRUE(result.ok());
