@@ -13,10 +13,12 @@ namespace {
 void fill_from_block(const report::Context& context, const RecipientBlock& block, report::RecipientEvidence& r) {
   if (r.diagnostic.empty()) r.diagnostic = diagnostic_of(block.text);
   if (r.command.empty()) r.command = failed_command(context, block.text);
-  if (r.remote_mta.empty()) {
+  if (r.remote_mta.empty() || r.remote_ip.empty()) {
+    // Postfix's Remote-MTA field names the host alone; its notice adds the address:
+    // "host mx3.qq.com[203.205.219.57] said: ...".
     const Host host = remote_host(block.text);
-    r.remote_mta = host.name;
-    if (r.remote_ip.empty()) r.remote_ip = host.ip;
+    if (r.remote_mta.empty()) r.remote_mta = host.name;
+    if (r.remote_ip.empty() && util::iequals(host.name, r.remote_mta)) r.remote_ip = host.ip;
   }
 }
 

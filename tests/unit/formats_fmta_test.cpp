@@ -105,6 +105,23 @@ TEST(MDaemonFormat, ReadsTheServerAndARefusalAtConnection) {
   EXPECT_EQ(r.reason, Reason::kBlocked);
 }
 
+// Postfix's Remote-MTA field names the host alone; its notice's "host mx3.qq.com[203.205.219.57]
+// said:" gives the address, for that host only.
+TEST(PostfixFormat, TheNoticeGivesTheAddressOfTheRemoteHost) {
+  const std::string notice = testing::read_fixture("unseen/postfix-qq-mailbox-not-found.eml");
+  const DecodeResult same_host = decode(notice);
+  ASSERT_EQ(same_host.records.size(), 1u);
+  EXPECT_EQ(same_host.records[0].remote_mta.value_or(""), "mx3.qq.com");
+  EXPECT_EQ(same_host.records[0].remote_ip.value_or(""), "203.205.219.57");
+
+  std::string other = notice;
+  other.replace(other.find("Remote-MTA: dns; mx3.qq.com"), 27, "Remote-MTA: dns; mx9.qq.com");
+  const DecodeResult other_host = decode(other);
+  ASSERT_EQ(other_host.records.size(), 1u);
+  EXPECT_EQ(other_host.records[0].remote_mta.value_or(""), "mx9.qq.com");
+  EXPECT_FALSE(other_host.records[0].remote_ip.has_value());
+}
+
 TEST(EximFormat, ReadsEveryListedAddressAndTheExpiry) {
   const DecodeResult result = decode(read_fixture("exim-two-recipients.eml"));
   ASSERT_EQ(result.records.size(), 2u);
