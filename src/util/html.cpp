@@ -46,8 +46,11 @@ std::string html_to_text(std::string_view html) {
     if (c == '<') {
       const size_t close = html.find('>', i);
       if (close == std::string_view::npos) break;
-      const std::string_view name = tag_name(html.substr(i + 1, close - i - 1));
-      if (iequals(name, "script") || iequals(name, "style")) {
+      const std::string_view tag = html.substr(i + 1, close - i - 1);
+      const std::string_view name = tag_name(tag);
+      const bool opening = !tag.starts_with('/');
+      // A style sheet or script is no text: skipped up to its closing tag, which is read next.
+      if (opening && (iequals(name, "script") || iequals(name, "style"))) {
         const size_t end = ifind(html, iequals(name, "script") ? "</script" : "</style", close);
         if (end == std::string_view::npos) break;
         i = end;
