@@ -184,6 +184,15 @@ constexpr Text kChallenge = {
     {"To have it delivered, follow the link or the steps in the reply.",
      "If you send in bulk, do not answer such requests automatically; the address itself is fine.", ""}};
 
+// A message that went round between servers: a setup fault (a forward that leads back, two
+// servers that each think the other holds the mailbox), not the network or the content.
+constexpr Text kMailLoop = {
+    "The message went round in a loop between mail servers[ for {recipient}] and was stopped. This is "
+    "a forwarding or server setup problem, most often at the receiving side; sending again will loop "
+    "the same way.",
+    {"Tell the person another way: their forwarding or mail server settings send mail in a circle.",
+     "If the address forwards to another address of yours that forwards back, remove one of the two.", ""}};
+
 // Texts for wording a reason's usual text would misread; the first whose phrase the server's words
 // hold (ASCII case ignored) replaces it.
 struct WordingText {
@@ -196,6 +205,13 @@ constexpr WordingText kWordingTexts[] = {
     {Reason::kSecurityError, "resolver.rst.authrequired", &kRestrictedRecipient},
     // Exchange Online: "550 5.7.133 RESOLVER.RST.SenderNotAuthenticatedForGroup; authentication required"
     {Reason::kSecurityError, "resolver.rst.sendernotauthenticatedfor", &kRestrictedRecipient},
+    // Postfix: "mail forwarding loop for jane@example.com" (networkerror, as Sisimai files loops)
+    {Reason::kNetworkError, "forwarding loop", &kMailLoop},
+    {Reason::kNetworkError, "mail loop", &kMailLoop},       // Gmail: "... this may indicate a mail loop"
+    {Reason::kNetworkError, "routing loop", &kMailLoop},    // Domino: "Message probably in a routing loop."
+    // Exim: "Too many \"Received\" headers - suspected mail loop" (contenterror, as Sisimai files it)
+    {Reason::kContentError, "mail loop", &kMailLoop},
+    {Reason::kContentError, "routing loop", &kMailLoop},    // "routing loop detected -- too many received: headers"
     // Spam Arrest: "I now allow incoming messages only from senders I have approved beforehand."
     {Reason::kVacation, "senders i have approved", &kChallenge},
     // "If you would like to be added to my list of approved senders, please fill out the short request form"
@@ -291,6 +307,7 @@ std::vector<std::string_view> all_templates() {
   add_text(kRelayRefusedForOwnDomain);
   add_text(kRestrictedRecipient);
   add_text(kChallenge);
+  add_text(kMailLoop);
   add_text(kUnexplained);
   for (const NetworkProblem& entry : kNetworkProblems) templates.push_back(entry.problem->text());
   for (const Template* tmpl : {&kHardBounceAdvice, &kSoftSenderAdvice, &kSoftAdvice, &kListing}) {

@@ -40,6 +40,9 @@ const std::vector<Case> kFailedCases = {
      Reason::kUserUnknown, true},
     {"qmail_no_mailbox", "", 550, "RCPT",
      "Remote host said: 550 sorry, no mailbox here by that name. (#5.1.1)", Reason::kUserUnknown, true},
+    // qmail's own words for an address its owner closed, whatever command it answers.
+    {"qmail_address_closed_without_command", "", std::nullopt, "", "This address no longer accepts mail.",
+     Reason::kUserUnknown, true},
     {"gmail_does_not_exist", "5.1.1", 550, "RCPT",
      "550-5.1.1 The email account that you tried to reach does not exist. Please try\n"
      "550-5.1.1 double-checking the recipient's email address for typos or\n"

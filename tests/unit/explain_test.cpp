@@ -413,6 +413,18 @@ TEST(ExplainRecord, AGroupThatTakesMailOnlyFromItsOrganisation) {
   EXPECT_FALSE(contains(login.summary, "certain senders")) << login.summary;
 }
 
+// Sisimai files loops as network or content errors; their text says it is a setup fault.
+TEST(ExplainRecord, AMailLoopIsASetupProblemNotTheNetworkOrTheContent) {
+  for (const auto& [reason, words] : {std::pair{Reason::kNetworkError, "mail forwarding loop for jane@example.com"},
+                                      std::pair{Reason::kContentError, "Too many \"Received\" headers - suspected mail loop"}}) {
+    Record loop = bounce(reason);
+    loop.diagnostic = words;
+    loop = explained(std::move(loop));
+    EXPECT_TRUE(contains(loop.summary, "went round in a loop")) << loop.summary;
+    EXPECT_FALSE(contains(loop.summary, "A later retry may work")) << loop.summary;
+  }
+}
+
 TEST(ExplainRecord, AChallengeResponseReplyIsNotDeliveredYet) {
   Record challenge;
   challenge.kind = Kind::kAutoreply;
