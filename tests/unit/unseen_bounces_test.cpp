@@ -11,6 +11,7 @@
 #include <cctype>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "bounceback/decoder.h"
 #include "support.h"
@@ -175,6 +176,101 @@ INSTANTIATE_TEST_SUITE_P(Bounces, Unseen, ::testing::ValuesIn(kBounces),
                          [](const ::testing::TestParamInfo<UnseenBounce>& param) {
                            // "unseen/halon-gmail-4.7.28-delayed.eml" -> "halon_gmail_4_7_28_delayed"
                            std::string name(param.param.fixture.substr(7, param.param.fixture.size() - 11));
+                           std::replace_if(name.begin(), name.end(), is_not_alnum, '_');
+                           return name;
+                         });
+
+// A third round is about shapes and local errors rather than providers (tests/fixtures/unseen/
+// shapes): several recipients with different outcomes, an SMTPUTF8 report, bare CR line endings,
+// undeclared 8-bit text, an HTML-only notice, a bounce of a bounce, an attached original that
+// quotes a bounce, relayed and expanded reports, and the local delivery errors of Postfix, Exim,
+// Sendmail, qmail, Courier and Dovecot. Each file is decoded as it is, line endings included.
+struct ShapeRecord {
+  std::string_view recipient;
+  Reason reason;
+};
+
+struct UnseenShape {
+  std::string_view fixture;
+  std::vector<ShapeRecord> records;
+};
+
+void PrintTo(const UnseenShape& c, std::ostream* os) { *os << c.fixture; }
+
+const UnseenShape kShapes[] = {
+    {"unseen/shapes/8bit-utf8-no-charset.eml",
+     {{"j.mueller@xn--grtnerei-beispiel-5qb.example", Reason::kMailboxFull}}},
+    {"unseen/shapes/bounce-of-bounce.eml",
+     {{"old.owner@gmx-former.example", Reason::kUserUnknown}}},
+    {"unseen/shapes/courier-mailbox-full.eml",
+     {{"greta@isp-courier.example", Reason::kMailboxFull}}},
+    {"unseen/shapes/dsn-status-only.eml",
+     {{"c.nguyen@saigon-mail.example", Reason::kUserUnknown}}},
+    {"unseen/shapes/exchange-2rcpt.eml",
+     {{"a.weber@corp.contoso.example", Reason::kUserUnknown},
+      {"h.schulz@corp.contoso.example", Reason::kMailboxFull}}},
+    {"unseen/shapes/exim-3rcpt-textonly.eml",
+     {{"r.dubois@atelier-lyon.example", Reason::kUserUnknown},
+      {"info@no-such-tld-shop.invalid", Reason::kHostUnknown},
+      {"m.ito@kyoto-ceramics.example", Reason::kMailboxFull}}},
+    {"unseen/shapes/exim-mailbox-full-retry.eml",
+     {{"grandpa@family-smith.example", Reason::kMailboxFull}}},
+    {"unseen/shapes/exim-mx-nonexistent.eml",
+     {{"hello@parked-domain.example", Reason::kHostUnknown}}},
+    {"unseen/shapes/exim-original-contains-bounce.eml",
+     {{"carol@bigcorp.example", Reason::kMesgTooBig}}},
+    {"unseen/shapes/exim-retry-not-reached.eml",
+     {{"support@flaky-isp.example", Reason::kExpired}}},
+    {"unseen/shapes/exim-too-many-received.eml",
+     {{"physics-all@campus.example", Reason::kContentError}}},
+    {"unseen/shapes/gmail-html-only.eml",
+     {{"tom.baker@gmail.com", Reason::kUserUnknown}}},
+    {"unseen/shapes/postfix-3rcpt-mixed.eml",
+     {{"k.lindqvist@nordhamn.example", Reason::kUserUnknown},
+      {"sales@delta-freight.example", Reason::kExpired},
+      {"p.okafor@lagos-trade.example", Reason::kMailboxFull}}},
+    {"unseen/shapes/postfix-bare-cr.eml",
+     {{"owen@cymru-net.example", Reason::kUserUnknown}}},
+    {"unseen/shapes/postfix-dovecot-lmtp-quota.eml",
+     {{"dana@hosting.example", Reason::kMailboxFull}}},
+    {"unseen/shapes/postfix-forwarding-loop.eml",
+     {{"info@acme.example", Reason::kNetworkError}}},
+    {"unseen/shapes/postfix-global-dsn-utf8.eml",
+     {{"用户@例子.中国", Reason::kUserUnknown}}},
+    {"unseen/shapes/postfix-local-file-too-large.eml",
+     {{"bob@home.acme.example", Reason::kMailboxFull}}},
+    {"unseen/shapes/postfix-local-unknown-user.eml",
+     {{"jsmith@box.acme.example", Reason::kUserUnknown}}},
+    {"unseen/shapes/postfix-procmail-died.eml",
+     {{"eve@univ.example", Reason::kMailerError}}},
+    {"unseen/shapes/postfix-relayed-expanded.eml",
+     {{"partner@legacy-x400.example", Reason::kDelivered},
+      {"board@acme.example", Reason::kDelivered}}},
+    {"unseen/shapes/qmail-3rcpt.eml",
+     {{"treasurer@chess-club-old.invalid", Reason::kHostUnknown},
+      {"founder@chess.example", Reason::kUserUnknown},
+      {"ivan@oldhost.example", Reason::kMailboxFull}}},
+    {"unseen/shapes/sendmail-host-unknown.eml",
+     {{"clerk@courthouse-typo.example", Reason::kHostUnknown}}},
+};
+
+class Shapes : public ::testing::TestWithParam<UnseenShape> {};
+
+TEST_P(Shapes, GiveEveryRecipientItsRecord) {
+  const UnseenShape& c = GetParam();
+  const DecodeResult result = Decoder().decode(testing::read_fixture(std::string(c.fixture)), std::string(c.fixture));
+  ASSERT_EQ(result.records.size(), c.records.size());
+  for (size_t i = 0; i < c.records.size(); ++i) {
+    EXPECT_EQ(result.records[i].recipient, c.records[i].recipient) << i;
+    EXPECT_EQ(result.records[i].reason, c.records[i].reason) << i;
+    EXPECT_FALSE(result.records[i].summary.empty()) << i;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Files, Shapes, ::testing::ValuesIn(kShapes),
+                         [](const ::testing::TestParamInfo<UnseenShape>& param) {
+                           // "unseen/shapes/qmail-3rcpt.eml" -> "qmail_3rcpt"
+                           std::string name(param.param.fixture.substr(14, param.param.fixture.size() - 18));
                            std::replace_if(name.begin(), name.end(), is_not_alnum, '_');
                            return name;
                          });
