@@ -235,9 +235,17 @@ class TextBlockWriter {
 std::string reason_in_words(const Record& record) {
   if (record.kind == Kind::kNone && record.reason == Reason::kUndefined) return {};
   // A delay report is not given up yet: "expired" there means the queue is getting old.
-  const bool still_trying = record.kind == Kind::kDelay && record.reason == Reason::kExpired;
-  std::string words(still_trying ? "delivery is taking long: the sending server is still trying"
-                                 : describe(record.reason));
+  // Relayed and expanded reports carry "delivered", which they cannot confirm.
+  std::string words;
+  if (record.kind == Kind::kDelay && record.reason == Reason::kExpired) {
+    words = "delivery is taking long: the sending server is still trying";
+  } else if (record.kind == Kind::kRelayed) {
+    words = "passed on to a system that sends no delivery reports";
+  } else if (record.kind == Kind::kExpanded) {
+    words = "handed to a mailing list or alias, which passes it on";
+  } else {
+    words = describe(record.reason);
+  }
   words.append(" (").append(to_string(record.reason)).append(")");
   return words;
 }

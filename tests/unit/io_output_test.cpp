@@ -471,6 +471,16 @@ TEST(Text, AComplaintsIpIsWhereTheMailCameFrom) {
   EXPECT_EQ(text.find("Server:"), std::string::npos) << text;
 }
 
+TEST(Text, ARelayedReportDoesNotClaimDelivery) {
+  Record r;
+  r.source = "x.eml";
+  r.kind = Kind::kRelayed;
+  r.reason = Reason::kDelivered;
+  const std::string text = text_of(r);
+  EXPECT_NE(text.find("passed on to a system that sends no delivery reports"), std::string::npos) << text;
+  EXPECT_EQ(text.find("was delivered"), std::string::npos) << text;
+}
+
 TEST(Text, NonReportNamesItsSource) {
   Record r;
   r.source = "inbox/cur/1.eml";
