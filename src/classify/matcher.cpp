@@ -44,29 +44,40 @@ void PhraseMatcher::compile() {
   std::vector<std::vector<uint32_t>> ends_at;
   link_failures(build_trie(ends_at), ends_at);
   number_states_for_scanning();
+  dense_only_ = dense_states_ == built_->dense_row.size();
+  if (dense_only_) narrow_to_dfa();
   view_own_tables();
   set_scan_ids();
-  dense_only_ = dense_states_ == built_->dense_row.size();
 }
 
 void PhraseMatcher::set_scan_ids() {
-  dense_ids_ = static_cast<State>(dense_states_ * view_.class_count);
+  row_unit_ = static_cast<State>(dense_only_ ? dfa_stride(view_.class_count) / kDfaIdUnit : view_.class_count);
+  dense_ids_ = static_cast<State>(dense_states_ * row_unit_);
   output_first_id_ = view_.output_begin;
   output_id_span_ = view_.output_end - view_.output_begin;
 }
 
 // Bytes that no phrase uses share class 0, so the transition table has one column per byte that
-// matters; upper and lower case share a class, and so does all white space.
+// matters; upper and lower case share a class, and so does all white space. The bytes a bounce's
+// text holds most get the first classes, in about the order of kFrequentBytes: the transitions a
+// scan reads most then share the first cache line of a row.
 void PhraseMatcher::assign_byte_classes() {
+  constexpr std::string_view kFrequentBytes = " etaoinsrlcdhumpfgybw.v,k:-/<>@x()0123456789=\"'_;q[]jz\r\n\t";
+  std::array<bool, 256> in_phrase{};
   for (const std::string& phrase : phrases_) {
-    for (char c : phrase) {
-      const auto byte = static_cast<unsigned char>(c);
-      if (built_->byte_class[byte] != 0) continue;
-      const auto assigned = static_cast<uint8_t>(class_count_++);
-      built_->byte_class[byte] = assigned;
-      if (util::is_alpha(c)) built_->byte_class[static_cast<unsigned char>(c - 'a' + 'A')] = assigned;
-      if (c == ' ' && spacing_ == Spacing::kFolded) space_class_ = assigned;
-    }
+    for (char c : phrase) in_phrase[static_cast<unsigned char>(c)] = true;
+  }
+  const auto assign = [&](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (!in_phrase[byte] || built_->byte_class[byte] != 0) return;
+    const auto assigned = static_cast<uint8_t>(class_count_++);
+    built_->byte_class[byte] = assigned;
+    if (util::is_alpha(c)) built_->byte_class[static_cast<unsigned char>(c - 'a' + 'A')] = assigned;
+    if (c == ' ' && spacing_ == Spacing::kFolded) space_class_ = assigned;
+  };
+  for (char c : kFrequentBytes) assign(c);
+  for (const std::string& phrase : phrases_) {
+    for (char c : phrase) assign(c);
   }
   if (space_class_ == 0) return;
   for (int byte = 0; byte < 256; ++byte) {
@@ -179,7 +190,7 @@ void PhraseMatcher::lay_out_edges(const std::vector<TrieNode>& trie) {
   const size_t state_count = trie.size();
   // A small automaton is a DFA outright: one lookup per byte for the price of a table that stays
   // in the cache. A large one keeps rows only where many edges leave a state.
-  const bool all_dense = state_count * class_count_ <= kDenseTableLimit;
+  const bool all_dense = fits_a_dfa(state_count, class_count_);
   built_->dense_row.assign(state_count, kSparse);
   built_->edge_begin.assign(state_count + 1, 0);
   for (size_t s = 0; s < state_count; ++s) {
@@ -216,6 +227,7 @@ void PhraseMatcher::view_own_tables() {
   t.class_count = class_count_;
   t.dense_row = built_->dense_row;
   t.dense = built_->dense;
+  t.dfa = built_->dfa;
   t.sparse = built_->sparse;
   t.ends_begin = built_->ends_begin;
   t.ends = built_->ends;
@@ -263,11 +275,14 @@ void PhraseMatcher::number_states_for_scanning() {
       const auto to = built->dense.begin() + static_cast<std::ptrdiff_t>(n * row);
       std::transform(from, from + static_cast<std::ptrdiff_t>(class_count_), to, id);
     } else {
-      built->sparse.insert(built->sparse.end(), {static_cast<uint32_t>(n), id(old.failure[s]),
-                                                 old.edge_begin[s + 1] - old.edge_begin[s]});
-      for (uint32_t e = old.edge_begin[s]; e < old.edge_begin[s + 1]; ++e) {
-        built->sparse.insert(built->sparse.end(), {old.edge_class[e], id(old.edge_target[e])});
+      if (old.first_output[s] != 0) built->sparse.push_back(static_cast<uint32_t>(n));  // for state_of()
+      const uint32_t first_edge = old.edge_begin[s], edges_end = old.edge_begin[s + 1];
+      uint32_t classes = 0;
+      for (uint32_t e = first_edge; e < edges_end; ++e) {
+        classes |= uint32_t{old.edge_class[e]} << (8 * (e - first_edge));
       }
+      built->sparse.insert(built->sparse.end(), {id(old.failure[s]), classes});
+      for (uint32_t e = first_edge; e < edges_end; ++e) built->sparse.push_back(id(old.edge_target[e]));
     }
     built->output_link.push_back(renumber(old.output_link[s]));
     built->first_output.push_back(renumber(old.first_output[s]));
@@ -281,6 +296,23 @@ void PhraseMatcher::number_states_for_scanning() {
   built_ = std::move(built);
 }
 
+void PhraseMatcher::narrow_to_dfa() {
+  Built& b = *built_;
+  const size_t state_count = b.dense_row.size();
+  const size_t stride = dfa_stride(class_count_);
+  const auto narrow = [&](State id) { return static_cast<State>(id / class_count_ * (stride / kDfaIdUnit)); };
+  b.dfa.assign(state_count * stride, 0);  // fits_a_dfa(): every id fits in a uint16_t
+  for (size_t n = 0; n < state_count; ++n) {
+    b.dense_row[n] = static_cast<uint32_t>(n * stride);
+    for (size_t c = 0; c < class_count_; ++c) {
+      b.dfa[n * stride + c] = static_cast<uint16_t>(narrow(b.dense[n * class_count_ + c]));
+    }
+  }
+  b.dense = {};
+  b.output_begin = narrow(b.output_begin);
+  b.output_end = narrow(b.output_end);
+}
+
 std::vector<PhraseMatcher::State> PhraseMatcher::state_ids(const std::vector<State>& order) const {
   const Built& old = *built_;
   std::vector<State> id_of(order.size() + 1);
@@ -289,8 +321,10 @@ std::vector<PhraseMatcher::State> PhraseMatcher::state_ids(const std::vector<Sta
     if (n < dense_states_) {
       id_of[n] = static_cast<State>(n * class_count_);
     } else {
-      id_of[n] = next_record;
-      next_record += static_cast<State>(kRecordEdges + 2 * (old.edge_begin[order[n] + 1] - old.edge_begin[order[n]]));
+      const State number_word = old.first_output[order[n]] != 0 ? 1 : 0;  // before the record: see sparse
+      const State edge_count = old.edge_begin[order[n] + 1] - old.edge_begin[order[n]];
+      id_of[n] = next_record + number_word;
+      next_record += number_word + static_cast<State>(kRecordTargets) + edge_count;
     }
   }
   id_of[order.size()] = next_record;
@@ -311,14 +345,29 @@ std::optional<size_t> PhraseMatcher::leading_dense_states(const Tables& t) {
   return dense_states;
 }
 
+bool PhraseMatcher::laid_out_as_dfa(const Tables& t) {
+  const size_t stride = dfa_stride(t.class_count);
+  const size_t state_count = t.dense_row.size();
+  return t.dense.empty() && t.sparse.empty() && state_count != 0 && t.dfa.size() == state_count * stride &&
+         fits_a_dfa(state_count, t.class_count) && t.dense_row.back() == (state_count - 1) * stride &&
+         t.output_end <= state_count * (stride / kDfaIdUnit);
+}
+
 PhraseMatcher PhraseMatcher::from_tables(const Tables& t) {
   PhraseMatcher m(t.spacing);
-  const std::optional<size_t> dense_states =
-      t.byte_class.size() == sizeof(Built::byte_class) ? leading_dense_states(t) : std::nullopt;
-  const bool outputs_in_range =
-      dense_states && t.output_begin <= t.output_end &&
-      t.output_end <= *dense_states * t.class_count + t.sparse.size();
-  if (!dense_states || !outputs_in_range) return m;  // not tables compile() wrote
+  if (t.byte_class.size() != sizeof(Built::byte_class) || t.class_count == 0 || t.output_begin > t.output_end) {
+    return m;  // not tables compile() wrote
+  }
+  std::optional<size_t> dense_states;
+  if (!t.dfa.empty()) {
+    if (laid_out_as_dfa(t)) dense_states = t.dense_row.size();
+  } else if (std::optional<size_t> leading = leading_dense_states(t)) {
+    // Without dfa a state without a row (a leaf at least) must follow.
+    if (*leading < t.dense_row.size() && t.output_end <= *leading * t.class_count + t.sparse.size()) {
+      dense_states = leading;
+    }
+  }
+  if (!dense_states) return m;
   m.compiled_ = true;
   m.phrase_count_ = t.phrase_count;
   m.space_class_ = t.space_class;

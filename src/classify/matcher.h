@@ -54,9 +54,12 @@ class PhraseMatcher {
     uint8_t space_class = 0;
     size_t class_count = 0;
     std::span<const uint32_t> dense_row, dense;
-    // A record for each state without a dense row, in order: the state's number, its failure
-    // state's id, its edge count, then each edge's class and target id. Reading a byte there then
-    // touches one place in memory, not four arrays.
+    // A DFA's rows instead of dense (which is then empty), dfa_stride() entries each.
+    std::span<const uint16_t> dfa;
+    // A record for each state without a dense row, in order: its failure state's id, its edges'
+    // classes (one per byte, low byte first, 0 past the last edge), then their target ids; where
+    // phrases end, the state's number before it. Reading a byte there then touches one place in
+    // memory, not four arrays.
     std::span<const uint32_t> sparse;
     std::span<const uint32_t> ends_begin, ends, output_link, first_output;
     // The ids of the states where phrases end (first_output not 0): they are numbered together, so
@@ -107,6 +110,10 @@ class PhraseMatcher {
   // How many states lead with a resolved row of their own, at state * class_count in dense, the
   // others having none; nullopt when the tables are plainly not laid out so.
   static std::optional<size_t> leading_dense_states(const Tables& tables);
+  // Whether the tables are a DFA's as narrow_to_dfa() lays them out (not whether they are sound).
+  static bool laid_out_as_dfa(const Tables& tables);
+  // Rewrites a DFA's dense table as dfa (dense_row then points there).
+  void narrow_to_dfa();
   // While compiling: the state after `state` reads a byte of `byte_class`.
   State step_while_building(State state, uint8_t byte_class) const;
   State child_while_building(State state, uint8_t byte_class) const;  // kNoChild: no such edge
@@ -175,13 +182,26 @@ class PhraseMatcher {
   State output_id_span_ = 0;
 
   // Transitions hold a state's id: where its row starts in dense (its number * class_count), or for
-  // a state without one, dense_ids_ plus where its record starts in sparse. A DFA's step is then
-  // one addition and one load, with no shift or multiplication, so rows need no padding to a power
-  // of two: the claim automaton's table is a third smaller than with rows of 128 (narrower
-  // uint16_t states were slower, not faster, when the scan computed a row from a state number).
-  static constexpr size_t kRecordState = 0, kRecordFailure = 1, kRecordEdgeCount = 2, kRecordEdges = 3;
-  State dense_ids_ = 0;  // dense_states_ * class_count
+  // a state without one, dense_ids_ plus where its record starts in sparse. A step is then one
+  // addition and one load, with no shift or multiplication, so rows need no padding to a power of
+  // two.
+  static constexpr size_t kRecordFailure = 0, kRecordClasses = 1, kRecordTargets = 2;
+  State dense_ids_ = 0;  // dense_states_ * row_unit_
+  State row_unit_ = 1;   // ids per dense state: class_count, or a DFA's dfa_stride() / kDfaIdUnit
   State state_of(State id) const;
+
+  // A DFA holds 16-bit ids: where a state's row starts in dfa, in units of kDfaIdUnit entries. A
+  // step is still one address computation (id * 8 + class: one lea) and one load, from a table
+  // half as large: the claim automaton's, 1 MiB of uint32_t, drew a fifth of the corpus run's L1
+  // misses (narrower ids from which the scan computed a row with a multiplication were slower).
+  // Rows are whole cache lines (the generated tables are aligned to one), and the most frequent
+  // classes come first (assign_byte_classes): most steps read the first line of a row.
+  static constexpr size_t kDfaIdUnit = 8;
+  static constexpr size_t kDfaIds = size_t{1} << 16;
+  static constexpr size_t kDfaLineEntries = 64 / sizeof(uint16_t);
+  static size_t dfa_stride(size_t class_count) {
+    return (class_count + kDfaLineEntries - 1) / kDfaLineEntries * kDfaLineEntries;
+  }
 
   uint8_t space_class_ = 0;  // the class of every white-space byte; 0 when no phrase has a space
   size_t class_count_ = 1;   // class 0: bytes that occur in no phrase
@@ -191,15 +211,24 @@ class PhraseMatcher {
   // about 1 % faster than from 4 (the rule automaton: 99 -> 190 rows of 0.5 KiB).
   static constexpr uint32_t kSparse = ~uint32_t{0};
   static constexpr uint32_t kDenseFanOut = 3;
-  // A DFA outright up to 4 MiB of transitions: the claim phrases (3,000 states, 87 classes) are
-  // one with room to grow; the rules (21,000 states, 129 classes) keep sparse edges.
-  static constexpr size_t kDenseTableLimit = size_t{1} << 20;
+  // A sparse record holds the classes of its edges in one word: a chain's state (one edge) takes
+  // 12 bytes, where a class and a count of their own took 20, and the rule automaton's records
+  // 260 KiB instead of 420.
+  static constexpr size_t kMostSparseEdges = kDenseFanOut - 1;
+  static_assert(kMostSparseEdges <= sizeof(uint32_t));
+  // A DFA outright while its ids fit in 16 bits, up to 1 MiB of transitions: the claim phrases
+  // (3,081 states, 87 classes: 36,972 ids) are one with room to grow; the rules (21,800 states,
+  // 129 classes) keep sparse edges.
+  static bool fits_a_dfa(size_t state_count, size_t class_count) {
+    return state_count * (dfa_stride(class_count) / kDfaIdUnit) <= kDfaIds;
+  }
   // What compile() builds (view_ then points here). Shared by copies and never changed after
   // compile(), so copying or moving a matcher keeps view_ valid.
   struct Built {
     uint8_t byte_class[256] = {};
-    std::vector<uint32_t> dense_row;   // per state: offset of its row in dense, or kSparse
+    std::vector<uint32_t> dense_row;   // per state: offset of its row in dense (dfa), or kSparse
     std::vector<State> dense;          // kNoChild where the trie has no edge (while compiling)
+    std::vector<uint16_t> dfa;
     // While compiling, and by state number: sparse holds them in the end.
     std::vector<uint32_t> edge_begin;  // edges of state s: [edge_begin[s], edge_begin[s + 1])
     std::vector<uint8_t> edge_class;   // a handful per state, in no order
@@ -218,7 +247,7 @@ class PhraseMatcher {
 };
 
 inline PhraseMatcher::State PhraseMatcher::state_of(State id) const {
-  return id < dense_ids_ ? static_cast<State>(id / view_.class_count) : view_.sparse[id - dense_ids_ + kRecordState];
+  return id < dense_ids_ ? static_cast<State>(id / row_unit_) : view_.sparse[id - dense_ids_ - 1];
 }
 
 template <typename OnMatch>
@@ -266,7 +295,7 @@ template <bool kFoldSpace, typename Step>
   const State output_first_id = output_first_id_;
   const State output_id_span = output_id_span_;
   std::array<size_t, kScansAtOnce> distance;
-  std::array<State, kScansAtOnce> id;
+  std::array<size_t, kScansAtOnce> id;  // States as wide as an address: GCC packed uint32_t ones in SSE each byte
   std::array<bool, kScansAtOnce> after_space;
   for (size_t k = 0; k < kScansAtOnce; ++k) {
     distance[k] = scans[k].next - scans[0].next;
@@ -285,10 +314,12 @@ template <bool kFoldSpace, typename Step>
         after_space[k] = c == space_class;
       }
       if (moved) id[k] = step(id[k], c);
-      if (moved && id[k] - output_first_id < output_id_span) stopped |= 1u << k;
+      if (moved && static_cast<State>(id[k]) - output_first_id < output_id_span) stopped |= 1u << k;
     }
   }
-  for (size_t k = 0; k < kScansAtOnce; ++k) scans[k] = ScanPoint{i + distance[k], id[k], after_space[k]};
+  for (size_t k = 0; k < kScansAtOnce; ++k) {
+    scans[k] = ScanPoint{i + distance[k], static_cast<State>(id[k]), after_space[k]};
+  }
   return stopped;
 }
 
@@ -360,9 +391,9 @@ void PhraseMatcher::match(std::string_view text, OnMatch&& on_match) const {
   if (!compiled_ || phrase_count_ == 0) return;
   const bool fold_space = view_.space_class != 0;
   if (dense_only_) {
-    // Every row is resolved: no failure links to follow, and a state's id is where its row starts.
-    const State* const dense = view_.dense.data();
-    const auto step = [dense](State id, uint8_t c) { return dense[size_t{id} + c]; };
+    // Every row is resolved: no failure links to follow, and a state's id tells where its row starts.
+    const uint16_t* const dfa = view_.dfa.data();
+    const auto step = [dfa](size_t id, uint8_t c) { return State{dfa[id * kDfaIdUnit + c]}; };
     if (fold_space) {
       scan<true>(text, step, on_match);
     } else {
@@ -371,15 +402,15 @@ void PhraseMatcher::match(std::string_view text, OnMatch&& on_match) const {
     return;
   }
   // The root has a dense row, so following failure links ends at one at the latest.
-  const auto step = [dense_ids = dense_ids_, dense = view_.dense.data(), sparse = view_.sparse.data()](State id,
+  const auto step = [dense_ids = dense_ids_, dense = view_.dense.data(), sparse = view_.sparse.data()](size_t id,
                                                                                                    uint8_t c) {
     if (c == 0) return State{0};  // a byte no phrase holds leads back to the root from anywhere
     for (;;) {
-      if (id < dense_ids) return dense[size_t{id} + c];  // rows are resolved
+      if (id < dense_ids) return dense[id + c];  // rows are resolved
       const uint32_t* const record = sparse + (id - dense_ids);
-      const uint32_t* const edges_end = record + kRecordEdges + 2 * size_t{record[kRecordEdgeCount]};
-      for (const uint32_t* edge = record + kRecordEdges; edge != edges_end; edge += 2) {
-        if (edge[0] == c) return edge[1];  // the class, then the target
+      const uint32_t classes = record[kRecordClasses];
+      for (size_t k = 0; k < kMostSparseEdges; ++k) {
+        if (((classes >> (8 * k)) & 0xffu) == c) return record[kRecordTargets + k];  // c != 0: never past the last
       }
       id = record[kRecordFailure];
     }

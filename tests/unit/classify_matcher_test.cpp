@@ -250,6 +250,7 @@ void expect_same_tables(const PhraseMatcher::Tables& built, const PhraseMatcher:
   EXPECT_EQ(as_vector(built.dense_row), as_vector(now.dense_row));
   EXPECT_EQ(as_vector(built.dense), as_vector(now.dense));
   EXPECT_EQ(as_vector(built.sparse), as_vector(now.sparse));
+  EXPECT_EQ(as_vector(built.dfa), as_vector(now.dfa));
   EXPECT_EQ(as_vector(built.ends_begin), as_vector(now.ends_begin));
   EXPECT_EQ(as_vector(built.ends), as_vector(now.ends));
   EXPECT_EQ(as_vector(built.output_link), as_vector(now.output_link));
@@ -381,10 +382,25 @@ TEST(PhraseMatcher, TablesWithoutAClassForEveryByteGiveAMatcherThatMatchesNothin
 TEST(PhraseMatcher, TablesWithOutputIdsPastTheStatesGiveAMatcherThatMatchesNothing) {
   PhraseMatcher::Tables cut = claim_automaton_tables();
   ASSERT_TRUE(PhraseMatcher::from_tables(cut).compiled());
-  cut.output_end = static_cast<uint32_t>(cut.dense.size() + 1);
+  cut.output_end = static_cast<uint32_t>(cut.dfa.size() + 1);
   EXPECT_FALSE(PhraseMatcher::from_tables(cut).compiled());
   cut.output_end = 0;
   EXPECT_FALSE(PhraseMatcher::from_tables(cut).compiled());  // before output_begin
+}
+
+// A DFA reads its rows without bounds checks: tables whose rows are not all there are refused.
+TEST(PhraseMatcher, TablesWithMissingRowsGiveAMatcherThatMatchesNothing) {
+  PhraseMatcher::Tables dfa = claim_automaton_tables();
+  ASSERT_FALSE(dfa.dfa.empty());
+  dfa.dfa = dfa.dfa.first(dfa.dfa.size() - 1);
+  EXPECT_FALSE(PhraseMatcher::from_tables(dfa).compiled());
+  // Rule tables cut after their dense rows would read as a DFA's without one.
+  PhraseMatcher::Tables dense_only = reply_automaton_tables();
+  ASSERT_TRUE(dense_only.dfa.empty());
+  dense_only.dense_row = dense_only.dense_row.first(dense_only.dense.size() / dense_only.class_count);
+  dense_only.output_begin = dense_only.output_end = 0;
+  EXPECT_FALSE(PhraseMatcher::from_tables(dense_only).compiled());
+  EXPECT_TRUE(PhraseMatcher::from_tables(dense_only).match("mailbox full").empty());
 }
 
 TEST(PhraseMatcher, CallbackSeesMatchesInOrderOfEnd) {

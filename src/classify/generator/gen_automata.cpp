@@ -65,8 +65,9 @@ constexpr std::string_view kHostMarkers[] = {
 
 // "constexpr uint32_t kPrefixName[] = {1, 2, ...};", never empty (C++ has no empty arrays).
 template <typename T>
-void write_array(std::FILE* out, const char* type, const std::string& name, std::span<const T> values) {
-  std::fprintf(out, "constexpr %s %s[] = {", type, name.c_str());
+void write_array(std::FILE* out, const char* type, const std::string& name, std::span<const T> values,
+                 const char* qualifier = "") {
+  std::fprintf(out, "%sconstexpr %s %s[] = {", qualifier, type, name.c_str());
   for (size_t i = 0; i < values.size(); ++i) {
     std::fprintf(out, "%s%lu", i % 24 == 0 ? "\n    " : " ", static_cast<unsigned long>(values[i]));
     if (i + 1 < values.size()) std::fputc(',', out);
@@ -97,6 +98,8 @@ void write_automaton(std::FILE* out, const std::string& name, const char* functi
   write_array<uint32_t>(out, "uint32_t", k + "DenseRow", t.dense_row);
   write_array<uint32_t>(out, "uint32_t", k + "Dense", t.dense);
   write_array<uint32_t>(out, "uint32_t", k + "Sparse", t.sparse);
+  // A DFA's rows are whole cache lines when the table starts on one (PhraseMatcher::dfa_stride).
+  write_array<uint16_t>(out, "uint16_t", k + "Dfa", t.dfa, "alignas(64) ");
   write_array<uint32_t>(out, "uint32_t", k + "EndsBegin", t.ends_begin);
   write_array<uint32_t>(out, "uint32_t", k + "Ends", t.ends);
   write_array<uint32_t>(out, "uint32_t", k + "OutputLink", t.output_link);
@@ -123,6 +126,7 @@ void write_automaton(std::FILE* out, const std::string& name, const char* functi
   span_line("dense_row", "DenseRow", t.dense_row.size());
   span_line("dense", "Dense", t.dense.size());
   span_line("sparse", "Sparse", t.sparse.size());
+  span_line("dfa", "Dfa", t.dfa.size());
   span_line("ends_begin", "EndsBegin", t.ends_begin.size());
   span_line("ends", "Ends", t.ends.size());
   span_line("output_link", "OutputLink", t.output_link.size());
