@@ -6,22 +6,29 @@
 namespace bounceback::report {
 namespace {
 
-// The recipient of the complained-about message, from the attached original when the report
-// names none: To, or the X-HmXmrOriginalRecipient header of Microsoft JMRP reports.
-std::string complained_recipient(const Context& context) {
-  if (context.original_part < 0) return {};
-  const mime::Part& original = context.message.parts[static_cast<size_t>(context.original_part)];
-  const mime::Headers* headers = &original.headers;
-  if (!original.children.empty()) {
-    headers = &context.message.parts[static_cast<size_t>(original.children.front())].headers;
-  }
+std::string recipient_in(const mime::Headers& headers) {
   for (std::string_view name : {"X-HmXmrOriginalRecipient", "To", "Delivered-To"}) {
-    if (const auto value = headers->raw(name)) {
+    if (const auto value = headers.raw(name)) {
       if (auto address = mime::first_address(*value)) return *address;
     }
   }
   return {};
 }
+
+// The recipient of the complained-about message, from the attached original when the report
+// names none: To, or the X-HmXmrOriginalRecipient header of Microsoft JMRP reports. A message/rfc822
+// original has its headers parsed already; a text/rfc822-headers one holds them as its text.
+std::string complained_recipient(const Context& context) {
+  if (context.original_part < 0) return {};
+  const mime::Part& original = context.message.parts[static_cast<size_t>(context.original_part)];
+  if (!original.children.empty()) {
+    return recipient_in(context.message.parts[static_cast<size_t>(original.children.front())].headers);
+  }
+  std::string decoded;
+  const std::string_view text = mime::transfer_decoded_body(original, decoded);
+  return recipient_in(mime::parse_header_block(text, text.size(), nullptr).headers);
+}
+
 
 // Microsoft's Junk Mail Reporting Program (Outlook.com/Hotmail) sends the complained-about message
 // as message/rfc822 without a feedback-report part: From staff@hotmail.com, Subject "complaint

@@ -62,6 +62,14 @@ TEST(Report, ArfFeedbackReport) {
   EXPECT_FALSE(r.hard_bounce);
 }
 
+// Some reports attach only the complained-about message's header, as text/rfc822-headers.
+TEST(Report, ArfWithOnlyTheOriginalsHeaderNamesTheRecipient) {
+  const DecodeResult result = decode_fixture("arf-headers-only.eml");
+  ASSERT_EQ(result.records.size(), 1u);
+  EXPECT_EQ(result.records[0].kind, Kind::kFeedback);
+  EXPECT_EQ(result.records[0].recipient, "p.haas@stadtwerke-nord.example");
+}
+
 TEST(Report, MicrosoftJmrpComplaintWithoutFeedbackPart) {
   const DecodeResult result = decode_fixture("jmrp-complaint.eml");
   ASSERT_EQ(result.records.size(), 1u);
