@@ -12,7 +12,7 @@ constexpr std::array<std::string_view, 5> kAutoReplyHeaders = {
     "X-Autoreply", "X-Autorespond", "X-Autoresponder", "X-Vacation", "X-Mail-Autoreply"};
 
 // Subject prefixes of out-of-office replies, in the languages mail clients use.
-constexpr std::array<std::string_view, 22> kAutoReplySubjects = {
+constexpr std::array<std::string_view, 23> kAutoReplySubjects = {
     "Auto:",                    // Lotus Notes, Outlook short form
     "Automatic reply",          // Microsoft Outlook / Exchange
     "Autoreply",
@@ -34,11 +34,20 @@ constexpr std::array<std::string_view, 22> kAutoReplySubjects = {
     "Resposta automática",      // Portuguese
     "Automatisch antwoord",     // Dutch
     "自動応答",                 // Japanese
+    "自動返信",                 // Japanese: "【自動返信】お問い合わせありがとうございます"
     "自动回复",                 // Chinese
 };
 
+// Japanese and Chinese subjects set the words off in brackets: "【自動返信】", "[自动回复]".
+std::string_view without_opening_bracket(std::string_view subject) {
+  for (std::string_view bracket : {std::string_view("\xE3\x80\x90"), std::string_view("[")}) {  // 【 or [
+    if (subject.starts_with(bracket)) return util::trim(subject.substr(bracket.size()));
+  }
+  return subject;
+}
+
 bool has_auto_reply_subject(std::string_view subject) {
-  subject = util::trim(subject);
+  subject = without_opening_bracket(util::trim(subject));
   for (std::string_view prefix : kAutoReplySubjects) {
     if (util::istarts_with(subject, prefix)) return true;
   }

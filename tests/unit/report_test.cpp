@@ -89,6 +89,22 @@ TEST(Report, GermanOutOfOfficeIsAnAutoReply) {
   EXPECT_EQ(result.records[0].recipient, "klaus@firma.example");
 }
 
+// An auto-reply known by its subject alone, the words in brackets as Japanese and Chinese
+// mail clients put them.
+TEST(Report, AnAutoReplyIsKnownByItsSubjectInBrackets) {
+  for (const std::string subject : {"Automatische Antwort: Angebot", "\xE3\x80\x90\xE8\x87\xAA\xE5\x8B\x95\xE8\xBF\x94"
+                                    "\xE4\xBF\xA1\xE3\x80\x91\xE3\x81\x8A\xE5\x95\x8F\xE3\x81\x84\xE5\x90\x88\xE3\x82\x8F"
+                                    "\xE3\x81\x9B",  // 【自動返信】お問い合わせ
+                                    "[\xE8\x87\xAA\xE5\x8A\xA8\xE5\x9B\x9E\xE5\xA4\x8D] Re: order"}) {  // [自动回复]
+    const DecodeResult result =
+        Decoder().decode("From: Tanaka <tanaka@example.jp>\nTo: shop@example.org\nSubject: " + subject +
+                             "\nContent-Type: text/plain; charset=utf-8\n\nThank you for your message.\n",
+                         "reply");
+    ASSERT_EQ(result.records.size(), 1u) << subject;
+    EXPECT_EQ(result.records[0].kind, Kind::kAutoreply) << subject;
+  }
+}
+
 TEST(Report, MailThatQuotesAnErrorIsNotAReport) {
   const DecodeResult result = decode_fixture("not-a-bounce-discussion.eml");
   EXPECT_FALSE(result.is_report);
