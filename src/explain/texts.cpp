@@ -193,6 +193,31 @@ constexpr Text kMailLoop = {
     {"Tell the person another way: their forwarding or mail server settings send mail in a circle.",
      "If the address forwards to another address of yours that forwards back, remove one of the two.", ""}};
 
+// RFC 5321's 421 says the server is closing the channel; Sisimai files it as blocked, but it may
+// as well be an overloaded or restarting server.
+constexpr Text kServiceNotAvailable = {
+    "The receiving server[ {host}] closed the connection without taking the message (\"service not "
+    "available\"). It may be busy or restarting, or it may refuse your sending server.",
+    {"Let your server retry later; it usually does so by itself.",
+     "If it keeps happening for days, ask your email provider whether that receiver refuses your "
+     "sending server.",
+     ""}};
+
+// A greeting refused for its name: a setting of the sending server, nothing to do with spam.
+constexpr Text kBadHelo = {
+    "The receiving server[ {host}] refused your sending server's greeting: the name it introduces "
+    "itself with (HELO/EHLO) must be its full public host name.",
+    {"If you run the sending server, set its HELO name to a full host name such as mail.example.com "
+     "that exists in DNS.",
+     "If you send through a provider, forward this bounce to its support team.", ""}};
+
+// Sisimai files "too many recipients" as too many connections; it is about one message.
+constexpr Text kTooManyRecipients = {
+    "The receiving server[ {host}] refused because the message was addressed to too many recipients "
+    "at once.",
+    {"Send the message in smaller batches, with fewer recipients each.",
+     "Your server usually sends the rest again later by itself.", ""}};
+
 // Texts for wording a reason's usual text would misread; the first whose phrase the server's words
 // hold (ASCII case ignored) replaces it.
 struct WordingText {
@@ -212,6 +237,12 @@ constexpr WordingText kWordingTexts[] = {
     // Exim: "Too many \"Received\" headers - suspected mail loop" (contenterror, as Sisimai files it)
     {Reason::kContentError, "mail loop", &kMailLoop},
     {Reason::kContentError, "routing loop", &kMailLoop},    // "routing loop detected -- too many received: headers"
+    // RFC 5321: "421 4.3.2 Service not available, closing transmission channel"
+    {Reason::kBlocked, "service not available, closing transmission channel", &kServiceNotAvailable},
+    // Postfix: "504 5.5.2 <localhost>: Helo command rejected: need fully-qualified hostname"
+    {Reason::kBlocked, "helo command rejected", &kBadHelo},
+    // "452 4.5.3 Too many recipients", docomo: "552 Too many recipients"
+    {Reason::kTooManyConn, "too many recipients", &kTooManyRecipients},
     // Spam Arrest: "I now allow incoming messages only from senders I have approved beforehand."
     {Reason::kVacation, "senders i have approved", &kChallenge},
     // "If you would like to be added to my list of approved senders, please fill out the short request form"
@@ -308,6 +339,9 @@ std::vector<std::string_view> all_templates() {
   add_text(kRestrictedRecipient);
   add_text(kChallenge);
   add_text(kMailLoop);
+  add_text(kServiceNotAvailable);
+  add_text(kBadHelo);
+  add_text(kTooManyRecipients);
   add_text(kUnexplained);
   for (const NetworkProblem& entry : kNetworkProblems) templates.push_back(entry.problem->text());
   for (const Template* tmpl : {&kHardBounceAdvice, &kSoftSenderAdvice, &kSoftAdvice, &kListing}) {

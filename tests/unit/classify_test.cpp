@@ -186,6 +186,14 @@ const std::vector<Case> kFailedCases = {
      "host mx0a.pphosted.com[198.51.100.18] refused to talk to me: 554 Blocked - see "
      "https://support.proofpoint.com/dnsbl-lookup.cgi?ip=192.0.2.225",
      Reason::kBlocked, false},
+    {"outlook_banned_sender", "5.7.511", 550, "",
+     "550 5.7.511 Access denied, banned sender[203.0.113.5]. To request removal from this list, forward this message "
+     "to delist@microsoft.com",
+     Reason::kBlocked, false},
+    {"outlook_708_from_its_host", "5.7.708", 550, "",
+     "550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP. "
+     "[AM0PR01MB1234.eurprd01.prod.outlook.com]",
+     Reason::kBlocked, false},
     {"comcast_spam_block_at_connection", "", 554, "CONN",
      "554 resimta-po-29v.sys.comcast.net resimta-po-29v.sys.comcast.net 203.0.113.47 Comcast block for spam. Please "
      "see http://postmaster.comcast.net/smtp-error-codes.php#BL000000",
@@ -281,6 +289,8 @@ const std::vector<Case> kFailedCases = {
      "Please visit https://support.google.com/mail/?p=UnsolicitedRateLimitError to review our Bulk Email Senders "
      "Guidelines. a1-20020a170902 - gsmtp",
      Reason::kSpeeding, false},
+    {"outlook_server_busy_throttle", "4.7.500", 451, "",
+     "451 4.7.500 Server busy. Please try again later from [203.0.113.5]. (S77714)", Reason::kSpeeding, false},
     {"godaddy_per_hour", "5.1.1", 550, "RCPT",
      "550 5.1.1 <x@example.com> - 192.0.2.225 has sent to too many recipients this hour. IB607",
      Reason::kSpeeding, false},

@@ -425,6 +425,26 @@ TEST(ExplainRecord, AMailLoopIsASetupProblemNotTheNetworkOrTheContent) {
   }
 }
 
+// Wording Sisimai files under a broader reason, told for what it is.
+TEST(ExplainRecord, WordingTextsSayWhatTheServerMeant) {
+  struct Case {
+    Reason reason;
+    const char* words;
+    const char* summary_holds;
+  };
+  for (const Case& c : {Case{Reason::kBlocked, "421 4.3.2 Service not available, closing transmission channel",
+                             "busy or restarting"},
+                        Case{Reason::kBlocked, "504 5.5.2 <localhost>: Helo command rejected: need fully-qualified hostname",
+                             "(HELO/EHLO)"},
+                        Case{Reason::kTooManyConn, "452 4.5.3 Too many recipients", "too many recipients at once"}}) {
+    Record r = bounce(c.reason);
+    r.diagnostic = c.words;
+    r = explained(std::move(r));
+    EXPECT_TRUE(contains(r.summary, c.summary_holds)) << r.summary;
+    EXPECT_FALSE(contains(joined(r.advice), "infected computer")) << joined(r.advice);
+  }
+}
+
 TEST(ExplainRecord, AChallengeResponseReplyIsNotDeliveredYet) {
   Record challenge;
   challenge.kind = Kind::kAutoreply;
