@@ -218,6 +218,13 @@ constexpr Text kTooManyRecipients = {
     {"Send the message in smaller batches, with fewer recipients each.",
      "Your server usually sends the rest again later by itself.", ""}};
 
+// An automatic reply saying the person has left: delivered, but nobody will read it.
+constexpr Text kPersonLeft = {
+    "This is an automatic reply[ from {recipient}]: the person no longer works there, so your message "
+    "will probably not be read.",
+    {"If the reply names another contact, write to them instead.",
+     "Update or remove this address in your lists.", ""}};
+
 // Texts for wording a reason's usual text would misread; the first whose phrase the server's words
 // hold (ASCII case ignored) replaces it.
 struct WordingText {
@@ -243,6 +250,13 @@ constexpr WordingText kWordingTexts[] = {
     {Reason::kBlocked, "helo command rejected", &kBadHelo},
     // "452 4.5.3 Too many recipients", docomo: "552 Too many recipients"
     {Reason::kTooManyConn, "too many recipients", &kTooManyRecipients},
+    // "I have left the company. Please contact procurement@example.com", "... is no longer with Acme"
+    {Reason::kVacation, "left the company", &kPersonLeft},
+    {Reason::kVacation, "no longer with", &kPersonLeft},
+    {Reason::kVacation, "no longer employed", &kPersonLeft},
+    {Reason::kVacation, "nicht mehr im unternehmen", &kPersonLeft},   // German: "... ist nicht mehr im Unternehmen tätig"
+    {Reason::kVacation, "nicht mehr für", &kPersonLeft},              // German: "... ist nicht mehr für die Firma tätig"
+    {Reason::kVacation, "ne fait plus partie", &kPersonLeft},         // French: "... ne fait plus partie de la société"
     // Spam Arrest: "I now allow incoming messages only from senders I have approved beforehand."
     {Reason::kVacation, "senders i have approved", &kChallenge},
     // "If you would like to be added to my list of approved senders, please fill out the short request form"
@@ -342,6 +356,7 @@ std::vector<std::string_view> all_templates() {
   add_text(kServiceNotAvailable);
   add_text(kBadHelo);
   add_text(kTooManyRecipients);
+  add_text(kPersonLeft);
   add_text(kUnexplained);
   for (const NetworkProblem& entry : kNetworkProblems) templates.push_back(entry.problem->text());
   for (const Template* tmpl : {&kHardBounceAdvice, &kSoftSenderAdvice, &kSoftAdvice, &kListing}) {

@@ -459,6 +459,11 @@ TEST(ExplainRecord, AChallengeResponseReplyIsNotDeliveredYet) {
   away.diagnostic = "I am out of the office until Monday.";
   away = explained(std::move(away));
   EXPECT_TRUE(contains(away.summary, "Nothing failed")) << away.summary;
+
+  Record left = challenge;
+  left.diagnostic = "Thank you for your email. I have left the company. Please contact procurement@example.com.";
+  left = explained(std::move(left));
+  EXPECT_TRUE(contains(left.summary, "no longer works there")) << left.summary;
 }
 
 TEST(ExplainText, AFreeTextUnknownUserSaysTheAddressMayNotExist) {
