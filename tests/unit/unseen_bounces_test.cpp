@@ -139,6 +139,40 @@ const UnseenBounce kBounces[] = {
      Kind::kAutoreply, Reason::kVacation, false, kNone, kNone, kNone, kNone},
     {"unseen/challenge-response-spamarrest.eml", "verify@spamarrest.com",
      Kind::kAutoreply, Reason::kVacation, false, kNone, kNone, kNone, kNone},
+    // A fourth round (unseen/replies): feedback loops of Yahoo, Microsoft (JMRP and its older
+    // format), Comcast, Mail.ru, a DMARC auth-failure and an opt-out; auto-replies from Exchange in
+    // English and German, French, Spanish, Gmail and Japanese, a "left the company" reply and a
+    // ticket system's acknowledgement.
+    {"unseen/replies/arf-auth-failure-dmarc.eml", "ap@customer.example",
+     Kind::kFeedback, Reason::kFeedback, false, kNone, kNone, kNone, kNone},
+    {"unseen/replies/arf-opt-out.eml", "mira.holm@isp.example",
+     Kind::kFeedback, Reason::kFeedback, false, kNone, kNone, kNone, kNone},
+    {"unseen/replies/comcast-returnpath.eml", "dana.k@comcast.net",
+     Kind::kFeedback, Reason::kFeedback, false, kNone, kNone, kNone, kNone},
+    {"unseen/replies/es-respuesta-automatica.eml", "mj.ortega@bodegas-ribera.example",
+     Kind::kAutoreply, Reason::kVacation, false, kNone, kNone, kNone, kNone},
+    {"unseen/replies/exchange-de-autoreply.eml", "j.lind@moebelhaus-lind.example",
+     Kind::kAutoreply, Reason::kVacation, false, kNone, kNone, kNone, kNone},
+    {"unseen/replies/exchange-en-autoreply.eml", "r.osei@harbor-freight-ltd.example",
+     Kind::kAutoreply, Reason::kVacation, false, kNone, kNone, kNone, kNone},
+    {"unseen/replies/fr-autoreply-subject-only.eml", "amelie.roux@notaires-lyon.example",
+     Kind::kAutoreply, Reason::kVacation, false, kNone, kNone, kNone, kNone},
+    {"unseen/replies/gmail-vacation.eml", "tom.baxter@gmail.com",
+     Kind::kAutoreply, Reason::kVacation, false, kNone, kNone, kNone, kNone},
+    {"unseen/replies/ja-jidouhenshin.eml", "tanaka@sakura-shoji.example.jp",
+     Kind::kAutoreply, Reason::kVacation, false, kNone, kNone, kNone, kNone},
+    {"unseen/replies/left-company.eml", "d.marsh@northgate-eng.example",
+     Kind::kAutoreply, Reason::kVacation, false, kNone, kNone, kNone, kNone},
+    {"unseen/replies/mailru-fbl.eml", "o.smirnova@mail.ru",
+     Kind::kFeedback, Reason::kFeedback, false, kNone, kNone, kNone, kNone},
+    {"unseen/replies/microsoft-jmrp.eml", "kat.nguyen@outlook.com",
+     Kind::kFeedback, Reason::kFeedback, false, kNone, kNone, kNone, kNone},
+    {"unseen/replies/microsoft-legacy-nonarf.eml", "lee.o.brien@hotmail.com",
+     Kind::kFeedback, Reason::kFeedback, false, kNone, kNone, kNone, kNone},
+    {"unseen/replies/ticket-ack.eml", "support@helpdesk.vendor.example",
+     Kind::kAutoreply, Reason::kVacation, false, kNone, kNone, kNone, kNone},
+    {"unseen/replies/yahoo-cfl.eml", "sam.rivera@yahoo.com",
+     Kind::kFeedback, Reason::kFeedback, false, kNone, kNone, kNone, kNone},
 };
 
 bool is_not_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) == 0; }
