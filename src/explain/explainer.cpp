@@ -88,11 +88,16 @@ const Text& choose_text(const Record& record) {
 }
 
 // A delay the sender can act on (a rate limit, its reputation, greylisting) takes its cause's
-// advice: the delay's own ("check the address") is about the recipient's side.
+// advice, in the words' own text where there is one: the delay's ("check the address") is about
+// the recipient's side.
 const Text& choose_advice_text(const Record& record, const Text& text) {
   const bool sender_can_act = record.kind == Kind::kDelay && record.side == Side::kSender &&
                               names_a_cause(record.reason) && record.reason != Reason::kExpired;
-  return sender_can_act ? reason_text(record.reason) : text;
+  if (!sender_can_act) return text;
+  if (record.diagnostic) {
+    if (const Text* worded = wording_text(record.reason, *record.diagnostic)) return *worded;
+  }
+  return reason_text(record.reason);
 }
 
 // Record fields are hostile text: a value already fit for a sentence is used in place.

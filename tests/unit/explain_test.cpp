@@ -583,6 +583,15 @@ TEST(ExplainRecord, ADelayTheSenderCanActOnGivesItsCausesAdvice) {
   ASSERT_FALSE(rate_limited.advice.empty());
   EXPECT_TRUE(contains(rate_limited.advice[0], "Send fewer messages")) << rate_limited.advice[0];
   EXPECT_FALSE(contains(joined(rate_limited.advice), "check the address")) << joined(rate_limited.advice);
+
+  // The words' own text gives the advice where there is one.
+  Record closing = bounce(Reason::kBlocked);
+  closing.kind = Kind::kDelay;
+  closing.diagnostic = "421 4.3.2 Service not available, closing transmission channel";
+  closing = explained(std::move(closing));
+  ASSERT_FALSE(closing.advice.empty());
+  EXPECT_TRUE(contains(closing.advice[0], "retry later")) << closing.advice[0];
+  EXPECT_FALSE(contains(joined(closing.advice), "infected computer")) << joined(closing.advice);
 }
 
 // The delay text names only {net_problem}: the host it falls back to is still looked for.
