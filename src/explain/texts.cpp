@@ -255,15 +255,13 @@ constexpr WordingText kWordingTexts[] = {
     {Reason::kVacation, "no longer with", &kPersonLeft},
     {Reason::kVacation, "no longer employed", &kPersonLeft},
     {Reason::kVacation, "nicht mehr im unternehmen", &kPersonLeft},   // German: "... ist nicht mehr im Unternehmen tätig"
-    {Reason::kVacation, "nicht mehr für", &kPersonLeft},              // German: "... ist nicht mehr für die Firma tätig"
     {Reason::kVacation, "ne fait plus partie", &kPersonLeft},         // French: "... ne fait plus partie de la société"
     // Spam Arrest: "I now allow incoming messages only from senders I have approved beforehand."
     {Reason::kVacation, "senders i have approved", &kChallenge},
     // "If you would like to be added to my list of approved senders, please fill out the short request form"
     {Reason::kVacation, "list of approved senders", &kChallenge},
-    // Boxbe, SpamArrest, Mailinator's guard: "Please verify that you are a human", "verify you are not a robot"
+    // Challenge-response services: "Please verify that you are a human so that your message is delivered"
     {Reason::kVacation, "verify that you are a human", &kChallenge},
-    {Reason::kVacation, "your message has been held", &kChallenge},
 };
 
 constexpr Text kUnexplained = {
