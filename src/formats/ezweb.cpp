@@ -36,7 +36,7 @@ constexpr std::string_view kRule = "--------------------------------------------
 // relay's From does not, but au's own hop shows:
 bool relayed_by_au(const report::Context& context) {
   // "Received: from ... by lsean.ezweb.ne.jp (EZweb Mail) with SMTP id ..."
-  const std::vector<mime::HeaderField>& fields = context.message.root().headers.fields();
+  const auto& fields = context.message.root().headers.fields();
   return std::ranges::any_of(fields, [](const mime::HeaderField& field) {
     // Searched for by its rarest byte, the comment would be looked for at every '(' of every
     // Received field; "EZweb" is looked for by its 'z', which few fields hold.

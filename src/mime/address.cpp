@@ -34,18 +34,24 @@ bool is_atext(char c) { return kAtext[static_cast<unsigned char>(c)]; }
 constexpr std::array<bool, 256> kDomainChars = alnum_utf8_and("-._");
 bool is_domain_char(char c) { return kDomainChars[static_cast<unsigned char>(c)]; }
 
-// Whether a CJK punctuation mark or full-width ASCII punctuation starts at `pos`: U+3000-U+303F
-// ("、", "。", "「") and U+FF01-U+FF0F, U+FF1A-U+FF20, U+FF3B-U+FF40, U+FF5B-U+FF65 ("：", "，",
-// "（", "＜"). UTF-8 local parts and domains may hold letters of any script, but Chinese and
-// Japanese notices set an address off with these: "收件人：liwei@example.cn，请核对".
-bool is_wide_punctuation_at(std::string_view text, size_t pos) {
+// is_wide_punctuation_at past the lead byte, 0xE3 or 0xEF.
+bool wide_punctuation_after_lead(std::string_view text, size_t pos) {
   if (pos + 3 > text.size()) return false;
   const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[pos + i]); };
   if (byte(0) == 0xE3) return byte(1) == 0x80;  // U+3000-U+303F
-  if (byte(0) != 0xEF) return false;
   const unsigned code = (byte(1) == 0xBC ? 0x00u : byte(1) == 0xBD ? 0x40u : 0x100u) + (byte(2) & 0x3Fu);
   return (code >= 0x01 && code <= 0x0F) || (code >= 0x1A && code <= 0x20) || (code >= 0x3B && code <= 0x40) ||
          (code >= 0x5B && code <= 0x65);
+}
+
+// Whether a CJK punctuation mark or full-width ASCII punctuation starts at `pos` (inside `text`):
+// U+3000-U+303F ("、", "。", "「") and U+FF01-U+FF0F, U+FF1A-U+FF20, U+FF3B-U+FF40, U+FF5B-U+FF65
+// ("：", "，", "（", "＜"). UTF-8 local parts and domains may hold letters of any script, but
+// Chinese and Japanese notices set an address off with these: "收件人：liwei@example.cn，请核对".
+// Asked of every byte of an address: the lead byte, 0xE3 or 0xEF, is tested inline first.
+inline bool is_wide_punctuation_at(std::string_view text, size_t pos) {
+  const auto lead = static_cast<unsigned char>(text[pos]);
+  return (lead == 0xE3 || lead == 0xEF) && wide_punctuation_after_lead(text, pos);
 }
 
 // Where the text after the last wide punctuation mark in [begin, end) starts, or `begin`.

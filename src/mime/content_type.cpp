@@ -173,8 +173,8 @@ std::string join_rfc2231(std::vector<const RawParameter*> sections) {
 
 // One parameter per name in order of first appearance; RFC 2231 forms win over a plain value
 // of the same name, which old readers were given as a fallback.
-std::vector<std::pair<std::string, std::string>> assemble(std::vector<RawParameter>& raw) {
-  std::vector<std::pair<std::string, std::string>> params;
+void assemble(std::vector<RawParameter>& raw, std::pmr::vector<std::pair<std::string, std::string>>& params) {
+  params.clear();
   params.reserve(raw.size());
   for (size_t i = 0; i < raw.size(); ++i) {
     const std::string& name = raw[i].name;
@@ -193,7 +193,6 @@ std::vector<std::pair<std::string, std::string>> assemble(std::vector<RawParamet
     // Each plain value is taken once: later parameters of this name are skipped as seen.
     params.emplace_back(name, rfc2231.empty() ? std::move(plain->value) : join_rfc2231(std::move(rfc2231)));
   }
-  return params;
 }
 
 void store_lower8(const char* from, char* to) {
@@ -243,7 +242,7 @@ void for_each_parameter(Cursor cursor, Take take) {
 
 // The usual case, no RFC 2231 name: the first value of each name, without the sections' sort and
 // join. False when a name carries a '*' and assemble() must decide.
-bool take_plain_parameters(const Cursor& cursor, std::vector<std::pair<std::string, std::string>>& params) {
+bool take_plain_parameters(const Cursor& cursor, std::pmr::vector<std::pair<std::string, std::string>>& params) {
   bool plain = true;
   for_each_parameter(cursor, [&](std::string_view name, std::string_view value) {
     if (!plain) return;
@@ -299,7 +298,7 @@ void read_content_type(std::string_view raw_value, ContentType& content_type) {
   for_each_parameter(cursor, [&](std::string_view name, std::string_view value) {
     raw.push_back(split_rfc2231_name(name, std::string(value)));
   });
-  content_type.params = assemble(raw);
+  assemble(raw, content_type.params);
 }
 
 }  // namespace bounceback::mime

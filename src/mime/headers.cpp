@@ -110,8 +110,9 @@ constexpr size_t kTypicalFieldCount = 32;
 
 class HeaderScanner {
  public:
-  HeaderScanner(std::string_view text, size_t max_bytes, std::vector<std::string>* warnings)
-      : text_(text), max_bytes_(max_bytes), warnings_(warnings) {
+  HeaderScanner(std::string_view text, size_t max_bytes, std::vector<std::string>* warnings,
+                std::pmr::memory_resource* memory)
+      : text_(text), max_bytes_(max_bytes), warnings_(warnings), block_{Headers(memory), {}, std::nullopt, std::nullopt} {
     block_.headers.reserve(kTypicalFieldCount);
   }
 
@@ -263,8 +264,8 @@ std::string Headers::get(std::string_view name) const {
 }
 
 HeaderBlock parse_header_block(std::string_view text, size_t max_bytes,
-                               std::vector<std::string>* warnings) {
-  return HeaderScanner(text, max_bytes, warnings).scan();
+                               std::vector<std::string>* warnings, std::pmr::memory_resource* memory) {
+  return HeaderScanner(text, max_bytes, warnings, memory).scan();
 }
 
 }  // namespace bounceback::mime

@@ -40,8 +40,8 @@ struct Delimiter {
 // is a prefix of an inner one ("=_part" and "=_part_2") does not match the inner lines.
 class DelimiterFinder {
  public:
-  DelimiterFinder(std::string_view body, std::string_view boundary)
-      : body_(body), needle_(needle_for(boundary)), skips_(skips_for(needle_)) {
+  DelimiterFinder(std::string_view body, std::string_view boundary, std::pmr::memory_resource* memory)
+      : body_(body), needle_(needle_for(boundary, memory)), skips_(skips_for(needle_)) {
     // The needle's last byte stops the search's steps: its own shift is taken after a candidate.
     const auto last_byte = static_cast<unsigned char>(needle_.back());
     candidate_skip_ = skips_[last_byte];
@@ -70,8 +70,8 @@ class DelimiterFinder {
   using Skips = std::array<uint8_t, 256>;
 
   // "\n--boundary", built in one allocation.
-  static std::string needle_for(std::string_view boundary) {
-    std::string needle;
+  static std::pmr::string needle_for(std::string_view boundary, std::pmr::memory_resource* memory) {
+    std::pmr::string needle(memory);
     needle.reserve(boundary.size() + 3);
     needle.append("\n--").append(boundary);
     return needle;
@@ -157,7 +157,7 @@ class DelimiterFinder {
   }
 
   std::string_view body_;
-  std::string needle_;
+  std::pmr::string needle_;
   Skips skips_;
   uint8_t candidate_skip_ = 0;  // the needle's move past a candidate that is no delimiter
 };
@@ -210,6 +210,7 @@ class TreeBuilder {
         max_depth_(std::min(limits.max_mime_depth, kDeepestNesting)),
         embedded_(embedded),
         message_(message),
+        memory_(message.parts.get_allocator().resource()),
         decode_budget_(input_size) {}
 
   void parse_entity(std::string_view text, int parent, int depth, bool in_digest, bool embedded_root = false) {
@@ -231,12 +232,12 @@ class TreeBuilder {
  private:
   int add_part(std::string_view text, int parent, int depth, bool in_digest) {
     header_warnings_.clear();
-    HeaderBlock block = parse_header_block(text, limits_.max_header_bytes, &header_warnings_);
+    HeaderBlock block = parse_header_block(text, limits_.max_header_bytes, &header_warnings_, memory_);
     for (std::string& warning : header_warnings_) warn(std::move(warning));
 
     const int index = static_cast<int>(message_.parts.size());
     const MimeFields fields = mime_fields_of(block);  // views into the text: the move keeps them
-    Part& part = message_.parts.emplace_back();  // filled in place: a Part is costly to move
+    Part& part = message_.parts.emplace_back(memory_);  // filled in place: a Part is costly to move
     part.headers = std::move(block.headers);
     part.raw_body = block.body;
     part.depth = depth;
@@ -267,7 +268,7 @@ class TreeBuilder {
       warn("multipart without a boundary parameter: read as a leaf");
       return;
     }
-    const DelimiterFinder finder(body, boundary);
+    const DelimiterFinder finder(body, boundary, memory_);
     std::optional<Delimiter> delimiter = finder.find(0);
     if (!delimiter) {
       warn("multipart boundary never appears in the body: read as a leaf");
@@ -344,6 +345,7 @@ class TreeBuilder {
   const int max_depth_;
   const EmbeddedBodies embedded_;
   Message& message_;
+  std::pmr::memory_resource* const memory_;  // the tree's, for every part's own containers
   size_t decode_budget_;
   bool stopped_ = false;
   std::vector<std::string> header_warnings_;
@@ -357,8 +359,11 @@ bool Part::is_embedded_message() const {
          (subtype == "rfc822" || subtype == "global");  // RFC 6532
 }
 
-Message parse_message(std::string_view text, const Limits& limits, EmbeddedBodies embedded) {
-  Message message;
+namespace {
+
+Message parse_message_in(std::string_view text, const Limits& limits, EmbeddedBodies embedded,
+                         std::pmr::memory_resource* memory) {
+  Message message(memory);
   message.parts.reserve(kTypicalTreeSize);
   std::string normalized;
   std::string_view input = normalize_line_endings(text, normalized);
@@ -368,6 +373,16 @@ Message parse_message(std::string_view text, const Limits& limits, EmbeddedBodie
   }
   TreeBuilder(limits, embedded, message, text.size()).parse_entity(input, -1, 0, false);
   return message;
+}
+
+}  // namespace
+
+Message parse_message(std::string_view text, const Limits& limits, EmbeddedBodies embedded) {
+  return parse_message_in(text, limits, embedded, std::pmr::get_default_resource());
+}
+
+Message parse_message(std::string_view text, const Limits& limits, EmbeddedBodies embedded, MessageArena& arena) {
+  return parse_message_in(text, limits, embedded, &arena);
 }
 
 void append_decoded_text(const Part& part, std::string& out) {

@@ -5,8 +5,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <iterator>
 #include <memory>
+#include <memory_resource>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -87,6 +90,10 @@ class FieldValues {
 
 class Headers {
  public:
+  Headers() = default;
+  // The fields are kept in `memory` (see MessageArena).
+  explicit Headers(std::pmr::memory_resource* memory) : fields_(memory) {}
+
   void add(HeaderField field) {
     names_seen_ |= name_mark(field.name);
     fields_.push_back(field);
@@ -94,7 +101,7 @@ class Headers {
   // The header scanner adds a field at its first line: a continuation line grows the value.
   void replace_last_value(std::string_view value) { fields_.back().value = value; }
   void reserve(size_t count) { fields_.reserve(count); }
-  const std::vector<HeaderField>& fields() const { return fields_; }
+  const std::pmr::vector<HeaderField>& fields() const { return fields_; }
   bool empty() const { return fields_.empty(); }
 
   // First field of that name (ASCII case-insensitive), raw.
@@ -131,7 +138,7 @@ class Headers {
   // Received fields.
   bool may_have(std::string_view name) const { return (names_seen_ & name_mark(name)) != 0; }
 
-  std::vector<HeaderField> fields_;
+  std::pmr::vector<HeaderField> fields_;
   uint64_t names_seen_ = 0;  // the name_mark of every field, or-ed
 };
 
@@ -149,12 +156,17 @@ struct HeaderBlock {
   std::optional<size_t> transfer_encoding;
 };
 HeaderBlock parse_header_block(std::string_view text, size_t max_bytes,
-                               std::vector<std::string>* warnings);
+                               std::vector<std::string>* warnings,
+                               std::pmr::memory_resource* memory = std::pmr::get_default_resource());
 
 struct ContentType {
+  ContentType() = default;
+  // The parameter list is kept in `memory` (see MessageArena).
+  explicit ContentType(std::pmr::memory_resource* memory) : params(memory) {}
+
   std::string type = "text";      // lower-case
   std::string subtype = "plain";  // lower-case
-  std::vector<std::pair<std::string, std::string>> params;  // names lower-case, RFC 2231 joined
+  std::pmr::vector<std::pair<std::string, std::string>> params;  // names lower-case, RFC 2231 joined
 
   // "" when absent; a view into `params`, valid while this ContentType is unchanged.
   std::string_view param(std::string_view name) const;
@@ -168,6 +180,10 @@ ContentType parse_content_type(std::string_view raw_value);
 void read_content_type(std::string_view raw_value, ContentType& content_type);
 
 struct Part {
+  Part() = default;
+  // The part's lists (header fields, parameters, children) are kept in `memory` (see MessageArena).
+  explicit Part(std::pmr::memory_resource* memory) : headers(memory), content_type(memory), children(memory) {}
+
   Headers headers;
   ContentType content_type;
   // The RFC 2045 names lower-case ("7bit" when absent), others as written: decode_transfer reads
@@ -176,7 +192,7 @@ struct Part {
   std::string_view raw_body;      // before transfer decoding
   int depth = 0;
   int parent = -1;
-  std::vector<int> children;      // indices into Message::parts
+  std::pmr::vector<int> children;  // indices into Message::parts
 
   // Compared as views: lengths first, and no ordering compare for an equality.
   bool is_multipart() const { return std::string_view(content_type.type) == "multipart"; }
@@ -185,7 +201,11 @@ struct Part {
 };
 
 struct Message {
-  std::vector<Part> parts;  // parts[0] is the root; depth-first order
+  Message() = default;
+  // The parts are kept in `memory` (see MessageArena).
+  explicit Message(std::pmr::memory_resource* memory) : parts(memory) {}
+
+  std::pmr::vector<Part> parts;  // parts[0] is the root; depth-first order
   std::vector<std::string> warnings;
   // Bytes that parts point into besides the input: the input with CRs made LF, the decoded body
   // of a base64 message/rfc822. Shared, so copies and moves of a Message keep its views valid.
@@ -203,6 +223,47 @@ struct Message {
 // 15 MB attachment would otherwise have its MIME tree walked for nothing.
 enum class EmbeddedBodies { kParsed, kHeadersOnly };
 Message parse_message(std::string_view text, const Limits& limits, EmbeddedBodies embedded = EmbeddedBodies::kParsed);
+
+// Memory for one message's MIME tree: a tree's parts, header field lists and child lists are a
+// handful of small allocations per part, which the arena turns into bumps of a pointer through a
+// block on the caller's stack, all given back at once. What does not fit (a large tree) comes
+// from the heap as usual. The tree must not outlive the arena.
+class MessageArena final : public std::pmr::memory_resource {
+ public:
+  MessageArena() = default;
+  MessageArena(const MessageArena&) = delete;
+  MessageArena& operator=(const MessageArena&) = delete;
+
+ private:
+  // A bounce's tree, with its own header block and its original's, takes a few kilobytes.
+  static constexpr size_t kBlockBytes = 16384;
+
+  // Offsets in the block are aligned as the block is, up to max_align_t.
+  void* do_allocate(size_t bytes, size_t alignment) override {
+    const size_t start = (used_ + alignment - 1) & ~(alignment - 1);
+    if (alignment <= alignof(std::max_align_t) && start <= kBlockBytes && bytes <= kBlockBytes - start) {
+      used_ = start + bytes;
+      return block_ + start;
+    }
+    return ::operator new(bytes, std::align_val_t{alignment});
+  }
+  // Memory in the block is given back with the arena: a vector that grew leaves its old buffer.
+  void do_deallocate(void* memory, size_t, size_t alignment) override {
+    if (!in_block(memory)) ::operator delete(memory, std::align_val_t{alignment});
+  }
+  bool do_is_equal(const std::pmr::memory_resource& other) const noexcept override { return this == &other; }
+
+  bool in_block(const void* memory) const {
+    const auto* byte = static_cast<const std::byte*>(memory);
+    return std::less_equal<>{}(block_, byte) && std::less<>{}(byte, block_ + kBlockBytes);
+  }
+
+  alignas(std::max_align_t) std::byte block_[kBlockBytes];
+  size_t used_ = 0;
+};
+
+// parse_message with the tree kept in `arena`, which must outlive the Message.
+Message parse_message(std::string_view text, const Limits& limits, EmbeddedBodies embedded, MessageArena& arena);
 
 // Content-Transfer-Encoding decoding; tolerant of garbage (bad bytes skipped, truncation kept).
 std::string decode_transfer(std::string_view body, std::string_view encoding);

@@ -2,6 +2,8 @@
 #include "bounceback/decoder.h"
 
 #include <algorithm>
+#include <iterator>
+#include <span>
 #include <utility>
 
 #include "formats/format.h"
@@ -18,7 +20,7 @@ namespace {
 
 using pipeline::complete_record;
 using pipeline::non_empty;
-using pipeline::normalize_address;
+using pipeline::take_normalized_address;
 
 // What Headers::get gives for the raw value, without a copy when the value is plain; `decoded`
 // holds it otherwise.
@@ -26,21 +28,20 @@ std::string_view header_text(std::optional<std::string_view> raw, std::string& d
   return raw ? mime::decode_header_value(*raw, decoded) : std::string_view();
 }
 
-// Fields every record of one report shares.
-Record base_record(std::string_view source, const report::Context& context, const report::Report& report,
-                   report::OriginalMessage original) {
-  Record r;
+// Fields every record of one report shares, into a record as default-constructed. The report's
+// own strings are taken over: complete_record reads only its kind and source address.
+void fill_base_record(Record& r, std::string_view source, const report::Context& context, report::Report& report,
+                      report::OriginalMessage original) {
   r.source = std::string(source);
-  r.decoder = report.decoder;
-  r.reporting_mta = non_empty(report.reporting_mta);
+  r.decoder = std::move(report.decoder);
+  r.reporting_mta = non_empty(std::move(report.reporting_mta));
   std::string decoded;
   r.message_id = non_empty(std::string(header_text(context.message_id_field, decoded)));
   r.original_message_id = non_empty(std::move(original.message_id));
   r.subject = non_empty(std::move(original.subject));
   r.timestamp = util::rfc5322_to_rfc3339(header_text(context.date_field, decoded));
-  r.sender = original.from.empty() ? std::nullopt : normalize_address(original.from);
-  r.feedback_type = non_empty(report.feedback_type);
-  return r;
+  r.sender = original.from.empty() ? std::nullopt : take_normalized_address(std::move(original.from));
+  r.feedback_type = non_empty(std::move(report.feedback_type));
 }
 
 // A report of its own kind when the message is an automatic reply: the replying address.
@@ -111,13 +112,24 @@ void warn_of_undecodable_text(const mime::Message& message, std::vector<std::str
   }
 }
 
+// The parser's warnings are the result's: moved, not copied (a wrapped report adds to its outer
+// report's).
+void take_warnings(std::vector<std::string>& from, std::vector<std::string>& to) {
+  if (to.empty()) {
+    to = std::move(from);
+  } else {
+    to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+  }
+}
+
 // How many bounces wrapped in bounces are opened, at most.
 constexpr int kMaxWrappedReports = 1;
 
 void decode_message(std::string_view message, std::string_view source, const Limits& limits, int unwrap,
                     DecodeResult& result) {
-  const mime::Message parsed = mime::parse_message(message, limits, mime::EmbeddedBodies::kHeadersOnly);
-  result.warnings.insert(result.warnings.end(), parsed.warnings.begin(), parsed.warnings.end());
+  mime::MessageArena arena;
+  mime::Message parsed = mime::parse_message(message, limits, mime::EmbeddedBodies::kHeadersOnly, arena);
+  take_warnings(parsed.warnings, result.warnings);
   warn_of_undecodable_text(parsed, result.warnings);
   report::Context context = report::make_context(parsed);
   context.claim_phrases = formats::find_claim_phrases(context.notice);
@@ -128,18 +140,19 @@ void decode_message(std::string_view message, std::string_view source, const Lim
     return;
   }
   result.is_report = true;
-  Record base = base_record(source, context, report, report::find_original_message(context, report::OriginalTo::kSkip));
+  std::vector<report::RecipientEvidence>& recipients = report.recipients;
+  if (recipients.empty()) return;
+  // The shared fields are written where the last record is kept and copied to the others: a
+  // report's one record (most have one) is built in place, never moved.
+  const size_t first = result.records.size();
+  result.records.resize(first + recipients.size());
+  const std::span<Record> records(result.records.data() + first, recipients.size());
+  fill_base_record(records.back(), source, context, report,
+                   report::find_original_message(context, report::OriginalTo::kSkip));
+  for (size_t i = 0; i + 1 < records.size(); ++i) records[i] = records.back();
   // Each recipient's evidence is used once: its strings move into the record (complete_record
   // reads only the report's kind and source address besides).
-  std::vector<report::RecipientEvidence>& recipients = report.recipients;
-  result.records.reserve(recipients.size());
-  for (size_t i = 0; i + 1 < recipients.size(); ++i) {
-    complete_record(result.records.emplace_back(base), report, std::move(recipients[i]));
-  }
-  // The last record takes the shared fields over instead of copying them.
-  if (!recipients.empty()) {
-    complete_record(result.records.emplace_back(std::move(base)), report, std::move(recipients.back()));
-  }
+  for (size_t i = 0; i < records.size(); ++i) complete_record(records[i], report, std::move(recipients[i]));
 }
 
 }  // namespace

@@ -140,9 +140,15 @@ void lower_ascii_from(std::string& text, size_t from) {
   for (; i != text.size(); ++i) text[i] = util::ascii_lower(text[i]);
 }
 
-}  // namespace
+// Where the address is in a value that is one address, wrapped at most in blanks, brackets and
+// quotes: `begin` and `size` in the value, `at` (its last '@') in the address.
+struct AddressRange {
+  size_t begin;
+  size_t size;
+  size_t at;
+};
 
-std::optional<std::string> normalize_address(std::string_view raw) {
+std::optional<AddressRange> plain_address_in(std::string_view raw) {
   std::string_view text = util::trim(raw);
   while (!text.empty() && (text.front() == '<' || text.front() == '"' || text.front() == '\'')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == '>' || text.back() == '"' || text.back() == '\'' || text.back() == '.')) {
@@ -150,17 +156,41 @@ std::optional<std::string> normalize_address(std::string_view raw) {
   }
   size_t at = std::string_view::npos;
   const bool has_separator = has_separator_or_last_at(text, at);
-  if (at == std::string_view::npos || at == 0 || at + 1 >= text.size() || has_separator) {
-    const auto found = mime::first_address(raw);
-    if (!found || *found == raw) return std::nullopt;
-    return normalize_address(*found);
-  }
-  std::string out(text);
-  lower_ascii_from(out, at + 1);
+  if (at == std::string_view::npos || at == 0 || at + 1 >= text.size() || has_separator) return std::nullopt;
+  return AddressRange{static_cast<size_t>(text.data() - raw.data()), text.size(), at};
+}
+
+// Any other value: the address found in it, if it is not the whole value.
+std::optional<std::string> normalize_found_address(std::string_view raw) {
+  std::optional<std::string> found = mime::first_address(raw);
+  if (!found || *found == raw) return std::nullopt;
+  return take_normalized_address(std::move(*found));
+}
+
+}  // namespace
+
+std::optional<std::string> normalize_address(std::string_view raw) {
+  const std::optional<AddressRange> range = plain_address_in(raw);
+  if (!range) return normalize_found_address(raw);
+  std::string out(raw.substr(range->begin, range->size));
+  lower_ascii_from(out, range->at + 1);
   return out;
 }
 
+std::optional<std::string> take_normalized_address(std::string&& raw) {
+  const std::optional<AddressRange> range = plain_address_in(raw);
+  if (!range) return normalize_found_address(raw);
+  raw.resize(range->begin + range->size);
+  if (range->begin > 0) raw.erase(0, range->begin);
+  lower_ascii_from(raw, range->at + 1);
+  return std::move(raw);
+}
+
 namespace {
+
+// An address of evidence the caller still needs is copied; one it is done with is taken over.
+std::optional<std::string> normalized(const std::string& raw) { return normalize_address(raw); }
+std::optional<std::string> normalized(std::string&& raw) { return take_normalized_address(std::move(raw)); }
 
 // The recipient's fields a record keeps as the evidence states them: copied from evidence the
 // caller still needs, taken over from evidence it is done with (`Evidence` a RecipientEvidence).
@@ -181,8 +211,9 @@ void take_stated_fields(Evidence&& e, Record& r) {
 template <typename Evidence>
 void build_record(Record& r, const report::Report& report, Evidence&& e) {
   r.kind = kind_of(e.action, report.kind);
-  r.recipient = normalize_address(e.recipient);
-  r.original_recipient = e.original_recipient.empty() ? std::nullopt : normalize_address(e.original_recipient);
+  r.recipient = normalized(std::forward<Evidence>(e).recipient);
+  r.original_recipient =
+      e.original_recipient.empty() ? std::nullopt : normalized(std::forward<Evidence>(e).original_recipient);
   switch (r.kind) {
     case Kind::kFeedback: set_fixed_reason(r, Reason::kFeedback); break;
     case Kind::kAutoreply: set_fixed_reason(r, Reason::kVacation); break;

@@ -14,6 +14,8 @@ namespace bounceback::pipeline {
 // Lower-cases the domain of an address and drops the brackets and quotes MTAs wrap it in;
 // nullopt when no address can be found at all.
 std::optional<std::string> normalize_address(std::string_view raw);
+// The same for a value the caller is done with: the address is made in its buffer, not copied.
+std::optional<std::string> take_normalized_address(std::string&& raw);
 
 // Inline: a record's optional fields are each set through it, a dozen per record.
 inline std::optional<std::string> non_empty(std::string value) {

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <sstream>
 
@@ -335,6 +336,56 @@ TEST(MimeMessage, ManyChildrenAndPartsKeepTheirViews) {
     EXPECT_EQ(part.content_type.param("charset"), "utf-" + std::to_string(i));
     EXPECT_EQ(part.raw_body, std::to_string(i));
   }
+}
+
+// Every part's fields, parameters and children, in one comparable text.
+std::string dump(const Message& message) {
+  std::string out;
+  for (const Part& part : message.parts) {
+    out += describe(message, static_cast<int>(&part - message.parts.data())) + " [" + std::to_string(part.parent) + "]";
+    for (const HeaderField& field : part.headers.fields()) out.append("\n  ").append(field.name).append(": ").append(field.value);
+    for (const auto& [name, value] : part.content_type.params) out.append("\n  ;").append(name).append("=").append(value);
+    out.append("\n  body ").append(part.raw_body).append("\n");
+  }
+  return out;
+}
+
+// The arena only changes where the tree's lists live: the tree is the same.
+TEST(MimeMessage, ArenaKeptTreeIsTheSame) {
+  for (const char* name : {"postfix_dsn.eml", "rfc822_base64.eml", "missing_closing_boundary.eml"}) {
+    const std::string text = read_fixture(name);
+    MessageArena arena;
+    const Message kept = parse_message(text, Limits{}, EmbeddedBodies::kParsed, arena);
+    EXPECT_EQ(dump(kept), dump(parse_message(text, Limits{}))) << name;
+    EXPECT_EQ(kept.warnings, parse_message(text, Limits{}).warnings) << name;
+  }
+}
+
+// A tree larger than the arena's block (a thousand parts of dozens of fields) takes the rest from
+// the heap; a copy of it owns its own lists and outlives the arena.
+TEST(MimeMessage, ArenaOverflowsToTheHeapAndCopiesOutliveIt) {
+  std::string text = "Content-Type: multipart/mixed; boundary=b\n\n";
+  for (int i = 0; i < 1000; ++i) {
+    text += "--b\nContent-Type: text/plain; charset=\"utf-" + std::to_string(i) + "\"\n";
+    for (int f = 0; f < 40; ++f) text += "X-F" + std::to_string(f) + ": " + std::to_string(i) + "\n";
+    text += "\n" + std::to_string(i) + "\n";
+  }
+  text += "--b--\n";
+  Limits limits;
+  limits.max_parts = 2000;
+  std::optional<Message> copy;
+  {
+    MessageArena arena;
+    const Message kept = parse_message(text, limits, EmbeddedBodies::kParsed, arena);
+    ASSERT_EQ(kept.root().children.size(), 1000u);
+    EXPECT_EQ(dump(kept), dump(parse_message(text, limits)));
+    copy = kept;
+  }
+  const Part& last = copy->parts.back();
+  EXPECT_EQ(last.content_type.param("charset"), "utf-999");
+  EXPECT_EQ(last.headers.fields().size(), 41u);
+  EXPECT_EQ(last.headers.raw("X-F39"), "999");
+  EXPECT_EQ(copy->root().children.back(), 1000);
 }
 
 TEST(MimeMessage, NulBytesAreData) {

@@ -1,6 +1,6 @@
 // The decode pipeline's reading of a delivery-status part: in place when its bytes are already
 // the UTF-8 text the report parser wants, decoded otherwise (transfer encodings, raw ISO-2022-JP,
-// bytes that are not UTF-8).
+// bytes that are not UTF-8), and the fields a report's records share.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -96,6 +96,40 @@ TEST(DeliveryStatusPart, RawIso2022JpIsDecoded) {
       "Final-Recipient: rfc822; ann@a.example\nAction: failed\nStatus: 5.1.1\n"
       "Diagnostic-Code: X-Notes; \x1b$B%f!<%6!<\x1b(B unknown\n"));
   EXPECT_EQ(r.diagnostic, "\xe3\x83\xa6\xe3\x83\xbc\xe3\x82\xb6\xe3\x83\xbc unknown");
+}
+
+// The fields a report's records share are written once and copied to each record; every record
+// keeps its own recipient's fields, in the report's order.
+TEST(DecodedReport, EachRecipientsRecordCarriesTheSharedFields) {
+  const std::string message =
+      "Message-ID: <bounce-1@mx.example.org>\n"
+      "Date: Tue, 3 Mar 2026 10:00:00 +0000\n" +
+      report_with_status_part("Content-Type: message/delivery-status\n",
+                              kStatusFields +
+                                  "\n"
+                                  "Final-Recipient: rfc822; Bob@B.Example\n"
+                                  "Action: delayed\n"
+                                  "Status: 4.2.2\n"
+                                  "\n"
+                                  "Final-Recipient: rfc822; cy@c.example\n"
+                                  "Action: failed\n"
+                                  "Status: 5.2.1\n");
+  const DecodeResult result = Decoder().decode(message, "shared.eml");
+  ASSERT_EQ(result.records.size(), 3u);
+  const std::string recipients[] = {"ann@a.example", "Bob@b.example", "cy@c.example"};
+  const std::string statuses[] = {"5.1.1", "4.2.2", "5.2.1"};
+  for (size_t i = 0; i < 3; ++i) {
+    const Record& record = result.records[i];
+    EXPECT_EQ(record.recipient, recipients[i]);
+    EXPECT_EQ(record.status, statuses[i]);
+    EXPECT_EQ(record.source, "shared.eml");
+    EXPECT_EQ(record.message_id, "<bounce-1@mx.example.org>");
+    EXPECT_EQ(record.timestamp, "2026-03-03T10:00:00Z");
+    EXPECT_EQ(record.reporting_mta, "mx.example.org");
+  }
+  EXPECT_EQ(result.records[1].kind, Kind::kDelay);
+  EXPECT_EQ(result.records[0].diagnostic, "550 5.1.1 <ann@a.example>: User unknown");
+  EXPECT_FALSE(result.records[2].diagnostic.has_value());
 }
 
 }  // namespace

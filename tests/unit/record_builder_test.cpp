@@ -173,5 +173,15 @@ TEST(NormalizeAddress, LowersTheDomainOnlyAndKeepsTheLocalPart) {
   EXPECT_EQ(normalize_address("jane@"), std::nullopt);
 }
 
+// Taking the value over gives what a copy gives, the address moved to the front of the buffer.
+TEST(NormalizeAddress, TakingTheValueOverGivesTheSameAddress) {
+  for (const std::string value :
+       {"<Bounces+Jane=Example.COM@Lists.EXAMPLE.ORG>", "\"Jane.Doe@MX.Example.NET.\"", "  <a@B.EXAMPLE>  ",
+        "a@b@C\xc3\x89.EXAMPLE", "Jane Doe <JANE@EXAMPLE.COM>", "rfc822; <Ann@A.Example>", "plain@example.org",
+        "no address here", "@example.com", "jane@", "'x.y.z.long.local.part@Long.Domain.Example.Org'"}) {
+    EXPECT_EQ(take_normalized_address(std::string(value)), normalize_address(value)) << value;
+  }
+}
+
 }  // namespace
 }  // namespace bounceback::pipeline
