@@ -193,11 +193,11 @@ constexpr Text kMailLoop = {
     {"Tell the person another way: their forwarding or mail server settings send mail in a circle.",
      "If the address forwards to another address of yours that forwards back, remove one of the two.", ""}};
 
-// RFC 5321's 421 says the server is closing the channel; Sisimai files it as blocked, but it may
-// as well be an overloaded or restarting server.
-constexpr Text kServiceNotAvailable = {
-    "The receiving server[ {host}] closed the connection without taking the message (\"service not "
-    "available\"). It may be busy or restarting, or it may refuse your sending server.",
+// RFC 5321's 421 "service not available" and Sendmail's "Connection refused by": Sisimai files
+// them as blocked, but the server may as well be down, overloaded or restarting.
+constexpr Text kTurnedAway = {
+    "The receiving server[ {host}] turned the connection away without taking the message. It may be "
+    "down, busy or restarting, or it may refuse your sending server.",
     {"Let your server retry later; it usually does so by itself.",
      "If it keeps happening for days, ask your email provider whether that receiver refuses your "
      "sending server.",
@@ -245,7 +245,9 @@ constexpr WordingText kWordingTexts[] = {
     {Reason::kContentError, "mail loop", &kMailLoop},
     {Reason::kContentError, "routing loop", &kMailLoop},    // "routing loop detected -- too many received: headers"
     // RFC 5321: "421 4.3.2 Service not available, closing transmission channel"
-    {Reason::kBlocked, "service not available, closing transmission channel", &kServiceNotAvailable},
+    {Reason::kBlocked, "service not available, closing transmission channel", &kTurnedAway},
+    // Sendmail: "Deferred: Connection refused by mx.example.jp."
+    {Reason::kBlocked, "connection refused by", &kTurnedAway},
     // Postfix: "504 5.5.2 <localhost>: Helo command rejected: need fully-qualified hostname"
     {Reason::kBlocked, "helo command rejected", &kBadHelo},
     // "452 4.5.3 Too many recipients", docomo: "552 Too many recipients"
@@ -351,7 +353,7 @@ std::vector<std::string_view> all_templates() {
   add_text(kRestrictedRecipient);
   add_text(kChallenge);
   add_text(kMailLoop);
-  add_text(kServiceNotAvailable);
+  add_text(kTurnedAway);
   add_text(kBadHelo);
   add_text(kTooManyRecipients);
   add_text(kPersonLeft);

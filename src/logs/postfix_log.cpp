@@ -61,6 +61,19 @@ void mark_malformed(LogLine& out, std::string_view problem) {
   out.problem = problem;
 }
 
+// With relay=none Postfix names the host it could not reach in its words: "connect to
+// mx.example.com[192.0.2.1]:25: Connection timed out".
+void take_unreached_host(LogLine& out) {
+  constexpr std::string_view kConnectTo = "connect to ";
+  if (!util::istarts_with(out.diagnostic, kConnectTo)) return;
+  const std::string_view target = out.diagnostic.substr(kConnectTo.size());
+  const size_t close = target.find(']');
+  if (close == std::string_view::npos) return;
+  const Relay host = parse_relay(target.substr(0, close + 1));
+  out.remote_mta = host.host;
+  out.remote_ip = host.ip;
+}
+
 void parse_delivery(std::string_view service, std::string_view rest, LogLine& out) {
   const size_t status_at = status_position(rest);
   if (status_at == std::string_view::npos) return mark_malformed(out, "a postfix delivery line without status=");
@@ -84,6 +97,7 @@ void parse_delivery(std::string_view service, std::string_view rest, LogLine& ou
   const Relay relay = parse_relay(find_field(fields, "relay", FieldEnd::kComma).value);
   if (relays_to_a_host(service) && relay.host != "none") out.remote_mta = relay.host;
   out.remote_ip = relay.ip;
+  if (relays_to_a_host(service) && out.remote_mta.empty() && out.remote_ip.empty()) take_unreached_host(out);
 }
 
 void parse_queue_line(std::string_view service, std::string_view rest, LogLine& out) {

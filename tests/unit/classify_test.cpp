@@ -186,6 +186,8 @@ const std::vector<Case> kFailedCases = {
      "host mx0a.pphosted.com[198.51.100.18] refused to talk to me: 554 Blocked - see "
      "https://support.proofpoint.com/dnsbl-lookup.cgi?ip=192.0.2.225",
      Reason::kBlocked, false},
+    {"exchange_transport_rule_content", "5.7.1", 550, "DATA", "550 5.7.1 Message rejected due to content restrictions",
+     Reason::kPolicyViolation, false},
     {"outlook_banned_sender", "5.7.511", 550, "",
      "550 5.7.511 Access denied, banned sender[203.0.113.5]. To request removal from this list, forward this message "
      "to delist@microsoft.com",

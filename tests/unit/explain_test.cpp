@@ -434,6 +434,7 @@ TEST(ExplainRecord, WordingTextsSayWhatTheServerMeant) {
   };
   for (const Case& c : {Case{Reason::kBlocked, "421 4.3.2 Service not available, closing transmission channel",
                              "busy or restarting"},
+                        Case{Reason::kBlocked, "Deferred: Connection refused by mx.example.jp.", "turned the connection away"},
                         Case{Reason::kBlocked, "504 5.5.2 <localhost>: Helo command rejected: need fully-qualified hostname",
                              "(HELO/EHLO)"},
                         Case{Reason::kTooManyConn, "452 4.5.3 Too many recipients", "too many recipients at once"}}) {

@@ -234,6 +234,20 @@ TEST_F(LogsTest, PostfixDeliveredRecordsOnRequest) {
   EXPECT_EQ(sent->remote_ip, "2001:db8::25");
 }
 
+// relay=none: the host Postfix could not reach is in its words.
+TEST_F(LogsTest, PostfixNamesTheHostItCouldNotReach) {
+  const Scan scan = scan_text(
+      {"Mar 10 09:00:02 h postfix/smtp[2]: AAAAA11111: to=<x@example.org>, relay=none, delay=30, dsn=4.4.1, "
+       "status=deferred (connect to mx1.example.org[192.0.2.200]:25: Connection timed out)",
+       "Mar 10 09:00:03 h postfix/smtp[2]: BBBBB22222: to=<y@example.org>, relay=none, delay=1, dsn=5.4.4, "
+       "status=bounced (Host or domain name not found. Name service error for name=example.org type=A)"});
+  ASSERT_EQ(scan.records.size(), 2u);
+  EXPECT_EQ(scan.records[0].remote_mta, "mx1.example.org");
+  EXPECT_EQ(scan.records[0].remote_ip, "192.0.2.200");
+  EXPECT_FALSE(scan.records[1].remote_mta.has_value());
+  EXPECT_FALSE(scan.records[1].remote_ip.has_value());
+}
+
 TEST_F(LogsTest, EximMainLog) {
   ScanOptions options;
   options.include_delivered = true;
