@@ -64,7 +64,9 @@ Record to_record(const Event& event, std::string_view decoder, std::string_view 
   evidence.recipient = event.recipient;
   evidence.action = event.action;
   evidence.status = event.status;
-  evidence.reply_code = event.reply_code;
+  // Providers put their own numbers where an SMTP reply goes (Mailgun's 605 for "not sent: on the
+  // suppression list"): only a reply code's range is one.
+  if (event.reply_code && *event.reply_code >= 200 && *event.reply_code <= 599) evidence.reply_code = event.reply_code;
   evidence.diagnostic = event.diagnostic;
   evidence.remote_mta = event.remote_mta;
   evidence.remote_ip = event.remote_ip;
