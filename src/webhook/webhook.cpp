@@ -8,6 +8,7 @@
 #include "pipeline/record_builder.h"
 #include "report/report.h"
 #include "util/text.h"
+#include "webhook/json_fields.h"
 #include "webhook/providers.h"
 
 namespace bounceback::webhook {
@@ -88,6 +89,13 @@ bool read_event(std::string_view object, std::string_view source, DecodeResult& 
   return false;
 }
 
+// Amazon SNS posts a confirmation to a new endpoint before any event: no event itself, but the
+// subscription stays pending until someone opens its SubscribeURL, so it is worth a word.
+bool is_sns_confirmation(std::string_view object) {
+  const std::string type = text(member(object, "Type"));
+  return type == "SubscriptionConfirmation" || type == "UnsubscribeConfirmation";
+}
+
 std::string syntax_error_message(const json::SyntaxError& error) {
   return "not valid JSON at byte " + std::to_string(error.offset) + ": " + std::string(error.what);
 }
@@ -110,7 +118,12 @@ DecodeResult decode(std::string_view json, std::string_view source) {
       value.front() == '[' ? json::elements_of(value) : std::vector<std::string_view>{value};
   size_t unknown = 0;
   for (std::string_view object : objects) {
-    if (!read_event(object, source, result)) ++unknown;
+    if (is_sns_confirmation(object)) {
+      result.warnings.push_back("an Amazon SNS subscription message, not an event: to receive events, open its "
+                                "SubscribeURL once");
+    } else if (!read_event(object, source, result)) {
+      ++unknown;
+    }
   }
   if (unknown > 0) {
     result.warnings.push_back(std::to_string(unknown) + " of " +

@@ -135,6 +135,19 @@ TEST(WebhookSes, DeliveryDelayIsDelay) {
 
 // ---- SendGrid ----
 
+// SNS's first post to a new endpoint is no event, but the subscription waits for its URL.
+TEST(WebhookSes, SnsSubscriptionConfirmationSaysWhatToDo) {
+  const DecodeResult result = Decoder().decode(
+      R"({"Type":"SubscriptionConfirmation","MessageId":"165545c9","Token":"2336412f37f","TopicArn":)"
+      R"("arn:aws:sns:us-west-2:123456789012:bounces","Message":"You have chosen to subscribe to the topic.",)"
+      R"("SubscribeURL":"https://sns.us-west-2.amazonaws.com/?Action=ConfirmSubscription"})",
+      "confirm.json");
+  EXPECT_FALSE(result.is_report);
+  EXPECT_TRUE(result.records.empty());
+  ASSERT_EQ(result.warnings.size(), 1u);
+  EXPECT_NE(result.warnings[0].find("SubscribeURL"), std::string::npos) << result.warnings[0];
+}
+
 TEST(WebhookSendGrid, EveryDeliveryEventOfTheArray) {
   const DecodeResult result = decode_fixture("sendgrid-events.json");
   ASSERT_FALSE(result.error);
