@@ -3,7 +3,7 @@
 //   {"msys":{"message_event":{"type":"bounce","bounce_class":"10","rcpt_to":"jane@example.com",
 //    "raw_reason":"550 5.1.1 ... does not exist","reason":"550 5.1.1 ...","error_code":"550",
 //    "message_id":"...","timestamp":"1772446503","msg_from":"...","subject":"..."}}}
-// Track, generation and relay events are recognised and skipped.
+// Policy rejections count as bounces; track, generation and relay events are recognised and skipped.
 #include <array>
 
 #include "webhook/json_fields.h"
@@ -31,7 +31,12 @@ constexpr std::array<Classification, 14> kSparkPostTypes = {{
     {"spam_complaint", "", Kind::kFeedback, std::nullopt},
 }};
 
-std::string_view table_type(std::string_view type) { return type == "out_of_band" ? "bounce" : type; }
+// An out-of-band bounce is a bounce that came back later; a policy rejection is SparkPost's own
+// refusal to send ("550 5.7.1 [internal] Recipient address was suppressed due to system policy",
+// bounce_class 25), looked up by its class as a bounce.
+std::string_view table_type(std::string_view type) {
+  return type == "out_of_band" || type == "policy_rejection" ? "bounce" : type;
+}
 
 }  // namespace
 

@@ -298,6 +298,18 @@ TEST(WebhookSparkPost, MessageEventsOfTheArray) {
   EXPECT_EQ(out_of_band.provider_type, "out_of_band");
 }
 
+TEST(WebhookSparkPost, APolicyRejectionIsSparkPostsOwnRefusal) {
+  const DecodeResult result = Decoder().decode(
+      R"([{"msys":{"message_event":{"type":"policy_rejection","bounce_class":"25","rcpt_to":"gone@example.net",)"
+      R"("raw_reason":"550 5.7.1 [internal] Recipient address was suppressed due to system policy",)"
+      R"("error_code":"550","timestamp":"1772446503"}}}])",
+      "policy.json");
+  ASSERT_EQ(result.records.size(), 1U);
+  EXPECT_EQ(result.records[0].recipient, "gone@example.net");
+  EXPECT_EQ(result.records[0].reason, Reason::kSuppressed);
+  EXPECT_EQ(result.records[0].provider_type, "policy_rejection");
+}
+
 // ---- Brevo ----
 
 TEST(WebhookBrevo, EachEventType) {
