@@ -22,6 +22,8 @@ namespace {
 constexpr std::string_view kSentLead = "hMailServer sent:";
 constexpr std::string_view kReplyLead = "Remote server replied:";
 constexpr std::string_view kServerLead = "Remote server (";
+// Outlook's header of the notice quotes the bounced message: "   Subject: Einladung".
+constexpr std::string_view kSubjectLead = "Subject:";
 
 }  // namespace
 
@@ -38,9 +40,17 @@ bool extract_hmailserver(const report::Context& context, report::Report& report)
       found.emplace_back().recipient = std::move(address);
       found.back().action = "failed";
     } else if (found.empty()) {
+      if (report.quoted_subject.empty() && util::istarts_with(trimmed, kSubjectLead)) {
+        report.quoted_subject = std::string(util::trim(trimmed.substr(kSubjectLead.size())));
+      }
       continue;
     } else if (util::istarts_with(trimmed, kSentLead)) {
-      found.back().command = command_verb(trimmed.substr(kSentLead.size()));
+      const std::string_view sent = trimmed.substr(kSentLead.size());
+      found.back().command = command_verb(sent);
+      // "hMailServer sent: MAIL FROM:<vorstand@example.org>": the bounced message's sender.
+      if (found.back().command == "MAIL" && report.quoted_sender.empty()) {
+        report.quoted_sender = mime::first_address(sent).value_or("");
+      }
     } else if (util::istarts_with(trimmed, kReplyLead)) {
       found.back().diagnostic = std::string(util::trim(trimmed.substr(kReplyLead.size())));
     } else if (util::istarts_with(trimmed, kServerLead)) {

@@ -22,8 +22,22 @@ namespace {
 
 constexpr std::string_view kTranscriptStart = "--- Session Transcript ---";
 constexpr std::string_view kTranscriptEnd = "--- End Transcript ---";
-// "Sun 2012-03-11 12:00:00: *  To: user@example.net": the envelope MDaemon logs first.
+// "Sun 2012-03-11 12:00:00: *  To: user@example.net": the envelope MDaemon logs first, with the
+// bounced message's "*  From:" and "*  Subject:".
 constexpr std::string_view kRecipientLog = "*  To:";
+constexpr std::string_view kSenderLog = "*  From:";
+constexpr std::string_view kSubjectLog = "*  Subject:";
+
+// The value of the first logged line of that mark, or "".
+std::string_view logged_value(std::string_view transcript, std::string_view mark) {
+  size_t pos = 0;
+  std::string_view line;
+  while (util::next_line(transcript, pos, line)) {
+    const size_t at = line.find(mark);
+    if (at != std::string_view::npos) return util::trim(line.substr(at + mark.size()));
+  }
+  return {};
+}
 
 // "Attempting SMTP connection to [mx.example.net]", resolved, then "Attempting SMTP connection to
 // [192.0.2.1:25]": the host MDaemon looked up and the address it connected to.
@@ -96,6 +110,8 @@ bool extract_mdaemon(const report::Context& context, report::Report& report) {
   static constexpr auto kDelayClaims = claim_phrases(kDelayWords);
   for (const ClaimPhrase& words : kDelayClaims) delayed = delayed || notice_contains(context, words);
   const LoggedServer server = logged_server(transcript);
+  report.quoted_sender = std::string(logged_value(transcript, kSenderLog));
+  report.quoted_subject = std::string(logged_value(transcript, kSubjectLog));
   for (const std::string& address : logged_recipients(transcript)) {
     const TranscriptRefusal refusal = refusal_for(exchanges, address, {});
     if (refusal.reply.empty()) continue;

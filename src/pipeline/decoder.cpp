@@ -38,6 +38,8 @@ void fill_base_record(Record& r, std::string_view source, const report::Context&
   std::string decoded;
   r.message_id = non_empty(std::string(header_text(context.message_id_field, decoded)));
   r.original_message_id = non_empty(std::move(original.message_id));
+  if (original.subject.empty()) original.subject = std::move(report.quoted_subject);
+  if (original.from.empty()) original.from = std::move(report.quoted_sender);
   r.subject = non_empty(std::move(original.subject));
   r.timestamp = util::rfc5322_to_rfc3339(header_text(context.date_field, decoded));
   r.sender = original.from.empty() ? std::nullopt : take_normalized_address(std::move(original.from));

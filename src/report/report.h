@@ -38,6 +38,10 @@ struct Report {
   std::string arrival_date;
   std::string feedback_type;  // ARF
   std::string source_ip;      // ARF Source-IP
+  // The bounced message's sender and subject as the notice quotes them, for formats that attach
+  // no copy of it (MDaemon's transcript, hMailServer's "Subject:" line): an attached original wins.
+  std::string quoted_sender;
+  std::string quoted_subject;
   std::vector<RecipientEvidence> recipients;
 };
 

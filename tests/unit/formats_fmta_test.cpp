@@ -103,6 +103,22 @@ TEST(MDaemonFormat, ReadsTheServerAndARefusalAtConnection) {
   EXPECT_EQ(r.remote_ip.value_or(""), "198.51.100.140");
   EXPECT_EQ(r.command.value_or(""), "CONN");
   EXPECT_EQ(r.reason, Reason::kBlocked);
+  // No original is attached: the transcript's "*  From:" and "*  Subject:" name it.
+  EXPECT_EQ(r.sender.value_or(""), "praxis@dentalcare-koch.example");
+  EXPECT_EQ(r.subject.value_or(""), "Rechnung 2026-1125");
+}
+
+// hMailServer attaches no original either: Outlook's header quotes its subject, and the sender is
+// what hMailServer sent with MAIL FROM.
+TEST(HMailServerFormat, QuotesTheBouncedMessagesSubjectAndSender) {
+  const DecodeResult refused_at_mail = decode(testing::read_fixture("unseen/hmailserver-spamcop.eml"));
+  ASSERT_EQ(refused_at_mail.records.size(), 1u);
+  EXPECT_EQ(refused_at_mail.records[0].sender.value_or(""), "vorstand@fotoclub-lindau.example");
+  EXPECT_EQ(refused_at_mail.records[0].subject.value_or(""), "Einladung Jahreshauptversammlung");
+
+  const DecodeResult refused_at_rcpt = decode(read_fixture("hmailserver-rcpt.eml"));
+  ASSERT_EQ(refused_at_rcpt.records.size(), 1u);
+  EXPECT_EQ(refused_at_rcpt.records[0].subject.value_or(""), "Minutes");
 }
 
 // Postfix's Remote-MTA field names the host alone; its notice's "host mx3.qq.com[203.205.219.57]
