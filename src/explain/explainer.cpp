@@ -83,6 +83,9 @@ const Text& choose_text(const Record& record) {
       if (record.reason == Reason::kNoRelaying && record.side == Side::kRecipient) {
         return relay_refused_for_own_domain_text();
       }
+      if (record.reason == Reason::kSecurityError) {
+        if (const Text* text = security_text(record.diagnostic.value_or(""))) return *text;
+      }
       return reason_text(record.reason);
   }
 }

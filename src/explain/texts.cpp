@@ -225,6 +225,40 @@ constexpr Text kPersonLeft = {
     {"If the reply names another contact, write to them instead.",
      "Update or remove this address in your lists.", ""}};
 
+// A security error whose words name no login or encryption: RFC 3463's X.7.1 "delivery not
+// authorized, message refused", which servers send for any rule of theirs.
+constexpr Text kNotAuthorized = {
+    "The receiving server[ {host}] refused the message under its own rules (\"not authorized\").",
+    {"Read the server's own words in the bounce: they may name the rule (a blocklist, your address, "
+     "the content).",
+     "If the cause is not clear, ask the person another way whether their server refuses your mail.", ""}};
+
+// Words that say a security error is about logging in or encrypting, as its usual text explains.
+constexpr std::string_view kLoginOrEncryptionWords[] = {
+    "auth", "login", "log in", "logon", "password", "credential", "sign in", "sign-in",
+    "tls", "ssl", "encrypt", "certificate", "secure connection",
+};
+
+// Exchange: the account may not send as the address in From.
+constexpr Text kSendAsDenied = {
+    "Your own mail server refused to send the message: your account may not send as the address "
+    "the message is from (\"Send As\" permission). The recipient's address is fine.",
+    {"Send from your own address, or ask your administrator for permission to send as this one.", "", ""}};
+
+// Microsoft 365: the sender's organisation forbids automatic forwarding to outside addresses.
+constexpr Text kNoExternalForwarding = {
+    "Your organisation's mail server does not allow messages to be forwarded automatically to "
+    "outside addresses, so this forward was stopped. The recipient's address is fine.",
+    {"If you set up the forward, forward to an address inside your organisation instead.",
+     "Or ask your IT team to allow forwarding to this address.", ""}};
+
+// Microsoft: the receiving domain takes no mail over IPv6, and this came over IPv6.
+constexpr Text kNoIpv6 = {
+    "The receiving domain[ {domain}] does not take mail sent over IPv6, and your server sent this "
+    "message over IPv6. The recipient's address is fine.",
+    {"If you run the sending server, send to this domain over IPv4.",
+     "If you send through a provider, forward this bounce to its support team.", ""}};
+
 // Texts for wording a reason's usual text would misread; the first whose phrase the server's words
 // hold (ASCII case ignored) replaces it.
 struct WordingText {
@@ -244,6 +278,14 @@ constexpr WordingText kWordingTexts[] = {
     // Exim: "Too many \"Received\" headers - suspected mail loop" (contenterror, as Sisimai files it)
     {Reason::kContentError, "mail loop", &kMailLoop},
     {Reason::kContentError, "routing loop", &kMailLoop},    // "routing loop detected -- too many received: headers"
+    // Exchange: "554 5.2.0 STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied"
+    {Reason::kSecurityError, "sendasdenied", &kSendAsDenied},
+    // "550 5.7.60 SMTP; Client does not have permissions to send as this sender"
+    {Reason::kSecurityError, "permissions to send as this sender", &kSendAsDenied},
+    // Microsoft 365: "550 5.7.520 Access denied, Your organization does not allow external forwarding."
+    {Reason::kSecurityError, "does not allow external forwarding", &kNoExternalForwarding},
+    // Outlook.com: "550 5.7.510 Access denied, contoso.com does not accept email over IPv6"
+    {Reason::kBlocked, "does not accept email over ipv6", &kNoIpv6},
     // RFC 5321: "421 4.3.2 Service not available, closing transmission channel"
     {Reason::kBlocked, "service not available, closing transmission channel", &kTurnedAway},
     // Sendmail: "Deferred: Connection refused by mx.example.jp."
@@ -337,6 +379,13 @@ const Text* wording_text(Reason reason, std::string_view words) {
   return nullptr;
 }
 
+const Text* security_text(std::string_view words) {
+  for (std::string_view word : kLoginOrEncryptionWords) {
+    if (util::icontains(words, word)) return nullptr;
+  }
+  return &kNotAuthorized;
+}
+
 const Text& unexplained_text() { return kUnexplained; }
 
 std::vector<std::string_view> all_templates() {
@@ -357,6 +406,10 @@ std::vector<std::string_view> all_templates() {
   add_text(kBadHelo);
   add_text(kTooManyRecipients);
   add_text(kPersonLeft);
+  add_text(kNotAuthorized);
+  add_text(kSendAsDenied);
+  add_text(kNoExternalForwarding);
+  add_text(kNoIpv6);
   add_text(kUnexplained);
   for (const NetworkProblem& entry : kNetworkProblems) templates.push_back(entry.problem->text());
   for (const Template* tmpl : {&kHardBounceAdvice, &kSoftSenderAdvice, &kSoftAdvice, &kListing}) {

@@ -62,6 +62,10 @@ const Text& relay_refused_for_own_domain_text();
 // a challenge-response filter's request), or nullptr.
 const Text* wording_text(Reason reason, std::string_view words);
 
+// For a security error whose words name no login or encryption (a bare "5.7.1 message refused"),
+// the text of a refusal under the receiver's rules; nullptr when they do.
+const Text* security_text(std::string_view words);
+
 // For a text in which nothing could be recognised.
 const Text& unexplained_text();
 

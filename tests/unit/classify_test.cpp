@@ -188,6 +188,12 @@ const std::vector<Case> kFailedCases = {
      Reason::kBlocked, false},
     {"exchange_transport_rule_content", "5.7.1", 550, "DATA", "550 5.7.1 Message rejected due to content restrictions",
      Reason::kPolicyViolation, false},
+    {"outlook_no_ipv6", "5.7.510", 550, "RCPT", "550 5.7.510 Access denied, contoso.com does not accept email over IPv6",
+     Reason::kBlocked, false},
+    {"exchange_send_as_denied", "5.2.0", 554, "DATA",
+     "554 5.2.0 STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied; Failed to process "
+     "message due to a permanent exception",
+     Reason::kSecurityError, false},
     {"outlook_banned_sender", "5.7.511", 550, "",
      "550 5.7.511 Access denied, banned sender[203.0.113.5]. To request removal from this list, forward this message "
      "to delist@microsoft.com",

@@ -16,7 +16,7 @@ namespace {
 // RFC 5321 and the extensions that define reply codes (AUTH, STARTTLS, SIZE, ETRN, null MX, ...).
 constexpr int kStandardReplyCodes[] = {
     211, 214, 220, 221, 235, 250, 251, 252, 253, 334, 354, 421, 432, 450, 451, 452, 454, 455, 458, 459,
-    500, 501, 502, 503, 504, 521, 523, 525, 530, 534, 535, 538, 550, 551, 552, 553, 554, 555, 556,
+    500, 501, 502, 503, 504, 521, 523, 524, 525, 530, 534, 535, 538, 550, 551, 552, 553, 554, 555, 556,
 };
 
 // Seen in the wild, defined by no RFC.

@@ -446,6 +446,32 @@ TEST(ExplainRecord, WordingTextsSayWhatTheServerMeant) {
   }
 }
 
+// A security error is about logging in or encrypting only when its words say so; a bare "5.7.1
+// message refused" is a refusal under the receiver's rules.
+TEST(ExplainRecord, ASecurityErrorWithoutLoginWordsIsARefusalUnderTheReceiversRules) {
+  Record refused = bounce(Reason::kSecurityError);
+  refused.diagnostic = "550 5.7.1 Message rejected";
+  refused = explained(std::move(refused));
+  EXPECT_TRUE(contains(refused.summary, "under its own rules")) << refused.summary;
+  EXPECT_FALSE(contains(joined(refused.advice), "password")) << joined(refused.advice);
+
+  Record login = bounce(Reason::kSecurityError);
+  login.diagnostic = "535 5.7.8 Authentication credentials invalid";
+  login = explained(std::move(login));
+  EXPECT_FALSE(contains(login.summary, "under its own rules")) << login.summary;
+
+  for (const auto& [words, summary] :
+       {std::pair{"554 5.2.0 STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied",
+                  "Send As"},
+        std::pair{"550 5.7.520 Access denied, Your organization does not allow external forwarding.",
+                  "forwarded automatically"}}) {
+    Record r = bounce(Reason::kSecurityError);
+    r.diagnostic = words;
+    r = explained(std::move(r));
+    EXPECT_TRUE(contains(r.summary, summary)) << r.summary;
+  }
+}
+
 TEST(ExplainRecord, AChallengeResponseReplyIsNotDeliveredYet) {
   Record challenge;
   challenge.kind = Kind::kAutoreply;
