@@ -259,6 +259,13 @@ constexpr Text kNoIpv6 = {
     {"If you run the sending server, send to this domain over IPv4.",
      "If you send through a provider, forward this bounce to its support team.", ""}};
 
+// Microsoft 365 stopped a whole organisation's outgoing mail for the spam it sent.
+constexpr Text kTenantBlocked = {
+    "Microsoft has stopped your organisation's outgoing mail for a while, because too much of it "
+    "looked like spam (\"tenant has exceeded threshold\").",
+    {"Ask your Microsoft 365 administrator to look for hacked accounts and unwanted bulk mail.",
+     "Once that is fixed, the administrator can ask Microsoft support to lift the block.", ""}};
+
 // Texts for wording a reason's usual text would misread; the first whose phrase the server's words
 // hold (ASCII case ignored) replaces it.
 struct WordingText {
@@ -286,6 +293,8 @@ constexpr WordingText kWordingTexts[] = {
     {Reason::kSecurityError, "does not allow external forwarding", &kNoExternalForwarding},
     // Outlook.com: "550 5.7.510 Access denied, contoso.com does not accept email over IPv6"
     {Reason::kBlocked, "does not accept email over ipv6", &kNoIpv6},
+    // Microsoft 365: "550 5.7.705 Access denied, tenant has exceeded threshold"
+    {Reason::kTooManyConn, "tenant has exceeded threshold", &kTenantBlocked},
     // RFC 5321: "421 4.3.2 Service not available, closing transmission channel"
     {Reason::kBlocked, "service not available, closing transmission channel", &kTurnedAway},
     // Sendmail: "Deferred: Connection refused by mx.example.jp."
@@ -410,6 +419,7 @@ std::vector<std::string_view> all_templates() {
   add_text(kSendAsDenied);
   add_text(kNoExternalForwarding);
   add_text(kNoIpv6);
+  add_text(kTenantBlocked);
   add_text(kUnexplained);
   for (const NetworkProblem& entry : kNetworkProblems) templates.push_back(entry.problem->text());
   for (const Template* tmpl : {&kHardBounceAdvice, &kSoftSenderAdvice, &kSoftAdvice, &kListing}) {

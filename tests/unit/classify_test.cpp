@@ -297,6 +297,8 @@ const std::vector<Case> kFailedCases = {
      "Please visit https://support.google.com/mail/?p=UnsolicitedRateLimitError to review our Bulk Email Senders "
      "Guidelines. a1-20020a170902 - gsmtp",
      Reason::kSpeeding, false},
+    {"exchange_per_hour_receive_limit", "5.2.121", 550, "RCPT",
+     "550 5.2.121 Recipient's per hour message receive limit from specific sender exceeded", Reason::kSpeeding, false},
     {"outlook_server_busy_throttle", "4.7.500", 451, "",
      "451 4.7.500 Server busy. Please try again later from [203.0.113.5]. (S77714)", Reason::kSpeeding, false},
     {"godaddy_per_hour", "5.1.1", 550, "RCPT",

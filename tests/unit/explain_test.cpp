@@ -437,7 +437,9 @@ TEST(ExplainRecord, WordingTextsSayWhatTheServerMeant) {
                         Case{Reason::kBlocked, "Deferred: Connection refused by mx.example.jp.", "turned the connection away"},
                         Case{Reason::kBlocked, "504 5.5.2 <localhost>: Helo command rejected: need fully-qualified hostname",
                              "(HELO/EHLO)"},
-                        Case{Reason::kTooManyConn, "452 4.5.3 Too many recipients", "too many recipients at once"}}) {
+                        Case{Reason::kTooManyConn, "452 4.5.3 Too many recipients", "too many recipients at once"},
+                        Case{Reason::kTooManyConn, "550 5.7.705 Access denied, tenant has exceeded threshold",
+                             "looked like spam"}}) {
     Record r = bounce(c.reason);
     r.diagnostic = c.words;
     r = explained(std::move(r));
