@@ -201,6 +201,9 @@ void render_explanation_text(const TextExplanation& explanation, const Style& st
     for (const std::string& advice : explanation.advice) append_wrapped(advice, "    ", kWidth, out, "  - ");
   }
   render_client_errors_text(explanation.client_errors, out);
+  // What each code means in any reply, which the verdict above may overrule for this one ("550:
+  // usually the recipient's side" under a refusal of the sender).
+  if (!explanation.codes.empty()) out += "\nWhat the codes mean in general (the verdict above is for this reply):\n";
   for (const CodeExplanation& code : explanation.codes) {
     out += '\n';
     render_code_text(code, style, out);

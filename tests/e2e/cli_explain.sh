@@ -29,6 +29,11 @@ expect_status 0 "blocklist, text output"
 expect_out "Spamcop" "the blocklist is named"
 expect_out "192.0.2.1" "the listed IP is named"
 
+run explain "550 5.7.1 Message rejected"
+expect_status 0 "a bare 5.7.1, text output"
+expect_out "under its own rules" "a refusal under the receiver's rules, not a login problem"
+expect_out "What the codes mean in general (the verdict above is for this reply):" "the code cards are set apart from the verdict"
+
 run_stdin "" explain -
 expect_status 2 "empty input is a usage error"
 
