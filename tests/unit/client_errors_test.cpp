@@ -102,7 +102,7 @@ const Case kCases[] = {
     {"530 5.7.0 Must issue a STARTTLS command first.", "SMTP login", "Must issue a STARTTLS command first",
      "STARTTLS"},
     {"535 5.7.3 Authentication unsuccessful [AM0PR02CA0001.eurprd02.prod.outlook.com]", "SMTP login",
-     "5.7.3 Authentication unsuccessful", "Authenticated SMTP"},
+     "5.7.3 Authentication unsuccessful", "Re-enter your password"},
     {"535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.", "SMTP login",
      "SmtpClientAuthentication is disabled", "Authenticated SMTP"},
     {"550 5.7.60 SMTP; Client does not have permissions to send as this sender", "SMTP login", "5.7.60",
