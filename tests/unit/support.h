@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -27,6 +28,14 @@ inline std::string with_crlf(const std::string& text) {
     out.push_back(c);
   }
   return out;
+}
+
+// A fixture's text with LF line endings, then the same with CRLF: a decoder must read both alike.
+inline std::array<std::string, 2> with_lf_and_crlf(const std::string& path) {
+  std::string bare = read_fixture(path);
+  std::erase(bare, '\r');
+  std::string crlf = with_crlf(bare);
+  return {std::move(bare), std::move(crlf)};
 }
 
 }  // namespace bounceback::testing
