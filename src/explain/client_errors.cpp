@@ -121,6 +121,10 @@ TextExplanation with_client_errors(std::string_view text, TextExplanation explan
   explanation.summary = first.title + ". " + first.cause;
   explanation.side = Side::kSender;
   explanation.hard_bounce = false;
+  // The program's own words with no server reply in them ("0x8004210B: The operation timed out")
+  // name no delivery failure: a reason read from them ("timed out": expired) would bring advice
+  // about the recipient's address.
+  if (explanation.codes.empty()) explanation.reason = Reason::kUndefined;
   if (decides_a_reason(explanation.reason)) {
     fixes.insert(fixes.end(), explanation.advice.begin(), explanation.advice.end());
   }

@@ -103,6 +103,9 @@ const Case kCases[] = {
      "STARTTLS"},
     {"535 5.7.3 Authentication unsuccessful [AM0PR02CA0001.eurprd02.prod.outlook.com]", "SMTP login",
      "5.7.3 Authentication unsuccessful", "Re-enter your password"},
+    {"534-5.7.14 <https://accounts.google.com/signin/continue?sarp=1> Please log in via your web browser and then "
+     "try again.",
+     "SMTP login", "Please log in via your web browser", "app password"},
     {"535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.", "SMTP login",
      "SmtpClientAuthentication is disabled", "Authenticated SMTP"},
     {"550 5.7.60 SMTP; Client does not have permissions to send as this sender", "SMTP login", "5.7.60",
@@ -137,6 +140,16 @@ TEST(ClientErrors, AProgramsOwnErrorLeadsTheExplanation) {
   EXPECT_TRUE(contains(e.summary, "0x800CCC0E")) << e.summary;
   EXPECT_EQ(e.advice.front(), e.client_errors.front().fix);
   EXPECT_EQ(e.reason, Reason::kUndefined);
+}
+
+// The program's own words name no delivery failure, even when they read like one ("timed out").
+TEST(ClientErrors, AProgramsOwnWordsDecideNoReason) {
+  const TextExplanation e = explained(
+      "Sending reported error (0x8004210B): The operation timed out waiting for a response from the sending (SMTP) "
+      "server.");
+  ASSERT_EQ(e.client_errors.size(), 1U);
+  EXPECT_EQ(e.reason, Reason::kUndefined);
+  for (const std::string& line : e.advice) EXPECT_FALSE(contains(line, "after the @")) << line;
 }
 
 TEST(ClientErrors, AQuotedReplyKeepsItsOwnExplanation) {
