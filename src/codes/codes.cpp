@@ -19,8 +19,26 @@ constexpr ReplyCodeInfo kReplyCodes[] = {
 constexpr StatusCodeInfo kStatusCodes[] = {
 #define BB_STATUS_CODE(subject, detail, standard, title, explanation, reference, basic_codes, side, ...) \
   StatusCodeInfo{subject, detail, standard, title, explanation, reference, basic_codes, Side::side, {__VA_ARGS__}},
+#define BB_STATUS_CODE_RANGE(subject, first, last, detail)
 #include "codes/status_codes.def"
 #undef BB_STATUS_CODE
+#undef BB_STATUS_CODE_RANGE
+};
+
+// A provider's range of details that share one entry.
+struct StatusRange {
+  int subject;
+  int first;
+  int last;
+  int detail;
+};
+
+constexpr StatusRange kStatusRanges[] = {
+#define BB_STATUS_CODE(...)
+#define BB_STATUS_CODE_RANGE(subject, first, last, detail) StatusRange{subject, first, last, detail},
+#include "codes/status_codes.def"
+#undef BB_STATUS_CODE
+#undef BB_STATUS_CODE_RANGE
 };
 
 constexpr bool reply_before(const ReplyCodeInfo& a, const ReplyCodeInfo& b) { return a.code < b.code; }
@@ -50,6 +68,22 @@ static_assert(strictly_ascending(kStatusCodes, status_before),
 static_assert(all_complete(kReplyCodes), "every reply code needs a title, explanation, reference and advice");
 static_assert(all_complete(kStatusCodes), "every status code needs a title, explanation, reference and advice");
 
+constexpr bool ranges_name_entries() {
+  return std::all_of(std::begin(kStatusRanges), std::end(kStatusRanges), [](const StatusRange& range) {
+    return range.first <= range.last &&
+           std::any_of(std::begin(kStatusCodes), std::end(kStatusCodes), [&](const StatusCodeInfo& info) {
+             return info.subject == range.subject && info.detail == range.detail;
+           });
+  });
+}
+static_assert(ranges_name_entries(), "every BB_STATUS_CODE_RANGE must name an entry of the table");
+
+const StatusCodeInfo* find_exact_status_code(int subject, int detail) {
+  const StatusCodeInfo key{subject, detail, false, {}, {}, {}, {}, Side::kNone, {}};
+  const auto* it = std::lower_bound(std::begin(kStatusCodes), std::end(kStatusCodes), key, status_before);
+  return it != std::end(kStatusCodes) && it->subject == subject && it->detail == detail ? it : nullptr;
+}
+
 }  // namespace
 
 const ReplyCodeInfo* find_reply_code(int code) {
@@ -59,9 +93,13 @@ const ReplyCodeInfo* find_reply_code(int code) {
 }
 
 const StatusCodeInfo* find_status_code(int subject, int detail) {
-  const StatusCodeInfo key{subject, detail, false, {}, {}, {}, {}, Side::kNone, {}};
-  const auto* it = std::lower_bound(std::begin(kStatusCodes), std::end(kStatusCodes), key, status_before);
-  return it != std::end(kStatusCodes) && it->subject == subject && it->detail == detail ? it : nullptr;
+  if (const StatusCodeInfo* exact = find_exact_status_code(subject, detail)) return exact;
+  for (const StatusRange& range : kStatusRanges) {
+    if (range.subject == subject && detail >= range.first && detail <= range.last) {
+      return find_exact_status_code(subject, range.detail);
+    }
+  }
+  return nullptr;
 }
 
 std::span<const ReplyCodeInfo> all_reply_codes() { return kReplyCodes; }

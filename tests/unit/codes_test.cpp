@@ -232,6 +232,30 @@ TEST(Lookup, FindsCommonWildDetails) {
   EXPECT_EQ(find_reply_code(550)->title, "Mailbox unavailable");
 }
 
+// Microsoft documents ranges with one meaning: "550 5.7.620 Access denied, banned sending IP" and
+// "550 5.7.705 Access denied, tenant has exceeded threshold". A detail with its own entry inside
+// a range keeps it (5.7.708), and the range ends where Microsoft's does.
+TEST(Lookup, ProviderRangesShareTheirEntry) {
+  EXPECT_EQ(find_status_code(7, 620), find_status_code(7, 606));
+  EXPECT_EQ(find_status_code(7, 649), find_status_code(7, 606));
+  EXPECT_EQ(find_status_code(7, 705), find_status_code(7, 700));
+  EXPECT_EQ(find_status_code(7, 503), find_status_code(7, 501));
+  EXPECT_EQ(find_status_code(7, 708)->title, "Traffic not accepted from this IP address");
+  EXPECT_EQ(find_status_code(7, 650)->title, "Rate limited because of IP reputation");
+  EXPECT_EQ(find_status_code(7, 750)->title, "Blocked from sending from unregistered domains");
+  EXPECT_EQ(find_status_code(7, 605), nullptr);
+  EXPECT_EQ(find_status_code(6, 620), nullptr);
+}
+
+TEST(ExplainCode, RangeCodeKeepsItsOwnNumber) {
+  const Result<CodeExplanation> status = explain_code("5.7.620");
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(status->code, "5.7.620");
+  EXPECT_TRUE(status->known);
+  EXPECT_EQ(status->side, Side::kSender);
+  EXPECT_EQ(status->title, "Banned sending IP address");
+}
+
 TEST(DigitMeanings, DescribeEachPosition) {
   EXPECT_TRUE(contains(reply_class_meaning(2), "success"));
   EXPECT_TRUE(contains(reply_class_meaning(4), "temporary"));
