@@ -220,24 +220,30 @@ struct Resolved {
   std::string_view alias_icu_name;  // empty: the label itself names the charset for ICU
   Label label;
   const builtin::Charset* builtin;  // when decoded without ICU
+  // No charset named, or US-ASCII: 8-bit bytes say the label is wrong, and text with no UTF-8 in
+  // it is read as Windows-1252 (append_utf8_or_windows1252).
+  bool undeclared_8bit = false;
 
   std::string_view icu_name() const { return alias_icu_name.empty() ? label.view() : alias_icu_name; }
 };
 
 // The labels most text carries, as written, which the alias table maps to kUtf8: no cleaning,
 // key or table walk for them.
-constexpr std::array<std::string_view, 2> kCommonUtf8Labels = {"utf-8", "us-ascii"};
+constexpr std::string_view kUsAsciiLabel = "us-ascii";
+constexpr std::array<std::string_view, 2> kCommonUtf8Labels = {"utf-8", kUsAsciiLabel};
 
 std::optional<Resolved> resolve(std::string_view charset) {
   // Undeclared (most parts): RFC 2045's US-ASCII.
-  if (charset.empty()) return Resolved{Decoding::kUtf8, {}, Label({}), nullptr};
+  if (charset.empty()) return Resolved{Decoding::kUtf8, {}, Label({}), nullptr, true};
   for (std::string_view common : kCommonUtf8Labels) {
-    if (util::iequals(charset, common)) return Resolved{Decoding::kUtf8, {}, Label({}), nullptr};
+    if (util::iequals(charset, common)) {
+      return Resolved{Decoding::kUtf8, {}, Label({}), nullptr, common == kUsAsciiLabel};
+    }
   }
   const std::optional<Label> label = clean_label(charset);
   if (!label) return std::nullopt;
   // Undeclared: RFC 2045's US-ASCII.
-  if (label->view().empty()) return Resolved{Decoding::kUtf8, {}, *label, nullptr};
+  if (label->view().empty()) return Resolved{Decoding::kUtf8, {}, *label, nullptr, true};
   const KeyMeaning meaning = key_table().find(AliasKey(label->view()).view()).value_or(KeyMeaning{});
   return Resolved{meaning.decoding, meaning.icu_name, *label, meaning.builtin};
 }
@@ -532,6 +538,26 @@ void append_utf8_repaired(std::string_view in, std::string& out) {
   out.append(in.substr(copied));
 }
 
+// Whether no 8-bit byte of `in` is part of a well-formed UTF-8 sequence.
+bool holds_no_utf8_sequence(std::string_view in) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(in.data());
+  const auto* end = bytes + in.size();
+  for (size_t pos = ascii_prefix_length(in, 0); pos < in.size();) {
+    const int length = utf8_sequence_length(bytes + pos, end);
+    if (length > 1) return false;
+    pos += static_cast<size_t>(length < 0 ? -length : length);
+  }
+  return true;
+}
+
+void append_utf8_or_windows1252(std::string_view in, std::string& out) {
+  if (!is_valid_utf8(in) && holds_no_utf8_sequence(in) &&
+      builtin::append_decoded(builtin::windows1252(), in, out)) {
+    return;
+  }
+  append_utf8_repaired(in, out);
+}
+
 namespace {
 
 // Text read as UTF-8 (undeclared, or declared as ASCII or UTF-8) that holds a JIS X 0208
@@ -576,14 +602,24 @@ void append_resolved(std::string_view bytes, const std::optional<Resolved>& reso
   }
   if (resolved && resolved->decoding == Decoding::kUtf8 && append_raw_iso2022jp(bytes, out)) return;
   out.reserve(start + bytes.size());
-  append_utf8_repaired(bytes, out);
+  if (resolved && resolved->undeclared_8bit) {
+    append_utf8_or_windows1252(bytes, out);
+  } else {
+    append_utf8_repaired(bytes, out);
+  }
 }
 
-// Replaces the invalid sequences in what was appended to `out` from `start` on, as
-// append_utf8_repaired would have copied it; valid text (nearly all) is left as it is.
-void repair_utf8_from(std::string& out, size_t start) {
+// What was appended to `out` from `start` on, as append_utf8_repaired (or, for `undeclared_8bit`
+// text, append_utf8_or_windows1252) would have copied it; valid text (nearly all) is left as it is.
+void repair_utf8_from(std::string& out, size_t start, bool undeclared_8bit) {
   const size_t bad = first_invalid_utf8(out, start);
   if (bad == out.size()) return;
+  if (undeclared_8bit && holds_no_utf8_sequence(std::string_view(out).substr(start))) {
+    const std::string appended = out.substr(start);
+    out.resize(start);
+    append_utf8_or_windows1252(appended, out);
+    return;
+  }
   const std::string rest = out.substr(bad);
   out.resize(bad);
   append_utf8_repaired(rest, out);
@@ -610,7 +646,7 @@ void append_transfer_decoded_utf8(std::string_view body, std::string_view encodi
     if (append_raw_iso2022jp(decoded, out)) return;
     out += decoded;
   }
-  repair_utf8_from(out, start);
+  repair_utf8_from(out, start, resolved && resolved->undeclared_8bit);
 }
 
 // Text in a built-in charset that its decoder leaves to ICU (malformed, or JIS X 0212) is repaired

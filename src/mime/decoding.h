@@ -42,6 +42,11 @@ void append_percent_decoded(std::string_view in, std::string& out);
 // Copies UTF-8, replacing each maximal invalid subsequence with U+FFFD (Unicode ch. 3,
 // "substitution of maximal subparts").
 void append_utf8_repaired(std::string_view in, std::string& out);
+
+// Text read as UTF-8 that is not: when none of its 8-bit bytes forms a UTF-8 sequence, it is
+// single-byte text with no label (an Exim notice in German, "Empf\xE4nger"), read as
+// Windows-1252, the superset of Latin-1 that mail programs write; else as append_utf8_repaired.
+void append_utf8_or_windows1252(std::string_view in, std::string& out);
 bool is_valid_utf8(std::string_view in);
 
 // `bytes` decoded by the ICU converter `icu_name` alone (U+FFFD for what it cannot decode), as

@@ -133,7 +133,7 @@ class HeaderValueDecoder {
     pending_space_ = {};
     size_t end = pos + 1;
     while (end < raw.size() && !is_folding_space(raw[end]) && !starts_encoded_word(raw, end)) ++end;
-    append_utf8_repaired(raw.substr(pos, end - pos), out_);
+    append_utf8_or_windows1252(raw.substr(pos, end - pos), out_);
     after_word_ = false;
     return end;
   }

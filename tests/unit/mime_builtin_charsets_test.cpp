@@ -150,7 +150,8 @@ TEST(BuiltinCharsets, RawIso2022JpInUndeclaredTextIsDecoded) {
   EXPECT_EQ(part_text, "X-Notes; ユーザー\n");
   // Other escapes are not ISO-2022-JP's: the text stays as it is.
   EXPECT_EQ(to_utf8("\x1B[1mbold\x1B[0m", ""), "\x1B[1mbold\x1B[0m");
-  EXPECT_EQ(to_utf8("\x1B$B%f\xFF", ""), "\x1B$B%f\xEF\xBF\xBD") << "not ISO-2022-JP after all";
+  EXPECT_EQ(to_utf8("\x1B$B%f\xFF", ""), "\x1B$B%f\xC3\xBF") << "not ISO-2022-JP after all: Windows-1252";
+  EXPECT_EQ(to_utf8("\x1B$B%f\xFF", "utf-8"), "\x1B$B%f\xEF\xBF\xBD") << "labelled UTF-8: repaired";
 }
 
 TEST(BuiltinCharsets, ShiftJisDecodesEveryByteAndPairAsIcu) {

@@ -187,9 +187,27 @@ TEST(MimeCharsetFallback, InvalidUtf8IsReplacedByMaximalSubparts) {
             "a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c\xEF\xBF\xBD\xEF\xBF\xBD" "d");
   EXPECT_EQ(to_utf8("\xED\xA0\x80", "utf-8"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
   EXPECT_EQ(to_utf8("\xF4\x90\x80\x80", "utf-8").size(), 12u);                       // > U+10FFFF
-  EXPECT_EQ(to_utf8("\xC0\xAF", "us-ascii"), "\xEF\xBF\xBD\xEF\xBF\xBD");             // overlong
+  EXPECT_EQ(to_utf8("\xC0\xAF", "utf-8"), "\xEF\xBF\xBD\xEF\xBF\xBD");                // overlong
   EXPECT_EQ(to_utf8("\xE2\x82", "utf-8"), "\xEF\xBF\xBD");                            // truncated
   EXPECT_EQ(to_utf8(std::string_view("a\0b", 3), "utf-8"), std::string_view("a\0b", 3));
+}
+
+// An Exim notice in German with no charset ("Empf\xE4nger unbekannt") is Latin-1 text: with no
+// UTF-8 sequence in it, undeclared or US-ASCII text is read as Windows-1252. Text holding UTF-8
+// keeps it and has its stray bytes replaced; text labelled UTF-8 is held to its label.
+TEST(MimeCharsetFallback, UndeclaredEightBitTextWithoutUtf8IsWindows1252) {
+  EXPECT_EQ(to_utf8("Empf\xE4nger gel\xF6scht", ""), "Empf\xC3\xA4nger gel\xC3\xB6scht");
+  EXPECT_EQ(to_utf8("Preis: 5 \x80", "us-ascii"), "Preis: 5 \xE2\x82\xAC");
+  EXPECT_EQ(to_utf8("caf\xC3\xA9 \xFF", ""), "caf\xC3\xA9 \xEF\xBF\xBD");
+  EXPECT_EQ(to_utf8("caf\xE9", "utf-8"), "caf\xEF\xBF\xBD");
+  Part part;
+  part.transfer_encoding = "quoted-printable";
+  part.raw_body = "Empf=E4nger unbekannt";
+  EXPECT_EQ(decode_text(part), "Empf\xC3\xA4nger unbekannt");
+  part.transfer_encoding = "8bit";
+  part.raw_body = "Gr\xF6\xDF" "en";
+  EXPECT_EQ(decode_text(part), "Gr\xC3\xB6\xC3\x9F" "en");
+  EXPECT_EQ(decode_header_value("Angebote: Gr\xF6\xDF" "en"), "Angebote: Gr\xC3\xB6\xC3\x9F" "en");
 }
 
 TEST(MimeCharsetFallback, InvalidBytesInIcuCharsetsBecomeReplacements) {

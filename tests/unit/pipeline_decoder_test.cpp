@@ -80,13 +80,14 @@ TEST(DeliveryStatusPart, ValidUtf8IsReadAsItIs) {
   EXPECT_EQ(r.diagnostic, "552 5.2.2 Bo\xc3\xaete pleine");
 }
 
-TEST(DeliveryStatusPart, BytesThatAreNotUtf8AreReplaced) {
-  // "Boîte" in ISO-8859-1 in a part that declares no charset: the byte 0xEE is not UTF-8.
+TEST(DeliveryStatusPart, EightBitTextWithoutUtf8IsReadAsWindows1252) {
+  // "Boîte" in ISO-8859-1 in a part that declares no charset: the byte 0xEE is not UTF-8, and
+  // nothing in the part is.
   const Record r = only_record(report_with_status_part(
       "Content-Type: message/delivery-status\n",
       "Final-Recipient: rfc822; ann@a.example\nAction: failed\nStatus: 5.2.2\n"
       "Diagnostic-Code: smtp; 552 5.2.2 Bo\xeete pleine\n"));
-  EXPECT_EQ(r.diagnostic, "552 5.2.2 Bo\xef\xbf\xbdte pleine");
+  EXPECT_EQ(r.diagnostic, "552 5.2.2 Bo\xc3\xaete pleine");
 }
 
 TEST(DeliveryStatusPart, RawIso2022JpIsDecoded) {
