@@ -228,10 +228,12 @@ void fill(const Block& block, std::string_view action, report::RecipientEvidence
   if (r.command.empty()) r.command = command_of(detail);
   if (!r.reply_code) r.reply_code = block.reply_code;
   if (r.action.empty()) r.action = std::string(action);
-  if (r.remote_mta.empty()) {
+  if (r.remote_mta.empty() || r.remote_ip.empty()) {
+    // The DSN part's Remote-MTA names the host alone; the notice adds its address:
+    // "host mx.example.net [192.0.2.80]".
     Host host = remote_host(block.detail);
-    r.remote_mta = std::move(host.name);
-    if (r.remote_ip.empty()) r.remote_ip = std::move(host.ip);
+    if (r.remote_mta.empty()) r.remote_mta = host.name;
+    if (r.remote_ip.empty() && util::iequals(host.name, r.remote_mta)) r.remote_ip = std::move(host.ip);
   }
   if (!r.format_reason) r.format_reason = reason_stated(block, detail);
   if (!block.alias.empty() && block.alias != block.address && r.original_recipient.empty()) {

@@ -102,11 +102,27 @@ constexpr auto kLocalPartBytes = [] {
 
 bool is_local_part_char(char c) { return kLocalPartBytes[static_cast<unsigned char>(c)]; }
 
+// Words that open a line naming one failed recipient, before its address.
+constexpr std::string_view kAddressLeadIns[] = {
+    "failed to deliver to ",  // CommuniGate Pro: "Failed to deliver to '<jane@example.com>'"
+};
+
+// The line past a lead-in and the quote that may follow it, or the line itself.
+std::string_view past_lead_in(std::string_view rest) {
+  for (std::string_view lead_in : kAddressLeadIns) {
+    if (!util::istarts_with(rest, lead_in)) continue;
+    rest.remove_prefix(lead_in.size());
+    if (!rest.empty() && (rest[0] == '\'' || rest[0] == '"')) rest.remove_prefix(1);
+    return rest;
+  }
+  return rest;
+}
+
 // The address that opens a line, or "". Accepts "<a@b>:", "a@b", "  <a@b>", "a@b:", "a@b
-// (reason)" and "Recipient: <a@b>"-less forms only; a line that merely mentions an address in
-// prose does not open with one.
+// (reason)", the same after a lead-in of kAddressLeadIns, and "Recipient: <a@b>"-less forms
+// only; a line that merely mentions an address in prose does not open with one.
 std::string_view leading_address(std::string_view line) {
-  std::string_view rest = util::trim(line);
+  std::string_view rest = past_lead_in(util::trim(line));
   bool bracketed = false;
   if (!rest.empty() && rest[0] == '<') {
     bracketed = true;

@@ -173,6 +173,23 @@ const UnseenBounce kBounces[] = {
      Kind::kAutoreply, Reason::kVacation, false, kNone, kNone, kNone, kNone},
     {"unseen/replies/yahoo-cfl.eml", "sam.rivera@yahoo.com",
      Kind::kFeedback, Reason::kFeedback, false, kNone, kNone, kNone, kNone},
+    // Round 7: more MTAs and languages (tests/fixtures/unseen/round7).
+    {"unseen/round7/domino-de-userunknown.eml", "k.mueller@kanzlei.example",
+     Kind::kBounce, Reason::kUserUnknown, true, "5.1.1", kNone, kNone, kNone},
+    {"unseen/round7/cz-seznam-cp1250-full.eml", "jana.dvorakova@seznam.cz",
+     Kind::kBounce, Reason::kMailboxFull, false, "5.2.2", kNone, kNone, kNone},
+    {"unseen/round7/ko-euckr-b64-hanmail-full.eml", "kim.minji@hanmail.net",
+     Kind::kBounce, Reason::kMailboxFull, false, "5.2.2", kNone, kNone, kNone},
+    {"unseen/round7/pl-qp-quota-crlf.eml", "biuro@kancelaria.example",
+     Kind::kBounce, Reason::kMailboxFull, false, "5.2.2", kNone, kNone, kNone},
+    {"unseen/round7/pl-wp-iso88592-b64-unknown.eml", "piotr.nowak84@wp.pl",
+     Kind::kBounce, Reason::kFiltered, false, "5.2.0", kNone, kNone, kNone},
+    {"unseen/round7/tr-iso88599-mailboxfull.eml", "ayse.yilmaz@firma.example",
+     Kind::kBounce, Reason::kMailboxFull, false, "5.2.2", kNone, kNone, kNone},
+    {"unseen/round7/zh-tw-big5-hinet-full.eml", "chen.wei@ms45.hinet.net",
+     Kind::kBounce, Reason::kMailboxFull, false, "5.2.2", kNone, kNone, kNone},
+    {"unseen/round7/exim-de-8bit-latin1-nocharset.eml", "k.mueller@example.de",
+     Kind::kBounce, Reason::kUserUnknown, true, "5.1.1", 550, kNone, kNone},
 };
 
 bool is_not_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) == 0; }
@@ -284,6 +301,18 @@ const UnseenShape kShapes[] = {
       {"ivan@oldhost.example", Reason::kMailboxFull}}},
     {"unseen/shapes/sendmail-host-unknown.eml",
      {{"clerk@courthouse-typo.example", Reason::kHostUnknown}}},
+    {"unseen/round7/communigate-2rcpt.eml",
+     {{"anna.berg@partner.example", Reason::kUserUnknown},
+      {"purchasing@partner.example", Reason::kMailboxFull}}},
+    {"unseen/round7/communigate-2rcpt-textonly.eml",
+     {{"anna.berg@partner.example", Reason::kUserUnknown},
+      {"purchasing@partner.example", Reason::kMailboxFull}}},
+    {"unseen/round7/exchange-nl-2rcpt.eml",
+     {{"joost.devries@bouwbedrijf.example", Reason::kUserUnknown},
+      {"inkoop@bouwbedrijf.example", Reason::kMailboxFull}}},
+    {"unseen/round7/exim-unrouteable-2rcpt.eml",
+     {{"m.jones@nosuchdomain.example", Reason::kHostUnknown},
+      {"r.lee@client.example", Reason::kUserUnknown}}},
 };
 
 class Shapes : public ::testing::TestWithParam<UnseenShape> {};
@@ -306,6 +335,25 @@ INSTANTIATE_TEST_SUITE_P(Files, Shapes, ::testing::ValuesIn(kShapes),
                            std::replace_if(name.begin(), name.end(), is_not_alnum, '_');
                            return name;
                          });
+
+// CommuniGate Pro opens each recipient's block with "Failed to deliver to '<a@b>'" and quotes the
+// server under "host mx says:"; Exim's notice gives the address of the host the DSN part names
+// alone ("host mx.client.example [203.0.113.80]"); an Exim notice in German with no charset is
+// Latin-1.
+TEST(UnseenDetails, NoticeTextFillsWhatTheDsnPartLacks) {
+  const DecodeResult communigate = Decoder().decode(testing::read_fixture("unseen/round7/communigate-2rcpt.eml"), "c");
+  ASSERT_EQ(communigate.records.size(), 2u);
+  EXPECT_EQ(communigate.records[1].reply_code, 552);
+  EXPECT_EQ(view_of(communigate.records[1].remote_mta), "mx1.partner.example");
+  const DecodeResult exim = Decoder().decode(testing::read_fixture("unseen/round7/exim-unrouteable-2rcpt.eml"), "e");
+  ASSERT_EQ(exim.records.size(), 2u);
+  EXPECT_EQ(view_of(exim.records[1].remote_ip), "203.0.113.80");
+  const DecodeResult latin1 =
+      Decoder().decode(testing::read_fixture("unseen/round7/exim-de-8bit-latin1-nocharset.eml"), "l");
+  ASSERT_EQ(latin1.records.size(), 1u);
+  EXPECT_NE(latin1.records[0].diagnostic.value_or("").find("Empf\xC3\xA4nger unbekannt"), std::string::npos);
+  EXPECT_EQ(view_of(latin1.records[0].subject), "Angebote der Woche - Gr\xC3\xB6\xC3\x9F" "en und Preise");
+}
 
 }  // namespace
 }  // namespace bounceback
