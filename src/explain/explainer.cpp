@@ -193,8 +193,8 @@ void add_rendered_advice(std::vector<std::string>& advice, const Template& tmpl,
 // what to do about the address, so the specific lines leave room for it.
 std::vector<std::string> build_advice(const Record& record, const Text& text, const Facts& facts,
                                       const std::optional<CodeExplanation>& code) {
-  const bool failed = is_failed_delivery(record);
-  const size_t specific_limit = failed ? kMaxAdvice - 1 : kMaxAdvice;
+  const bool closes_with_retry_advice = is_failed_delivery(record) && !text.decides_about_address;
+  const size_t specific_limit = closes_with_retry_advice ? kMaxAdvice - 1 : kMaxAdvice;
   std::vector<std::string> advice;
   advice.reserve(kMaxAdvice);
   if (code) {
@@ -204,7 +204,7 @@ std::vector<std::string> build_advice(const Record& record, const Text& text, co
   // A permanent code's own advice already says not to send again unchanged: "stop after several
   // tries" would contradict it.
   const bool code_says_permanent = code && code->permanent;
-  if (failed && !code_says_permanent) {
+  if (closes_with_retry_advice && !code_says_permanent) {
     add_rendered_advice(advice, retry_advice(record.reason, record.hard_bounce, record.side), facts, kMaxAdvice);
   }
   return advice;
@@ -214,7 +214,7 @@ std::vector<std::string> build_advice(const Record& record, const Text& text, co
 // closing advice of a failed delivery name, and those they are made from.
 FactSet facts_needed(const Record& record, const Text& text) {
   FactSet needed = text.named;
-  if (is_failed_delivery(record)) {
+  if (is_failed_delivery(record) && !text.decides_about_address) {
     needed |= retry_advice(record.reason, record.hard_bounce, record.side).named();
   }
   if (is_needed(needed, Fact::kNetProblem)) needed |= facts_named_by_network_problems();

@@ -193,6 +193,18 @@ constexpr Text kMailLoop = {
     {"Tell the person another way: their forwarding or mail server settings send mail in a circle.",
      "If the address forwards to another address of yours that forwards back, remove one of the two.", ""}};
 
+// Postfix's "mail for example.org loops back to myself": the domain's MX records name the sending
+// server itself, or the server receives for the domain without being set up to. A setup fault
+// that no retry mends, on whichever side owns the DNS or the server.
+constexpr Text kLoopsBackToSender = {
+    "Your mail server found that mail for this domain comes back to itself: the domain's mail (MX) "
+    "records point at your own server, or your server is not set up to receive for the domain. "
+    "Sending again will fail the same way.",
+    {"If the domain is yours, add it to the domains your mail server receives for.",
+     "If it is not, tell the domain's owner that its MX records point at the wrong server.",
+     "The address itself may be fine: do not remove it for this error."},
+    true};
+
 // RFC 5321's 421 "service not available" and Sendmail's "Connection refused by": Sisimai files
 // them as blocked, but the server may as well be down, overloaded or restarting.
 constexpr Text kTurnedAway = {
@@ -282,6 +294,8 @@ constexpr WordingText kWordingTexts[] = {
     {Reason::kNetworkError, "forwarding loop", &kMailLoop},
     {Reason::kNetworkError, "mail loop", &kMailLoop},       // Gmail: "... this may indicate a mail loop"
     {Reason::kNetworkError, "routing loop", &kMailLoop},    // Domino: "Message probably in a routing loop."
+    // Postfix: "mail for example.org loops back to myself" (systemerror, as Sisimai files it)
+    {Reason::kSystemError, "loops back to myself", &kLoopsBackToSender},
     // Exim: "Too many \"Received\" headers - suspected mail loop" (contenterror, as Sisimai files it)
     {Reason::kContentError, "mail loop", &kMailLoop},
     {Reason::kContentError, "routing loop", &kMailLoop},    // "routing loop detected -- too many received: headers"
@@ -411,6 +425,7 @@ std::vector<std::string_view> all_templates() {
   add_text(kRestrictedRecipient);
   add_text(kChallenge);
   add_text(kMailLoop);
+  add_text(kLoopsBackToSender);
   add_text(kTurnedAway);
   add_text(kBadHelo);
   add_text(kTooManyRecipients);

@@ -12,15 +12,20 @@
 namespace bounceback::explain {
 
 struct Text {
-  constexpr Text(std::string_view summary_template, std::array<std::string_view, 3> advice_templates)
+  constexpr Text(std::string_view summary_template, std::array<std::string_view, 3> advice_templates,
+                 bool advice_decides_about_address = false)
       : summary(summary_template),
         advice{Template(advice_templates[0]), Template(advice_templates[1]), Template(advice_templates[2])},
         named(fact_bits_named(summary_template) | fact_bits_named(advice_templates[0]) |
-              fact_bits_named(advice_templates[1]) | fact_bits_named(advice_templates[2])) {}
+              fact_bits_named(advice_templates[1]) | fact_bits_named(advice_templates[2])),
+        decides_about_address(advice_decides_about_address) {}
 
   Template summary;
   std::array<Template, 3> advice;  // most useful first; empty entries are unused
   FactSet named;                   // the facts the summary and the advice name
+  // The advice itself says what to do about the address: no closing line about retrying or
+  // removing it is added.
+  bool decides_about_address;
 };
 
 const Text& reason_text(Reason reason);

@@ -394,6 +394,10 @@ const std::vector<Case> kFailedCases = {
      Reason::kSpamDetected, false},
     {"sender_spf_policy", "5.7.1", 550, "", "550 5.7.1 Email rejected due to the sender's SPF policy",
      Reason::kAuthFailure, false},
+    {"webde_policy_restrictions", "4.0.0", 421, "",
+     "421-web.de (mxweb012) Nemesis ESMTP Service not available 421-Service unavailable 421-Reject due to policy "
+     "restrictions. 421 For explanation visit https://web.de/email/senderguidelines?ip=192.0.2.5&c=hi",
+     Reason::kBlocked, false},
     {"nothing_known", "5.0.0", 550, "", "550 Go somewhere else, we are closed today", Reason::kOnHold, false},
     {"nothing_at_all", "", std::nullopt, "", "", Reason::kUndefined, false},
     {"japanese_domino", "5.0.0", std::nullopt, "",
@@ -870,6 +874,9 @@ TEST(FindBlocklist, NamesListZoneAndAddress) {
        "from this list please visit https://sender.office.com/",
        "Microsoft", "", "192.0.2.225"},
       {"553 5.3.0 flpd575 - DNSBL:ATTRBL 521< 192.0.2.21 >_is_blocked", "AT&T", "", "192.0.2.21"},
+      {"554 cxmta-ibm-ch2-06v.cox.net cmsmtp 192.0.2.5 blocked - see "
+       "https://www.cox.com/residential/support/email-error-codes.html - AUP#CXBL",
+       "Cox", "", "192.0.2.5"},
       {"554 Blocked - see https://support.proofpoint.com/dnsbl-lookup.cgi?ip=192.0.2.225", "Proofpoint", "",
        "192.0.2.225"},
       {"Client host blocked for spamming issues. Ref http://csi.cloudmark.com/reset-request/?ip=192.0.2.3",

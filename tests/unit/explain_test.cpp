@@ -345,6 +345,16 @@ TEST(ExplainRecord, BlocklistNamesTheListTheIpAndTheHost) {
   EXPECT_TRUE(contains(record.advice.front(), "Spamcop")) << record.advice.front();
 }
 
+// A provider's own list has no lookup page: AT&T's reply says "For assistance forward this error to
+// abuse_rbl@abuse-att.net". The advice points at the reply as well as at a website.
+TEST(ExplainRecord, BlocklistAdvicePointsAtTheRepliesOwnSteps) {
+  Record record = bounce(Reason::kBlocked);
+  record.blocklist = Blocklist{"AT&T", "", "192.0.2.5"};
+  explain::explain_record(record);
+  EXPECT_EQ(record.advice.front(),
+            "Ask AT&T to remove (delist) 192.0.2.5: follow the steps its website or the server's reply gives.");
+}
+
 TEST(ExplainRecord, TheListedIpIsNotNamedAsTheHostThatRefused) {
   Record record = bounce(Reason::kBlocked);
   record.remote_mta.reset();
@@ -423,6 +433,16 @@ TEST(ExplainRecord, AMailLoopIsASetupProblemNotTheNetworkOrTheContent) {
     EXPECT_TRUE(contains(loop.summary, "went round in a loop")) << loop.summary;
     EXPECT_FALSE(contains(loop.summary, "A later retry may work")) << loop.summary;
   }
+}
+
+// Postfix's "loops back to myself" is a DNS or server setup fault, not the receiver's breakdown.
+TEST(ExplainRecord, MailThatLoopsBackToTheSenderIsASetupFault) {
+  Record loop = bounce(Reason::kSystemError);
+  loop.diagnostic = "mail for branch.example.org loops back to myself";
+  loop = explained(std::move(loop));
+  EXPECT_TRUE(contains(loop.summary, "comes back to itself")) << loop.summary;
+  EXPECT_FALSE(contains(loop.summary, "A later retry may work")) << loop.summary;
+  EXPECT_TRUE(contains(loop.advice.back(), "do not remove it")) << loop.advice.back();
 }
 
 // Wording Sisimai files under a broader reason, told for what it is.
