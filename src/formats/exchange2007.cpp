@@ -103,11 +103,28 @@ std::string cleaned_reply(std::string_view words) {
   return util::collapse_space(text);
 }
 
-// The words after the address line of an administrators' block, up to its blank line.
-std::string admin_words(std::string_view block) {
+// A host name that opens a remote reply: "mx.example.net #550 5.1.1 <jane@example.net>: ... ##",
+// as Exchange writes a reply it received; empty when the words do not open so.
+std::string_view host_before_reply(std::string_view words) {
+  const size_t mark = words.find(" #");
+  if (mark == std::string_view::npos || mark + 2 >= words.size() || !util::is_digit(words[mark + 2])) return {};
+  const std::string_view host = words.substr(0, mark);
+  const bool host_like = host.find('.') != std::string_view::npos &&
+                         std::ranges::all_of(host, [](char c) { return util::is_alnum(c) || c == '.' || c == '-'; });
+  return host_like ? host : std::string_view();
+}
+
+// The words after the address line of an administrators' block, up to its blank line, and the
+// remote host that said them when the words name one.
+void read_admin_block(std::string_view block, RecipientEvidence& r) {
   const size_t eol = block.find('\n');
-  if (eol == std::string_view::npos) return {};
-  return cleaned_reply(first_paragraph(block.substr(eol + 1)));
+  if (eol == std::string_view::npos) return;
+  std::string_view words = util::trim(first_paragraph(block.substr(eol + 1)));
+  if (const std::string_view host = host_before_reply(words); !host.empty()) {
+    if (r.remote_mta.empty()) r.remote_mta = std::string(host);
+    words.remove_prefix(host.size() + 1);
+  }
+  r.diagnostic = cleaned_reply(words);
 }
 
 // "Jane Roe<mailto:jane@example.com>" and "jane@example.com (jane@example.com)<mailto:...>"
@@ -129,7 +146,7 @@ std::vector<RecipientEvidence> notice_recipients(const report::Context& context)
   const std::string_view notice = context.notice;
   if (const auto admin = admin_section(context)) {
     for (const RecipientBlock& block : recipient_blocks(*admin, OwnAddresses(context))) {
-      evidence_for(found, block.address).diagnostic = admin_words(block.text);
+      read_admin_block(block.text, evidence_for(found, block.address));
     }
   }
   // Exchange Online's "Error Details", one recipient per notice: "Reported error:" and "Remote

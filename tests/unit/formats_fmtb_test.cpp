@@ -105,6 +105,18 @@ TEST(Exchange2007Format, ReadsTheLocalisedAdministratorsSection) {
   EXPECT_EQ(r.reason, Reason::kExceedLimit);
 }
 
+// On-premises Exchange quotes a remote server's reply after that server's name:
+// "mx.example.net #550 5.1.1 <p.novak@example.net>: Recipient address rejected: ... ##"; the
+// notice carries its original as winmail.dat (application/ms-tnef), which is not read.
+TEST(Exchange2007Format, ReadsTheRemoteHostThatGaveTheReply) {
+  expect_single("exchange2016-remote-reply-tnef.eml", {"exchange2007", "p.novak@example.net", "5.1.1", 550, std::nullopt, "failed"});
+  const Record r = decode_fixture("exchange2016-remote-reply-tnef.eml").records[0];
+  EXPECT_EQ(r.remote_mta.value_or(""), "mx.example.net");
+  EXPECT_EQ(r.diagnostic.value_or(""),
+            "550 5.1.1 <p.novak@example.net>: Recipient address rejected: User unknown in virtual mailbox table");
+  EXPECT_EQ(r.reason, Reason::kUserUnknown);
+}
+
 TEST(Office365Format, IsTheExchangeLayoutFromExchangeOnline) {
   expect_single("office365.eml", {"office365", "mallory@contoso.example", "5.1.10", 550, std::nullopt, "failed"});
 }
