@@ -102,6 +102,10 @@ constexpr auto kLocalPartBytes = [] {
 
 bool is_local_part_char(char c) { return kLocalPartBytes[static_cast<unsigned char>(c)]; }
 
+// A byte of a host name as notices write it: internationalised names come in UTF-8
+// ("mx.παράδειγμα.example[203.0.113.88]"), not only as xn-- labels.
+bool is_host_name_byte(char c) { return util::is_alnum(c) || c == '.' || c == '-' || static_cast<unsigned char>(c) >= 0x80; }
+
 // Words that open a line naming one failed recipient, before its address.
 constexpr std::string_view kAddressLeadIns[] = {
     "failed to deliver to ",  // CommuniGate Pro: "Failed to deliver to '<jane@example.com>'"
@@ -128,12 +132,20 @@ std::string_view leading_address(std::string_view line) {
     bracketed = true;
     rest.remove_prefix(1);
   }
+  // An internationalised address (RFC 6531) is read in brackets only, as Postfix writes it:
+  // "<δοκιμή@παράδειγμα.example>: host ...". Unbracketed, 8-bit bytes before an address are the
+  // words of a label glued to it: "收件人：liwei@example.cn".
+  const auto in_local_part = [bracketed](char c) {
+    return is_local_part_char(c) || (bracketed && static_cast<unsigned char>(c) >= 0x80);
+  };
   size_t i = 0;
-  while (i < rest.size() && is_local_part_char(rest[i])) ++i;
+  while (i < rest.size() && in_local_part(rest[i])) ++i;
   if (i == 0 || i >= rest.size() || rest[i] != '@') return {};
   ++i;
   const size_t domain_start = i;
-  while (i < rest.size() && (util::is_alnum(rest[i]) || rest[i] == '.' || rest[i] == '-')) ++i;
+  while (i < rest.size() && (bracketed ? is_host_name_byte(rest[i]) : util::is_alnum(rest[i]) || rest[i] == '.' || rest[i] == '-')) {
+    ++i;
+  }
   std::string_view domain = rest.substr(domain_start, i - domain_start);
   while (!domain.empty() && domain.back() == '.') domain.remove_suffix(1);
   if (domain.empty() || (!bracketed && domain.find('.') == std::string_view::npos)) return {};
@@ -463,7 +475,7 @@ std::string failed_command(const report::Context& context, std::string_view text
 Host host_that_said(std::string_view text) {
   for (size_t at = util::ifind(text, "host "); at != std::string_view::npos; at = util::ifind(text, "host ", at + 5)) {
     size_t end = at + 5;
-    while (end < text.size() && (util::is_alnum(text[end]) || text[end] == '.' || text[end] == '-')) ++end;
+    while (end < text.size() && is_host_name_byte(text[end])) ++end;
     const std::string_view name = text.substr(at + 5, end - at - 5);
     const std::string_view rest = util::trim(text.substr(end, 8));
     const bool speaks = util::istarts_with(rest, "said") || util::istarts_with(rest, "says");
@@ -486,7 +498,7 @@ Host remote_host(std::string_view text) {
   size_t end = open;
   while (end > 0 && text[end - 1] == ' ') --end;
   size_t begin = end;
-  while (begin > 0 && (util::is_alnum(text[begin - 1]) || text[begin - 1] == '.' || text[begin - 1] == '-')) --begin;
+  while (begin > 0 && is_host_name_byte(text[begin - 1])) --begin;
   std::string_view name = text.substr(begin, end - begin);
   // A multi-line reply's continuation marker is not part of the name: "550-mx.example.com [192.0.2.1]".
   if (name.size() > 4 && util::is_digit(name[0]) && util::is_digit(name[1]) && util::is_digit(name[2]) &&

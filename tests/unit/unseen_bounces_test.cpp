@@ -348,6 +348,11 @@ TEST(UnseenDetails, NoticeTextFillsWhatTheDsnPartLacks) {
   const DecodeResult exim = Decoder().decode(testing::read_fixture("unseen/round7/exim-unrouteable-2rcpt.eml"), "e");
   ASSERT_EQ(exim.records.size(), 2u);
   EXPECT_EQ(view_of(exim.records[1].remote_ip), "203.0.113.80");
+  // Postfix writes an internationalised address in brackets and the host in UTF-8:
+  // "<用户@例子.中国>: host mx.例子.中国[203.0.113.88] said:".
+  const DecodeResult utf8 = Decoder().decode(testing::read_fixture("unseen/shapes/postfix-global-dsn-utf8.eml"), "u");
+  ASSERT_EQ(utf8.records.size(), 1u);
+  EXPECT_EQ(view_of(utf8.records[0].remote_ip), "203.0.113.88");
   const DecodeResult latin1 =
       Decoder().decode(testing::read_fixture("unseen/round7/exim-de-8bit-latin1-nocharset.eml"), "l");
   ASSERT_EQ(latin1.records.size(), 1u);
