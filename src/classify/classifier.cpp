@@ -605,6 +605,11 @@ constexpr InferredStatus kInferredStatus[] = {
     {Reason::kSystemFull, ".3.1"},      {Reason::kMailerError, ".3.0"},   {Reason::kSuppressed, ".0.0"},
 };
 
+// Reasons that name no cause: the words and codes decided nothing, or only a bare "5.7.1".
+bool leaves_cause_open(Reason reason) {
+  return reason == Reason::kOnHold || reason == Reason::kUndefined || reason == Reason::kSecurityError;
+}
+
 // Temporary when the reply code or the action says so, permanent otherwise.
 char inferred_class(const Evidence& evidence) {
   if (evidence.reply_code && *evidence.reply_code >= 400 && *evidence.reply_code < 500) return '4';
@@ -667,14 +672,17 @@ Classification classify(const Evidence& evidence, std::span<const FoundCode> dia
   std::string joined;
   const std::string_view words = join_reply_lines(evidence.diagnostic, joined);
   const PhrasesFound phrases = find_phrases(words);
+  result.blocklist = phrases.blocklists.verdict(words);
   result.reason = decide_reason(evidence, words, result.status, phrases.rules);
+  // A refusal that names a blocklist says why, whatever else its words leave open: "550 IP
+  // address 192.0.2.10 blocked by EarthLink-based spam controls".
+  if (result.blocklist && leaves_cause_open(result.reason)) result.reason = Reason::kBlocked;
   if (result.status.empty()) {
     result.status = infer_status(result.reason, evidence);
     result.status_inferred = !result.status.empty();
   }
   result.hard_bounce = is_hard_bounce(result.reason, result.status, evidence.reply_code);
   result.side = usual_side(result.reason);
-  result.blocklist = phrases.blocklists.verdict(words);
   return result;
 }
 

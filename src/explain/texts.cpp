@@ -368,8 +368,9 @@ std::string_view side_sentence(Side side) {
 }
 
 const Template& retry_advice(Reason reason, bool hard_bounce, Side side) {
-  // A suppression list entry is itself the decision to stop sending; its advice says so.
-  if (reason == Reason::kSuppressed) return kNoRetryAdvice;
+  // A suppression list entry is itself the decision to stop sending; its advice says so. A
+  // greylisting is retried by the sending server itself: there is nothing to fix.
+  if (reason == Reason::kSuppressed || reason == Reason::kGreylisted) return kNoRetryAdvice;
   if (hard_bounce) return kHardBounceAdvice;
   return side == Side::kSender ? kSoftSenderAdvice : kSoftAdvice;
 }
