@@ -30,12 +30,14 @@ int run_decode(const DecodeCommand& command) {
   options.include_non_reports = command.include_non_reports;
   options.color = command.color;
   options.progress = command.progress;
+  StoreTally stored;
   if (!command.store.empty()) {
-    options.sink = open_store_sink(command.store);
+    options.sink = open_store_sink(command.store, stored);
     if (!options.sink) return kExitInput;
   }
   const io::BatchSummary summary = io::run_batch(options, decoder, stdout, stderr);
-  const std::string text = io::format_summary(summary);
+  std::string text = io::format_summary(summary);
+  if (options.sink) text += format_store_tally(stored);
   std::fwrite(text.data(), 1, text.size(), stderr);
   return summary.complete() ? kExitOk : kExitInput;
 }

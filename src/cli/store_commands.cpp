@@ -41,7 +41,7 @@ constexpr size_t kMessagesPerTransaction = 256;
 
 class BatchedWrites {
  public:
-  explicit BatchedWrites(std::shared_ptr<Store> store) : store_(std::move(store)) {}
+  BatchedWrites(std::shared_ptr<Store> store, StoreTally& tally) : store_(std::move(store)), tally_(tally) {}
 
   std::optional<std::string> keep(const std::string& key, const std::vector<Record>& records) {
     pending_.push_back(store::MessageRecords{key, records});
@@ -52,12 +52,17 @@ class BatchedWrites {
     if (pending_.empty()) return std::nullopt;
     const Result<std::vector<store::StoreResult>> stored = store_->store_messages(pending_);
     pending_.clear();
-    if (stored) return std::nullopt;
-    return "cannot store the records: " + stored.error().message;
+    if (!stored) return "cannot store the records: " + stored.error().message;
+    for (const store::StoreResult& result : *stored) {
+      tally_.events_stored += result.events_stored;
+      tally_.events_stored_before += result.events_stored_before;
+    }
+    return std::nullopt;
   }
 
  private:
   std::shared_ptr<Store> store_;
+  StoreTally& tally_;
   std::vector<store::MessageRecords> pending_;
 };
 
@@ -230,9 +235,10 @@ int run_suppressions_list(const SuppressionsCommand& command) {
   return kExitOk;
 }
 
-int run_suppressions_lift(const std::string& db, const std::string& address) {
+int run_suppressions_lift(const std::string& db, const std::string& given) {
   const std::shared_ptr<Store> store = open_or_report(db, "suppressions lift");
   if (!store) return kExitInput;
+  const std::string address = store::address_key(given);
   const Result<bool> lifted = store->lift(address);
   if (!lifted) {
     print_error("suppressions lift", lifted.error().message);
@@ -287,14 +293,20 @@ int run_ingest(const IngestCommand& command) {
   return kIngestTempFail;
 }
 
-std::optional<io::RecordSink> open_store_sink(const std::string& url) {
+std::optional<io::RecordSink> open_store_sink(const std::string& url, StoreTally& tally) {
   std::shared_ptr<Store> store = open_or_report(url, "decode");
   if (!store) return std::nullopt;
-  auto writes = std::make_shared<BatchedWrites>(std::move(store));
+  auto writes = std::make_shared<BatchedWrites>(std::move(store), tally);
   return io::RecordSink{
       [](std::string_view message) { return store::message_hash(message); },
       [writes](const std::string& key, const std::vector<Record>& records) { return writes->keep(key, records); },
       [writes] { return writes->flush(); }};
+}
+
+std::string format_store_tally(const StoreTally& tally) {
+  const size_t before = tally.events_stored_before;
+  return "Stored " + counted(static_cast<int64_t>(tally.events_stored), "new event", "new events") + "; " +
+         std::to_string(before) + (before == 1 ? " was" : " were") + " stored before.\n";
 }
 
 }  // namespace bounceback::cli

@@ -20,7 +20,8 @@ struct SuppressionsCommand {
 };
 // `suppressions list` and `suppressions export`: every suppressed address matching the filters.
 int run_suppressions_list(const SuppressionsCommand& command);
-// `suppressions lift ADDRESS`: 0 when lifted, 1 when the address was not suppressed.
+// `suppressions lift ADDRESS`: 0 when lifted, 1 when the address was not suppressed. The address
+// is taken in any case, with blanks or angle brackets around it, and printed as the store keys it.
 int run_suppressions_lift(const std::string& db, const std::string& address);
 
 // sysexits(3): what an MTA pipe transport understands. EX_TEMPFAIL makes it keep the message
@@ -34,8 +35,17 @@ struct IngestCommand {
 // `ingest`: one message on standard input, decoded and stored.
 int run_ingest(const IngestCommand& command);
 
-// The sink behind `decode --store URL`; prints the problem and returns nullopt when the store
-// cannot be opened.
-std::optional<io::RecordSink> open_store_sink(const std::string& url);
+// What `decode --store` stored, for its summary.
+struct StoreTally {
+  size_t events_stored = 0;         // new events
+  size_t events_stored_before = 0;  // records whose message or report was stored before
+};
+
+// The sink behind `decode --store URL`, counting into `tally` (which must outlive it); prints the
+// problem and returns nullopt when the store cannot be opened.
+std::optional<io::RecordSink> open_store_sink(const std::string& url, StoreTally& tally);
+
+// "Stored 19 new events; 1 was stored before.\n"
+std::string format_store_tally(const StoreTally& tally);
 
 }  // namespace bounceback::cli

@@ -48,6 +48,35 @@ bool method_matches(std::string_view route_method, std::string_view method) {
 
 bool is_json(std::string_view content_type) { return util::istarts_with(content_type, "application/json"); }
 
+bool is_base64_letter(char c) {
+  return util::is_alpha(c) || util::is_digit(c) || c == '+' || c == '/';
+}
+
+// Standard base64 (RFC 4648 section 4), line breaks and blanks allowed, padding optional. The
+// MIME decoder skips whatever else it meets, which would turn a client's mistake into "not a
+// bounce" rather than an error.
+std::optional<std::string> base64_problem(std::string_view text) {
+  size_t letters = 0;
+  size_t padding = 0;
+  for (const char c : text) {
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+    if (c == '=') {
+      ++padding;
+    } else if (!is_base64_letter(c)) {
+      const bool printable = c > ' ' && c < 0x7f;
+      return "it holds " + (printable ? "'" + std::string(1, c) + "'" : std::string("a byte")) +
+             ", which base64 does not use";
+    } else if (padding > 0) {
+      return std::string("'=' may only end it");
+    } else {
+      ++letters;
+    }
+  }
+  if (padding > 2 || letters % 4 == 1 || (padding > 0 && (letters + padding) % 4 != 0))
+    return std::string("its length does not make whole bytes (cut short?)");
+  return std::nullopt;
+}
+
 // The message a decode request carries: the raw body; for a JSON body, the message in its
 // "message_base64" field, or else the body itself, as the event JSON of a sending service's
 // webhook (Amazon SES, SendGrid, Mailgun, ...), which the decoder reads too.
@@ -55,6 +84,8 @@ Result<std::string_view> posted_message(const Request& request, std::string& dec
   if (!is_json(request.content_type)) return request.body;
   const std::optional<std::string> base64 = formats::json::string_of(request.body, "message_base64");
   if (!base64) return request.body;
+  if (const std::optional<std::string> problem = base64_problem(*base64))
+    return Error{ErrorCode::kInvalidArgument, "message_base64 is not valid base64: " + *problem};
   mime::append_base64_decoded(*base64, decoded);
   return std::string_view(decoded);
 }
@@ -87,13 +118,33 @@ std::string all_codes_json() {
   return body;
 }
 
+// Every reason with its usual side and its one line of plain words (reasons.def): what the page
+// shows in place of the bare name.
+std::string all_reasons_json() {
+  std::string body = "{\"reasons\":[";
+  for (size_t i = 0; i < kReasonCount; ++i) {
+    const auto reason = static_cast<Reason>(i);
+    if (i) body += ',';
+    body += "{\"name\":";
+    append_json_string(to_string(reason), body);
+    body += ",\"side\":";
+    append_json_string(to_string(usual_side(reason)), body);
+    body += ",\"description\":";
+    append_json_string(describe(reason), body);
+    body += '}';
+  }
+  body += "]}";
+  return body;
+}
+
 }  // namespace
 
 Api::Api(ApiOptions options, store::Store* store)
     : options_(std::move(options)),
       store_(store),
       decoder_(DecodeOptions{Limits{.max_message_bytes = options_.max_body_bytes}}),
-      codes_json_(all_codes_json()) {}
+      codes_json_(all_codes_json()),
+      reasons_json_(all_reasons_json()) {}
 
 Response Api::handle(const Request& request) {
   Endpoint endpoint = Endpoint::kUnknown;
@@ -112,6 +163,7 @@ Response Api::route(const Request& request, Endpoint& endpoint) {
       {{"POST", Match::kExact, "/v1/explain", Endpoint::kExplain, "", false}, &Api::explain},
       {{"GET", Match::kExact, "/v1/codes", Endpoint::kCodes, "", false}, &Api::codes},
       {{"GET", Match::kPrefix, "/v1/codes/", Endpoint::kCode, "", false}, &Api::code},
+      {{"GET", Match::kExact, "/v1/reasons", Endpoint::kReasons, "", false}, &Api::reasons},
       {{"GET", Match::kExact, "/v1/suppressions", Endpoint::kSuppressions, "recipient domain limit offset", true},
        &Api::suppressions},
       {{"GET", Match::kPrefix, "/v1/suppressions/", Endpoint::kSuppression, "", true}, &Api::suppression},
@@ -142,6 +194,10 @@ Response Api::route(const Request& request, Endpoint& endpoint) {
     if (auto unknown = unknown_parameter(request, entry.route.parameters)) return error_response(400, *unknown);
     if (entry.route.needs_store && store_ == nullptr)
       return error_response(404, "this server keeps no store: it was started with --no-store");
+    // What is stored (addresses, subjects, the servers' words) is read and changed with the token.
+    if (entry.route.needs_store && !authorized(request))
+      return error_response(401, "the stored events and suppressions need the header 'Authorization: Bearer <token>'"
+                                 " with the server's token (--token)");
     return (this->*entry.handler)(request, tail);
   }
   if (allowed_methods.empty()) return error_response(404, "no such endpoint: " + std::string(request.path));
@@ -225,6 +281,8 @@ Response Api::code(const Request&, std::string_view tail) {
   cli::render_code_json(*code, body);
   return json_response(std::move(body));
 }
+
+Response Api::reasons(const Request&, std::string_view) { return json_response(reasons_json_); }
 
 Response Api::health(const Request&, std::string_view) { return json_response("{\"status\":\"ok\"}"); }
 

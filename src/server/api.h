@@ -17,8 +17,9 @@ struct ApiOptions {
   // Request bodies (and so decoded messages) larger than this are refused with 413.
   // Default: 25 MiB. CLI: --max-body.
   size_t max_body_bytes = size_t{25} << 20;
-  // When not empty, requests that change the store (`POST /v1/decode?store=1`,
-  // `DELETE /v1/suppressions/...`) need `Authorization: Bearer <token>`. CLI: --token.
+  // When not empty, requests that read or change the store (`POST /v1/decode?store=1`,
+  // `/v1/suppressions...`, `/v1/events`) need `Authorization: Bearer <token>`; decoding without
+  // storing, explaining, the codes, health, metrics and the page do not. CLI: --token.
   std::string token;
 };
 
@@ -41,6 +42,7 @@ class Api {
   Response explain(const Request& request, std::string_view tail);
   Response codes(const Request& request, std::string_view tail);
   Response code(const Request& request, std::string_view tail);
+  Response reasons(const Request& request, std::string_view tail);
   Response suppressions(const Request& request, std::string_view tail);
   Response suppression(const Request& request, std::string_view tail);
   Response lift(const Request& request, std::string_view tail);
@@ -52,7 +54,8 @@ class Api {
   ApiOptions options_;
   store::Store* store_;
   Decoder decoder_;
-  const std::string codes_json_;  // the answer of GET /v1/codes, which never changes
+  const std::string codes_json_;    // the answer of GET /v1/codes, which never changes
+  const std::string reasons_json_;  // the answer of GET /v1/reasons, likewise
   Metrics metrics_;
 };
 

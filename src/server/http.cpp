@@ -33,6 +33,8 @@ Response error_response(int status, std::string_view message) {
   response.body += "\",\"message\":";
   append_json_string(message, response.body);
   response.body += "}}";
+  // RFC 9110 section 11.6.1: a 401 names the scheme that would be accepted.
+  if (status == 401) response.headers.emplace_back("WWW-Authenticate", "Bearer");
   return response;
 }
 

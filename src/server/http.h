@@ -30,7 +30,8 @@ struct Response {
 // A 200 response with a JSON body.
 Response json_response(std::string body);
 
-// `{"error":{"code":"bad_request","message":"..."}}` with the code word that goes with `status`.
+// `{"error":{"code":"bad_request","message":"..."}}` with the code word that goes with `status`;
+// a 401 also carries `WWW-Authenticate: Bearer`.
 Response error_response(int status, std::string_view message);
 
 // The value of query parameter `name`, or nullptr when absent.

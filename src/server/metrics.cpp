@@ -21,6 +21,7 @@ std::string_view endpoint_name(Endpoint endpoint) {
     case Endpoint::kExplain: return "explain";
     case Endpoint::kCodes: return "codes";
     case Endpoint::kCode: return "code";
+    case Endpoint::kReasons: return "reasons";
     case Endpoint::kSuppressions: return "suppressions";
     case Endpoint::kSuppression: return "suppression";
     case Endpoint::kEvents: return "events";

@@ -14,7 +14,7 @@
 namespace bounceback::server {
 
 // What a request was for: the label of the request counter.
-enum class Endpoint { kDecode, kExplain, kCodes, kCode, kSuppressions, kSuppression, kEvents, kHealth, kMetrics, kPage, kUnknown };
+enum class Endpoint { kDecode, kExplain, kCodes, kCode, kReasons, kSuppressions, kSuppression, kEvents, kHealth, kMetrics, kPage, kUnknown };
 constexpr size_t kEndpointCount = static_cast<size_t>(Endpoint::kUnknown) + 1;
 std::string_view endpoint_name(Endpoint endpoint);
 

@@ -103,9 +103,20 @@ std::vector<std::string> advice_from(std::string_view array) {
   return advice;
 }
 
+Error not_a_time(std::string_view name, const std::string& given) {
+  return Error{ErrorCode::kInvalidArgument, std::string(name) + " is not a time: '" + given +
+                                                "'; give an RFC 3339 time such as 2026-11-25T08:30:00Z (or with an"
+                                                " offset, +01:00) or a date such as 2026-11-25 (its start, UTC)"};
+}
+
 }  // namespace
 
-std::string address_key(std::string_view address) { return util::to_lower(util::trim(address)); }
+std::string address_key(std::string_view address) {
+  std::string_view bare = util::trim(address);
+  // As copied from a bounce or a header: "<kate@example.com>".
+  if (bare.size() >= 2 && bare.front() == '<' && bare.back() == '>') bare = util::trim(bare.substr(1, bare.size() - 2));
+  return util::to_lower(bare);
+}
 
 std::string domain_of(std::string_view key) {
   const size_t at = key.rfind('@');
@@ -121,12 +132,8 @@ int64_t occurred_at(const Record& record, int64_t now) {
 
 Result<TimeRange> time_range(const EventQuery& query) {
   TimeRange range;
-  if (query.since && !(range.since = parse_rfc3339(*query.since))) {
-    return Error{ErrorCode::kInvalidArgument, "since is not an RFC 3339 time: " + *query.since};
-  }
-  if (query.until && !(range.until = parse_rfc3339(*query.until))) {
-    return Error{ErrorCode::kInvalidArgument, "until is not an RFC 3339 time: " + *query.until};
-  }
+  if (query.since && !(range.since = parse_time_or_date(*query.since))) return not_a_time("since", *query.since);
+  if (query.until && !(range.until = parse_time_or_date(*query.until))) return not_a_time("until", *query.until);
   return range;
 }
 
@@ -142,12 +149,25 @@ EventRow event_row(const Record& record, int64_t now) {
   }
   row.reason = to_string(record.reason);
   row.hard_bounce = record.hard_bounce;
+  row.side = to_string(record.side);
+  row.report_key = report_key(record);
   row.status = record.status;
   row.reply_code = record.reply_code;
   row.timestamp = record.timestamp;
   row.occurred_at = occurred_at(record, now);
   append_json(record, row.record);
   return row;
+}
+
+std::optional<std::string> report_key(const Record& record) {
+  if (!record.message_id || !record.recipient) return std::nullopt;
+  std::string_view id = *record.message_id;
+  const size_t first = id.find_first_not_of(kMessageIdTrim);
+  if (first == std::string_view::npos) return std::nullopt;
+  id = id.substr(first, id.find_last_not_of(kMessageIdTrim) - first + 1);
+  const std::string recipient = address_key(*record.recipient);
+  if (recipient.empty()) return std::nullopt;
+  return std::string(id) + '\n' + recipient + '\n' + std::string(to_string(record.kind));
 }
 
 int page_size(int requested) { return std::clamp(requested, 1, kMaxPageSize); }

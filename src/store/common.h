@@ -19,8 +19,6 @@ inline constexpr int kMaxPageSize = 1000;
 inline constexpr const char* kSuppressionColumns =
     "recipient, domain, reason, first_bounce, last_bounce, bounce_count, soft_count, hard_count, complaint_count";
 
-// Addresses are keys in any letter case: "Jane@Example.COM" and "jane@example.com" are one entry.
-std::string address_key(std::string_view address);
 // The part after the last '@' of an address key; empty when there is none.
 std::string domain_of(std::string_view key);
 // A domain as given in a query, in the form domain_of() stores.
@@ -37,6 +35,8 @@ struct EventRow {
   std::optional<std::string> domain;
   std::string reason;
   bool hard_bounce = false;
+  std::string side;
+  std::optional<std::string> report_key;  // see report_key()
   std::optional<std::string> status;
   std::optional<int> reply_code;
   std::optional<std::string> timestamp;  // the report's own time, as written
@@ -44,6 +44,15 @@ struct EventRow {
   std::string record;                    // the whole record as append_json() writes it
 };
 EventRow event_row(const Record& record, int64_t now);
+
+// What identifies one report about one recipient whatever its bytes (trace headers added on the
+// way, CRLF or LF): the report's own Message-ID, the recipient's address key and the record's
+// kind. Nullopt without a Message-ID or a recipient: then only the message hash identifies it.
+std::optional<std::string> report_key(const Record& record);
+
+// The characters trimmed from both ends of a Message-ID in report_key(); the schema's migrations
+// trim the same ones when they fill the key of events stored before it existed.
+inline constexpr std::string_view kMessageIdTrim = " \t<>";
 
 // A requested page size clamped to 1..kMaxPageSize.
 int page_size(int requested);

@@ -59,6 +59,25 @@ CREATE TABLE count_resets (
   reset_at BIGINT NOT NULL
 );
 )sql",
+    // Version 2: an event's side, so that soft bounces on the sender's side stop counting toward
+    // suppression; and the report key (common.h report_key()), unique, so that one report stored
+    // again with other bytes is not counted twice. Events stored before get both from their
+    // record (read by pattern: a stored record may hold \u0000, which no json function takes);
+    // of several events with one key (copies stored before), the first keeps it.
+    R"sql(
+ALTER TABLE events ADD COLUMN side TEXT;
+ALTER TABLE events ADD COLUMN report_key TEXT COLLATE "C";
+UPDATE events SET side = substring(record from '"side":"([a-z]+)"');
+CREATE TEMP TABLE keyed ON COMMIT DROP AS
+  SELECT id, btrim(substring(record from '"message_id":"((?:[^"\\]|\\.)*)"'), E' \t<>') || E'\n' || recipient
+             || E'\n' || kind AS report_key
+  FROM events
+  WHERE recipient IS NOT NULL AND recipient <> '';
+DELETE FROM keyed WHERE report_key IS NULL OR report_key LIKE E'\n%';
+UPDATE events SET report_key = keyed.report_key FROM keyed
+  WHERE keyed.id = events.id AND keyed.id IN (SELECT min(id) FROM keyed GROUP BY report_key);
+CREATE UNIQUE INDEX events_by_report ON events (report_key);
+)sql",
 };
 constexpr int64_t kSchemaVersion = std::size(kMigrations);
 

@@ -41,8 +41,8 @@ const std::vector<NamedSql>& write_statements() {
        " ON CONFLICT (hash) DO NOTHING RETURNING hash"},
       {"insert_event",
        "INSERT INTO events (stored_at, message_hash, source, kind, recipient, domain, reason, hard_bounce, status,"
-       " reply_code, timestamp, occurred_at, record) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::boolean, $9,"
-       " $10::integer, $11, $12::bigint, $13)"},
+       " reply_code, timestamp, occurred_at, record, side, report_key) VALUES ($1, $2, $3, $4, $5, $6, $7,"
+       " $8::boolean, $9, $10::integer, $11, $12::bigint, $13, $14, $15) ON CONFLICT (report_key) DO NOTHING"},
       {"find_suppression", select_suppressions_sql() + " WHERE recipient = $1"},
       {"load_suppressions", select_suppressions_sql() + " WHERE recipient = ANY($1::text[])"},
       {"load_count_resets", "SELECT recipient, reset_at FROM count_resets WHERE recipient = ANY($1::text[])"},
@@ -59,9 +59,10 @@ const std::vector<NamedSql>& write_statements() {
            " complaint_count = suppressions.complaint_count + excluded.complaint_count RETURNING " +
            kSuppressionColumns},
       {"delete_suppression", "DELETE FROM suppressions WHERE recipient = $1"},
-      {"count_soft_bounces",
-       "SELECT count(*), min(occurred_at) FROM events WHERE recipient = $1 AND kind = 'bounce' AND NOT hard_bounce"
-       " AND occurred_at >= $2::bigint AND occurred_at <= $3::bigint"},
+      {"soft_bounce_times",
+       "SELECT occurred_at FROM events WHERE recipient = $1 AND kind = 'bounce' AND NOT hard_bounce"
+       " AND coalesce(side, '') <> 'sender' AND occurred_at >= $2::bigint AND occurred_at <= $3::bigint"
+       " ORDER BY occurred_at"},
       {"find_count_reset", "SELECT reset_at FROM count_resets WHERE recipient = $1"},
       {"upsert_count_reset",
        "INSERT INTO count_resets (recipient, reset_at) VALUES ($1, $2::bigint)"
@@ -140,13 +141,14 @@ class Ledger final : public SuppressionLedger {
     return std::optional<int64_t>(rows->integer(0, 0));
   }
 
-  Result<SoftBounces> soft_bounces(const std::string& recipient, int64_t from, int64_t to) override {
+  Result<std::vector<int64_t>> soft_bounce_times(const std::string& recipient, int64_t from, int64_t to) override {
     const Result<pg::Rows> rows =
-        connection_.run_prepared("count_soft_bounces", {pg::text(recipient), pg::number(from), pg::number(to)});
+        connection_.run_prepared("soft_bounce_times", {pg::text(recipient), pg::number(from), pg::number(to)});
     if (!rows) return rows.error();
-    SoftBounces soft{rows->integer(0, 0), std::nullopt};
-    if (!rows->is_null(0, 1)) soft.first = rows->integer(0, 1);
-    return soft;
+    std::vector<int64_t> times;
+    times.reserve(static_cast<size_t>(rows->count()));
+    for (int row = 0; row < rows->count(); ++row) times.push_back(rows->integer(row, 0));
+    return times;
   }
 
   std::optional<Error> add_to_suppression(const std::string& recipient, Reason reason, int64_t first, int64_t last,
@@ -232,8 +234,9 @@ class PostgresStore final : public Store {
 
  private:
   Result<std::vector<StoreResult>> store_batch(pg::Connection& connection, const std::vector<MessageRecords>& messages);
-  std::optional<Error> store_record(pg::Connection& connection, Ledger& ledger, const Record& record,
-                                    const std::string& hash, int64_t now);
+  // Whether the record was stored: false when its report was stored before (by report key).
+  Result<bool> store_record(pg::Connection& connection, Ledger& ledger, const Record& record, const std::string& hash,
+                            int64_t now);
   Result<bool> lift_once(pg::Connection& connection, const std::string& recipient);
 
   // Runs `body` on a borrowed connection, again while it loses deadlock or serialisation races
@@ -294,21 +297,25 @@ Result<std::vector<StoreResult>> PostgresStore::store_batch(pg::Connection& conn
   for (const MessageRecords& message : messages) {
     const auto found = claimed.find(*pg::text(message.hash));
     if (found == claimed.end() || !found->second) {
-      results.push_back(StoreResult{0, true});
+      results.push_back(StoreResult{0, message.records.size(), true});
       continue;
     }
     found->second = false;
+    StoreResult result;
     for (const Record& record : message.records) {
-      if (auto error = store_record(connection, ledger, record, message.hash, now)) return *error;
+      const Result<bool> stored = store_record(connection, ledger, record, message.hash, now);
+      if (!stored) return stored.error();
+      ++(*stored ? result.events_stored : result.events_stored_before);
     }
-    results.push_back(StoreResult{message.records.size(), false});
+    result.duplicate = result.events_stored_before > 0 && result.events_stored == 0;
+    results.push_back(result);
   }
   if (auto error = transaction.commit()) return *error;
   return results;
 }
 
-std::optional<Error> PostgresStore::store_record(pg::Connection& connection, Ledger& ledger, const Record& record,
-                                                 const std::string& hash, int64_t now) {
+Result<bool> PostgresStore::store_record(pg::Connection& connection, Ledger& ledger, const Record& record,
+                                         const std::string& hash, int64_t now) {
   const EventRow row = event_row(record, now);
   const auto optional_text = [](const std::optional<std::string>& value) {
     return value ? pg::text(*value) : pg::Param();
@@ -319,10 +326,12 @@ std::optional<Error> PostgresStore::store_record(pg::Connection& connection, Led
        optional_text(row.recipient), optional_text(row.domain), pg::text(row.reason),
        pg::text(row.hard_bounce ? "true" : "false"), optional_text(row.status),
        row.reply_code ? pg::number(*row.reply_code) : pg::Param(), optional_text(row.timestamp),
-       pg::number(row.occurred_at), pg::text(row.record)});
+       pg::number(row.occurred_at), pg::text(row.record), pg::text(row.side), optional_text(row.report_key)});
   if (!inserted) return inserted.error();
-  if (!row.recipient || row.recipient->empty()) return std::nullopt;
-  return apply_to_suppressions(ledger, policy_, *row.recipient, record, row.occurred_at);
+  if (inserted->affected() == 0) return false;
+  if (!row.recipient || row.recipient->empty()) return true;
+  if (auto error = apply_to_suppressions(ledger, policy_, *row.recipient, record, row.occurred_at)) return *error;
+  return true;
 }
 
 Result<bool> PostgresStore::lift(std::string_view recipient) {

@@ -62,6 +62,25 @@ CREATE TABLE count_resets (
   reset_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // Version 2: an event's side, so that soft bounces on the sender's side stop counting toward
+    // suppression; and the report key (common.h report_key()), unique, so that one report stored
+    // again with other bytes is not counted twice. Events stored before get both from their
+    // record; of several events with one key (copies stored before), the first keeps it.
+    R"sql(
+ALTER TABLE events ADD COLUMN side TEXT;
+ALTER TABLE events ADD COLUMN report_key TEXT;
+UPDATE events SET side = json_extract(record, '$.side') WHERE json_valid(record);
+CREATE TEMP TABLE keyed AS
+  SELECT id, trim(json_extract(record, '$.message_id'), ' ' || char(9) || '<>') || char(10) || recipient
+             || char(10) || kind AS report_key
+  FROM events
+  WHERE json_valid(record) AND recipient IS NOT NULL AND recipient <> ''
+    AND trim(coalesce(json_extract(record, '$.message_id'), ''), ' ' || char(9) || '<>') <> '';
+UPDATE events SET report_key = (SELECT report_key FROM keyed WHERE keyed.id = events.id)
+  WHERE id IN (SELECT min(id) FROM keyed GROUP BY report_key);
+DROP TABLE keyed;
+CREATE UNIQUE INDEX events_by_report ON events (report_key);
+)sql",
 };
 constexpr int64_t kSchemaVersion = std::size(kMigrations);
 

@@ -33,18 +33,19 @@ class SqliteStore final : public Store, private SuppressionLedger {
     Statement find_suppression;
     Statement upsert_suppression;
     Statement delete_suppression;
-    Statement count_soft_bounces;
+    Statement soft_bounce_times;
     Statement find_count_reset;
     Statement upsert_count_reset;
   };
 
   // All private members run with mutex_ held, the ledger's inside the write transaction.
   Result<StoreResult> store_one(const MessageRecords& message, int64_t now);
-  std::optional<Error> store_record(const Record& record, std::string_view message_hash, int64_t now);
+  // Whether the record was stored: false when its report was stored before (by report key).
+  Result<bool> store_record(const Record& record, std::string_view message_hash, int64_t now);
 
   Result<std::optional<Suppression>> find_suppression(const std::string& recipient) override;
   Result<std::optional<int64_t>> count_reset(const std::string& recipient) override;
-  Result<SoftBounces> soft_bounces(const std::string& recipient, int64_t from, int64_t to) override;
+  Result<std::vector<int64_t>> soft_bounce_times(const std::string& recipient, int64_t from, int64_t to) override;
   std::optional<Error> add_to_suppression(const std::string& recipient, Reason reason, int64_t first, int64_t last,
                                           const Counts& counts) override;
   std::optional<Error> delete_suppression(const std::string& recipient) override;
@@ -81,7 +82,9 @@ std::optional<Error> SqliteStore::prepare_statements() {
       {&Statements::insert_message, "INSERT OR IGNORE INTO messages (hash, stored_at) VALUES (?1, ?2)"},
       {&Statements::insert_event,
        "INSERT INTO events (stored_at, message_hash, source, kind, recipient, domain, reason, hard_bounce, status,"
-       " reply_code, timestamp, occurred_at, record) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"},
+       " reply_code, timestamp, occurred_at, record, side, report_key)"
+       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+       " ON CONFLICT (report_key) DO NOTHING"},
       {&Statements::find_suppression, select_suppressions_sql() + " WHERE recipient = ?1"},
       {&Statements::upsert_suppression,
        std::string("INSERT INTO suppressions (") + kSuppressionColumns +
@@ -92,9 +95,9 @@ std::optional<Error> SqliteStore::prepare_statements() {
            " hard_count = hard_count + excluded.hard_count,"
            " complaint_count = complaint_count + excluded.complaint_count"},
       {&Statements::delete_suppression, "DELETE FROM suppressions WHERE recipient = ?1"},
-      {&Statements::count_soft_bounces,
-       "SELECT count(*), min(occurred_at) FROM events WHERE recipient = ?1 AND kind = 'bounce' AND hard_bounce = 0"
-       " AND occurred_at >= ?2 AND occurred_at <= ?3"},
+      {&Statements::soft_bounce_times,
+       "SELECT occurred_at FROM events WHERE recipient = ?1 AND kind = 'bounce' AND hard_bounce = 0"
+       " AND coalesce(side, '') <> 'sender' AND occurred_at >= ?2 AND occurred_at <= ?3 ORDER BY occurred_at"},
       {&Statements::find_count_reset, "SELECT reset_at FROM count_resets WHERE recipient = ?1"},
       {&Statements::upsert_count_reset,
        "INSERT INTO count_resets (recipient, reset_at) VALUES (?1, ?2)"
@@ -129,34 +132,43 @@ Result<std::vector<StoreResult>> SqliteStore::store_messages(const std::vector<M
 Result<StoreResult> SqliteStore::store_one(const MessageRecords& message, int64_t now) {
   Statement& insert_message = statements_.insert_message.reset().bind(1, message.hash).bind(2, format_rfc3339(now));
   if (auto error = insert_message.run()) return *error;
-  if (insert_message.changes() == 0) return StoreResult{0, true};
+  if (insert_message.changes() == 0) return StoreResult{0, message.records.size(), true};
+  StoreResult result;
   for (const Record& record : message.records) {
-    if (auto error = store_record(record, message.hash, now)) return *error;
+    const Result<bool> stored = store_record(record, message.hash, now);
+    if (!stored) return stored.error();
+    ++(*stored ? result.events_stored : result.events_stored_before);
   }
-  return StoreResult{message.records.size(), false};
+  result.duplicate = result.events_stored_before > 0 && result.events_stored == 0;
+  return result;
 }
 
-std::optional<Error> SqliteStore::store_record(const Record& record, std::string_view message_hash, int64_t now) {
+Result<bool> SqliteStore::store_record(const Record& record, std::string_view message_hash, int64_t now) {
   const EventRow row = event_row(record, now);
   Statement& insert = statements_.insert_event.reset();
   insert.bind(1, row.stored_at).bind(2, message_hash).bind(3, record.source).bind(4, row.kind);
   insert.bind_or_null(5, row.recipient).bind_or_null(6, row.domain).bind(7, row.reason);
   insert.bind(8, int64_t{row.hard_bounce}).bind_or_null(9, row.status).bind_or_null(11, row.timestamp);
-  insert.bind(12, row.occurred_at).bind(13, row.record);
+  insert.bind(12, row.occurred_at).bind(13, row.record).bind(14, row.side).bind_or_null(15, row.report_key);
   if (row.reply_code) insert.bind(10, int64_t{*row.reply_code});
-  if (auto error = insert.run()) return error;
-  if (!row.recipient || row.recipient->empty()) return std::nullopt;
-  return apply_to_suppressions(*this, policy_, *row.recipient, record, row.occurred_at);
+  if (auto error = insert.run()) return *error;
+  if (insert.changes() == 0) return false;
+  if (!row.recipient || row.recipient->empty()) return true;
+  if (auto error = apply_to_suppressions(*this, policy_, *row.recipient, record, row.occurred_at)) return *error;
+  return true;
 }
 
-Result<SoftBounces> SqliteStore::soft_bounces(const std::string& recipient, int64_t from, int64_t to) {
-  Statement& count = statements_.count_soft_bounces.reset().bind(1, recipient).bind(2, from).bind(3, to);
-  const Result<bool> row = count.step();
-  if (!row) return row.error();
-  SoftBounces soft{count.integer(0), std::nullopt};
-  if (!count.is_null(1)) soft.first = count.integer(1);
-  count.reset();
-  return soft;
+Result<std::vector<int64_t>> SqliteStore::soft_bounce_times(const std::string& recipient, int64_t from, int64_t to) {
+  Statement& select = statements_.soft_bounce_times.reset().bind(1, recipient).bind(2, from).bind(3, to);
+  std::vector<int64_t> times;
+  for (;;) {
+    const Result<bool> row = select.step();
+    if (!row) return row.error();
+    if (!*row) break;
+    times.push_back(select.integer(0));
+  }
+  select.reset();
+  return times;
 }
 
 std::optional<Error> SqliteStore::add_to_suppression(const std::string& recipient, Reason reason, int64_t first,

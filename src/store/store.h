@@ -45,8 +45,8 @@ struct EventQuery {
   std::optional<std::string> domain;
   std::optional<std::string> reason;
   std::optional<std::string> kind;
-  // The event's time: the report's timestamp, else when it was stored. RFC 3339; another form is
-  // a kInvalidArgument.
+  // The event's time: the report's timestamp, else when it was stored. RFC 3339, or a date
+  // (2026-11-25: its start, 00:00:00Z); another form is a kInvalidArgument naming the parameter.
   std::optional<std::string> since;  // inclusive
   std::optional<std::string> until;  // exclusive
   // Oldest first pages forward with after_id (events with id > after_id); newest first pages
@@ -73,7 +73,11 @@ struct MessageRecords {
 
 struct StoreResult {
   size_t events_stored = 0;
-  bool duplicate = false;  // the message (by content hash) was stored before: nothing stored
+  // Records not stored because they were stored before: the whole message (by its hash), or the
+  // same report about the same recipient with other bytes (by report Message-ID, recipient, kind).
+  size_t events_stored_before = 0;
+  // Nothing stored because all of it was stored before: the message, or each of its records.
+  bool duplicate = false;
 };
 
 // Thread-safe: a Store may be shared by the server's worker threads.
@@ -82,8 +86,9 @@ class Store {
   virtual ~Store() = default;
 
   // Stores the records decoded from each message and updates the suppression list, all in one
-  // transaction: one result per message, in order. Idempotent per message hash, also when the
-  // same message is stored by several processes at once or twice in one batch.
+  // transaction: one result per message, in order. Idempotent per message hash, and per report
+  // (its Message-ID, recipient and kind) when the same report comes again with other bytes; also
+  // when the same message is stored by several processes at once or twice in one batch.
   virtual Result<std::vector<StoreResult>> store_messages(const std::vector<MessageRecords>& messages) = 0;
 
   // store_messages() for one message.
@@ -107,6 +112,11 @@ Result<std::unique_ptr<Store>> open_store(std::string_view url, SuppressionPolic
 // The store URL fit for logs: a PostgreSQL password (in the user part or a password= option)
 // becomes "***"; anything else is returned as given.
 std::string printable_store_url(std::string_view url);
+
+// An address as the store keys it, in every query and in every answer: without the blanks or
+// angle brackets around it, in lower case. "Jane@Example.COM", " <jane@example.com> " and
+// "jane@example.com" are one entry.
+std::string address_key(std::string_view address);
 
 // SHA-256 of the message bytes, lower-case hex: the idempotency key.
 std::string message_hash(std::string_view message);

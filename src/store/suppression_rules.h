@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "bounceback/record.h"
 #include "bounceback/result.h"
@@ -21,11 +22,6 @@ struct Counts {
   int64_t complaints = 0;
 };
 
-struct SoftBounces {
-  int64_t count = 0;
-  std::optional<int64_t> first;  // when the earliest of them happened
-};
-
 // One back end's view of the suppression state of a recipient (an address key).
 class SuppressionLedger {
  public:
@@ -34,8 +30,9 @@ class SuppressionLedger {
   virtual Result<std::optional<Suppression>> find_suppression(const std::string& recipient) = 0;
   // The point from which bounces count again (a lift or a delivery), if any.
   virtual Result<std::optional<int64_t>> count_reset(const std::string& recipient) = 0;
-  // The stored soft bounces of the recipient that happened in [from, to].
-  virtual Result<SoftBounces> soft_bounces(const std::string& recipient, int64_t from, int64_t to) = 0;
+  // When the stored soft bounces of the recipient that count toward suppressing it (see
+  // counts_toward_suppression) happened, those in [from, to], ascending.
+  virtual Result<std::vector<int64_t>> soft_bounce_times(const std::string& recipient, int64_t from, int64_t to) = 0;
   // Creates the suppression, or adds `counts` to it, widening its first and last bounce.
   virtual std::optional<Error> add_to_suppression(const std::string& recipient, Reason reason, int64_t first,
                                                   int64_t last, const Counts& counts) = 0;
@@ -43,6 +40,11 @@ class SuppressionLedger {
   // Moves the count reset point to `from` unless it is later already.
   virtual std::optional<Error> reset_counting(const std::string& recipient, int64_t from) = 0;
 };
+
+// Whether a record is a soft bounce that counts toward the soft-bounce threshold: not one on the
+// sender's side (blocked, bad reputation, authentication, rate limits...), where the address is
+// not at fault. The back ends store this as the event's side and count by it.
+bool counts_toward_suppression(const Record& record);
 
 // Applies one record, already stored as an event that happened at `occurred_at`, to the
 // suppression of `recipient` (its address key).

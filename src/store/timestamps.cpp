@@ -82,6 +82,17 @@ std::optional<int64_t> parse_rfc3339(std::string_view text) {
   return days_from_civil(*year, *month, *day) * 86400 + *hour * 3600 + *minute * 60 + *second - *offset;
 }
 
+std::optional<int64_t> parse_time_or_date(std::string_view text) {
+  constexpr std::string_view kDate = "YYYY-MM-DD";
+  if (text.size() != kDate.size()) return parse_rfc3339(text);
+  const auto year = digits_at(text, 0, 4);
+  const auto month = digits_at(text, 5, 2);
+  const auto day = digits_at(text, 8, 2);
+  if (!year || !month || !day || !char_at(text, 4, '-') || !char_at(text, 7, '-')) return std::nullopt;
+  if (*month < 1 || *month > 12 || *day < 1 || *day > 31) return std::nullopt;
+  return days_from_civil(*year, *month, *day) * 86400;
+}
+
 std::string format_rfc3339(int64_t seconds) {
   const std::chrono::sys_seconds time{std::chrono::seconds(seconds)};
   const auto day = std::chrono::floor<std::chrono::days>(time);

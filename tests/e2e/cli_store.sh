@@ -63,9 +63,10 @@ run suppressions list --db "$db" --domain elsewhere.example
 expect_status 0 "an empty list is fine"
 expect_lines 0 "nothing at another domain"
 
-# Decoding the same messages again stores nothing new.
+# Decoding the same messages again stores nothing new, and the summary says so.
 run decode --store "$db" --format jsonl "$ex"
 expect_status 0 "decode --store twice"
+expect_err "Stored 0 new events; 4 were stored before." "the summary counts what was already stored"
 run suppressions list --db "$db" --format csv
 expect_out ",1,0,1,0" "the counts did not double"
 
@@ -85,11 +86,43 @@ expect_lines 301 "300 addresses and the header"
 expect_out "many299@example.com,example.com,userunknown," "the last one too"
 expect_out_not ",2,0,2,0" "no copy counted twice"
 
-run suppressions lift --db "$db" Jane.Doe@example.com
-expect_status 0 "lift, in any letter case"
+run suppressions lift --db "$db" ' <Jane.Doe@example.com> '
+expect_status 0 "lift, as copied from a bounce: brackets, blanks, any letter case"
+expect_err "Lifted the suppression of jane.doe@example.com." "named as the store keeps it"
 run suppressions lift --db "$db" jane.doe@example.com
 expect_status 1 "nothing left to lift"
 expect_err "not on the suppression list" "says why"
+
+# The store as an operator meets it (probe 9): one report delivered again in other bytes, a
+# complaint followed by a delivery, and our own IP blocklisted.
+fx=$FIXTURES/store
+cases_db=$(new_db cases) || exit 1
+run decode --store "$cases_db" --format jsonl "$fx/carol-gmail-mailbox-full.eml"
+expect_err "Stored 1 new event; 0 were stored before." "the first copy of carol's bounce is new"
+{ printf 'Received: from mta1.shop.example (mta1.shop.example [198.51.100.10])\n\tby mx-in2.bounces.shop.example\n'
+  cat "$fx/carol-gmail-mailbox-full.eml"; } >"$tmp/carol-redelivered.eml"
+sed 's/$/\r/' "$fx/carol-gmail-mailbox-full.eml" >"$tmp/carol-crlf.eml"
+run decode --store "$cases_db" --format jsonl "$tmp/carol-redelivered.eml" "$tmp/carol-crlf.eml"
+expect_status 0 "decode --store of the copies"
+expect_err "Stored 0 new events; 2 were stored before." "copies with other bytes are the same report"
+run_stdin "$(cat "$tmp/carol-redelivered.eml")" ingest --db "$cases_db"
+expect_status 0 "ingest of a copy"
+expect_err "stored before" "ingest knows the report too"
+run suppressions list --db "$cases_db" --recipient carol@example.com
+expect_lines 0 "one mailbox-full bounce, however often delivered, suppresses nobody"
+
+run decode --store "$cases_db" --format jsonl "$fx/erin-yahoo-arf-complaint.eml" "$fx/olga-ses-complaint.json"
+run decode --store "$cases_db" --format jsonl "$fx/erin-delivered-dsn.eml" "$fx/olga-ses-delivery.json"
+run suppressions list --db "$cases_db" --format csv
+expect_out "erin@example.com,example.com,feedback," "erin's complaint outlives a later delivery"
+expect_out "olga@example.com,example.com,feedback," "so does olga's, over SES"
+run suppressions lift --db "$cases_db" erin@example.com
+expect_status 0 "only a lift removes a complaint"
+
+run decode --store "$cases_db" --format jsonl "$fx"/gina-spamhaus-block-day2*.eml
+expect_err "Stored 3 new events" "three refusals of our IP by Spamhaus"
+run suppressions list --db "$cases_db" --recipient gina@example.com
+expect_lines 0 "our blocklisting does not suppress the recipient"
 
 run decode --store "$unusable" "$ex"
 expect_status 1 "an unusable store fails decode"

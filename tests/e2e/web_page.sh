@@ -32,10 +32,11 @@ for _ in $(seq 100); do
 done
 [ -n "$base" ] || { echo "FAIL: the server did not start: $(cat "$work/serve.log")" >&2; exit 1; }
 
-# The page shows what the store holds: first a hundred delay notices (distinct messages, so more
-# than one page of events; delays never suppress anyone), then one real bounce with two recipients.
+# The page shows what the store holds: first a hundred delay notices (distinct reports, each with
+# its own Message-ID, so more than one page of events; delays never suppress anyone), then one real
+# bounce with two recipients.
 for i in $(seq 100); do
-  { printf 'X-Copy: %d\n' "$i"; cat "$EXAMPLES/bounces/gmail-delay.eml"; } |
+  sed "s/<65f2b1c0\.0a1b2c3d\.delay@/<copy$i.delay@/" "$EXAMPLES/bounces/gmail-delay.eml" |
     curl -s --max-time 10 -o /dev/null -H 'Authorization: Bearer pagetoken' --data-binary @- "${base}v1/decode?store=1"
 done
 bounce=$FIXTURES/formats/exim-two-recipients.eml

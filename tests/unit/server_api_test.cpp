@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <optional>
+#include <string>
 #include <thread>
 
 #include "server/api.h"
@@ -43,7 +45,7 @@ class FakeStore : public store::Store {
     return results;
   }
   store::StoreResult store_one(std::string_view hash, const std::vector<Record>& records) {
-    if (hashes_.count(std::string(hash)) != 0) return store::StoreResult{0, true};
+    if (hashes_.count(std::string(hash)) != 0) return store::StoreResult{0, records.size(), true};
     hashes_[std::string(hash)] = records.size();
     for (const Record& record : records) {
       store::Suppression s;
@@ -54,7 +56,7 @@ class FakeStore : public store::Store {
       events_.push_back(store::StoredEvent{static_cast<int64_t>(events_.size() + 1), "2026-01-01T00:00:00Z",
                                            std::string(hash), record});
     }
-    return store::StoreResult{records.size(), false};
+    return store::StoreResult{records.size(), 0, false};
   }
   Result<std::vector<store::StoredEvent>> events(const store::EventQuery& query) override {
     last_event_query = query;
@@ -95,6 +97,17 @@ Request request(std::string_view method, std::string_view path, std::string_view
 
 bool has(const Response& response, std::string_view text) {
   return response.body.find(text) != std::string::npos;
+}
+
+std::optional<std::string> header(const Response& response, std::string_view name) {
+  for (const auto& [key, value] : response.headers)
+    if (key == name) return value;
+  return std::nullopt;
+}
+
+Request authorized(Request r) {
+  r.authorization = "Bearer s3cret";
+  return r;
 }
 
 class ServerApiTest : public ::testing::Test {
@@ -160,6 +173,26 @@ TEST_F(ServerApiTest, JsonWithoutTheMessageFieldIsReadAsAWebhookEvent) {
   EXPECT_TRUE(has(response, "\"recipient\":\"gone@example.com\""));
 }
 
+// A client's encoding bug must not read as "not a bounce".
+TEST_F(ServerApiTest, InvalidBase64IsA400NamingTheField) {
+  for (const std::string_view bad : {"!!!notbase64", "RnJvbTog=YUBi", "RnJvb", "RnJvbTogYUBiLnRlc3QNCg0KaGVsbG8NCg==="}) {
+    const std::string body = "{\"message_base64\":\"" + std::string(bad) + "\"}";
+    Request r = request("POST", "/v1/decode", body);
+    r.content_type = "application/json";
+    const Response response = api.handle(r);
+    EXPECT_EQ(response.status, 400) << bad << ": " << response.body;
+    EXPECT_TRUE(has(response, "message_base64 is not valid base64")) << response.body;
+  }
+  // Line breaks, blanks and missing padding are fine.
+  for (const std::string_view good : {"RnJvbTogYUBiLnRlc3QN\\r\\nCg0KaGVsbG8NCg==", "RnJvbTogYUBiLnRlc3QNCg0KaGVsbG8NCg"}) {
+    const std::string body = "{\"message_base64\":\"" + std::string(good) + "\"}";
+    Request r = request("POST", "/v1/decode", body);
+    r.content_type = "application/json";
+    const Response response = api.handle(r);
+    EXPECT_EQ(response.status, 200) << good << ": " << response.body;
+  }
+}
+
 TEST_F(ServerApiTest, MalformedJsonIsA400) {
   Request r = request("POST", "/v1/decode", "{\"message\":");
   r.content_type = "application/json";
@@ -180,7 +213,9 @@ TEST_F(ServerApiTest, OversizedBodyIsA413) {
 TEST_F(ServerApiTest, StoringNeedsTheToken) {
   Request r = request("POST", "/v1/decode", kBounce);
   r.query = {{"store", "1"}};
-  EXPECT_EQ(api.handle(r).status, 401);
+  const Response refused = api.handle(r);
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_EQ(header(refused, "WWW-Authenticate"), "Bearer");
   r.authorization = "Bearer wrong!";
   EXPECT_EQ(api.handle(r).status, 401);
   r.authorization = "Bearer s3cret";
@@ -227,6 +262,20 @@ TEST_F(ServerApiTest, LooksUpOneCode) {
   EXPECT_TRUE(response.body.starts_with("{\"code\":\"5.7.1\""));
 }
 
+// The page shows a reason in plain words, not its bare name: every reason, with its usual side.
+TEST_F(ServerApiTest, ListsEveryReasonInPlainWords) {
+  const Response response = storeless.handle(request("GET", "/v1/reasons"));
+  ASSERT_EQ(response.status, 200);
+  EXPECT_TRUE(has(response, "{\"name\":\"userunknown\",\"side\":\"recipient\","
+                            "\"description\":\"the address does not exist at the domain\"}"))
+      << response.body;
+  EXPECT_TRUE(has(response, "{\"name\":\"greylisted\","));
+  size_t entries = 0;
+  for (size_t at = response.body.find("\"name\":"); at != std::string::npos; at = response.body.find("\"name\":", at + 1))
+    ++entries;
+  EXPECT_EQ(entries, kReasonCount);
+}
+
 TEST_F(ServerApiTest, MalformedOrUnknownCodeIsA404WithTheReason) {
   const Response malformed = api.handle(request("GET", "/v1/codes/abc"));
   EXPECT_EQ(malformed.status, 404);
@@ -237,7 +286,7 @@ TEST_F(ServerApiTest, MalformedOrUnknownCodeIsA404WithTheReason) {
 }
 
 TEST_F(ServerApiTest, ListsSuppressionsWithValidatedPaging) {
-  Request r = request("GET", "/v1/suppressions");
+  Request r = authorized(request("GET", "/v1/suppressions"));
   r.query = {{"domain", "rcpt.test"}, {"limit", "5"}, {"offset", "10"}};
   ASSERT_EQ(api.handle(r).status, 200);
   EXPECT_EQ(store.last_suppression_query.domain, "rcpt.test");
@@ -250,7 +299,7 @@ TEST_F(ServerApiTest, ListsSuppressionsWithValidatedPaging) {
 }
 
 TEST_F(ServerApiTest, UnknownParameterIsA400NamingIt) {
-  Request r = request("GET", "/v1/suppressions");
+  Request r = authorized(request("GET", "/v1/suppressions"));
   r.query = {{"limt", "5"}};
   const Response response = api.handle(r);
   EXPECT_EQ(response.status, 400);
@@ -268,28 +317,58 @@ TEST_F(ServerApiTest, StoredBounceShowsAsSuppressionAndEventAndCanBeLifted) {
   store_request.authorization = "Bearer s3cret";
   ASSERT_EQ(api.handle(store_request).status, 200);
 
-  const Response one = api.handle(request("GET", "/v1/suppressions/ann@rcpt.test"));
+  const Response one = api.handle(authorized(request("GET", "/v1/suppressions/ann@rcpt.test")));
   ASSERT_EQ(one.status, 200);
   EXPECT_TRUE(one.body.starts_with("{\"recipient\":\"ann@rcpt.test\""));
 
-  const Response events = api.handle(request("GET", "/v1/events"));
+  const Response events = api.handle(authorized(request("GET", "/v1/events")));
   ASSERT_EQ(events.status, 200);
   EXPECT_TRUE(has(events, "{\"events\":[{\"id\":1,"));
   EXPECT_TRUE(has(events, "\"record\":{\"source\":\"http\""));
   EXPECT_TRUE(has(events, "\"next_after_id\":1}"));
 
-  Request lift = request("DELETE", "/v1/suppressions/ann@rcpt.test");
+  // As copied from the bounce, brackets, blanks and capitals included; the answer names the
+  // address as it is kept.
+  Request lift = request("DELETE", "/v1/suppressions/ <ANN@rcpt.test>");
   EXPECT_EQ(api.handle(lift).status, 401);
   lift.authorization = "bearer s3cret";
   const Response lifted = api.handle(lift);
   EXPECT_EQ(lifted.status, 200);
   EXPECT_EQ(lifted.body, "{\"lifted\":true,\"recipient\":\"ann@rcpt.test\"}");
-  EXPECT_EQ(api.handle(lift).status, 404);
-  EXPECT_EQ(api.handle(request("GET", "/v1/suppressions/ann@rcpt.test")).status, 404);
+  const Response again = api.handle(lift);
+  EXPECT_EQ(again.status, 404);
+  EXPECT_TRUE(has(again, "ann@rcpt.test is not suppressed")) << again.body;
+  EXPECT_EQ(api.handle(authorized(request("GET", "/v1/suppressions/ann@rcpt.test"))).status, 404);
+}
+
+// With --token, what is stored (addresses, subjects, the servers' words) is read with the token
+// too; what keeps nothing is open.
+TEST_F(ServerApiTest, ReadingTheStoreNeedsTheTokenStatelessEndpointsDoNot) {
+  for (const std::string_view path : {"/v1/suppressions", "/v1/suppressions/ann@rcpt.test", "/v1/events"}) {
+    const Response refused = api.handle(request("GET", path));
+    EXPECT_EQ(refused.status, 401) << path;
+    EXPECT_EQ(header(refused, "WWW-Authenticate"), "Bearer") << path;
+    EXPECT_TRUE(has(refused, "Authorization: Bearer")) << refused.body;
+    Request wrong = request("GET", path);
+    wrong.authorization = "Bearer s3cre";
+    EXPECT_EQ(api.handle(wrong).status, 401) << path;
+    EXPECT_NE(api.handle(authorized(request("GET", path))).status, 401) << path;
+  }
+  EXPECT_EQ(api.handle(request("POST", "/v1/decode", kBounce)).status, 200);
+  EXPECT_EQ(api.handle(request("POST", "/v1/explain", "550 5.1.1 no such user")).status, 200);
+  EXPECT_EQ(api.handle(request("GET", "/v1/codes/550")).status, 200);
+  EXPECT_EQ(api.handle(request("GET", "/v1/reasons")).status, 200);
+  EXPECT_EQ(api.handle(request("GET", "/healthz")).status, 200);
+  EXPECT_EQ(api.handle(request("GET", "/metrics")).status, 200);
+  EXPECT_EQ(api.handle(request("GET", "/")).status, 200);
+  // Without a token the server asks for none.
+  FakeStore open_store;
+  Api open_api{ApiOptions{}, &open_store};
+  EXPECT_EQ(open_api.handle(request("GET", "/v1/events")).status, 200);
 }
 
 TEST_F(ServerApiTest, EventFiltersAreValidated) {
-  Request r = request("GET", "/v1/events");
+  Request r = authorized(request("GET", "/v1/events"));
   r.query = {{"reason", "mailboxfull"}, {"kind", "bounce"}, {"since", "2026-01-01T00:00:00Z"}, {"after_id", "7"}};
   ASSERT_EQ(api.handle(r).status, 200);
   EXPECT_EQ(store.last_event_query.reason, "mailboxfull");

@@ -1,4 +1,5 @@
-// GET /v1/events over a real store (SQLite in a temporary file): both orders and their cursors.
+// GET /v1/events over a real store (SQLite in a temporary file): both orders and their cursors,
+// and the times it filters by.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -29,6 +30,7 @@ class EventsEndpointTest : public ::testing::Test {
       record.source = "test";
       record.kind = Kind::kBounce;
       record.recipient = "user" + std::to_string(i) + "@example.com";
+      record.timestamp = "2026-11-2" + std::to_string(i) + "T12:00:00Z";
       messages.push_back({store::message_hash(*record.recipient), {record}});
     }
     ASSERT_TRUE(store_->store_messages(messages).ok());
@@ -98,6 +100,28 @@ TEST_F(EventsEndpointTest, AnUnknownOrderOrAMixedCursorIsA400) {
   EXPECT_EQ(get({{"order", "desc"}, {"after_id", "3"}}).status, 400);
   EXPECT_EQ(get({{"before_id", "3"}}).status, 400);
   EXPECT_EQ(get({{"order", "desc"}, {"before_id", "-1"}}).status, 400);
+}
+
+// A time that is not one is the caller's mistake (400, naming the parameter and the forms it
+// takes), not a server outage (503).
+TEST_F(EventsEndpointTest, ATimeThatIsNotOneIsA400NamingTheParameter) {
+  for (const auto& [name, value] : std::vector<std::pair<std::string_view, std::string_view>>{
+           {"since", "yesterday"}, {"until", "2026-13-45T00:00:00Z"}, {"since", "2026-11-25x"}, {"until", "1764000000"}}) {
+    const Response response = get({{name, value}});
+    EXPECT_EQ(response.status, 400) << name << "=" << value << ": " << response.body;
+    EXPECT_NE(response.body.find(std::string(name) + " is not a time"), std::string::npos) << response.body;
+    EXPECT_NE(response.body.find("RFC 3339"), std::string::npos) << response.body;
+    EXPECT_NE(response.body.find("a date such as 2026-11-25"), std::string::npos) << response.body;
+  }
+}
+
+// A plain date means its start, 00:00:00Z.
+TEST_F(EventsEndpointTest, APlainDateIsItsStartInUtc) {
+  const Response from_date = get({{"since", "2026-11-23"}, {"until", "2026-11-25"}});
+  ASSERT_EQ(from_date.status, 200) << from_date.body;
+  EXPECT_EQ(recipients(from_date), (std::vector<std::string>{"user3@example.com", "user4@example.com"}));
+  const Response exact = get({{"since", "2026-11-22T12:00:00Z"}, {"until", "2026-11-23T12:00:01+00:00"}});
+  EXPECT_EQ(recipients(exact), (std::vector<std::string>{"user2@example.com", "user3@example.com"}));
 }
 
 }  // namespace

@@ -299,7 +299,8 @@ TEST_P(StoreTest, EarlierDeliveryDoesNotLift) {
 TEST_P(StoreTest, LiftRemovesASuppression) {
   auto store = open();
   store_each(*store, {bounce("a@example.com", true)});
-  const Result<bool> lifted = store->lift("A@example.com");
+  // As copied from a bounce: brackets, blanks and capitals are not part of the address.
+  const Result<bool> lifted = store->lift(" <A@Example.com> ");
   ASSERT_TRUE(lifted.ok());
   EXPECT_TRUE(*lifted);
   EXPECT_FALSE(suppressed(*store, "a@example.com"));
@@ -333,6 +334,133 @@ TEST_P(StoreTest, BouncesAfterSuppressionAddToTheCounts) {
   EXPECT_EQ((*found)->soft_count, 1);
   EXPECT_EQ((*found)->reason, "userunknown");
   EXPECT_EQ((*found)->last_bounce, "2026-03-02T00:00:00Z");
+}
+
+// A person who reported spam stays suppressed whatever is delivered to them afterwards (erin: an
+// ARF, then a delivered DSN of a receipt); only a lift removes the suppression.
+TEST_P(StoreTest, AComplaintIsNotLiftedByADelivery) {
+  auto store = open();
+  Record complaint = of_kind(Kind::kFeedback, "erin@example.com", "2026-11-24T10:00:00Z");
+  complaint.reason = Reason::kFeedback;
+  store_each(*store, {complaint, of_kind(Kind::kDelivered, "erin@example.com", "2026-11-27T10:00:00Z")});
+  EXPECT_TRUE(suppressed(*store, "erin@example.com"));
+
+  // A complaint older than a delivery stored before it suppresses too: the delivery did not undo it.
+  Record late = of_kind(Kind::kFeedback, "olga@example.com", "2026-11-24T10:00:00Z");
+  late.reason = Reason::kFeedback;
+  store_each(*store, {of_kind(Kind::kDelivered, "olga@example.com", "2026-11-27T10:00:00Z"), late});
+  EXPECT_TRUE(suppressed(*store, "olga@example.com"));
+
+  const Result<bool> lifted = store->lift("erin@example.com");
+  ASSERT_TRUE(lifted.ok() && *lifted);
+  EXPECT_FALSE(suppressed(*store, "erin@example.com"));
+}
+
+// Refusals of the sender (our IP on Spamhaus, our authentication, our rate) say nothing about the
+// address: gina, blocked three times, stays mailable. Network-side soft bounces count as before.
+TEST_P(StoreTest, SoftBouncesOnTheSendersSideNeverCount) {
+  auto store = open();
+  const auto blocked = [](std::string timestamp) {
+    Record record = bounce("gina@example.com", false, std::move(timestamp));
+    record.reason = Reason::kBlocked;
+    record.side = Side::kSender;
+    return record;
+  };
+  store_each(*store, {blocked("2026-11-23T00:00:00Z"), blocked("2026-11-24T00:00:00Z"),
+                      blocked("2026-11-25T00:00:00Z"), blocked("2026-11-26T00:00:00Z")});
+  EXPECT_FALSE(suppressed(*store, "gina@example.com"));
+  // Nor do they make up the count with soft bounces of the recipient's side.
+  Record full = bounce("gina@example.com", false, "2026-11-25T12:00:00Z");
+  full.side = Side::kRecipient;
+  store_each(*store, {full});
+  EXPECT_FALSE(suppressed(*store, "gina@example.com"));
+
+  const auto unreachable = [](std::string timestamp) {
+    Record record = bounce("hal@example.com", false, std::move(timestamp));
+    record.reason = Reason::kNetworkError;
+    record.side = Side::kNetwork;
+    return record;
+  };
+  store_each(*store, {unreachable("2026-11-23T00:00:00Z"), unreachable("2026-11-24T00:00:00Z"),
+                      unreachable("2026-11-25T00:00:00Z")});
+  EXPECT_TRUE(suppressed(*store, "hal@example.com"));
+}
+
+// One Gmail bounce to carol delivered again with an extra Received line, and once more with CRLF:
+// other bytes, other message hashes, but one report. It counts once.
+TEST_P(StoreTest, TheSameReportInOtherBytesIsStoredOnce) {
+  auto store = open(SuppressionPolicy{2, int64_t{7} * 24 * 3600});
+  Record report = bounce("carol@example.com", false, "2026-11-20T06:03:12Z");
+  report.message_id = "<20261120060312.A1@mx.shop.example>";
+  Record other_recipient = report;
+  other_recipient.recipient = "dan@example.com";
+
+  const auto first = store->store_message(message_hash("the bounce"), {report, other_recipient});
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(first->events_stored, 2u);
+  EXPECT_EQ(first->events_stored_before, 0u);
+  EXPECT_FALSE(first->duplicate);
+
+  Record copy = report;
+  copy.message_id = " 20261120060312.A1@mx.shop.example ";  // the same id, read from other bytes
+  copy.recipient = "Carol@Example.com";
+  const auto again = store->store_message(message_hash("Received: one more\nthe bounce"), {copy});
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again->events_stored, 0u);
+  EXPECT_EQ(again->events_stored_before, 1u);
+  EXPECT_TRUE(again->duplicate);
+  const auto batch = store->store_messages({{message_hash("the bounce\r\n"), {report, other_recipient}},
+                                            {message_hash("Received: two more\nthe bounce"), {report}}});
+  ASSERT_TRUE(batch.ok()) << batch.error().message;
+  EXPECT_TRUE((*batch)[0].duplicate);
+  EXPECT_EQ((*batch)[0].events_stored_before, 2u);
+  EXPECT_TRUE((*batch)[1].duplicate);
+
+  EXPECT_FALSE(suppressed(*store, "carol@example.com"));
+  const auto events = store->events({});
+  ASSERT_TRUE(events.ok());
+  EXPECT_EQ(events->size(), 2u);
+
+  // Another kind of record about the same report and recipient is another event.
+  Record delay = report;
+  delay.kind = Kind::kDelay;
+  const auto delayed = store->store_message(message_hash("the delay"), {delay});
+  ASSERT_TRUE(delayed.ok());
+  EXPECT_EQ(delayed->events_stored, 1u);
+
+  // Without a Message-ID only the bytes identify a message: each copy counts.
+  Record anonymous = bounce("erik@example.com", false, "2026-11-20T06:03:12Z");
+  store_each(*store, {anonymous, anonymous});
+  EXPECT_TRUE(suppressed(*store, "erik@example.com"));
+}
+
+// bob's three mailbox-full bounces of 20, 22 and 25 November suppress him whatever order they are
+// stored in: an older report stored later checks every window it falls in.
+TEST_P(StoreTest, SoftBouncesSuppressInAnyOrderOfArrival) {
+  auto store = open();
+  std::vector<std::string> days = {"2026-11-20T08:00:00Z", "2026-11-22T08:00:00Z", "2026-11-25T08:00:00Z"};
+  std::sort(days.begin(), days.end());
+  int permutation = 0;
+  do {
+    const std::string address = "bob" + std::to_string(++permutation) + "@example.com";
+    std::vector<Record> records;
+    for (const std::string& day : days) records.push_back(bounce(address, false, day));
+    store_each(*store, records);
+    const auto found = store->suppression(address);
+    ASSERT_TRUE(found.ok());
+    ASSERT_TRUE(found->has_value()) << "not suppressed when stored in the order " << days[0] << ", " << days[1]
+                                    << ", " << days[2];
+    EXPECT_EQ((*found)->soft_count, 3);
+    EXPECT_EQ((*found)->first_bounce, "2026-11-20T08:00:00Z");
+    EXPECT_EQ((*found)->last_bounce, "2026-11-25T08:00:00Z");
+  } while (std::next_permutation(days.begin(), days.end()));
+  EXPECT_EQ(permutation, 6);
+
+  // Still never over more than the window, in any order.
+  store_each(*store, {bounce("far@example.com", false, "2026-11-29T00:00:00Z"),
+                      bounce("far@example.com", false, "2026-11-15T00:00:00Z"),
+                      bounce("far@example.com", false, "2026-11-22T12:00:00Z")});
+  EXPECT_FALSE(suppressed(*store, "far@example.com"));
 }
 
 TEST_P(StoreTest, AutorepliesAndDelaysNeverCount) {
@@ -457,6 +585,61 @@ TEST_P(StoreTest, ASchemaNewerThanThisBouncebackIsRefused) {
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, ErrorCode::kIoError);
   EXPECT_NE(refused.error().message.find("schema version 99"), std::string::npos) << refused.error().message;
+}
+
+// A database that version 1 of the schema wrote (no side, no report key) opens migrated: its events
+// get both from their records, of two copies of one report the first keeps the key, and the report
+// stored again with other bytes is known.
+TEST_P(StoreTest, AVersion1DatabaseIsMigrated) {
+  {
+    auto store = open();
+    Record report = bounce("carol@example.com", false, "2026-11-20T06:03:12Z");
+    report.message_id = "<r1@mx.example>";
+    Record blocked = bounce("gina@example.com", false, "2026-11-20T06:03:12Z");
+    blocked.side = Side::kSender;
+    blocked.reason = Reason::kBlocked;
+    store_each(*store, {report, blocked});
+  }
+  const std::vector<std::string> to_version_1 = {
+      "DROP INDEX events_by_report", "ALTER TABLE events DROP COLUMN report_key", "ALTER TABLE events DROP COLUMN side",
+      // A copy of carol's report as version 1 stored it again from other bytes.
+      "INSERT INTO events (stored_at, message_hash, source, kind, recipient, domain, reason, hard_bounce, status,"
+      " reply_code, timestamp, occurred_at, record) SELECT stored_at, message_hash, source, kind, recipient, domain,"
+      " reason, hard_bounce, status, reply_code, timestamp, occurred_at, record FROM events"
+      " WHERE recipient = 'carol@example.com'",
+      "DELETE FROM schema_version WHERE version > 1"};
+  for (const std::string& sql : to_version_1) {
+    if (GetParam() == Backend::kSqlite) {
+      sqlite3* db = nullptr;
+      ASSERT_EQ(sqlite3_open((dir_ / "test.db").c_str(), &db), SQLITE_OK);
+      EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sql << ": " << sqlite3_errmsg(db);
+      sqlite3_close(db);
+    } else {
+      Result<pg::Connection> db = pg::Connection::open(url_);
+      ASSERT_TRUE(db.ok());
+      const auto error = db.value().execute(sql.c_str());
+      EXPECT_FALSE(error.has_value()) << sql << ": " << error->message;
+    }
+  }
+
+  auto store = open();
+  ASSERT_NE(store, nullptr);
+  const auto events = store->events({});
+  ASSERT_TRUE(events.ok()) << events.error().message;
+  EXPECT_EQ(events->size(), 3u);
+
+  Record copy = bounce("carol@example.com", false, "2026-11-20T06:03:12Z");
+  copy.message_id = "<r1@mx.example>";
+  const auto again = store->store_message(message_hash("Received: one more"), {copy});
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_TRUE(again->duplicate);
+
+  // gina's old refusal was on the sender's side: with two soft bounces of her own it is not three.
+  store_each(*store, {bounce("gina@example.com", false, "2026-11-21T00:00:00Z"),
+                      bounce("gina@example.com", false, "2026-11-22T00:00:00Z")});
+  EXPECT_FALSE(suppressed(*store, "gina@example.com"));
+  store_each(*store, {bounce("gina@example.com", false, "2026-11-23T00:00:00Z")});
+  EXPECT_TRUE(suppressed(*store, "gina@example.com"));
 }
 
 // Several nodes starting at once against a new database: one creates the schema, none fails.

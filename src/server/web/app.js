@@ -96,9 +96,39 @@ const SIDE_WORDS = {
   none: "No side in particular.",
 };
 
-// The badge that says at a glance whether retrying can help.
+// Greylisting is nobody's fault: the receiving server turns away a first attempt on purpose and the
+// sending server's retry goes through.
+const GREYLISTING_SIDE = "Neither side: the receiving server delays a sender it does not know yet, on purpose.";
+
+function sideWords(item) {
+  if (item.reason === "greylisted") return GREYLISTING_SIDE;
+  return SIDE_WORDS[item.side] || item.side;
+}
+
+// The reasons' plain words (GET /v1/reasons), by name; a reason not (yet) known shows its name.
+const reasonWords = new Map();
+
+async function loadReasons() {
+  try {
+    const result = await call("GET", "/v1/reasons");
+    if (result.status !== 200) return;
+    for (const reason of result.data.reasons) reasonWords.set(reason.name, reason.description);
+  } catch (ignored) {
+    // The names stay: they are still right, only less plain.
+  }
+}
+
+function reasonText(name) {
+  const words = reasonWords.get(name);
+  return words ? words.charAt(0).toUpperCase() + words.slice(1) : name || "";
+}
+
+// The badge that says at a glance what to do: wait, fix something on our side, or stop mailing.
+// A refusal on the sender's side (our IP listed, our authentication, our rate) does not go away by
+// waiting, whatever its code: it is ours to fix.
 function verdict(item) {
   if (item.reason === "delivered") return { text: "Delivered", tone: "fine" };
+  if (item.reason === "greylisted") return { text: "Delayed on purpose, retried automatically: nothing to fix", tone: "fine" };
   switch (item.kind) {
     case "delivered":
     case "relayed":
@@ -111,6 +141,7 @@ function verdict(item) {
     case "delay":
       return { text: "Delayed, still trying", tone: "soft" };
     default:
+      if (item.side === "sender") return { text: "Your side: fix it, then send again", tone: "hard" };
       return item.hard_bounce
         ? { text: "Hard bounce: retrying will not help", tone: "hard" }
         : { text: "Soft bounce: may work later", tone: "soft" };
@@ -214,8 +245,8 @@ function card(title, item, codes, evidence, extra) {
       el("span", { class: "badge " + badge.tone }, badge.text)),
     el("p", { class: "summary" }, item.summary),
     el("dl", {},
-      el("dt", {}, "Whose side"), el("dd", {}, SIDE_WORDS[item.side] || item.side),
-      el("dt", {}, "Reason"), el("dd", {}, item.reason),
+      el("dt", {}, "Whose side"), el("dd", {}, sideWords(item)),
+      el("dt", {}, "Reason"), el("dd", {}, reasonText(item.reason)),
       item.blocklist ? [el("dt", {}, "Blocklist"), el("dd", {}, blocklistText(item.blocklist))] : null),
     item.advice && item.advice.length ? [el("h3", {}, "What to do"), adviceList(item.advice)] : null,
     evidence ? [el("h3", {}, "What the server said"), highlighted(evidence, codes, item.blocklist)] : null,
@@ -358,6 +389,12 @@ function tokenHeaders() {
   return token ? { Authorization: "Bearer " + token } : {};
 }
 
+// A server started with --token shows what it stores only to whoever gives it.
+function storeErrorText(result) {
+  if (result.status === 401) return "This server needs its token to show what it stores: enter it above, then Show.";
+  return errorText(result);
+}
+
 async function lift(recipient) {
   const status = document.getElementById("suppressions-status");
   const result = await call("DELETE", "/v1/suppressions/" + encodeURIComponent(recipient), undefined, tokenHeaders());
@@ -376,13 +413,13 @@ async function loadSuppressions(event) {
   const filter = document.getElementById("suppressions-filter").value.trim();
   const query = new URLSearchParams({ limit: "1000" });
   if (filter) query.set(filter.includes("@") ? "recipient" : "domain", filter.toLowerCase());
-  const result = await call("GET", "/v1/suppressions?" + query);
+  const result = await call("GET", "/v1/suppressions?" + query, undefined, tokenHeaders());
   if (result.status !== 200) {
-    setStatus(status, errorText(result), true);
+    setStatus(status, storeErrorText(result), true);
     return;
   }
   const rows = result.data.suppressions.map((s) => tableRow("suppressions-table", [
-    s.recipient, s.reason, formatTime(s.last_bounce),
+    s.recipient, reasonText(s.reason), formatTime(s.last_bounce),
     s.bounce_count + " (" + s.hard_count + " / " + s.soft_count + " / " + s.complaint_count + ")",
     liftButton(s.recipient)]));
   document.querySelector("#suppressions-table tbody").replaceChildren(...rows);
@@ -404,14 +441,16 @@ function liftButton(recipient) {
 async function loadEvents(more) {
   const status = document.getElementById("events-status");
   if (!more) eventsCursor = 0;
-  const result = await call("GET", "/v1/events?order=desc&limit=" + EVENTS_PAGE + "&before_id=" + eventsCursor);
+  const result = await call("GET", "/v1/events?order=desc&limit=" + EVENTS_PAGE + "&before_id=" + eventsCursor,
+    undefined, tokenHeaders());
   if (result.status !== 200) {
-    setStatus(status, errorText(result), true);
+    setStatus(status, storeErrorText(result), true);
     return;
   }
+  // When it happened is the report's own time; a report without one has only when it was stored.
   const rows = result.data.events.map((e) => tableRow("events-table", [
-    formatTime(e.stored_at), e.record.recipient || "", e.record.kind, e.record.reason, e.record.status || "",
-    e.record.summary]));
+    formatTime(e.record.timestamp) || "not given", formatTime(e.stored_at), e.record.recipient || "", e.record.kind,
+    reasonText(e.record.reason), e.record.status || "", e.record.summary]));
   const body = document.querySelector("#events-table tbody");
   if (more) body.append(...rows);
   else body.replaceChildren(...rows);
@@ -420,18 +459,22 @@ async function loadEvents(more) {
   setStatus(status, body.children.length === 0 ? "No events stored yet." : plural(body.children.length, "event", "events") + " shown.");
 }
 
-// The third tab appears only when the server answers the store endpoints.
+// The third tab appears only when the server keeps a store: it answers the store endpoints, or
+// asks for its token.
 async function offerStoreTab() {
   try {
     const result = await call("GET", "/v1/events?limit=1");
-    document.getElementById("tab-store").hidden = result.status !== 200;
+    document.getElementById("tab-store").hidden = result.status !== 200 && result.status !== 401;
   } catch (ignored) {
     document.getElementById("tab-store").hidden = true;
   }
 }
 
 function setUpStore() {
-  document.getElementById("suppressions-form").addEventListener("submit", loadSuppressions);
+  document.getElementById("suppressions-form").addEventListener("submit", (event) => {
+    loadSuppressions(event);
+    loadEvents(false);
+  });
   document.getElementById("events-more").addEventListener("click", () => loadEvents(true));
   offerStoreTab();
 }
@@ -445,6 +488,7 @@ tabOpeners["tab-store"] = () => {
 };
 
 setUpTabs();
+loadReasons();
 setUpExplain();
 document.getElementById("codes-search").addEventListener("input", filterCodes);
 setUpStore();

@@ -5,9 +5,11 @@ stored events and suppressions and lift one, on a desktop window and at phone wi
 Usage: page_test.py BASE_URL BOUNCE_FILE BLOCKLIST_BOUNCE_FILE TOKEN SCREENSHOT_DIR WORK_DIR
 The server must keep a store holding BOUNCE_FILE (stored before this runs) and use TOKEN.
 """
+import json
 import os
 import sys
 import traceback
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from webdriver import (ELEMENT_KEY, KEY_ARROW_RIGHT, KEY_CONTROL, KEY_ENTER, KEY_TAB,  # noqa: E402
@@ -80,9 +82,10 @@ class Check:
 
 
 class PageTest:
-    def __init__(self, browser, base, screenshots, check):
+    def __init__(self, browser, base, token, screenshots, check):
         self.b = browser
         self.base = base
+        self.token = token
         self.screenshots = screenshots
         self.check = check
 
@@ -166,6 +169,10 @@ class PageTest:
         c.contains(" ".join(self.card_texts(0, ".summary")), "bob@mail.example.net does not exist",
                    "one sentence says what happened")
         c.contains(" ".join(self.card_texts(0, "dd")), "Their side", "the card says whose side it is on")
+        c.contains(" ".join(self.card_texts(0, "dd")), "The address does not exist at the domain",
+                   "the reason is told in words")
+        c.that("userunknown" not in self.card_texts(0, ":scope > dl dd"), "not as its bare name",
+               self.card_texts(0, ":scope > dl dd"))
         advice = self.card_texts(0, "ol li")
         c.that(advice and "typo" in advice[0], "the card says what to do, most useful first", advice)
         c.contains(" ".join(self.card_texts(0, ".badge")), "Hard bounce", "a hard bounce is badged hard")
@@ -197,6 +204,8 @@ class PageTest:
         c.contains(" ".join(self.card_texts(0, "dd")), "Spamhaus (zen.spamhaus.org), listing 192.0.2.44",
                    "the blocklist is named")
         c.contains(" ".join(self.card_texts(0, "dd")), "Your side", "a blocklisting is on the sender's side")
+        c.contains(" ".join(self.card_texts(0, ".badge")), "Your side: fix it",
+                   "a refusal of our IP is ours to fix, not 'may work later'")
         c.that("203" not in marks, "an IP address's first number is not marked as a reply code", marks)
         self.shot("explain-blocklist.png")
 
@@ -211,6 +220,21 @@ class PageTest:
         c.that(self.card_texts(0, ".summary") != [""], "a bare code gets a sentence", self.card_texts(0, ".summary"))
         c.that(self.card_texts(0, ".evidence mark") == ["5.7.1"], "the code is marked in the text",
                self.card_texts(0, ".evidence mark"))
+        c.contains(" ".join(self.card_texts(0, ".badge")), "Your side: fix it", "a bare 5.7.1 is ours to fix")
+
+    def explain_greylisting(self):
+        c = self.check
+        field = self.b.find("#explain-text")
+        self.b.clear(field)
+        self.b.type_into(field, "450 4.7.1 <jo@example.com>: Recipient address rejected: Greylisted, see "
+                                "http://postgrey.schweikert.ch/help/example.com.html")
+        self.b.press(KEY_CONTROL, KEY_ENTER)
+        self.b.wait_for("const b = document.querySelector('#explain-results .card .badge');"
+                        "return b && b.textContent.startsWith('Delayed on purpose');", "the greylisting card")
+        c.contains(" ".join(self.card_texts(0, ".badge")), "retried automatically: nothing to fix",
+                   "greylisting says there is nothing to fix")
+        c.contains(" ".join(self.card_texts(0, "dd")), "Neither side", "and that neither side is at fault")
+        self.shot("explain-greylisting.png")
 
     # ---- the code reference ----
 
@@ -256,21 +280,45 @@ class PageTest:
 
     # ---- events and suppressions ----
 
-    def see_the_store_and_lift(self, token):
+    def give_the_token(self, token):
+        self.b.type_into(self.b.find("#store-token"), token)
+        self.b.click(self.b.find("#suppressions-form button[type=submit]"))
+
+    def newest_event_time(self):
+        """The report's own time of the newest stored event, as the API gives it."""
+        request = urllib.request.Request(self.base + "v1/events?order=desc&limit=1",
+                                         headers={"Authorization": "Bearer " + self.token})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.load(response)["events"][0]["record"]["timestamp"]
+
+    def see_the_store_and_lift(self):
         c = self.check
         self.b.wait_for("return !document.getElementById('tab-store').hidden", "the store tab")
         self.b.click(self.b.find("#tab-codes"))
         self.b.press(KEY_ARROW_RIGHT)
         c.that(self.focused() == "tab-store", "the arrow key moves on to events and suppressions", self.focused())
+        # The server was started with a token: it shows nothing stored without it.
+        self.b.wait_for("return document.getElementById('events-status').textContent.includes('token')",
+                        "the request for the token")
+        c.that(self.texts("#events-table tbody tr") == [], "no event is shown without the token",
+               self.texts("#events-table tbody tr"))
+        self.give_the_token(self.token)
         self.b.wait_for("return document.querySelectorAll('#suppressions-table tbody tr').length > 0"
                         " && document.querySelectorAll('#events-table tbody tr').length > 0", "the store tables")
         suppressed = self.texts("#suppressions-table tbody tr td:first-child")
         c.that(suppressed == ["bob@mail.example.net"], "the hard bounce is on the suppression list", suppressed)
         events = self.b.run("return Array.from(document.querySelectorAll('#events-table tbody tr'))"
                             ".map((r) => Array.from(r.cells).map((d) => d.textContent).join('|'));")
-        c.that(len(events) == 100 and "carol@slow.example.com|bounce|expired|4.4.7" in events[0]
-               and "bob@mail.example.net|bounce|userunknown|5.1.1" in events[1],
-               "both recipients' events are listed, the latest stored first", events)
+        c.that(len(events) == 100
+               and "carol@slow.example.com|bounce|The message stayed queued too long and was given up|4.4.7"
+               in events[0]
+               and "bob@mail.example.net|bounce|The address does not exist at the domain|5.1.1" in events[1],
+               "both recipients' events are listed, the latest stored first, reasons in words", events)
+        happened = self.b.run("const r = document.querySelector('#events-table tbody tr');"
+                              "return [r.cells[0].textContent, r.cells[1].textContent,"
+                              " new Date(arguments[0]).toLocaleString()];", self.newest_event_time())
+        c.that(happened[0] == happened[2] and happened[0] != happened[1],
+               "each event says when the bounce happened, beside when it was stored", happened)
         self.readable("events and suppressions")
         self.b.run("window.scrollTo(0, 0);")
         self.shot("store-desktop.png", whole_page=False)  # a hundred events long
@@ -283,7 +331,6 @@ class PageTest:
         c.that(self.b.run("return document.getElementById('events-more').hidden;"), "and then no more are offered")
         self.b.run("window.scrollTo(0, 0);")
 
-        self.b.type_into(self.b.find("#store-token"), token)
         lift = self.b.find("#suppressions-table tbody button")
         label = self.b.run("return arguments[0].getAttribute('aria-label');",
                            {ELEMENT_KEY: lift})
@@ -314,6 +361,7 @@ class PageTest:
         c.that(not small, "buttons are big enough to tap", small)
         self.shot("explain-phone.png")
         self.b.click(self.b.find("#tab-store"))
+        self.give_the_token(self.token)
         self.b.wait_for("return document.querySelectorAll('#events-table tbody tr').length > 0", "events on a phone")
         overflow = self.b.run("return [document.documentElement.scrollWidth, window.innerWidth];")
         c.that(overflow[0] <= overflow[1], "the tables scroll inside their box, not the page", overflow)
@@ -340,13 +388,14 @@ def main():
     check = Check()
     browser = Browser("/usr/bin/chromium", "/usr/bin/chromedriver", os.path.join(work, "profile"),
                       os.path.join(work, "chromedriver.log"), *DESKTOP)
-    test = PageTest(browser, base, screenshots, check)
+    test = PageTest(browser, base, token, screenshots, check)
     try:
         test.explain_a_pasted_bounce(bounce)
         test.explain_a_blocklisted_bounce(blocklisted)
         test.explain_a_code()
+        test.explain_greylisting()
         test.search_the_codes()
-        test.see_the_store_and_lift(token)
+        test.see_the_store_and_lift()
         test.on_a_phone(bounce)
         test.in_dark_mode()
     except (WebDriverError, OSError, TypeError, KeyError, IndexError):
