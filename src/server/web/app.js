@@ -98,6 +98,8 @@ const SIDE_WORDS = {
 
 // The badge that says at a glance whether retrying can help.
 function verdict(item) {
+  // A DMARC report, a TLS report or a read receipt: nothing bounced.
+  if (item.not_a_bounce) return { text: "Not a bounce", tone: "fine" };
   if (item.reason === "delivered") return { text: "Delivered", tone: "fine" };
   switch (item.kind) {
     case "delivered":
