@@ -37,6 +37,10 @@ struct TextExplanation {
   // Mail-program errors recognised in the text, at most one per family; their fixes lead the
   // advice.
   std::vector<ClientError> client_errors;
+  // When the text is a report that tells of no failed delivery, what it is:
+  // "dmarc-aggregate-report", "tls-report" or "read-receipt"; the summary says so and the reason
+  // stays undefined. Empty otherwise.
+  std::string not_a_bounce;
 };
 
 // An empty or blank text is a kInvalidArgument error.

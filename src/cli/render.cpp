@@ -175,6 +175,12 @@ void render_explanation_text(const TextExplanation& explanation, const Style& st
     return;
   }
   append_wrapped(explanation.summary, "", kWidth, out);
+  // A report of another kind (a DMARC report, a read receipt) is no bounce: no verdict on an address.
+  if (!explanation.not_a_bounce.empty()) {
+    out += "\nWhat to do:\n";
+    for (const std::string& advice : explanation.advice) append_wrapped(advice, "    ", kWidth, out, "  - ");
+    return;
+  }
   // A mail program's own error is no bounce: no verdict on the address, its cause and fix instead.
   if (!explanation.client_errors.empty() && explanation.reason == Reason::kUndefined) {
     render_client_errors_text(explanation.client_errors, out);
@@ -229,6 +235,12 @@ void render_explanation_json(const TextExplanation& explanation, std::string& ou
   }
   append_field("summary", explanation.summary, out);
   append_advice_json(explanation.advice, out);
+  out += ",\"not_a_bounce\":";
+  if (explanation.not_a_bounce.empty()) {
+    out += "null";
+  } else {
+    append_json_string(explanation.not_a_bounce, out);
+  }
   render_client_errors_json(explanation.client_errors, out);
   out += ",\"codes\":[";
   for (size_t i = 0; i < explanation.codes.size(); ++i) {

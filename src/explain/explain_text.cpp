@@ -12,8 +12,11 @@
 #include "classify/classifier.h"
 #include "explain/client_errors.h"
 #include "explain/explainer.h"
+#include "explain/named_address.h"
+#include "explain/other_reports.h"
 #include "explain/texts.h"
 #include "mime/message.h"
+#include "report/report.h"
 #include "util/text.h"
 #include "webhook/webhook.h"
 
@@ -91,22 +94,30 @@ size_t reply_prefix_length(std::string_view line) {
   return status_then_space ? 4 + status + 1 : 4;
 }
 
+// A line that goes on with the reply of the line before it: "550-5.1.1 ..." then "550-5.1.1 ..." or
+// the last line, "550 5.1.1 ...". A reply that starts a line after other words does not:
+// "The response from the remote server was:\n550 5.1.1 ...".
+bool continues_reply(std::string_view previous, std::string_view line) {
+  return starts_with_reply_code(previous) && previous[3] == '-' && starts_with_reply_code(line) &&
+         previous.substr(0, 3) == line.substr(0, 3);
+}
+
 // A multiline SMTP reply (RFC 5321, 4.2.1) repeats its codes on every line: "550-5.1.1 The email
-// account ...\n550-5.1.1 double-checking ...". Keeps the first line's codes and joins the rest
-// into one sentence the classifier can read.
+// account ...\n550-5.1.1 double-checking ...". Keeps the codes of the reply's first line, drops
+// those its continuation lines repeat, and joins all lines into one sentence the classifier can
+// read.
 std::string unfold_reply(std::string_view text) {
   std::string joined;
   joined.reserve(text.size());
   size_t pos = 0;
   std::string_view line;
-  bool first = true;
+  std::string_view previous;
   while (util::next_line(text, pos, line)) {
-    if (!first) {
-      line.remove_prefix(reply_prefix_length(line));
-      joined.push_back(' ');
-    }
-    joined.append(line);
-    first = false;
+    std::string_view words = line;
+    if (continues_reply(previous, line)) words.remove_prefix(reply_prefix_length(line));
+    if (!joined.empty()) joined.push_back(' ');
+    joined.append(words);
+    previous = line;
   }
   return util::collapse_space(joined);
 }
@@ -165,10 +176,6 @@ void take_record_explanation(const Record& record, TextExplanation& out) {
   out.advice = record.advice;
 }
 
-std::string_view message_body(std::string_view message) {
-  return mime::parse_header_block(message, Limits{}.max_header_bytes, nullptr).body;
-}
-
 // A whole message: the decoder finds its records; nullopt when it is not a report.
 std::optional<TextExplanation> explain_message(std::string_view message) {
   DecodeResult decoded = Decoder{}.decode(message, "-");
@@ -208,8 +215,9 @@ bool is_success(const CodeExplanation* code) {
 }
 
 // A record built from a free text, so its summary and advice come from the same wording as a
-// decoded bounce's.
-Record record_from_text(std::string diagnostic, const std::vector<CodeExplanation>& codes) {
+// decoded bounce's. `address` is the one the text names as failed, if any.
+Record record_from_text(std::string diagnostic, std::optional<std::string> address,
+                        const std::vector<CodeExplanation>& codes) {
   const CodeExplanation* status = first_of_type(codes, CodeType::kStatus);
   const CodeExplanation* reply = first_of_type(codes, CodeType::kReply);
   classify::Evidence evidence;
@@ -237,9 +245,7 @@ Record record_from_text(std::string diagnostic, const std::vector<CodeExplanatio
   record.reply_code = evidence.reply_code;
   // The address a reply names is the recipient's, except when the sender's address was refused:
   // "553 5.1.8 <news@shop.example>: Sender address rejected: Domain not found".
-  if (std::optional<std::string> address = mime::first_address(diagnostic)) {
-    (record.reason == Reason::kRejected ? record.sender : record.recipient) = std::move(address);
-  }
+  if (address) (record.reason == Reason::kRejected ? record.sender : record.recipient) = std::move(address);
   record.diagnostic = std::move(diagnostic);
   return record;
 }
@@ -248,7 +254,7 @@ TextExplanation explain_free_text(std::string_view text) {
   TextExplanation out;
   std::string diagnostic = unfold_reply(text);
   out.codes = explain_codes_or_code(diagnostic);
-  Record record = record_from_text(std::move(diagnostic), out.codes);
+  Record record = record_from_text(std::move(diagnostic), explain::failed_address(text), out.codes);
   if (out.codes.empty() && decides_nothing(record.reason) && !record.blocklist) {
     const explain::Text& unexplained = explain::unexplained_text();
     out.summary = std::string(unexplained.summary.text());
@@ -262,6 +268,78 @@ TextExplanation explain_free_text(std::string_view text) {
   return out;
 }
 
+// A DMARC aggregate report, a TLS report or a read receipt: what it is, and that nothing bounced.
+std::optional<TextExplanation> explain_other_report(std::string_view text) {
+  const std::string_view kind = explain::other_report_kind(text);
+  const explain::Text* told = kind.empty() ? nullptr : explain::other_report_text(kind);
+  if (told == nullptr) return std::nullopt;
+  TextExplanation out;
+  out.not_a_bounce = std::string(kind);
+  out.summary = std::string(told->summary.text());
+  for (const explain::Template& line : told->advice) {
+    if (!line.text().empty()) out.advice.emplace_back(line.text());
+  }
+  return out;
+}
+
+// A bounce quoted whole in a forward, from its header lines on: Gmail's "---------- Forwarded
+// message ---------\nFrom: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\nDate: ...",
+// Outlook's "-----Original Message-----\nFrom: Microsoft Outlook <...>\nSent: ...". Read from
+// its "From:" line, it is a message the decoder knows.
+std::optional<TextExplanation> explain_quoted_bounce(std::string_view text) {
+  // A forward quotes one or two messages; hostile text may hold a "From:" on every line.
+  constexpr int kMostTried = 4;
+  int tried = 0;
+  size_t pos = 0;
+  std::string_view line;
+  for (size_t line_start = 0; tried < kMostTried && util::next_line(text, pos, line); line_start = pos) {
+    if (!util::istarts_with(line, "From:")) continue;
+    ++tried;
+    if (std::optional<TextExplanation> explained = explain_message(text.substr(line_start))) return explained;
+  }
+  return std::nullopt;
+}
+
+// A pasted text that the decoder cannot read as a whole message: a forward's body, a notice, a
+// reply line or a mail program's error.
+TextExplanation explain_pasted(std::string_view text) {
+  if (std::optional<TextExplanation> quoted = explain_quoted_bounce(text)) return *std::move(quoted);
+  return explain::with_client_errors(text, explain_free_text(text));
+}
+
+// A bounce attached to a message as a file (message/rfc822), as a person forwards one.
+std::optional<TextExplanation> explain_attached_bounce(const mime::Message& message) {
+  constexpr int kMostTried = 4;
+  int tried = 0;
+  for (const mime::Part& part : message.parts) {
+    if (!part.is_embedded_message()) continue;
+    if (++tried > kMostTried) break;
+    if (std::optional<TextExplanation> explained = explain_message(part.raw_body)) return explained;
+  }
+  return std::nullopt;
+}
+
+// The words of a message a person reads: its text parts decoded (quoted-printable, base64,
+// charsets), or its HTML part's text, with any inline copy of another message kept.
+std::string readable_text(const mime::Message& message) {
+  const report::Context context = report::make_context(message);
+  std::string text = context.notice;
+  if (!context.inline_original.empty()) {
+    text += '\n';
+    text += context.inline_original;
+  }
+  return text;
+}
+
+// A message the decoder finds no report in: a forwarded bounce (attached or inline), or a message
+// whose body quotes a reply. Its header fields would only add noise (addresses, relay hops).
+TextExplanation explain_unreported_message(std::string_view content) {
+  const mime::Message message = mime::parse_message(content, Limits{}, mime::EmbeddedBodies::kHeadersOnly);
+  if (std::optional<TextExplanation> attached = explain_attached_bounce(message)) return *std::move(attached);
+  const std::string text = readable_text(message);
+  return explain_pasted(util::trim(text).empty() ? content : std::string_view(text));
+}
+
 }  // namespace
 
 Result<TextExplanation> explain_text(std::string_view text) {
@@ -269,18 +347,15 @@ Result<TextExplanation> explain_text(std::string_view text) {
   if (content.empty()) {
     return Error{ErrorCode::kInvalidArgument, "nothing to explain: the text is empty"};
   }
-  // A mail program's own error ("Sending reported error (0x800CCC0E)") is free text too.
-  if (!looks_like_message(content) && !webhook::looks_like_json(content)) {
-    return explain::with_client_errors(content, explain_free_text(content));
+  const bool whole_message = looks_like_message(content);
+  if (whole_message || webhook::looks_like_json(content)) {
+    if (std::optional<TextExplanation> explained = explain_message(content)) return *std::move(explained);
   }
-  if (std::optional<TextExplanation> explained = explain_message(content)) {
-    return *std::move(explained);
-  }
-  // Not a report the decoder knows: its header fields would only add noise (addresses, relay
-  // hops), but its body may still quote a reply, as a forwarded bounce does.
-  const std::string_view body = message_body(content);
-  const std::string_view unreported = util::trim(body).empty() ? content : body;
-  return explain::with_client_errors(unreported, explain_free_text(unreported));
+  // Only now: a bounce that returns such a report is a bounce.
+  if (std::optional<TextExplanation> report = explain_other_report(content)) return *std::move(report);
+  if (whole_message) return explain_unreported_message(content);
+  // A mail program's own error ("Sending reported error (0x800CCC0E)") is pasted text too.
+  return explain_pasted(content);
 }
 
 }  // namespace bounceback

@@ -331,6 +331,36 @@ constexpr WordingText kWordingTexts[] = {
     {Reason::kVacation, "verify that you are a human", &kChallenge},
 };
 
+struct OtherReportText {
+  std::string_view kind;  // as in other_reports.def
+  Text text;
+};
+
+// Reports that arrive where bounces do but tell of no failed delivery (other_reports.def).
+constexpr OtherReportText kOtherReportTexts[] = {
+    {"dmarc-aggregate-report",
+     {"This is a DMARC aggregate report, not a bounce: a mail provider's daily summary, sent to the "
+      "owner of a domain, of the mail it received in that domain's name. Nothing bounced.",
+      {"No action is needed for your recipients: no address failed.",
+       "To see which servers sent mail in your domain's name and whether they passed SPF and DKIM, open "
+       "the attached report with a DMARC report viewer.",
+       "If you do not want these reports, remove your address from the rua= tag of your domain's DMARC "
+       "record."}}},
+    {"tls-report",
+     {"This is a TLS report, not a bounce: a mail provider's daily summary of how securely it could "
+      "connect to your domain's mail servers. Nothing bounced.",
+      {"No action is needed for your recipients: no address failed.",
+       "If the report counts failures, ask whoever runs your mail servers to check their TLS "
+       "certificates and MTA-STS policy.",
+       "If you do not want these reports, remove your address from your domain's _smtp._tls record."}}},
+    {"read-receipt",
+     {"This is a read receipt, not a bounce: the recipient's mail program tells you what happened to "
+      "your message after it arrived. Nothing bounced: the message was delivered.",
+      {"No action is needed: the address works.",
+       "Even a receipt that says \"deleted without being read\" means the message arrived.",
+       ""}}},
+};
+
 constexpr Text kUnexplained = {
     "No SMTP code, failure wording or delivery report was found in this text.",
     {"If this is from a bounce, paste all of it, including the line with a three-digit code such "
@@ -412,6 +442,13 @@ const Text* security_text(std::string_view words) {
 
 const Text& unexplained_text() { return kUnexplained; }
 
+const Text* other_report_text(std::string_view kind) {
+  for (const OtherReportText& entry : kOtherReportTexts) {
+    if (entry.kind == kind) return &entry.text;
+  }
+  return nullptr;
+}
+
 std::vector<std::string_view> all_templates() {
   std::vector<std::string_view> templates;
   const auto add_text = [&templates](const Text& text) {
@@ -437,6 +474,7 @@ std::vector<std::string_view> all_templates() {
   add_text(kNoIpv6);
   add_text(kTenantBlocked);
   add_text(kUnexplained);
+  for (const OtherReportText& entry : kOtherReportTexts) add_text(entry.text);
   for (const NetworkProblem& entry : kNetworkProblems) templates.push_back(entry.problem->text());
   for (const Template* tmpl : {&kHardBounceAdvice, &kSoftSenderAdvice, &kSoftAdvice, &kListing}) {
     templates.push_back(tmpl->text());

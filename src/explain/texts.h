@@ -74,6 +74,10 @@ const Text* security_text(std::string_view words);
 // For a text in which nothing could be recognised.
 const Text& unexplained_text();
 
+// For a report that is not a bounce, by its kind ("dmarc-aggregate-report", "tls-report",
+// "read-receipt"), or nullptr.
+const Text* other_report_text(std::string_view kind);
+
 // Every template above, so tests can check that each names only known facts.
 std::vector<std::string_view> all_templates();
 

@@ -48,4 +48,39 @@ run_stdin "$(cat "$EXAMPLES/bounces/postfix-user-unknown.eml")" explain -
 expect_status 0 "a whole bounce message"
 expect_out "jane.doe@example.com" "the record's recipient is shown"
 
+run_stdin $'Hello\r\n550 5.1.1 User unknown\r\n' explain --format json -
+expect_status 0 "a reply pasted after other words, CRLF"
+expect_out '"reason":"userunknown"' "the reply's 5.1.1 is read, not dropped as a continuation"
+expect_out '"code":"5.1.1"' "the status code is found on the second line"
+
+run_stdin "$(cat "$FIXTURES/explain/pasted-gmail-forward-body.txt")" explain -
+expect_status 0 "a pasted Gmail forward"
+expect_out "info@shop-old.example" "the failed address is named"
+expect_out_not "mailer-daemon" "never the bounce's own sender"
+expect_out_not "anna.berg" "never the person who forwarded it"
+
+run_stdin "$(cat "$FIXTURES/explain/fwd-outlook-inline-crlf.eml")" explain -
+expect_status 0 "an Outlook forward of an Exchange notice"
+expect_out "accounts@fabrikam.example" "the failed address is named"
+expect_out_not "jens.kruger" "never the user himself"
+
+run_stdin "$(cat "$FIXTURES/explain/fwd-attached-eml.eml")" explain -
+expect_status 0 "a bounce forwarded as an attachment"
+expect_out "orders@shop.example" "the attached bounce's recipient is named"
+expect_out_not "4NqAbC1dEfz9@" "never a Message-ID"
+
+run_stdin "$(cat "$FIXTURES/explain/dmarc-plain-xml.eml")" explain -
+expect_status 0 "a DMARC aggregate report"
+expect_out "This is a DMARC aggregate report, not a bounce" "says what it is"
+expect_out_not "Reason:" "no bounce verdict"
+expect_out_not "on your side" "not an SPF/DKIM/DMARC failure of the user's"
+
+run_stdin "$(cat "$FIXTURES/explain/tlsrpt-json.eml")" explain --format json -
+expect_status 0 "a TLS report, JSON output"
+expect_out '"not_a_bounce":"tls-report"' "says what it is"
+
+run_stdin "$(cat "$FIXTURES/explain/mdn-thunderbird-displayed.eml")" explain -
+expect_status 0 "a read receipt"
+expect_out "This is a read receipt, not a bounce" "says what it is"
+
 finish

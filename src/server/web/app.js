@@ -127,6 +127,8 @@ function reasonText(name) {
 // A refusal on the sender's side (our IP listed, our authentication, our rate) does not go away by
 // waiting, whatever its code: it is ours to fix.
 function verdict(item) {
+  // A DMARC report, a TLS report or a read receipt: nothing bounced.
+  if (item.not_a_bounce) return { text: "Not a bounce", tone: "fine" };
   if (item.reason === "delivered") return { text: "Delivered", tone: "fine" };
   if (item.reason === "greylisted") return { text: "Delayed on purpose, retried automatically: nothing to fix", tone: "fine" };
   switch (item.kind) {

@@ -236,6 +236,18 @@ class PageTest:
         c.contains(" ".join(self.card_texts(0, "dd")), "Neither side", "and that neither side is at fault")
         self.shot("explain-greylisting.png")
 
+    def explain_a_report_that_is_not_a_bounce(self):
+        c = self.check
+        field = self.b.find("#explain-text")
+        self.b.clear(field)
+        self.b.type_into(field, "<feedback><report_metadata><org_name>google.com</org_name></report_metadata>"
+                                "<policy_evaluated><dkim>fail</dkim><spf>fail</spf></policy_evaluated></feedback>")
+        self.b.press(KEY_CONTROL, KEY_ENTER)
+        self.b.wait_for("const s = document.querySelector('#explain-results .card .summary');"
+                        "return s && s.textContent.includes('DMARC aggregate report');", "the card for a DMARC report")
+        c.contains(" ".join(self.card_texts(0, ".badge")), "Not a bounce", "a DMARC report is not badged as a bounce")
+        c.contains(" ".join(self.card_texts(0, ".summary")), "Nothing bounced", "and says that nothing bounced")
+
     # ---- the code reference ----
 
     def search_the_codes(self):
@@ -394,6 +406,7 @@ def main():
         test.explain_a_blocklisted_bounce(blocklisted)
         test.explain_a_code()
         test.explain_greylisting()
+        test.explain_a_report_that_is_not_a_bounce()
         test.search_the_codes()
         test.see_the_store_and_lift()
         test.on_a_phone(bounce)
