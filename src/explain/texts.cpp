@@ -176,6 +176,15 @@ constexpr Text kRestrictedRecipient = {
     {"Ask the person who owns the group or mailbox to allow your address.",
      "Or write to someone in that organisation directly.", ""}};
 
+// A mailing list manager (Sympa, Mailman) refused to distribute a post: only its members, or its
+// moderators' approval, get a post through. Nothing is wrong with either address.
+constexpr Text kListRefusedPost = {
+    "The mailing list[ {recipient}] refused your message, so none of its members received it: the "
+    "list takes posts only from its members, or only those its moderators approve. Both addresses "
+    "are fine.",
+    {"Post from the address you subscribed to the list with, or subscribe first.",
+     "If you think you should be allowed to post, ask the list's owners (the notice names their address).", ""}};
+
 // A challenge-response filter's automatic reply: the message waits until the sender proves to be a
 // person. It is not delivered yet, unlike an out-of-office reply's.
 constexpr Text kChallenge = {
@@ -286,6 +295,17 @@ struct WordingText {
   const Text* text;
 };
 constexpr WordingText kWordingTexts[] = {
+    // Sympa: "You are not allowed to send this message for the following reason: Message
+    // distribution in the list is restricted to list subscribers."
+    {Reason::kRejected, "you are not allowed to send this message for the following reason", &kListRefusedPost},
+    // Mailman 2.1: "You are not allowed to post to this mailing list, and your message has been
+    // automatically rejected."
+    {Reason::kRejected, "not allowed to post to this mailing list", &kListRefusedPost},
+    // Mailman 3: "Your message to the Example mailing-list was rejected for the following reasons:"
+    {Reason::kRejected, "mailing-list was rejected for the following", &kListRefusedPost},
+    // Mailman 2.1 and 3: "Posting of your message titled "December deals" has been rejected by
+    // the list moderator."
+    {Reason::kRejected, "rejected by the list moderator", &kListRefusedPost},
     // "550 5.7.1 RESOLVER.RST.AuthRequired; authentication required"
     {Reason::kSecurityError, "resolver.rst.authrequired", &kRestrictedRecipient},
     // Exchange Online: "550 5.7.133 RESOLVER.RST.SenderNotAuthenticatedForGroup; authentication required"
@@ -473,6 +493,7 @@ std::vector<std::string_view> all_templates() {
   add_text(kNoExternalForwarding);
   add_text(kNoIpv6);
   add_text(kTenantBlocked);
+  add_text(kListRefusedPost);
   add_text(kUnexplained);
   for (const OtherReportText& entry : kOtherReportTexts) add_text(entry.text);
   for (const NetworkProblem& entry : kNetworkProblems) templates.push_back(entry.problem->text());

@@ -5,6 +5,7 @@
 #include "bounceback/codes.h"
 #include "formats/sections.h"
 #include "formats/signals.h"
+#include "formats/verp.h"
 #include "util/text.h"
 
 namespace bounceback::formats {
@@ -87,6 +88,9 @@ bool extract_plain_text(const report::Context& context, report::Report& report) 
   if (report.recipients.empty()) {
     report::RecipientEvidence r;
     r.recipient = first_prose_recipient(context.notice, own);
+    // A notice that names no one ("The user(s) account does not exist.") still came back to the
+    // return path, which a VERP sender wrote the recipient into.
+    if (r.recipient.empty()) r.recipient = verp_recipient(context);
     if (r.recipient.empty()) return false;
     r.diagnostic = prose_diagnostic(context.notice, r.recipient);
     r.command = failed_command(context, context.notice);

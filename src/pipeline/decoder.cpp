@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "formats/format.h"
+#include "formats/lists.h"
 #include "formats/signals.h"
 #include "mime/message.h"
 #include "pipeline/record_builder.h"
@@ -60,11 +61,14 @@ bool extract_auto_reply(const report::Context& context, report::Report& report) 
   return true;
 }
 
-bool extract_report(const report::Context& context, report::Report& report) {
+bool extract_report(const report::Context& context, formats::ListNotice list_notice, report::Report& report) {
   if (report::parse_feedback_report(context, report)) {
     report.decoder = "arf";
     return true;
   }
+  // A list manager's notice is no report of its own, and its only addresses are the list's and the
+  // site administrator's: the bounce it attaches, if any, is the report (decode_message opens it).
+  if (list_notice == formats::ListNotice::kOwnerNotice) return false;
   if (context.delivery_status_part >= 0) {
     const mime::Part& part = context.message.parts[static_cast<size_t>(context.delivery_status_part)];
     std::string storage;
@@ -72,18 +76,30 @@ bool extract_report(const report::Context& context, report::Report& report) {
   } else if (formats::looks_like_bounce(context)) {
     report::parse_inline_delivery_status(context.notice, report);
   }
+  if (list_notice == formats::ListNotice::kRefusedPost) return formats::extract_refused_post(context, report);
   if (formats::apply_formats(context, report)) return true;
   return extract_auto_reply(context, report);
 }
 
+// The returned headers' X-Original-To (Postfix: "X-Original-To: info@example.org" above
+// "Delivered-To: u1043@mbox.example.org") names the address the sender used when the report names
+// none: the one a suppression list must hold. Only for a report of one recipient, since the header
+// tells of one delivery.
+void adopt_x_original_to(std::vector<report::RecipientEvidence>& recipients, report::OriginalMessage& original) {
+  if (recipients.size() != 1 || !recipients.front().original_recipient.empty()) return;
+  recipients.front().original_recipient = std::move(original.x_original_to);
+}
+
 // A relay that could not deliver a bounce sends its own notice with the whole bounce attached
-// (message/rfc822 holding a multipart/report): the attached report is the evidence.
-std::optional<std::string_view> wrapped_report(const report::Context& context) {
-  if (context.original_part < 0 || !formats::looks_like_bounce(context)) return std::nullopt;
+// (message/rfc822 holding a multipart/report): the attached report is the evidence. So is the
+// message a list manager's owner notice attaches, in whatever form: it took it for a bounce.
+std::optional<std::string_view> wrapped_report(const report::Context& context, formats::ListNotice list_notice) {
+  const bool owner_notice = list_notice == formats::ListNotice::kOwnerNotice;
+  if (context.original_part < 0 || !(owner_notice || formats::looks_like_bounce(context))) return std::nullopt;
   const mime::Part& part = context.message.parts[static_cast<size_t>(context.original_part)];
   if (!part.is_embedded_message() || part.children.empty()) return std::nullopt;
   const mime::Part& inner = context.message.parts[static_cast<size_t>(part.children.front())];
-  if (!inner.content_type.is("multipart", "report")) return std::nullopt;
+  if (!owner_notice && !inner.content_type.is("multipart", "report")) return std::nullopt;
   return part.raw_body;
 }
 
@@ -136,8 +152,9 @@ void decode_message(std::string_view message, std::string_view source, const Lim
   report::Context context = report::make_context(parsed);
   context.claim_phrases = formats::find_claim_phrases(context.notice);
   report::Report report;
-  if (!extract_report(context, report)) {
-    const std::optional<std::string_view> wrapped = wrapped_report(context);
+  const formats::ListNotice list_notice = formats::list_notice(context);
+  if (!extract_report(context, list_notice, report)) {
+    const std::optional<std::string_view> wrapped = wrapped_report(context, list_notice);
     if (wrapped && unwrap > 0) decode_message(*wrapped, source, limits, unwrap - 1, result);
     return;
   }
@@ -149,8 +166,9 @@ void decode_message(std::string_view message, std::string_view source, const Lim
   const size_t first = result.records.size();
   result.records.resize(first + recipients.size());
   const std::span<Record> records(result.records.data() + first, recipients.size());
-  fill_base_record(records.back(), source, context, report,
-                   report::find_original_message(context, report::OriginalTo::kSkip));
+  report::OriginalMessage original = report::find_original_message(context, report::OriginalTo::kSkip);
+  adopt_x_original_to(recipients, original);
+  fill_base_record(records.back(), source, context, report, std::move(original));
   for (size_t i = 0; i + 1 < records.size(); ++i) records[i] = records.back();
   // Each recipient's evidence is used once: its strings move into the record (complete_record
   // reads only the report's kind and source address besides).

@@ -1,4 +1,7 @@
 // RFC 3464 message/delivery-status (and RFC 6533 message/global-delivery-status).
+#include <cstdint>
+#include <optional>
+
 #include "report/report.h"
 #include "util/ip.h"
 #include "util/text.h"
@@ -169,12 +172,76 @@ std::optional<Reason> powermta_category(std::string_view value) {
   return std::nullopt;
 }
 
+std::optional<uint32_t> hex_digit(char c) {
+  if (c >= '0' && c <= '9') return static_cast<uint32_t>(c - '0');
+  const char lower = util::ascii_lower(c);
+  if (lower >= 'a' && lower <= 'f') return static_cast<uint32_t>(lower - 'a' + 10);
+  return std::nullopt;
+}
+
+struct EscapedCodePoint {
+  uint32_t value;
+  size_t length;  // of the escape, "\x{...}" included
+};
+
+// The code point of RFC 6533's "\x{HEXPOINT}" (2 to 6 hex digits) at the start of `text`; nullopt
+// when the escape is malformed or names a code point an address cannot hold (a surrogate, past
+// U+10FFFF, or a control character such as the line break a hostile report would hide there).
+std::optional<EscapedCodePoint> embedded_unicode_char(std::string_view text) {
+  constexpr size_t kMinDigits = 2;
+  constexpr size_t kMaxDigits = 6;
+  if (text.size() < 3 || text[0] != '\\' || text[1] != 'x' || text[2] != '{') return std::nullopt;
+  const size_t close = text.substr(0, 3 + kMaxDigits + 1).find('}', 3);
+  if (close == std::string_view::npos || close - 3 < kMinDigits) return std::nullopt;
+  uint32_t value = 0;
+  for (const char c : text.substr(3, close - 3)) {
+    const std::optional<uint32_t> digit = hex_digit(c);
+    if (!digit) return std::nullopt;
+    value = value * 16 + *digit;
+  }
+  const bool is_control = value < 0x20 || (value >= 0x7F && value < 0xA0);
+  if (is_control || value > 0x10FFFF || util::is_high_surrogate(value) || util::is_low_surrogate(value)) {
+    return std::nullopt;
+  }
+  return EscapedCodePoint{value, close + 1};
+}
+
+// RFC 6533's utf-8-addr-xtext and utf-8-addr-unitext write a non-ASCII character (and '+', '='
+// and the backslash) as "\x{HEX}": "utf-8; j\x{00F6}rg@m\x{00FC}ller.example" is
+// jörg@müller.example. Decoded here, before the record lower-cases the domain (which would turn
+// "\x{00FC}" into "\x{00fc}"). A malformed escape is kept as written.
+std::string decode_embedded_unicode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const std::optional<EscapedCodePoint> escaped =
+        text[i] == '\\' ? embedded_unicode_char(text.substr(i)) : std::nullopt;
+    if (!escaped) {
+      out.push_back(text[i++]);
+      continue;
+    }
+    util::append_utf8(escaped->value, out);
+    i += escaped->length;
+  }
+  return out;
+}
+
+// A recipient field's address: "rfc822; jane@example.com" as it is, "utf-8; ..." decoded.
+std::string recipient_address(std::string_view value) {
+  const std::string_view address = field_text(value);
+  const size_t semicolon = value.find(';');
+  const bool utf8_type =
+      semicolon != std::string_view::npos && iequals(util::trim(value.substr(0, semicolon)), "utf-8");
+  if (!utf8_type || address.find('\\') == std::string_view::npos) return std::string(address);
+  return decode_embedded_unicode(address);
+}
+
 void apply_recipient_field(const Field& f, RecipientEvidence& r) {
   switch (f.name) {
-    case FieldName::kFinalRecipient: r.recipient = util::trim(field_text(f.value())); break;
-    case FieldName::kOriginalRecipient: r.original_recipient = util::trim(field_text(f.value())); break;
+    case FieldName::kFinalRecipient: r.recipient = recipient_address(f.value()); break;
+    case FieldName::kOriginalRecipient: r.original_recipient = recipient_address(f.value()); break;
     case FieldName::kXActualRecipient:
-      if (r.original_recipient.empty()) r.original_recipient = util::trim(field_text(f.value()));
+      if (r.original_recipient.empty()) r.original_recipient = recipient_address(f.value());
       break;
     case FieldName::kAction: {
       r.action = util::to_lower(util::trim(f.value()));

@@ -1,4 +1,4 @@
-// The bounced message's own headers: sender, Message-ID, Subject.
+// The bounced message's own headers: sender, Message-ID, Subject, X-Original-To.
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -23,6 +23,7 @@ struct OriginalFields {
   std::optional<std::string_view> to;
   std::optional<std::string_view> message_id;
   std::optional<std::string_view> subject;
+  std::optional<std::string_view> x_original_to;
 
   // The names' lengths differ, so a field is compared with one name at most.
   std::optional<std::string_view>* slot_for(const mime::HeaderField& field) {
@@ -33,6 +34,7 @@ struct OriginalFields {
       case 7: return field.is("Subject") ? &subject : nullptr;
       case 10: return field.is("Message-ID") ? &message_id : nullptr;
       case 11: return field.is("Return-Path") ? &return_path : nullptr;
+      case 13: return field.is("X-Original-To") ? &x_original_to : nullptr;
       default: return nullptr;
     }
   }
@@ -56,6 +58,9 @@ OriginalMessage from_headers(const mime::Headers& headers, OriginalTo to_wanted)
     original.message_id = mime::decode_header_value(*fields.message_id, decoded);
   }
   if (fields.subject) original.subject = mime::decode_header_value(*fields.subject);
+  if (fields.x_original_to) {
+    if (auto address = mime::first_address(*fields.x_original_to)) original.x_original_to = std::move(*address);
+  }
   return original;
 }
 

@@ -51,6 +51,8 @@ struct OriginalMessage {
   std::string to;          // first To address
   std::string message_id;
   std::string subject;
+  // Postfix's X-Original-To: the address the message was sent to, before aliases and forwarding.
+  std::string x_original_to;
 };
 
 // Which phrases of formats/claim_phrases.def a notice holds, a bit per phrase at its index in the
