@@ -6,11 +6,13 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 lists=$FIXTURES/lists
 
-# Three of Mailman's notices to a list's owner, one per member disabled, each with a different
-# Message-ID, as Mailman sends them: the member is suppressed, never the site administrator.
+# Three of Mailman's notices to a list's owner, each forwarding another bounce of the member (each
+# notice and each bounce with a Message-ID of its own): the member is suppressed, never the site
+# administrator.
 mkdir "$tmp/owner"
 for n in 1 2 3; do
-  sed "s/<mailman\.3\.1764483161/<mailman.$n.1764483161/" "$lists/mailman2-bounce-action-notice.eml" >"$tmp/owner/$n.eml"
+  sed -e "s/<mailman\.3\.1764483161/<mailman.$n.1764483161/" -e "s/<E1vQx2a-0004Zb-0x@/<E1vQx2a-0004Zb-$n@/" \
+    "$lists/mailman2-bounce-action-notice.eml" >"$tmp/owner/$n.eml"
 done
 run decode --format jsonl --store "sqlite:$tmp/owner.db" "$tmp/owner"
 expect_status 0 "decode --store of owner notices"
