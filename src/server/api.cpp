@@ -82,6 +82,11 @@ std::optional<std::string> base64_problem(std::string_view text) {
 // webhook (Amazon SES, SendGrid, Mailgun, ...), which the decoder reads too.
 Result<std::string_view> posted_message(const Request& request, std::string& decoded) {
   if (!is_json(request.content_type)) return request.body;
+  // A client that says JSON and sends something else has a bug to hear about, not "not a report".
+  if (const std::optional<formats::json::SyntaxError> error = formats::json::find_syntax_error(request.body)) {
+    return Error{ErrorCode::kInvalidArgument, "the body is labelled application/json but is not valid JSON at byte " +
+                                                  std::to_string(error->offset) + ": " + std::string(error->what)};
+  }
   const std::optional<std::string> base64 = formats::json::string_of(request.body, "message_base64");
   if (!base64) return request.body;
   if (const std::optional<std::string> problem = base64_problem(*base64))

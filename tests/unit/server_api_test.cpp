@@ -197,6 +197,11 @@ TEST_F(ServerApiTest, MalformedJsonIsA400) {
   Request r = request("POST", "/v1/decode", "{\"message\":");
   r.content_type = "application/json";
   EXPECT_EQ(api.handle(r).status, 400);
+  // Labelled JSON, yet not JSON at all: a client's bug, not "not a report".
+  r.body = "not json";
+  const Response response = api.handle(r);
+  EXPECT_EQ(response.status, 400) << response.body;
+  EXPECT_TRUE(has(response, "is labelled application/json but is not valid JSON")) << response.body;
 }
 
 TEST_F(ServerApiTest, EmptyBodyIsA400) { EXPECT_EQ(api.handle(request("POST", "/v1/decode", " \r\n")).status, 400); }
