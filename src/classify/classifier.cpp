@@ -625,6 +625,16 @@ std::string infer_status(Reason reason, const Evidence& evidence) {
   return inferred_class(evidence) + std::string(found->subject_detail);
 }
 
+// A temporary code says the server itself may answer otherwise later: "450 4.1.2 <x@y>: Recipient
+// address rejected: Domain not found" is a DNS lookup that failed for now, "451 4.1.1 ... Address
+// verification in progress" a check not yet done. Only a report that gave up after retrying it
+// (Action: failed) makes such a reply final.
+bool is_temporary(std::string_view status, std::optional<int> reply_code) {
+  const auto parts = parse_status(status);
+  if (parts) return parts->klass == 4;
+  return reply_code && *reply_code >= 400 && *reply_code < 500;
+}
+
 }  // namespace
 
 // Compiled at build time from the .def files (generated_automata.h).
@@ -681,7 +691,9 @@ Classification classify(const Evidence& evidence, std::span<const FoundCode> dia
     result.status = infer_status(result.reason, evidence);
     result.status_inferred = !result.status.empty();
   }
-  result.hard_bounce = is_hard_bounce(result.reason, result.status, evidence.reply_code);
+  result.hard_bounce = is_hard_bounce(result.reason, result.status, evidence.reply_code) &&
+                       (!is_temporary(result.status, evidence.reply_code) ||
+                        util::iequals(util::trim(evidence.action), "failed"));
   result.side = usual_side(result.reason);
   return result;
 }

@@ -310,6 +310,8 @@ constexpr WordingText kWordingTexts[] = {
     {Reason::kSecurityError, "resolver.rst.authrequired", &kRestrictedRecipient},
     // Exchange Online: "550 5.7.133 RESOLVER.RST.SenderNotAuthenticatedForGroup; authentication required"
     {Reason::kSecurityError, "resolver.rst.sendernotauthenticatedfor", &kRestrictedRecipient},
+    // Exchange: "550 5.7.1 RESOLVER.RST.NotAuthorized; not authorized" (the recipient accepts only some senders)
+    {Reason::kSecurityError, "resolver.rst.notauthorized", &kRestrictedRecipient},
     // Postfix: "mail forwarding loop for jane@example.com" (networkerror, as Sisimai files loops)
     {Reason::kNetworkError, "forwarding loop", &kMailLoop},
     {Reason::kNetworkError, "mail loop", &kMailLoop},       // Gmail: "... this may indicate a mail loop"

@@ -62,14 +62,16 @@ CREATE TABLE count_resets (
     // Version 2: an event's side, so that soft bounces on the sender's side stop counting toward
     // suppression; and the report key (common.h report_key()), unique, so that one report stored
     // again with other bytes is not counted twice. Events stored before get both from their
-    // record (read by pattern: a stored record may hold \u0000, which no json function takes);
+    // record (read by pattern: a stored record may hold \u0000, which no json function takes; the
+    // JSON escapes of '"', '\' and '/' undone, as the key of a new event is made from the value);
     // of several events with one key (copies stored before), the first keeps it.
     R"sql(
 ALTER TABLE events ADD COLUMN side TEXT;
 ALTER TABLE events ADD COLUMN report_key TEXT COLLATE "C";
 UPDATE events SET side = substring(record from '"side":"([a-z]+)"');
 CREATE TEMP TABLE keyed ON COMMIT DROP AS
-  SELECT id, btrim(substring(record from '"message_id":"((?:[^"\\]|\\.)*)"'), E' \t<>') || E'\n' || recipient
+  SELECT id, btrim(regexp_replace(substring(record from '"message_id":"((?:[^"\\]|\\.)*)"'), '\\(["\\/])', '\1', 'g'),
+                   E' \t<>') || E'\n' || recipient
              || E'\n' || kind AS report_key
   FROM events
   WHERE recipient IS NOT NULL AND recipient <> '';

@@ -65,14 +65,16 @@ CREATE TABLE count_resets (
     // Version 2: an event's side, so that soft bounces on the sender's side stop counting toward
     // suppression; and the report key (common.h report_key()), unique, so that one report stored
     // again with other bytes is not counted twice. Events stored before get both from their
-    // record; of several events with one key (copies stored before), the first keeps it.
+    // record; of several events with one key (copies stored before), the first keeps it. `keyed`
+    // is keyed by id so that filling the events takes one lookup each, not a scan each.
     R"sql(
 ALTER TABLE events ADD COLUMN side TEXT;
 ALTER TABLE events ADD COLUMN report_key TEXT;
 UPDATE events SET side = json_extract(record, '$.side') WHERE json_valid(record);
-CREATE TEMP TABLE keyed AS
+CREATE TEMP TABLE keyed (id INTEGER PRIMARY KEY, report_key TEXT NOT NULL);
+INSERT INTO keyed (id, report_key)
   SELECT id, trim(json_extract(record, '$.message_id'), ' ' || char(9) || '<>') || char(10) || recipient
-             || char(10) || kind AS report_key
+             || char(10) || kind
   FROM events
   WHERE json_valid(record) AND recipient IS NOT NULL AND recipient <> ''
     AND trim(coalesce(json_extract(record, '$.message_id'), ''), ' ' || char(9) || '<>') <> '';

@@ -394,6 +394,17 @@ const std::vector<Case> kFailedCases = {
      Reason::kSpamDetected, false},
     {"sender_spf_policy", "5.7.1", 550, "", "550 5.7.1 Email rejected due to the sender's SPF policy",
      Reason::kAuthFailure, false},
+    {"sender_rejected_user_unknown", "5.1.0", 553, "MAIL",
+     "553 5.1.0 <bounce@shop.example>: Sender address rejected: User unknown in local recipient table",
+     Reason::kRejected, false},
+    {"gmx_sender_dns", "", 550, "MAIL",
+     "550-Requested action not taken: mailbox unavailable 550 invalid DNS MX or A/AAAA resource record",
+     Reason::kRejected, false},
+    {"gmail_ip_blocked_for_rate", "5.7.1", 550, "DATA",
+     "550-5.7.1 [192.0.2.1] Our system has detected an unusual rate of unsolicited mail originating from your IP "
+     "address. To protect our users from spam, mail sent from your IP address has been blocked.",
+     Reason::kBlocked, false},
+    {"size_exceeds_maximum", "", 552, "DATA", "552 Message size exceeds maximum permitted", Reason::kMesgTooBig, false},
     {"earthlink_named_blocklist", "", 550, "", "550 IP address 192.0.2.10 blocked by EarthLink-based spam controls",
      Reason::kBlocked, false},
     {"cloudmark_spam_content", "5.7.1", 554, "DATA", "554 5.7.1 [P4] Message blocked due to spam content in the message.",
@@ -487,6 +498,28 @@ const std::vector<Case> kLocalizedCases = {
     {"pt_inexistente", "", 550, "RCPT", "550 Usuário inexistente", Reason::kUserUnknown, true},
     {"it_spam", "", 554, "DATA", "554 Messaggio considerato spam", Reason::kSpamDetected, false},
 };
+
+// A temporary reply is final only in a report that gave up retrying it: "450 4.1.2 Domain not
+// found" pasted alone, or in a delay, may pass later; in a failed report it lasted until expiry.
+TEST(Classify, TemporaryUnknownAddressIsHardOnlyOnceTheReportGaveUp) {
+  Evidence evidence;
+  evidence.reply_code = 450;
+  evidence.command = "RCPT";
+  evidence.diagnostic = "450 4.1.1 <jane@example.org>: Recipient address rejected: User unknown in virtual alias table";
+  for (const std::string_view action : {"", "delayed"}) {
+    evidence.action = action;
+    const Classification c = classify(evidence);
+    EXPECT_EQ(c.reason, Reason::kUserUnknown) << action;
+    EXPECT_FALSE(c.hard_bounce) << action;
+  }
+  evidence.action = "failed";
+  EXPECT_TRUE(classify(evidence).hard_bounce);
+  evidence.action = "";
+  evidence.reply_code = 450;
+  evidence.diagnostic = "450 4.1.2 <x@nxdomain.example>: Recipient address rejected: Domain not found";
+  EXPECT_EQ(classify(evidence).reason, Reason::kHostUnknown);
+  EXPECT_FALSE(classify(evidence).hard_bounce);
+}
 
 class FailedDiagnostic : public ::testing::TestWithParam<Case> {};
 

@@ -435,6 +435,16 @@ TEST(ExplainRecord, AMailLoopIsASetupProblemNotTheNetworkOrTheContent) {
   }
 }
 
+// Exchange's "RESOLVER.RST.NotAuthorized": the recipient takes mail only from some senders, not a
+// login problem of the sender's.
+TEST(ExplainRecord, ExchangeNotAuthorizedIsARestrictedRecipient) {
+  Record record = bounce(Reason::kSecurityError);
+  record.diagnostic = "550 5.7.1 RESOLVER.RST.NotAuthorized; not authorized";
+  record = explained(std::move(record));
+  EXPECT_FALSE(contains(record.summary, "password")) << record.summary;
+  for (const std::string& line : record.advice) EXPECT_FALSE(contains(line, "password")) << line;
+}
+
 // Postfix's "loops back to myself" is a DNS or server setup fault, not the receiver's breakdown.
 TEST(ExplainRecord, MailThatLoopsBackToTheSenderIsASetupFault) {
   Record loop = bounce(Reason::kSystemError);

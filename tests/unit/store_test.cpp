@@ -591,10 +591,12 @@ TEST_P(StoreTest, ASchemaNewerThanThisBouncebackIsRefused) {
 // get both from their records, of two copies of one report the first keeps the key, and the report
 // stored again with other bytes is known.
 TEST_P(StoreTest, AVersion1DatabaseIsMigrated) {
+  // A quoted local part: the stored JSON escapes its quotes and backslash, the key must not.
+  const std::string kQuotedId = "<\"r 1\\x\"@mx.example>";
   {
     auto store = open();
     Record report = bounce("carol@example.com", false, "2026-11-20T06:03:12Z");
-    report.message_id = "<r1@mx.example>";
+    report.message_id = kQuotedId;
     Record blocked = bounce("gina@example.com", false, "2026-11-20T06:03:12Z");
     blocked.side = Side::kSender;
     blocked.reason = Reason::kBlocked;
@@ -629,7 +631,7 @@ TEST_P(StoreTest, AVersion1DatabaseIsMigrated) {
   EXPECT_EQ(events->size(), 3u);
 
   Record copy = bounce("carol@example.com", false, "2026-11-20T06:03:12Z");
-  copy.message_id = "<r1@mx.example>";
+  copy.message_id = kQuotedId;
   const auto again = store->store_message(message_hash("Received: one more"), {copy});
   ASSERT_TRUE(again.ok()) << again.error().message;
   EXPECT_TRUE(again->duplicate);
