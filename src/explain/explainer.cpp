@@ -83,6 +83,11 @@ const Text& choose_text(const Record& record) {
       if (record.reason == Reason::kNoRelaying && record.side == Side::kRecipient) {
         return relay_refused_for_own_domain_text();
       }
+      if (record.provider_type) {
+        const Text* text = service_refusal_text(*record.provider_type, record.provider_subtype.value_or(""));
+        if (text != nullptr) return *text;
+      }
+      if (record.reason == Reason::kSuppressed) return suppressed_text(record.provider_subtype.value_or(""));
       if (record.reason == Reason::kSecurityError) {
         if (const Text* text = security_text(record.diagnostic.value_or(""))) return *text;
       }

@@ -383,6 +383,110 @@ constexpr OtherReportText kOtherReportTexts[] = {
        ""}}},
 };
 
+// A suppression whose cause the provider names: the person opted out or complained (never to be
+// mailed again, whatever the address's state), or the address bounced before.
+constexpr Text kSuppressedOptOut = {
+    "Your sending service did not send the message[ to {recipient}] because the person unsubscribed: "
+    "they asked for no more mail. {side}",
+    {"Do not send to [{recipient}|this address] again; mark it as unsubscribed in your own list.",
+     "Keep it on your sending service's suppression list: mailing someone who opted out breaks anti-spam "
+     "law (CAN-SPAM, GDPR) and harms your reputation.",
+     ""},
+    true};
+
+constexpr Text kSuppressedComplaint = {
+    "Your sending service did not send the message[ to {recipient}] because the person marked your "
+    "mail as spam: they asked for no more mail. {side}",
+    {"Do not send to [{recipient}|this address] again; mark it as unsubscribed in your own list.",
+     "Keep it on your sending service's suppression list: mailing someone who complained brings more "
+     "complaints and hurts the delivery of all your mail.",
+     ""},
+    true};
+
+constexpr Text kSuppressedBounced = {
+    "Your sending service did not try to send the message[ to {recipient}] because the address bounced "
+    "before and is on its suppression list. It will not try again until the address is taken off that list. {side}",
+    {"Remove [{recipient}|the address] from your list.",
+     "Only if you know the address works again (the person told you so), take it off your sending "
+     "service's suppression list before sending.",
+     ""},
+    true};
+
+// A sending service that refused to send for a fault of the message or of the sender's request:
+// no receiving server was asked, and the address is fine.
+constexpr Text kServiceSpamCheck = {
+    "Your sending service's own spam check judged the message to be spam and did not send it[ to "
+    "{recipient}]. The address is fine. {side}",
+    {"Remove spam-like content (misleading subject lines, shortened links, big images with little "
+     "text), then send again.",
+     "There is no need to remove the address.", ""},
+    true};
+
+constexpr Text kServiceVirus = {
+    "Your sending service found a virus or other harmful content in the message and did not send it[ "
+    "to {recipient}]. The address is fine. {side}",
+    {"Scan the attachments and the computer or system that built the message with an up-to-date "
+     "antivirus program.",
+     "Send the message again without the harmful part; there is no need to remove the address.", ""},
+    true};
+
+constexpr Text kServiceTemplate = {
+    "Your sending service could not build the message[ to {recipient}] from your template, so it sent "
+    "nothing. The address is fine. {side}",
+    {"Fix the template or the data your software sends with it: the service's own words name the "
+     "missing or broken part.",
+     "Send again once the message builds; there is no need to remove the address.", ""},
+    true};
+
+constexpr Text kServiceRequest = {
+    "Your sending service did not send the message[ to {recipient}] because the request your software "
+    "made to it was malformed. The address is fine. {side}",
+    {"Check what your software sends to the service (its API call, SMTP commands or X-SMTPAPI "
+     "header): the service's own words name the fault.",
+     "Send again once the request is fixed; there is no need to remove the address.", ""},
+    true};
+
+struct ServiceRefusalText {
+  std::string_view provider_type;
+  std::string_view subtype;  // how the provider's subtype starts; "" for any
+  const Text* text;
+};
+
+constexpr ServiceRefusalText kServiceRefusalTexts[] = {
+    // SendGrid dropped "Spam Content (if spam checker app enabled)"
+    {"dropped", "Spam Content", &kServiceSpamCheck},
+    // SendGrid dropped "Invalid SMTPAPI header"
+    {"dropped", "Invalid SMTPAPI header", &kServiceRequest},
+    // Amazon SES {"eventType":"Reject","reject":{"reason":"Bad content"}}: a virus
+    {"Reject", "", &kServiceVirus},
+    // Amazon SES "Rendering Failure": "Attribute 'attributeName' is not present in the rendering data."
+    {"Rendering Failure", "", &kServiceTemplate},
+    // SparkPost generation_failure: "554 5.3.3 [internal] Error while rendering part html"
+    {"generation_failure", "", &kServiceTemplate},
+    // Postmark "TemplateRenderingFailed": "Template variable 'first_name' was not provided"
+    {"Bounce", "TemplateRenderingFailed", &kServiceTemplate},
+    // Postmark "SMTPApiError": "Invalid 'To' address: 'jane@'"
+    {"Bounce", "SMTPApiError", &kServiceRequest},
+};
+
+struct SuppressionText {
+  std::string_view cause;  // how the provider's subtype starts, compared case-insensitively
+  const Text* text;
+};
+
+constexpr SuppressionText kSuppressionTexts[] = {
+    {"Unsubscribe", &kSuppressedOptOut},           // SendGrid dropped "Unsubscribed Address"; Postmark "Unsubscribe"
+    {"suppress-unsubscribe", &kSuppressedOptOut},  // Mailgun 605 "Not delivering to previously unsubscribed address"
+    {"Spam Reporting", &kSuppressedComplaint},     // SendGrid dropped "Spam Reporting Address"
+    {"suppress-complaint", &kSuppressedComplaint},  // Mailgun 607 "Not delivering to a user who marked your messages as spam"
+    {"Bounced", &kSuppressedBounced},              // SendGrid dropped "Bounced Address"
+    {"Invalid", &kSuppressedBounced},              // SendGrid dropped "Invalid": on its invalid-address list
+    {"suppress-bounce", &kSuppressedBounced},      // Mailgun 605 "Not delivering to previously bounced address"
+    // SES "Suppressed": "... suppressed sending to this address because it has a recent history of
+    // bouncing as an invalid address"
+    {"Suppressed", &kSuppressedBounced},
+};
+
 constexpr Text kUnexplained = {
     "No SMTP code, failure wording or delivery report was found in this text.",
     {"If this is from a bounce, paste all of it, including the line with a three-digit code such "
@@ -455,6 +559,20 @@ const Text* wording_text(Reason reason, std::string_view words) {
   return nullptr;
 }
 
+const Text* service_refusal_text(std::string_view provider_type, std::string_view provider_subtype) {
+  for (const ServiceRefusalText& entry : kServiceRefusalTexts) {
+    if (entry.provider_type == provider_type && util::istarts_with(provider_subtype, entry.subtype)) return entry.text;
+  }
+  return nullptr;
+}
+
+const Text& suppressed_text(std::string_view provider_subtype) {
+  for (const SuppressionText& entry : kSuppressionTexts) {
+    if (util::istarts_with(provider_subtype, entry.cause)) return *entry.text;
+  }
+  return reason_text(Reason::kSuppressed);
+}
+
 const Text* security_text(std::string_view words) {
   for (std::string_view word : kLoginOrEncryptionWords) {
     if (util::icontains(words, word)) return nullptr;
@@ -497,6 +615,13 @@ std::vector<std::string_view> all_templates() {
   add_text(kTenantBlocked);
   add_text(kListRefusedPost);
   add_text(kUnexplained);
+  add_text(kSuppressedOptOut);
+  add_text(kSuppressedComplaint);
+  add_text(kSuppressedBounced);
+  add_text(kServiceSpamCheck);
+  add_text(kServiceVirus);
+  add_text(kServiceTemplate);
+  add_text(kServiceRequest);
   for (const OtherReportText& entry : kOtherReportTexts) add_text(entry.text);
   for (const NetworkProblem& entry : kNetworkProblems) templates.push_back(entry.problem->text());
   for (const Template* tmpl : {&kHardBounceAdvice, &kSoftSenderAdvice, &kSoftAdvice, &kListing}) {

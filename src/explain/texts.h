@@ -67,6 +67,15 @@ const Text& relay_refused_for_own_domain_text();
 // a challenge-response filter's request), or nullptr.
 const Text* wording_text(Reason reason, std::string_view words);
 
+// For a webhook event where the sending service refused to send over a fault of the message or
+// the sender's request (SES "Reject", SendGrid's spam check, a template that failed to render),
+// by the provider's type and subtype; nullptr for any other.
+const Text* service_refusal_text(std::string_view provider_type, std::string_view provider_subtype);
+
+// For a suppressed record, the text for the cause the provider's subtype names ("Unsubscribed
+// Address", "suppress-complaint", "Bounced Address"); the general one when it names none.
+const Text& suppressed_text(std::string_view provider_subtype);
+
 // For a security error whose words name no login or encryption (a bare "5.7.1 message refused"),
 // the text of a refusal under the receiver's rules; nullptr when they do.
 const Text* security_text(std::string_view words);

@@ -23,12 +23,12 @@ constexpr std::array<Classification, 8> kBrevoEvents = {{
 
 }  // namespace
 
-bool read_brevo(std::string_view object, std::vector<Event>& events) {
+bool read_brevo(std::string_view object, Events& events) {
   const bool brevo_fields = !member(object, "ts_event").empty() || !member(object, "message-id").empty();
   if (member(object, "event").empty() || member(object, "email").empty() || !brevo_fields) return false;
   const std::string type = text(member(object, "event"));
   const Classification* line = find_classification(kBrevoEvents, type, "");
-  if (line == nullptr) return true;
+  if (skipped(line, type, events)) return true;
   Event event;
   event.recipient = text(member(object, "email"));
   event.diagnostic = server_words(text(member(object, "reason")));
@@ -38,7 +38,7 @@ bool read_brevo(std::string_view object, std::vector<Event>& events) {
   if (event.timestamp.empty()) event.timestamp = rfc3339_utc(text(member(object, "date")));
   if (line->kind == Kind::kFeedback) event.feedback_type = "abuse";
   classify_as(*line, type, "", event);
-  events.push_back(std::move(event));
+  events.read.push_back(std::move(event));
   return true;
 }
 

@@ -14,6 +14,12 @@ const Classification* find_classification(std::span<const Classification> table,
   return it == table.end() ? nullptr : &*it;
 }
 
+bool skipped(const Classification* line, std::string_view type, Events& events) {
+  if (line != nullptr && line->kind != Kind::kNone) return false;
+  events.skipped.emplace_back(type.empty() ? "(no type)" : type);
+  return true;
+}
+
 void classify_as(const Classification& line, std::string_view type, std::string_view subtype, Event& event) {
   event.kind = line.kind;
   event.hint = line.hint;

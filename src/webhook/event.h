@@ -32,8 +32,17 @@ struct Event {
   std::string feedback_type;
 };
 
+// What a reader found in one JSON object: the events about delivery, and the provider's type of
+// each event that gave none (an open, a subscription, a type the reader does not know).
+struct Events {
+  std::vector<Event> read;
+  std::vector<std::string> skipped;
+};
+
 // One line of a provider's classification table: an event whose two classifying values match
 // `type` and `subtype` ("" matches anything) is of `kind`, with `hint` as the reason it implies.
+// Kind::kNone marks an event the provider files with its failures that is not one (Postmark's
+// "Subscribe" request): it gives no record.
 struct Classification {
   std::string_view type;
   std::string_view subtype;
@@ -45,6 +54,10 @@ struct Classification {
 // not list (opens, clicks and other events that are not about delivery).
 const Classification* find_classification(std::span<const Classification> table, std::string_view type,
                                           std::string_view subtype);
+
+// Whether the event of `type` gives no record: no line matched, or the line is of Kind::kNone.
+// Such an event is noted in `events.skipped`.
+bool skipped(const Classification* line, std::string_view type, Events& events);
 
 // Applies a matched line to the event and records the provider's own words for it.
 void classify_as(const Classification& line, std::string_view type, std::string_view subtype, Event& event);

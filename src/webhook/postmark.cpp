@@ -12,8 +12,24 @@
 namespace bounceback::webhook {
 namespace {
 
-// Keyed on "RecordType" and the bounce "Type" (Postmark's bounce-type reference).
-constexpr std::array<Classification, 16> kPostmarkTypes = {{
+// Keyed on "RecordType" and the bounce "Type" (Postmark's bounce-type reference). Postmark files
+// some events that are no failure of the recipient's as bounces: those give no record (kNone),
+// and the sender's own errors take a reason on the sender's side.
+constexpr std::array<Classification, 22> kPostmarkTypes = {{
+    // "Subscribe request from someone wanting to get added to the mailing list."
+    {"Bounce", "Subscribe", Kind::kNone, std::nullopt},
+    // "The NDR is actually a test email message to see if the mail server is an open relay."
+    {"Bounce", "OpenRelayTest", Kind::kNone, std::nullopt},
+    // "Unable to deliver inbound message to destination inbound hook." (mail Postmark received)
+    {"Bounce", "InboundError", Kind::kNone, std::nullopt},
+    // "The subscriber has not clicked on the confirmation link upon registration or import."
+    {"Bounce", "Unconfirmed", Kind::kNone, std::nullopt},
+    // "An error occurred while attempting to render your template." ("Template variable
+    // 'first_name' was not provided"): the message the sender built is at fault.
+    {"Bounce", "TemplateRenderingFailed", Kind::kBounce, Reason::kContentError},
+    // "An error occurred while accepting an email through the SMTP API." ("Invalid 'To'
+    // address: 'jane@'"): the sender's SMTP submission to Postmark was malformed.
+    {"Bounce", "SMTPApiError", Kind::kBounce, Reason::kSyntaxError},
     {"Bounce", "Transient", Kind::kDelay, std::nullopt},
     {"Bounce", "DnsError", Kind::kBounce, Reason::kNetworkError},
     {"Bounce", "Blocked", Kind::kBounce, Reason::kBlocked},
@@ -34,12 +50,12 @@ constexpr std::array<Classification, 16> kPostmarkTypes = {{
 
 }  // namespace
 
-bool read_postmark(std::string_view object, std::vector<Event>& events) {
+bool read_postmark(std::string_view object, Events& events) {
   const std::string record_type = text(member(object, "RecordType"));
   if (record_type.empty()) return false;
   const std::string type = text(member(object, "Type"));
   const Classification* line = find_classification(kPostmarkTypes, record_type, type);
-  if (line == nullptr) return true;
+  if (skipped(line, type.empty() ? record_type : type, events)) return true;
   Event event;
   event.recipient = text(member(object, "Email"));
   if (event.recipient.empty()) event.recipient = text(member(object, "Recipient"));
@@ -51,7 +67,7 @@ bool read_postmark(std::string_view object, std::vector<Event>& events) {
   if (event.timestamp.empty()) event.timestamp = rfc3339_utc(text(member(object, "DeliveredAt")));
   if (line->kind == Kind::kFeedback) event.feedback_type = "abuse";
   classify_as(*line, record_type, type, event);
-  events.push_back(std::move(event));
+  events.read.push_back(std::move(event));
   return true;
 }
 

@@ -19,7 +19,9 @@ namespace json = formats::json;
 
 // SES's classification: bounceType and bounceSubType for bounces, the event type and its
 // subtype (delayType) otherwise. Documented in the SES "notification contents" reference.
-constexpr std::array<Classification, 17> kSesTypes = {{
+// Reject and Rendering Failure are SES refusing to send at all; "Reject" only ever has the
+// reason "Bad content", which SES documents as a virus found in the message.
+constexpr std::array<Classification, 19> kSesTypes = {{
     {"Permanent", "NoEmail", Kind::kBounce, Reason::kUserUnknown},
     {"Permanent", "Suppressed", Kind::kBounce, Reason::kSuppressed},
     {"Permanent", "OnAccountSuppressionList", Kind::kBounce, Reason::kSuppressed},
@@ -37,6 +39,11 @@ constexpr std::array<Classification, 17> kSesTypes = {{
     {"DeliveryDelay", "IPFailure", Kind::kDelay, Reason::kBlocked},
     {"DeliveryDelay", "TransientCommunicationFailure", Kind::kDelay, Reason::kNetworkError},
     {"DeliveryDelay", "", Kind::kDelay, std::nullopt},
+    // {"eventType":"Reject","reject":{"reason":"Bad content"}}
+    {"Reject", "", Kind::kBounce, Reason::kVirusDetected},
+    // {"eventType":"Rendering Failure","failure":{"errorMessage":"Attribute 'attributeName' is
+    // not present in the rendering data.","templateName":"MyTemplate"}}
+    {"Rendering Failure", "", Kind::kBounce, Reason::kContentError},
 }};
 
 // "dsn; a8-1.smtp-out.amazonses.com" -> the host.
@@ -46,11 +53,23 @@ std::string without_type(std::string raw) {
   return std::string(util::trim(std::string_view(raw).substr(semicolon + 1)));
 }
 
+// The sender's own Message-ID, from mail.headers ([{"name":"Message-ID","value":"<a1@shop.example>"}]);
+// commonHeaders.messageId often holds SES's id instead, the same as mail.messageId.
+std::string sent_message_id(std::string_view notification) {
+  for (std::string_view header : json::elements_of(member(notification, {"mail"}, "headers"))) {
+    if (util::iequals(text(member(header, "name")), "Message-ID")) return text(member(header, "value"));
+  }
+  return {};
+}
+
 // What every recipient of one notification shares: the sent mail and the reporting host.
 Event common_fields(std::string_view notification, std::string_view detail) {
   Event event;
   event.sender = text(member(notification, {"mail"}, "source"));
-  event.original_message_id = text(member(notification, {"mail", "commonHeaders"}, "messageId"));
+  event.original_message_id = sent_message_id(notification);
+  if (event.original_message_id.empty()) {
+    event.original_message_id = text(member(notification, {"mail", "commonHeaders"}, "messageId"));
+  }
   if (event.original_message_id.empty()) event.original_message_id = text(member(notification, {"mail"}, "messageId"));
   event.subject = text(member(notification, {"mail", "commonHeaders"}, "subject"));
   event.reporting_mta = without_type(text(member(detail, "reportingMTA")));
@@ -85,6 +104,21 @@ void read_delivered(std::string_view delivery, const Event& common, const Classi
   }
 }
 
+// Reject and Rendering Failure name no recipient of their own: the message was for every
+// address of mail.destination, and the words are SES's.
+void read_refusal(std::string_view notification, std::string_view words, const Classification& line,
+                  std::string_view type, std::vector<Event>& events) {
+  Event common = common_fields(notification, {});
+  common.timestamp = rfc3339_utc(text(member(notification, {"mail"}, "timestamp")));
+  common.diagnostic = server_words(words);
+  for (std::string_view recipient : json::elements_of(member(notification, {"mail"}, "destination"))) {
+    Event event = common;
+    event.recipient = json::as_string(recipient).value_or(std::string{});
+    classify_as(line, type, "", event);
+    events.push_back(std::move(event));
+  }
+}
+
 void read_complaint(std::string_view complaint, const Event& common, const Classification& line,
                     std::vector<Event>& events) {
   const std::string subtype = text(member(complaint, "complaintSubType"));
@@ -97,7 +131,8 @@ void read_complaint(std::string_view complaint, const Event& common, const Class
   }
 }
 
-bool read_notification(std::string_view notification, std::vector<Event>& events) {
+bool read_notification(std::string_view notification, Events& found) {
+  std::vector<Event>& events = found.read;
   std::string type = text(member(notification, "notificationType"));
   if (type.empty()) type = text(member(notification, "eventType"));
   if (type.empty() || member(notification, "mail").empty()) return false;
@@ -123,13 +158,21 @@ bool read_notification(std::string_view notification, std::vector<Event>& events
     const std::string_view complaint = member(notification, "complaint");
     read_complaint(complaint, common_fields(notification, complaint), *find_classification(kSesTypes, type, ""),
                    events);
+  } else if (type == "Reject") {
+    read_refusal(notification, text(member(notification, {"reject"}, "reason")),
+                 *find_classification(kSesTypes, type, ""), type, events);
+  } else if (type == "Rendering Failure") {
+    read_refusal(notification, text(member(notification, {"failure"}, "errorMessage")),
+                 *find_classification(kSesTypes, type, ""), type, events);
+  } else {
+    found.skipped.push_back(type);
   }
   return true;
 }
 
 }  // namespace
 
-bool read_ses(std::string_view object, std::vector<Event>& events) {
+bool read_ses(std::string_view object, Events& events) {
   if (text(member(object, "Type")) != "Notification" || member(object, "TopicArn").empty()) {
     return read_notification(object, events);
   }

@@ -1,6 +1,11 @@
 #include "webhook/webhook.h"
 
+#include <algorithm>
 #include <array>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "classify/classifier.h"
 #include "explain/explainer.h"
@@ -18,7 +23,7 @@ namespace json = formats::json;
 
 struct Provider {
   std::string_view decoder;
-  bool (*read)(std::string_view object, std::vector<Event>& events);
+  bool (*read)(std::string_view object, Events& events);
 };
 
 // Most specific shape first: SendGrid and Brevo events both have "event" and "email", so each
@@ -44,6 +49,10 @@ void set_suppressed(Record& record) {
   explain::explain_record(record);
 }
 
+// Providers put their own numbers where an SMTP reply goes (Mailgun's 605 for "not sent: on the
+// suppression list", 498 for "Too old"): RFC 5321 reply codes are 2yz to 5yz with y from 0 to 5.
+bool is_smtp_reply_code(int code) { return code >= 200 && code <= 599 && code / 10 % 10 <= 5; }
+
 // What the record builder needs: the fields all records of the event share, the report's kind
 // (a delay or a delivery is a bounce report whose action says so), and the recipient's evidence.
 Record to_record(const Event& event, std::string_view decoder, std::string_view source) {
@@ -65,9 +74,7 @@ Record to_record(const Event& event, std::string_view decoder, std::string_view 
   evidence.recipient = event.recipient;
   evidence.action = event.action;
   evidence.status = event.status;
-  // Providers put their own numbers where an SMTP reply goes (Mailgun's 605 for "not sent: on the
-  // suppression list"): only a reply code's range is one.
-  if (event.reply_code && *event.reply_code >= 200 && *event.reply_code <= 599) evidence.reply_code = event.reply_code;
+  if (event.reply_code && is_smtp_reply_code(*event.reply_code)) evidence.reply_code = event.reply_code;
   evidence.diagnostic = event.diagnostic;
   evidence.remote_mta = event.remote_mta;
   evidence.remote_ip = event.remote_ip;
@@ -78,15 +85,98 @@ Record to_record(const Event& event, std::string_view decoder, std::string_view 
   return record;
 }
 
+// The provider's type of each event that gave no record, and how many of each, in first-seen order.
+using SkippedTypes = std::vector<std::pair<std::string, size_t>>;
+
+void note_skipped(const std::string& type, SkippedTypes& skipped) {
+  const auto seen = std::find_if(skipped.begin(), skipped.end(), [&](const auto& entry) { return entry.first == type; });
+  if (seen != skipped.end()) {
+    ++seen->second;
+  } else {
+    skipped.emplace_back(type, 1);
+  }
+}
+
 // Reads one event object with the first provider that knows its shape; false when none does.
-bool read_event(std::string_view object, std::string_view source, DecodeResult& result) {
+bool read_event(std::string_view object, std::string_view source, DecodeResult& result, SkippedTypes& skipped) {
   for (const Provider& provider : kProviders) {
-    std::vector<Event> events;
+    Events events;
     if (!provider.read(object, events)) continue;
-    for (const Event& event : events) result.records.push_back(to_record(event, provider.decoder, source));
+    for (const Event& event : events.read) result.records.push_back(to_record(event, provider.decoder, source));
+    for (const std::string& type : events.skipped) note_skipped(type, skipped);
     return true;
   }
   return false;
+}
+
+// A provider's type name in a warning: short, and with no control character (the text is hostile).
+std::string printable_type(std::string_view type) {
+  constexpr size_t kLongest = 40;
+  std::string out;
+  for (char c : type.substr(0, kLongest)) {
+    const auto byte = static_cast<unsigned char>(c);
+    out += byte < 0x20 || byte == 0x7F ? '?' : c;
+  }
+  while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
+  if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0) out.pop_back();
+  return out;
+}
+
+// "2 events that are not delivery failures gave no record: open (1), Subscription (1)"
+std::string skipped_warning(const SkippedTypes& skipped) {
+  size_t total = 0;
+  std::string types;
+  for (const auto& [type, count] : skipped) {
+    total += count;
+    types += (types.empty() ? "" : ", ") + printable_type(type) + " (" + std::to_string(count) + ")";
+  }
+  return std::to_string(total) + (total == 1 ? " event" : " events") +
+         " not about a delivery failure gave no record: " + types;
+}
+
+// Windows tools (PowerShell Out-File, Notepad) write a UTF-8 byte order mark before the text.
+std::string_view without_bom(std::string_view bytes) {
+  constexpr std::string_view kBom = "\xEF\xBB\xBF";
+  return bytes.starts_with(kBom) ? bytes.substr(kBom.size()) : bytes;
+}
+
+std::string syntax_error_message(const json::SyntaxError& error) {
+  return "not valid JSON at byte " + std::to_string(error.offset) + ": " + std::string(error.what);
+}
+
+// The event values of a JSON text, or why there are none.
+struct EventValues {
+  std::vector<std::string_view> values;
+  std::optional<std::string> error;
+};
+
+// JSON lines, as webhook capture tools save them: one event object per line. Each line is checked
+// on its own, and an error names its byte in the whole input.
+EventValues json_lines(std::string_view json) {
+  EventValues lines;
+  size_t at = 0;
+  while (at < json.size()) {
+    const size_t end = std::min(json.find('\n', at), json.size());
+    const std::string_view line = util::trim(json.substr(at, end - at));
+    if (std::optional<json::SyntaxError> error = line.empty() ? std::nullopt : json::find_syntax_error(line)) {
+      error->offset += static_cast<size_t>(line.data() - json.data());
+      lines.error = syntax_error_message(*error) + " (JSON lines must hold one whole event object on each line)";
+      return lines;
+    }
+    if (!line.empty()) lines.values.push_back(line);
+    at = end + 1;
+  }
+  return lines;
+}
+
+// The event values of `json`: one value, the elements of an array, or one object per line.
+EventValues event_values(std::string_view json) {
+  const std::optional<json::SyntaxError> error = json::find_syntax_error(json);
+  const std::string_view value = util::trim(json);
+  if (!error) return {value.front() == '[' ? json::elements_of(value) : std::vector<std::string_view>{value}, {}};
+  const bool more_after_an_object = !value.empty() && value.front() == '{' &&
+                                    std::string_view(error->what).find("after the JSON value") != std::string_view::npos;
+  return more_after_an_object ? json_lines(json) : EventValues{{}, syntax_error_message(*error)};
 }
 
 // Amazon SNS posts a confirmation to a new endpoint before any event: no event itself, but the
@@ -96,35 +186,32 @@ bool is_sns_confirmation(std::string_view object) {
   return type == "SubscriptionConfirmation" || type == "UnsubscribeConfirmation";
 }
 
-std::string syntax_error_message(const json::SyntaxError& error) {
-  return "not valid JSON at byte " + std::to_string(error.offset) + ": " + std::string(error.what);
-}
-
 }  // namespace
 
 bool looks_like_json(std::string_view bytes) {
-  const std::string_view text = util::trim(bytes);
+  const std::string_view text = util::trim(without_bom(bytes));
   return !text.empty() && (text.front() == '{' || text.front() == '[');
 }
 
 DecodeResult decode(std::string_view json, std::string_view source) {
   DecodeResult result;
-  if (const std::optional<json::SyntaxError> error = json::find_syntax_error(json)) {
-    result.error = Error{ErrorCode::kInvalidArgument, syntax_error_message(*error)};
+  const EventValues values = event_values(without_bom(json));
+  if (values.error) {
+    result.error = Error{ErrorCode::kInvalidArgument, *values.error};
     return result;
   }
-  const std::string_view value = util::trim(json);
-  const std::vector<std::string_view> objects =
-      value.front() == '[' ? json::elements_of(value) : std::vector<std::string_view>{value};
+  const std::vector<std::string_view>& objects = values.values;
   size_t unknown = 0;
+  SkippedTypes skipped;
   for (std::string_view object : objects) {
     if (is_sns_confirmation(object)) {
       result.warnings.push_back("an Amazon SNS subscription message, not an event: to receive events, open its "
                                 "SubscribeURL once");
-    } else if (!read_event(object, source, result)) {
+    } else if (!read_event(object, source, result, skipped)) {
       ++unknown;
     }
   }
+  if (!skipped.empty()) result.warnings.push_back(skipped_warning(skipped));
   if (unknown > 0) {
     result.warnings.push_back(std::to_string(unknown) + " of " +
                               std::to_string(objects.size()) +

@@ -12,6 +12,32 @@ expect_lines 6 "one record per delivery event, the open skipped"
 expect_out '"decoder":"sendgrid"' "the SendGrid reader decoded it"
 expect_out '"provider_type":"bounce","provider_subtype":"blocked"' "SendGrid's own classification kept"
 expect_out '"reason":"suppressed"' "a dropped event is SendGrid's suppression list"
+expect_err "1 event not about a delivery failure gave no record: open (1)" "the open is counted, not lost"
+
+# A drop's reason decides: an opt-out is never to be lifted, a spam-check drop keeps the address.
+run decode "$hooks/sendgrid-dropped.json"
+expect_status 0 "SendGrid drops of every reason"
+expect_out "because the person unsubscribed: they asked for no more mail" "an unsubscribe told as one"
+expect_out "Keep it on your sending service's suppression list" "and never lifted"
+expect_out "Your sending service's own spam check" "SendGrid's spam checker"
+expect_out_not "remove it from your sending service's suppression list" "no advice to lift a suppression"
+expect_err "group_unsubscribe (1), open (1)" "the events with no record named"
+
+# Capture tools: a byte order mark, one event per line.
+run decode --format jsonl "$hooks/sendgrid-bom.json"
+expect_status 0 "JSON after a UTF-8 byte order mark"
+expect_out '"decoder":"sendgrid"' "read as webhook JSON, not as a mail message"
+run_stdin "$(cat "$hooks/sendgrid-json-lines.json")" decode --format jsonl -
+expect_status 0 "JSON lines on stdin"
+expect_lines 2 "one record per line"
+
+# Amazon SES refusing to send at all: a record, never silence.
+run decode --format jsonl "$hooks/ses-refusals.json"
+expect_status 0 "SES Reject and Rendering Failure"
+expect_out '"recipient":"ses-reject@example.org"' "the rejected message's recipient"
+expect_out '"reason":"virusdetected"' "Reject is a virus"
+expect_out '"original_message_id":"<orig-3@example.com>"' "the sender's own Message-ID"
+expect_err "Open (1), Subscription (1)" "the other events counted"
 
 # A folder of mail and JSON: both decoded, side by side.
 cp "$EXAMPLES/bounces/postfix-user-unknown.eml" "$tmp/"

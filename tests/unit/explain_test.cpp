@@ -588,9 +588,29 @@ TEST(ExplainRecord, ReportsThatAreNotFailuresGetNoRetryAdvice) {
 }
 
 TEST(ExplainRecord, SuppressedAdviceDoesNotContradictItself) {
+  // The cause unknown: both an opt-out (never mail again) and a bounce (lift only if it works).
   const Record record = explained(bounce(Reason::kSuppressed));
-  EXPECT_TRUE(contains(record.advice.front(), "Remove jane@example.com")) << record.advice.front();
+  EXPECT_TRUE(contains(joined(record.advice), "do not send to jane@example.com again")) << joined(record.advice);
+  EXPECT_TRUE(contains(joined(record.advice), "only if you know it works again")) << joined(record.advice);
   EXPECT_FALSE(contains(joined(record.advice), "no need to remove")) << joined(record.advice);
+
+  Record bounced = bounce(Reason::kSuppressed);
+  bounced.provider_subtype = "Bounced Address";
+  explain::explain_record(bounced);
+  EXPECT_TRUE(contains(bounced.advice.front(), "Remove jane@example.com")) << bounced.advice.front();
+}
+
+// An unsubscribe or a complaint is the person's wish: never advise lifting the suppression.
+TEST(ExplainRecord, SuppressedForAnOptOutIsNeverToBeLifted) {
+  for (const char* subtype : {"Unsubscribed Address", "suppress-complaint", "Spam Reporting Address", "Unsubscribe"}) {
+    Record record = bounce(Reason::kSuppressed);
+    record.provider_subtype = subtype;
+    explain::explain_record(record);
+    EXPECT_TRUE(contains(record.summary, "asked for no more mail")) << subtype << ": " << record.summary;
+    EXPECT_TRUE(contains(joined(record.advice), "Keep it on your sending service's suppression list"))
+        << joined(record.advice);
+    EXPECT_FALSE(contains(joined(record.advice), "take it off")) << joined(record.advice);
+  }
 }
 
 TEST(ExplainRecord, UndefinedFallsBackToTheCodeKnowledge) {

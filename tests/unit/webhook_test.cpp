@@ -37,6 +37,31 @@ Record only_record(const std::string& name) {
   return result.records.empty() ? Record{} : result.records.front();
 }
 
+// The summary and advice of a record, as one text to search.
+std::string all_text(const Record& r) {
+  std::string text = r.summary;
+  for (const std::string& line : r.advice) text += "\n" + line;
+  return text;
+}
+
+bool any_warning_has(const DecodeResult& result, std::string_view words) {
+  for (const std::string& warning : result.warnings) {
+    if (warning.find(words) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// The advice that lifts a suppression or gives up on an address: wrong for an opt-out, and wrong
+// for an address that is fine.
+void expect_keeps_the_address(const Record& r) {
+  const std::string text = all_text(r);
+  EXPECT_EQ(text.find("The receiving server"), std::string::npos) << "no server was asked: " << text;
+  EXPECT_EQ(text.find("remove it from your sending service's suppression list"), std::string::npos) << text;
+  EXPECT_EQ(text.find("take it off your sending service's suppression list"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Remove " + r.recipient.value_or("?") + " from your list"), std::string::npos) << text;
+  EXPECT_EQ(text.find("stop sending to"), std::string::npos) << text;
+}
+
 // ---- Amazon SES ----
 
 TEST(WebhookSes, SnsBounceGivesOneRecordPerRecipient) {
@@ -86,6 +111,34 @@ TEST(WebhookSes, SuppressedKeepsTheProviderClassification) {
   EXPECT_EQ(r.reporting_mta, "amazonses.com");
   EXPECT_EQ(r.original_message_id, "0102018e-mail-0002");
   EXPECT_EQ(r.subject, "Your order");
+}
+
+// SES's Reject (a virus) and Rendering Failure mean it sent nothing: a record for each
+// destination, never silence. Opens and subscriptions are counted in a warning.
+TEST(WebhookSes, RefusalsAreRecordsAndOtherEventsAreCounted) {
+  const DecodeResult result = decode_fixture("ses-refusals.json");
+  ASSERT_FALSE(result.error);
+  ASSERT_EQ(result.records.size(), 3U);
+  const Record& suppressed = result.records[0];
+  EXPECT_EQ(suppressed.reason, Reason::kSuppressed);
+  EXPECT_NE(suppressed.summary.find("bounced before"), std::string::npos) << suppressed.summary;
+  EXPECT_EQ(suppressed.original_message_id, "<orig-3@example.com>") << "the sender's Message-ID, not SES's id";
+
+  const Record& rejected = result.records[1];
+  EXPECT_EQ(rejected.recipient, "ses-reject@example.org");
+  EXPECT_EQ(rejected.kind, Kind::kBounce);
+  EXPECT_EQ(rejected.reason, Reason::kVirusDetected);
+  EXPECT_EQ(rejected.provider_type, "Reject");
+  EXPECT_EQ(rejected.diagnostic, "Bad content");
+  EXPECT_EQ(rejected.timestamp, "2026-11-29T22:00:11Z");
+
+  const Record& rendering = result.records[2];
+  EXPECT_EQ(rendering.recipient, "ses-render@example.org");
+  EXPECT_EQ(rendering.reason, Reason::kContentError);
+  EXPECT_EQ(rendering.side, Side::kSender);
+  expect_keeps_the_address(rendering);
+
+  EXPECT_TRUE(any_warning_has(result, "2 events not about a delivery failure gave no record: Open (1), Subscription (1)"));
 }
 
 TEST(WebhookSes, MailboxFullIsSoft) {
@@ -151,7 +204,9 @@ TEST(WebhookSes, SnsSubscriptionConfirmationSaysWhatToDo) {
 TEST(WebhookSendGrid, EveryDeliveryEventOfTheArray) {
   const DecodeResult result = decode_fixture("sendgrid-events.json");
   ASSERT_FALSE(result.error);
-  EXPECT_TRUE(result.warnings.empty());
+  ASSERT_EQ(result.warnings.size(), 1U);
+  EXPECT_TRUE(any_warning_has(result, "1 event not about a delivery failure gave no record: open (1)"))
+      << result.warnings[0];
   ASSERT_EQ(result.records.size(), 6U) << "the open event is not about delivery";
   for (const Record& r : result.records) EXPECT_EQ(r.decoder, "sendgrid");
 
@@ -191,6 +246,103 @@ TEST(WebhookSendGrid, EveryDeliveryEventOfTheArray) {
   EXPECT_EQ(result.records[5].feedback_type, "abuse");
 }
 
+// SendGrid's "reason" says why it dropped the message: a suppression list (bounced, invalid,
+// unsubscribed, spam report), its spam checker, or a malformed X-SMTPAPI header from the sender.
+TEST(WebhookSendGrid, DroppedTakesItsCauseFromTheReason) {
+  const DecodeResult result = decode_fixture("sendgrid-dropped.json");
+  ASSERT_FALSE(result.error);
+  ASSERT_EQ(result.records.size(), 6U);
+  const Record& bounced = result.records[0];
+  EXPECT_EQ(bounced.reason, Reason::kSuppressed);
+  EXPECT_EQ(bounced.provider_subtype, "Bounced Address");
+  EXPECT_NE(bounced.summary.find("bounced before"), std::string::npos) << bounced.summary;
+  EXPECT_NE(all_text(bounced).find("Only if you know the address works again"), std::string::npos);
+
+  for (const Record* opted_out : {&result.records[1], &result.records[2]}) {
+    EXPECT_EQ(opted_out->reason, Reason::kSuppressed);
+    EXPECT_NE(opted_out->summary.find("asked for no more mail"), std::string::npos) << opted_out->summary;
+    EXPECT_NE(all_text(*opted_out).find("Do not send to"), std::string::npos);
+    expect_keeps_the_address(*opted_out);
+  }
+  EXPECT_NE(result.records[1].summary.find("unsubscribed"), std::string::npos);
+  EXPECT_NE(result.records[2].summary.find("marked your mail as spam"), std::string::npos);
+
+  const Record& invalid = result.records[3];
+  EXPECT_EQ(invalid.reason, Reason::kSuppressed);
+  EXPECT_EQ(invalid.provider_subtype, "Invalid");
+
+  const Record& spam_content = result.records[4];
+  EXPECT_EQ(spam_content.reason, Reason::kSpamDetected);
+  EXPECT_EQ(spam_content.side, Side::kSender);
+  expect_keeps_the_address(spam_content);
+
+  const Record& bad_header = result.records[5];
+  EXPECT_EQ(bad_header.reason, Reason::kContentError);
+  EXPECT_EQ(bad_header.side, Side::kSender);
+  EXPECT_FALSE(bad_header.hard_bounce);
+  expect_keeps_the_address(bad_header);
+
+  EXPECT_TRUE(any_warning_has(result, "group_unsubscribe (1), open (1)"));
+}
+
+// The sending service refused over the message or the request: the service says so, and the
+// address is fine.
+TEST(WebhookInput, TheServicesOwnRefusalIsToldAsSuch) {
+  const struct {
+    const char* fixture;
+    size_t index;
+    const char* words;
+  } kCases[] = {
+      {"sendgrid-dropped.json", 4, "Your sending service's own spam check"},
+      {"sendgrid-dropped.json", 5, "the request your software made to it was malformed"},
+      {"ses-refusals.json", 1, "Your sending service found a virus"},
+      {"ses-refusals.json", 2, "could not build the message to ses-render@example.org from your template"},
+      {"sparkpost-generation.json", 0, "from your template"},
+      {"postmark-not-recipient-failures.json", 0, "from your template"},
+      {"postmark-not-recipient-failures.json", 1, "the request your software made to it was malformed"},
+  };
+  for (const auto& c : kCases) {
+    const DecodeResult result = decode_fixture(c.fixture);
+    ASSERT_GT(result.records.size(), c.index) << c.fixture;
+    const Record& r = result.records[c.index];
+    EXPECT_NE(r.summary.find(c.words), std::string::npos) << c.fixture << ": " << r.summary;
+    EXPECT_NE(r.summary.find("The address is fine."), std::string::npos) << r.summary;
+    EXPECT_NE(all_text(r).find("no need to remove the address"), std::string::npos) << all_text(r);
+  }
+}
+
+// Windows tools write a byte order mark before the JSON.
+TEST(WebhookInput, AByteOrderMarkIsSkipped) {
+  const Record r = only_record("sendgrid-bom.json");
+  EXPECT_EQ(r.decoder, "sendgrid");
+  EXPECT_EQ(r.recipient, "bom@example.net");
+  EXPECT_EQ(r.reason, Reason::kUserUnknown);
+}
+
+// Capture tools save one event object per line.
+TEST(WebhookInput, JsonLinesAreReadAsABatch) {
+  const DecodeResult result = decode_fixture("sendgrid-json-lines.json");
+  ASSERT_FALSE(result.error) << result.error->message;
+  ASSERT_EQ(result.records.size(), 2U);
+  EXPECT_EQ(result.records[0].recipient, "line1@example.net");
+  EXPECT_EQ(result.records[0].reason, Reason::kUserUnknown);
+  EXPECT_EQ(result.records[1].recipient, "line2@example.net");
+  EXPECT_EQ(result.records[1].reason, Reason::kSuppressed);
+}
+
+TEST(WebhookInput, ABrokenJsonLineNamesItsByte) {
+  const std::string lines = read_fixture("sendgrid-json-lines-broken.json");
+  const DecodeResult result = Decoder().decode(lines, "broken.json");
+  ASSERT_TRUE(result.error);
+  const size_t second_line = lines.find('\n') + 1;
+  const size_t end_of_input = without_trailing_blanks(lines).size();
+  EXPECT_NE(result.error->message.find("not valid JSON at byte "), std::string::npos) << result.error->message;
+  const size_t offset = std::stoul(result.error->message.substr(result.error->message.find("byte ") + 5));
+  EXPECT_GE(offset, second_line) << result.error->message;
+  EXPECT_LE(offset, end_of_input + 1) << result.error->message;
+  EXPECT_NE(result.error->message.find("one whole event object on each line"), std::string::npos);
+}
+
 // ---- Mailgun ----
 
 TEST(WebhookMailgun, PermanentFailure) {
@@ -226,6 +378,44 @@ TEST(WebhookMailgun, SuppressionListRefusal) {
   EXPECT_EQ(r.diagnostic, "Not delivering to previously bounced address");
   // reply_code is an SMTP basic reply code (DESIGN.md); Mailgun's own 605 is none.
   EXPECT_FALSE(r.reply_code.has_value());
+}
+
+TEST(WebhookMailgun, AnUnsubscribeOrComplaintIsNeverToBeLifted) {
+  for (const char* name : {"mailgun-suppress-unsubscribe.json", "mailgun-suppress-complaint.json"}) {
+    const Record r = only_record(name);
+    EXPECT_EQ(r.reason, Reason::kSuppressed) << name;
+    EXPECT_FALSE(r.reply_code.has_value()) << name;
+    EXPECT_NE(r.summary.find("asked for no more mail"), std::string::npos) << r.summary;
+    expect_keeps_the_address(r);
+  }
+  EXPECT_EQ(only_record("mailgun-suppress-unsubscribe.json").provider_subtype, "suppress-unsubscribe");
+  const Record bounced = only_record("mailgun-suppressed.json");
+  EXPECT_EQ(bounced.provider_subtype, "suppress-bounce");
+  EXPECT_NE(bounced.summary.find("bounced before"), std::string::npos) << bounced.summary;
+}
+
+// Mailgun's "old" with its own code 498 ("Too old"): it gave up after retrying.
+TEST(WebhookMailgun, TooOldIsExpiredWithNoReplyCode) {
+  const Record r = only_record("mailgun-too-old.json");
+  EXPECT_EQ(r.reason, Reason::kExpired);
+  EXPECT_FALSE(r.reply_code.has_value());
+  EXPECT_EQ(r.summary.find("498"), std::string::npos) << r.summary;
+}
+
+// A code is the server's reply only with the server's words, and words of the same class.
+TEST(WebhookMailgun, ACodeWithoutMatchingWordsIsNoReplyCode) {
+  const auto reply_code_of = [](std::string_view status) {
+    const std::string json = R"({"event-data":{"event":"failed","severity":"permanent","recipient":"a@example.org",)"
+                             R"("log-level":"error","delivery-status":)" + std::string(status) + "}}";
+    const DecodeResult result = Decoder().decode(json, "mg.json");
+    return result.records.size() == 1 ? result.records[0].reply_code : std::optional<int>(-1);
+  };
+  EXPECT_EQ(reply_code_of(R"({"code":550,"message":"5.1.1 no such user"})"), 550);
+  EXPECT_EQ(reply_code_of(R"({"code":550,"message":"","description":"mailbox unavailable"})"), 550);
+  EXPECT_EQ(reply_code_of(R"({"code":550,"message":"","description":""})"), std::nullopt);
+  EXPECT_EQ(reply_code_of(R"({"code":450,"message":"5.1.1 no such user"})"), std::nullopt);
+  EXPECT_EQ(reply_code_of(R"({"code":498,"message":"","description":"Too old"})"), std::nullopt);
+  EXPECT_EQ(reply_code_of(R"({"code":"abc","message":"x"})"), std::nullopt);
 }
 
 TEST(WebhookMailgun, ComplaintAndDelivery) {
@@ -270,6 +460,34 @@ TEST(WebhookPostmark, SoftBounceComplaintDelivery) {
   EXPECT_EQ(delivered.timestamp, "2026-03-02T10:40:00Z");
 }
 
+// Postmark files subscription requests, relay tests and inbound errors as bounces; none is a
+// failure to deliver to the recipient. Template and SMTP API errors are the sender's own.
+TEST(WebhookPostmark, TypesThatAreNoRecipientFailure) {
+  const DecodeResult result = decode_fixture("postmark-not-recipient-failures.json");
+  ASSERT_FALSE(result.error);
+  EXPECT_TRUE(any_warning_has(result, "4 events not about a delivery failure gave no record: Subscribe (1), "
+                                      "OpenRelayTest (1), InboundError (1), Unconfirmed (1)"));
+  ASSERT_EQ(result.records.size(), 4U);
+  const Record& template_failed = result.records[0];
+  EXPECT_EQ(template_failed.provider_subtype, "TemplateRenderingFailed");
+  EXPECT_EQ(template_failed.reason, Reason::kContentError);
+  EXPECT_EQ(template_failed.side, Side::kSender);
+  expect_keeps_the_address(template_failed);
+  const Record& api_error = result.records[1];
+  EXPECT_EQ(api_error.provider_subtype, "SMTPApiError");
+  EXPECT_EQ(api_error.reason, Reason::kSyntaxError);
+  EXPECT_EQ(api_error.side, Side::kSender);
+  expect_keeps_the_address(api_error);
+
+  const Record& unsubscribed = result.records[2];
+  EXPECT_EQ(unsubscribed.reason, Reason::kSuppressed);
+  EXPECT_NE(unsubscribed.summary.find("unsubscribed"), std::string::npos) << unsubscribed.summary;
+  expect_keeps_the_address(unsubscribed);
+  const Record& deactivated = result.records[3];
+  EXPECT_EQ(deactivated.reason, Reason::kSuppressed);
+  EXPECT_NE(all_text(deactivated).find("do not send to"), std::string::npos) << "cause unknown: both cases";
+}
+
 // ---- SparkPost ----
 
 TEST(WebhookSparkPost, MessageEventsOfTheArray) {
@@ -308,6 +526,19 @@ TEST(WebhookSparkPost, APolicyRejectionIsSparkPostsOwnRefusal) {
   EXPECT_EQ(result.records[0].recipient, "gone@example.net");
   EXPECT_EQ(result.records[0].reason, Reason::kSuppressed);
   EXPECT_EQ(result.records[0].provider_type, "policy_rejection");
+}
+
+TEST(WebhookSparkPost, GenerationEventsAreRecordsNotSilence) {
+  const DecodeResult result = decode_fixture("sparkpost-generation.json");
+  ASSERT_FALSE(result.error);
+  ASSERT_EQ(result.records.size(), 3U);
+  EXPECT_EQ(result.records[0].recipient, "sp-genfail@example.org");
+  EXPECT_EQ(result.records[0].reason, Reason::kContentError);
+  expect_keeps_the_address(result.records[0]);
+  EXPECT_EQ(result.records[1].recipient, "sp-genrej@example.org");
+  EXPECT_EQ(result.records[1].reason, Reason::kSuppressed);
+  EXPECT_EQ(result.records[2].reason, Reason::kBlocked);
+  EXPECT_TRUE(any_warning_has(result, "link_unsubscribe (1)"));
 }
 
 // ---- Brevo ----
