@@ -50,6 +50,7 @@ std::string plural(uint64_t count, const std::string& noun) {
 
 void print_stats(const logs::ScanStats& stats) {
   std::string text = "logs: " + plural(stats.lines, "line") + " read, " + plural(stats.records, "record") + ", " +
+                     plural(stats.skipped, "skipped line") + ", " +
                      plural(stats.unrecognised, "unrecognised line") + ", " +
                      plural(stats.malformed, "malformed line") + "\n";
   for (const std::string& example : stats.malformed_examples) text += "  malformed: " + example + "\n";

@@ -258,7 +258,7 @@ class CommandLine {
         "logs",
         "Delivery failures and delays from MTA logs (Postfix, Exim, Sendmail, OpenSMTPD), as the same\n"
         "records decode gives. FILE may be gzip-compressed; - reads standard input. Counts of lines\n"
-        "read, records, unrecognised and malformed lines go to standard error.");
+        "read, records, skipped, unrecognised and malformed lines go to standard error.");
     add_logs_options(*logs_cmd_, logs_);
   }
 

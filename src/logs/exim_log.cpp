@@ -33,6 +33,11 @@ constexpr std::array<std::string_view, 2> kExpiryWords = {
     "retry time not reached for any host after a long failure period",
 };
 
+// A deferral Exim logs at each queue run while an address waits for its retry time: no delivery
+// was tried, so it says nothing new ("== ex-defer@example.net R=dnslookup T=remote_smtp defer (-53):
+// retry time not reached for any host for 'example.net'"; -52 for a local transport).
+constexpr std::string_view kNotTriedWords = "retry time not reached";
+
 // Old ids "1w2x3y-000AbC-7Z" (6-6-2) and Exim 4.97's "1w2x3y-0000000AbC-0000" (6-11-4).
 bool looks_like_exim_id(std::string_view id) {
   const size_t first = id.find('-');
@@ -98,6 +103,10 @@ void parse_delivery(Outcome outcome, std::string_view rest, LogLine& out) {
     out.diagnostic = address_ends_fields ? after_address : after_fields(after_address);
   }
   if (outcome == Outcome::kFailed && names_expiry(out.diagnostic)) out.outcome = Outcome::kExpired;
+  if (outcome == Outcome::kDelayed && util::icontains(out.diagnostic, kNotTriedWords)) {
+    out.type = LogLine::Type::kIgnored;
+    return;
+  }
   out.command = command_in(out.diagnostic);
   const Relay relay = host_field(after_address);
   out.remote_mta = relay.host;
@@ -139,11 +148,13 @@ bool parse_exim_mainlog(std::string_view line, LogTime& time, LogLine& out) {
   return parse_body(line, out);
 }
 
+// A line of no message ("Start queue run: pid=123") is unrecognised, as in the main log.
 bool parse_exim_syslog(const SyslogLine& line, LogLine& out) {
   if (line.program != "exim" && line.program != "exim4") return false;
-  out.decoder = kDecoder;
-  parse_body(line.message, out);
-  return true;
+  // With syslog_timestamp (the default) Exim keeps its own date: "2026-11-29 22:50:02 [+0100] ...".
+  std::string_view body = line.message;
+  out.time = parse_iso_time(body);
+  return parse_body(body, out);
 }
 
 }  // namespace bounceback::logs

@@ -14,6 +14,7 @@ struct SyslogLine {
   std::string_view host;
   std::string_view program;  // "postfix/smtp", "sendmail", "smtpd"
   std::string_view message;  // after "program[pid]: "
+  bool continued = false;    // the message started with an extra blank, as the rest of a split line does
 };
 
 // Splits the frame off; nullopt for lines that are not syslog lines.
@@ -29,7 +30,7 @@ enum class Outcome {
 
 struct LogLine {
   enum class Type {
-    kIgnored,       // a line of a known MTA that says nothing about delivery (connections, ...)
+    kIgnored,       // a line of a known MTA that says nothing about delivery (connections, ...): skipped
     kMalformed,     // a delivery line of a known MTA missing what it must carry: see `problem`
     kDelivery,      // one delivery attempt for the recipients in `recipients`
     kMessageInfo,   // what the queue knows of a message: sender and/or Message-ID
@@ -40,6 +41,9 @@ struct LogLine {
   std::string_view decoder;     // "postfix-log", ...
   std::string_view queue_id;    // joins the lines of one message; empty when the line has none
   std::string_view problem;     // kMalformed: what is wrong, for the report
+  // A date inside the message, written by the MTA itself: Exim's through syslog, exact when it
+  // carries log_timezone's zone; it replaces the frame's.
+  std::optional<LogTime> time;
   // kMessageInfo, and kDelivery lines that name the sender themselves (OpenSMTPD)
   std::optional<std::string_view> sender;  // present and empty: the null sender <>
   std::string_view message_id;
@@ -59,7 +63,7 @@ bool parse_postfix(const SyslogLine& line, LogLine& out);
 bool parse_sendmail(const SyslogLine& line, LogLine& out);
 bool parse_opensmtpd(const SyslogLine& line, LogLine& out);
 // Exim writes its own main log ("2026-03-10 09:12:44 1w2x3y-000AbC-7Z ** ...") or, to syslog, the
-// same text without the date.
+// same text with the date (syslog_timestamp, the default) or without it.
 bool parse_exim_mainlog(std::string_view line, LogTime& time, LogLine& out);
 bool parse_exim_syslog(const SyslogLine& line, LogLine& out);
 

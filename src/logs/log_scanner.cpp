@@ -5,6 +5,7 @@
 #include <array>
 #include <utility>
 
+#include "explain/explainer.h"
 #include "logs/log_line.h"
 #include "pipeline/record_builder.h"
 #include "util/text.h"
@@ -50,6 +51,16 @@ std::vector<std::string_view> split_recipients(std::string_view list) {
   return out;
 }
 
+// Sendmail names a local mailbox without a domain ("to=localuser, ctladdr=<app@example.com>",
+// "to=root"): the record names it as written, since the line does not say the machine's domain.
+// Pipes and files ("to=|/usr/bin/procmail", "to=/var/spool/archive") are no mailbox.
+bool is_local_mailbox(std::string_view recipient) {
+  if (recipient.empty() || recipient.size() > 64) return false;
+  return std::all_of(recipient.begin(), recipient.end(), [](char c) {
+    return util::is_alnum(c) || c == '.' || c == '_' || c == '-' || c == '+' || c == '=';
+  });
+}
+
 report::RecipientEvidence evidence_of(const LogLine& line, std::string_view recipient) {
   report::RecipientEvidence e;
   e.recipient = std::string(recipient);
@@ -91,7 +102,9 @@ void LogScanner::scan_line(std::string_view line, std::string_view name, uint64_
   if (util::trim(line).empty()) return;
   LineContext context{name, number, line, reference, {}, {}, {}};
   bool recognised = false;
+  bool continued = false;
   if (const std::optional<SyslogLine> syslog = parse_syslog(line)) {
+    continued = syslog->continued;
     context.time = syslog->time;
     context.host = syslog->host;
     for (const SyslogParser parser : kSyslogParsers) {
@@ -103,12 +116,16 @@ void LogScanner::scan_line(std::string_view line, std::string_view name, uint64_
   } else {
     recognised = parse_exim_mainlog(line, context.time, context.parsed);
   }
-  if (!recognised) {
+  if (context.parsed.time) context.time = *context.parsed.time;
+  // A line that says nothing and starts with an extra blank is the rest of a line the logger split
+  // ("postfix/smtp[3005]:  mailbox has been disabled (in reply to RCPT TO command))"): unread words.
+  const bool split_rest = continued && context.parsed.type == LogLine::Type::kIgnored;
+  if (!recognised || split_rest) {
     ++stats_.unrecognised;
     return;
   }
   switch (context.parsed.type) {
-    case LogLine::Type::kIgnored: return;
+    case LogLine::Type::kIgnored: ++stats_.skipped; return;
     case LogLine::Type::kMalformed: note_malformed(context, context.parsed.problem); return;
     case LogLine::Type::kDelivery: emit_delivery(context, emit); return;
     case LogLine::Type::kMessageInfo: remember_message(context); return;
@@ -205,15 +222,25 @@ Record LogScanner::base_record(const LineContext& context, const QueuedMessage* 
 
 void LogScanner::emit(const Record& base, const report::RecipientEvidence& evidence, const RecordCallback& callback) {
   static const report::Report kLogReport{};  // a bounce report: each recipient's action decides the kind
-  callback(pipeline::make_record(base, kLogReport, evidence));
+  Record record = pipeline::make_record(base, kLogReport, evidence);
+  if (!record.recipient && is_local_mailbox(evidence.recipient)) {
+    record.recipient = evidence.recipient;
+    explain::explain_record(record);  // the summary names the mailbox too
+  }
+  callback(record);
   ++stats_.records;
 }
 
 void LogScanner::emit_delivery(const LineContext& context, const RecordCallback& callback) {
   const LogLine& line = context.parsed;
-  QueuedMessage* message = find_message(context);
+  const std::vector<std::string_view> recipients = split_recipients(line.recipients);
+  if (recipients.empty()) return note_malformed(context, "a delivery line without a recipient");
+  // A deferral opens its message even when no line named the sender before (the log begins
+  // mid-queue): Postfix's "status=expired" later bounces the recipients it deferred.
+  const bool opens_message = line.outcome == Outcome::kDelayed && options_.max_open_messages > 0;
+  QueuedMessage* message = opens_message && !line.queue_id.empty() ? &touch_message(context) : find_message(context);
   const Record base = base_record(context, message);
-  for (const std::string_view recipient : split_recipients(line.recipients)) {
+  for (const std::string_view recipient : recipients) {
     report::RecipientEvidence evidence = evidence_of(line, recipient);
     if (message != nullptr) {
       std::erase_if(message->deferred, [&](const report::RecipientEvidence& e) { return e.recipient == recipient; });
@@ -228,7 +255,11 @@ void LogScanner::emit_delivery(const LineContext& context, const RecordCallback&
 
 void LogScanner::emit_expired_queue(const LineContext& context, const RecordCallback& callback) {
   QueuedMessage* message = find_message(context);
-  if (message == nullptr) return;
+  // The deferrals are in a log not read (older than the first file given): no one to name.
+  if (message == nullptr || message->deferred.empty()) {
+    ++stats_.skipped;
+    return;
+  }
   const Record base = base_record(context, message);
   for (const report::RecipientEvidence& deferred : message->deferred) emit(base, expired(deferred), callback);
   message->deferred.clear();

@@ -32,7 +32,8 @@ struct ScanOptions {
 struct ScanStats {
   uint64_t lines = 0;
   uint64_t records = 0;
-  uint64_t unrecognised = 0;  // lines of no known MTA: skipped
+  uint64_t skipped = 0;       // lines of a known MTA that say nothing about a delivery (connections, ...)
+  uint64_t unrecognised = 0;  // lines of no known MTA, and the rest of a line the logger split
   uint64_t malformed = 0;     // delivery lines of a known MTA missing what they must carry
   std::vector<std::string> malformed_examples;  // "mail.log:17: <problem>: <the line>"
 };

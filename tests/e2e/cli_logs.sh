@@ -20,7 +20,7 @@ expect_out '"timestamp":"2026-03-10T09:12:44Z"' "syslog date with the file's yea
 expect_out '"reason":"expired"' "qmgr expiry bounces the deferred recipient"
 expect_out '"summary":"The address jane.doe@example.com does not exist' "explained"
 expect_out_not '"kind":"delivered"' "no deliveries by default"
-expect_err "21 lines read, 9 records, 2 unrecognised lines, 2 malformed lines" "the stderr summary"
+expect_err "21 lines read, 9 records, 3 skipped lines, 2 unrecognised lines, 2 malformed lines" "the stderr summary"
 expect_err "postfix.log:18: a postfix delivery line without a recipient" "a malformed line with its number"
 
 run logs --format jsonl --include-delivered "$fx/postfix.log"
@@ -35,6 +35,25 @@ expect_out '"decoder":"sendmail-log"' "Sendmail"
 expect_out '"decoder":"opensmtpd-log"' "OpenSMTPD"
 expect_out '"timestamp":"2026-03-10T08:13:01Z"' "Exim log_timezone"
 expect_out '"recipient":"ann@example.net"' "Sendmail's second address of a to= list"
+
+# Exim through syslog with its own date (syslog_timestamp), RFC 5424 frames, a deferral that opens
+# its message, Sendmail's local mailboxes; every line counted.
+run logs --format jsonl "$fx/exim_syslog.log"
+expect_lines 4 "Exim's dated syslog lines"
+expect_out '"recipient":"rcpt-d@example.org"' "the bounce after Exim's own date"
+expect_out '"sender":"dora@example.com"' "the dated arrival line opened the message"
+expect_out_not 'ex-defer@example.net' "retry time not reached: no delivery was tried"
+expect_err "8 lines read, 4 records, 2 skipped lines, 1 unrecognised line, 0 malformed lines" "every line counted"
+run logs --format jsonl "$fx/rfc5424.log"
+expect_out '"recipient":"frank@example.com"' "an RFC 5424 line"
+expect_out '"reason":"authfailure"' "Gmail's DMARC refusal"
+expect_out '"timestamp":"2026-11-29T22:31:00Z"' "the RFC 5424 date with its zone"
+run logs --format jsonl "$fx/postfix_midqueue.log"
+expect_out '"source":"'"$fx"'/postfix_midqueue.log:4"' "expiry of a message first seen deferred"
+expect_err "1 unrecognised line" "the rest of a split reply"
+run logs --format jsonl "$fx/sendmail_local.log"
+expect_out '"recipient":"localuser"' "a local mailbox as Sendmail wrote it"
+expect_out '"recipient":"root"' "root through sm-msp-queue"
 
 # gzip-compressed rotated logs, by content not by name; and standard input.
 gzip -c "$fx/postfix.log" >"$tmp/mail.log.2.gz"

@@ -171,6 +171,7 @@ TEST_F(LogsTest, PostfixJoinsQueueLinesAndBounces) {
   EXPECT_EQ(scan.stats.lines, 21u);
   EXPECT_EQ(scan.stats.records, 9u);
   EXPECT_EQ(scan.stats.unrecognised, 2u);  // a kernel line and plain text
+  EXPECT_EQ(scan.stats.skipped, 3u);       // connect from, client=, the bounce notice
   EXPECT_EQ(scan.stats.malformed, 2u);     // no recipient; an unknown status
   ASSERT_EQ(scan.stats.malformed_examples.size(), 2u);
   EXPECT_NE(scan.stats.malformed_examples[0].find("postfix.log:18: "), std::string::npos);
@@ -353,6 +354,113 @@ TEST_F(LogsTest, EximThroughSyslogAndRsyslogDates) {
   EXPECT_EQ(scan.records[1].reason, Reason::kBlocked);
   ASSERT_TRUE(scan.records[1].blocklist.has_value());
   EXPECT_EQ(scan.records[1].blocklist->zone, "zen.spamhaus.org");
+}
+
+TEST_F(LogsTest, EximThroughSyslogKeepsItsOwnDate) {
+  const Scan scan = scan_file("exim_syslog.log");
+  EXPECT_EQ(scan.stats.records, 4u);
+  EXPECT_EQ(scan.stats.skipped, 2u) << "retry time not reached; a frozen message";
+  EXPECT_EQ(scan.stats.unrecognised, 1u) << "Start queue run, as in the main log";
+  EXPECT_EQ(scan.stats.malformed, 0u);
+  const Record* dated = find(scan, "exim_syslog.log:2");
+  ASSERT_NE(dated, nullptr) << "syslog_timestamp's date before the message id";
+  EXPECT_EQ(dated->recipient, "rcpt-d@example.org");
+  EXPECT_EQ(dated->reason, Reason::kUserUnknown);
+  EXPECT_EQ(dated->sender, "dora@example.com") << "the <= line, dated too, opened the message";
+  EXPECT_EQ(dated->original_message_id, "<from-mxd@example.com>");
+  for (const std::string_view source : {"exim_syslog.log:3", "exim_syslog.log:4", "exim_syslog.log:5"}) {
+    const Record* record = find(scan, source);
+    ASSERT_NE(record, nullptr) << source << ": a date with a zone, a [pid], no date";
+    EXPECT_EQ(record->kind, Kind::kBounce) << source;
+  }
+  EXPECT_EQ(find(scan, "exim_syslog.log:3")->timestamp, "2026-11-29T21:50:02Z") << "Exim's zone is exact";
+  EXPECT_EQ(find(scan, "exim_syslog.log:7"), nullptr) << "no delivery was tried";
+}
+
+TEST_F(LogsTest, EximRetryTimeNotReachedIsNoDelay) {
+  const Scan scan = scan_text({
+      "2026-11-29 22:36:01 1vQxYz-000AbC-1D == ex-defer@example.net R=dnslookup T=remote_smtp defer (-53): "
+      "retry time not reached for any host for 'example.net'",
+      "2026-11-29 22:36:02 1vQxYz-000AbC-1E == local@example.net R=localuser T=local_delivery defer (-52): "
+      "retry time not reached",
+      "2026-11-29 22:36:03 1vQxYz-000AbC-1F == slow@example.org R=dnslookup T=remote_smtp defer (110): "
+      "Connection timed out",
+  });
+  EXPECT_EQ(scan.stats.skipped, 2u);
+  ASSERT_EQ(scan.records.size(), 1u);
+  EXPECT_EQ(scan.records[0].recipient, "slow@example.org") << "a delivery that was tried stays a delay";
+}
+
+TEST_F(LogsTest, Rfc5424Lines) {
+  const Scan scan = scan_file("rfc5424.log");
+  EXPECT_EQ(scan.stats.records, 4u);
+  EXPECT_EQ(scan.stats.unrecognised, 2u) << "systemd; structured data never closed";
+  const Record* frank = find(scan, "rfc5424.log:2");
+  ASSERT_NE(frank, nullptr);
+  EXPECT_EQ(frank->recipient, "frank@example.com");
+  EXPECT_EQ(frank->reason, Reason::kAuthFailure);
+  EXPECT_EQ(frank->reporting_mta, "mx1");
+  EXPECT_EQ(frank->sender, "news@example.com") << "joined with the qmgr line under the same host";
+  EXPECT_EQ(frank->timestamp, "2026-11-29T22:31:00Z");
+  const Record* gina = find(scan, "rfc5424.log:3");
+  ASSERT_NE(gina, nullptr) << "structured data with escaped quotes and brackets";
+  EXPECT_EQ(gina->reason, Reason::kUserUnknown);
+  EXPECT_EQ(gina->remote_ip, "203.0.113.30");
+  const Record* hank = find(scan, "rfc5424.log:4");
+  ASSERT_NE(hank, nullptr) << "no host, no PROCID";
+  EXPECT_EQ(hank->decoder, "sendmail-log");
+  EXPECT_FALSE(hank->reporting_mta.has_value());
+  const Record* ivan = find(scan, "rfc5424.log:6");
+  ASSERT_NE(ivan, nullptr) << "a BSD syslog line with its priority kept";
+  EXPECT_EQ(ivan->kind, Kind::kDelay);
+}
+
+TEST_F(LogsTest, Rfc5424PrefixesNeverReadPastTheLine) {
+  const std::string line =
+      "<22>1 2026-11-29T22:32:00Z mx1 postfix/smtp 2108 - [a b=\"x\\\"\\]\"][c] 5Ag9Rl0Aa0a0: to=<g@example.net>, "
+      "dsn=5.1.1, status=bounced (x)";
+  std::vector<std::string> prefixes;
+  for (size_t size = 0; size <= line.size(); ++size) prefixes.push_back(line.substr(0, size));
+  const Scan scan = scan_text(prefixes);
+  EXPECT_EQ(scan.stats.lines, line.size() + 1);
+  ASSERT_FALSE(scan.records.empty()) << "the whole line";
+  for (const Record& record : scan.records) EXPECT_EQ(record.recipient, "g@example.net") << record.source;
+}
+
+TEST_F(LogsTest, PostfixExpiryOfAMessageFirstSeenDeferred) {
+  const Scan scan = scan_file("postfix_midqueue.log");
+  const Record* expired = find(scan, "postfix_midqueue.log:4");
+  ASSERT_NE(expired, nullptr) << "no qmgr from= line before the deferral";
+  EXPECT_EQ(expired->kind, Kind::kBounce);
+  EXPECT_EQ(expired->recipient, "grace@example.org");
+  EXPECT_EQ(expired->sender, "news@example.com");
+  EXPECT_EQ(scan.stats.unrecognised, 1u) << "the rest of a split reply";
+  EXPECT_EQ(scan.stats.skipped, 1u) << "connect from";
+  EXPECT_EQ(scan.stats.records, 3u);
+}
+
+TEST_F(LogsTest, PostfixExpiryWithoutItsDeferralsIsSkipped) {
+  const Scan scan = scan_text({
+      "Nov 29 22:40:07 mx2 postfix/qmgr[2999]: 5B2C3D4E5F: from=<news@example.com>, status=expired, returned to sender",
+  });
+  EXPECT_TRUE(scan.records.empty());
+  EXPECT_EQ(scan.stats.skipped, 1u) << "counted, not lost";
+}
+
+TEST_F(LogsTest, SendmailLocalRecipientsAreNamedAsWritten) {
+  const Scan scan = scan_file("sendmail_local.log");
+  const Record* local = find(scan, "sendmail_local.log:2");
+  ASSERT_NE(local, nullptr);
+  EXPECT_EQ(local->recipient, "localuser");
+  EXPECT_NE(local->summary.find("localuser"), std::string::npos) << local->summary;
+  EXPECT_EQ(local->reason, Reason::kUserUnknown);
+  EXPECT_EQ(local->sender, "app@example.com");
+  const Record* root = find(scan, "sendmail_local.log:3");
+  ASSERT_NE(root, nullptr);
+  EXPECT_EQ(root->recipient, "root");
+  const Record* pipe = find(scan, "sendmail_local.log:4");
+  ASSERT_NE(pipe, nullptr);
+  EXPECT_FALSE(pipe->recipient.has_value()) << "a program is no mailbox";
 }
 
 // ---- joins, limits and hostile lines ----
