@@ -321,7 +321,7 @@ struct CommandPhrase {
 };
 // Postfix "(in reply to RCPT TO command)", Exim "after RCPT TO:<..>", Sendmail ">>> DATA",
 // Microsoft "... after MAIL FROM".
-constexpr std::array<CommandPhrase, 16> kCommandPhrases = {{
+constexpr std::array<CommandPhrase, 17> kCommandPhrases = {{
     {"in reply to rcpt to", "RCPT"},     {"in reply to mail from", "MAIL"},
     {"in reply to end of data", "DATA"}, {"in reply to data", "DATA"},
     {"in reply to helo", "HELO"},        {"in reply to ehlo", "EHLO"},
@@ -330,6 +330,7 @@ constexpr std::array<CommandPhrase, 16> kCommandPhrases = {{
     {"after data", "DATA"},              {"after initial connection", "CONN"},
     {">>> rcpt to", "RCPT"},             {">>> mail from", "MAIL"},
     {">>> data", "DATA"},                {"after helo", "HELO"},
+    {"refused to talk to me", "CONN"},   // Postfix: the server's greeting refused the connection
 }};
 
 // failed_command() takes the phrase that starts first: while no phrase holds another, at most one
@@ -352,8 +353,10 @@ struct CommandLead {
   std::string_view opening;  // how the phrases open, up to their first space
   ClaimPhrase anchor;        // what is looked for: the opening, or "reply" for "in"
 };
-constexpr std::array<CommandLead, 3> kCommandLeads = {
-    {{"in", ClaimPhrase("reply")}, {"after", ClaimPhrase("after")}, {">>>", ClaimPhrase(">>>")}}};
+constexpr std::array<CommandLead, 4> kCommandLeads = {{{"in", ClaimPhrase("reply")},
+                                                        {"after", ClaimPhrase("after")},
+                                                        {">>>", ClaimPhrase(">>>")},
+                                                        {"refused to talk", ClaimPhrase("refused to talk")}}};
 
 // The phrases are written as folded_phrase_at() compares them: lower case, single spaces, and
 // each opening with a lead (so that every occurrence is found from one).

@@ -34,6 +34,8 @@ TEST(FailedCommand, NamesTheCommandOfTheFirstPhraseWhateverItsCaseAndSpacing) {
       {"in reply to EHLO command", "EHLO"},                        // "in" at the very start
       {"SMTP error from remote mail server AFTER MAIL FROM:<a@b>", "MAIL"},
       {"after initial connection: 421 too busy", "CONN"},
+      {"host mx.example.net[192.0.2.1] refused to talk to me: 554 5.7.1 blocked", "CONN"},  // Postfix: the greeting
+      {"refused to talk", ""},      // cut short
       {">>> DATA\n<<< 554 rejected", "DATA"},
       {">>>> RCPT TO:<jane@example.com>", "RCPT"},                  // the anchor found one byte on
       {"within reply to helo", "HELO"},                            // a phrase inside a word counts
