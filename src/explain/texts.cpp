@@ -214,6 +214,15 @@ constexpr Text kLoopsBackToSender = {
      "The address itself may be fine: do not remove it for this error."},
     true};
 
+// Postfix's recipient address verification: the server asks the next server whether the address
+// exists before it accepts mail for it, and defers until it knows.
+constexpr Text kAddressBeingVerified = {
+    "The receiving server[ {host}] is still checking with the next server that the address[ "
+    "{recipient}] exists, and asked your server to try again later.",
+    {"Nothing to do if your server retries by itself: once the check is done, the retry goes "
+     "through if the address exists.",
+     "If it ends in a bounce saying the address is unknown, remove it then.", ""}};
+
 // RFC 5321's 421 "service not available" and Sendmail's "Connection refused by": Sisimai files
 // them as blocked, but the server may as well be down, overloaded or restarting.
 constexpr Text kTurnedAway = {
@@ -316,6 +325,8 @@ constexpr WordingText kWordingTexts[] = {
     {Reason::kNetworkError, "forwarding loop", &kMailLoop},
     {Reason::kNetworkError, "mail loop", &kMailLoop},       // Gmail: "... this may indicate a mail loop"
     {Reason::kNetworkError, "routing loop", &kMailLoop},    // Domino: "Message probably in a routing loop."
+    // Postfix: "450 4.1.1 <x@y>: Recipient address rejected: unverified address: Address verification in progress"
+    {Reason::kGreylisted, "address verification in progress", &kAddressBeingVerified},
     // Postfix: "mail for example.org loops back to myself" (systemerror, as Sisimai files it)
     {Reason::kSystemError, "loops back to myself", &kLoopsBackToSender},
     // Exim: "Too many \"Received\" headers - suspected mail loop" (contenterror, as Sisimai files it)
@@ -604,6 +615,7 @@ std::vector<std::string_view> all_templates() {
   add_text(kChallenge);
   add_text(kMailLoop);
   add_text(kLoopsBackToSender);
+  add_text(kAddressBeingVerified);
   add_text(kTurnedAway);
   add_text(kBadHelo);
   add_text(kTooManyRecipients);

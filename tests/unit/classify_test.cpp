@@ -514,6 +514,11 @@ TEST(Classify, TemporaryUnknownAddressIsHardOnlyOnceTheReportGaveUp) {
   }
   evidence.action = "failed";
   EXPECT_TRUE(classify(evidence).hard_bounce);
+  // Postfix's verification of the address is under way: a first attempt deferred, not an answer.
+  evidence.diagnostic =
+      "450 4.1.1 <jane@example.org>: Recipient address rejected: unverified address: Address verification in progress";
+  EXPECT_EQ(classify(evidence).reason, Reason::kGreylisted);
+  EXPECT_FALSE(classify(evidence).hard_bounce);
   evidence.action = "";
   evidence.reply_code = 450;
   evidence.diagnostic = "450 4.1.2 <x@nxdomain.example>: Recipient address rejected: Domain not found";

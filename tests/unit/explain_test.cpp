@@ -445,6 +445,16 @@ TEST(ExplainRecord, ExchangeNotAuthorizedIsARestrictedRecipient) {
   for (const std::string& line : record.advice) EXPECT_FALSE(contains(line, "password")) << line;
 }
 
+// Postfix's "Address verification in progress" is not greylisting: the server checks the address.
+TEST(ExplainRecord, AnAddressUnderVerificationIsToldAsSuch) {
+  Record record = bounce(Reason::kGreylisted);
+  record.diagnostic =
+      "450 4.1.1 <jane@example.com>: Recipient address rejected: unverified address: Address verification in progress";
+  record = explained(std::move(record));
+  EXPECT_TRUE(contains(record.summary, "still checking")) << record.summary;
+  EXPECT_FALSE(contains(record.summary, "greylisting")) << record.summary;
+}
+
 // Postfix's "loops back to myself" is a DNS or server setup fault, not the receiver's breakdown.
 TEST(ExplainRecord, MailThatLoopsBackToTheSenderIsASetupFault) {
   Record loop = bounce(Reason::kSystemError);
