@@ -4,6 +4,7 @@
 #include <iterator>
 #include <vector>
 
+#include "formats/signals.h"
 #include "mime/message.h"
 #include "util/text.h"
 
@@ -19,33 +20,19 @@ struct QuotedField {
 
 #define BB_FAILED_ADDRESS_CUE(phrase) phrase,
 #define BB_QUOTED_FIELD(name, role)
-#define BB_ROLE_MAILBOX(local_part)
 constexpr std::string_view kCues[] = {
 #include "explain/named_address.def"
 };
 #undef BB_FAILED_ADDRESS_CUE
 #undef BB_QUOTED_FIELD
-#undef BB_ROLE_MAILBOX
 
 #define BB_FAILED_ADDRESS_CUE(phrase)
 #define BB_QUOTED_FIELD(name, role) QuotedField{name, FieldRole::role},
-#define BB_ROLE_MAILBOX(local_part)
 constexpr QuotedField kQuotedFields[] = {
 #include "explain/named_address.def"
 };
 #undef BB_FAILED_ADDRESS_CUE
 #undef BB_QUOTED_FIELD
-#undef BB_ROLE_MAILBOX
-
-#define BB_FAILED_ADDRESS_CUE(phrase)
-#define BB_QUOTED_FIELD(name, role)
-#define BB_ROLE_MAILBOX(local_part) local_part,
-constexpr std::string_view kRoleMailboxes[] = {
-#include "explain/named_address.def"
-};
-#undef BB_FAILED_ADDRESS_CUE
-#undef BB_QUOTED_FIELD
-#undef BB_ROLE_MAILBOX
 
 // How far after a cue (or "MAIL FROM:") its address is looked for: an SMTP path is at most 256
 // bytes (RFC 5321, 4.5.3.1.3). Bounded, so that a line of cues is not read again for each one.
@@ -95,12 +82,6 @@ size_t line_index_at(const std::vector<Line>& lines, size_t offset) {
   return static_cast<size_t>(std::distance(lines.begin(), after)) - 1;
 }
 
-bool is_role_mailbox(std::string_view address) {
-  const std::string_view local_part = address.substr(0, address.rfind('@'));
-  return std::any_of(std::begin(kRoleMailboxes), std::end(kRoleMailboxes),
-                     [local_part](std::string_view role) { return util::iequals(local_part, role); });
-}
-
 void add_addresses(std::string_view text, std::vector<std::string>& to) {
   std::vector<std::string> found = mime::find_addresses(text);
   to.insert(to.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
@@ -116,7 +97,8 @@ void add_own_of_block(const std::vector<Line>& lines, size_t first, size_t last,
     if (lines[i].field == FieldRole::kSender) add_addresses(lines[i].text, senders);
     if (lines[i].field == FieldRole::kAddressee) add_addresses(lines[i].text, addressees);
   }
-  const bool heads_a_bounce = std::any_of(senders.begin(), senders.end(), is_role_mailbox);
+  const bool heads_a_bounce = std::any_of(senders.begin(), senders.end(),
+                                          [](const std::string& address) { return formats::is_daemon_address(address); });
   own.insert(own.end(), senders.begin(), senders.end());
   if (heads_a_bounce) own.insert(own.end(), addressees.begin(), addressees.end());
 }
@@ -151,7 +133,7 @@ class Trust {
     std::sort(own_.begin(), own_.end());
   }
   bool operator()(std::string_view address) const {
-    return !is_role_mailbox(address) && !std::binary_search(own_.begin(), own_.end(), util::to_lower(address));
+    return !formats::is_daemon_address(address) && !std::binary_search(own_.begin(), own_.end(), util::to_lower(address));
   }
 
  private:

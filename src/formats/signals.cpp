@@ -513,12 +513,23 @@ Host remote_host(std::string_view text) {
   return host;
 }
 
+// The local parts of the mailboxes that send bounces or take questions about them.
+constexpr std::string_view kDaemonMailboxes[] = {
+    "mailer-daemon",  // RFC 5321 4.5.5: "From: MAILER-DAEMON@mail.example.org (Mail Delivery System)"
+    "mailer_daemon",  // qmail and others: "From: MAILER_DAEMON@mx.example.net"
+    "mailerdaemon",   // "From: mailerdaemon@example.com"
+    "mail-daemon",
+    "postmaster",     // RFC 5321 4.5.1: "Please reply to Postmaster@mx.example if you feel this message to be in error."
+    "double-bounce",  // qmail's sender of bounces of bounces
+    // Exchange's system mailbox, the sender of its notices:
+    // "From: Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@contoso.example>"
+    "MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e",
+};
+
 bool is_daemon_address(std::string_view address) {
-  const std::string_view local = address.substr(0, address.find('@'));
-  for (std::string_view daemon : {"mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon", "double-bounce"}) {
-    if (util::iequals(local, daemon)) return true;
-  }
-  return false;
+  const std::string_view local = address.substr(0, address.rfind('@'));
+  return std::any_of(std::begin(kDaemonMailboxes), std::end(kDaemonMailboxes),
+                     [local](std::string_view daemon) { return util::iequals(local, daemon); });
 }
 
 OwnAddresses::OwnAddresses(const report::Context& context) : headers_(context.message.root().headers) {}
