@@ -201,7 +201,21 @@ TEST_F(ServerApiTest, MalformedJsonIsA400) {
   r.body = "not json";
   const Response response = api.handle(r);
   EXPECT_EQ(response.status, 400) << response.body;
-  EXPECT_TRUE(has(response, "is labelled application/json but is not valid JSON")) << response.body;
+  EXPECT_TRUE(has(response, "is labelled application/json but is not JSON")) << response.body;
+}
+
+// Webhook events as JSON lines, one object per line, are read as `decode` reads them.
+TEST_F(ServerApiTest, JsonLinesOfWebhookEventsAreDecoded) {
+  Request r = request("POST", "/v1/decode",
+                      "{\"email\":\"line1@example.net\",\"timestamp\":1764456000,\"event\":\"bounce\","
+                      "\"sg_event_id\":\"l1\",\"sg_message_id\":\"m1\",\"reason\":\"550 5.1.1 user unknown\",\"status\":\"5.1.1\",\"type\":\"bounce\"}\n"
+                      "{\"email\":\"line2@example.net\",\"timestamp\":1764456001,\"event\":\"dropped\","
+                      "\"sg_event_id\":\"l2\",\"sg_message_id\":\"m2\",\"reason\":\"Unsubscribed Address\",\"status\":\"\"}\n");
+  r.content_type = "application/json";
+  const Response response = api.handle(r);
+  EXPECT_EQ(response.status, 200) << response.body;
+  EXPECT_TRUE(has(response, "line1@example.net")) << response.body;
+  EXPECT_TRUE(has(response, "line2@example.net")) << response.body;
 }
 
 TEST_F(ServerApiTest, EmptyBodyIsA400) { EXPECT_EQ(api.handle(request("POST", "/v1/decode", " \r\n")).status, 400); }
