@@ -150,7 +150,9 @@ void add_serve_options(CLI::App& cmd, ServeCommand& serve) {
   CLI::Option* db_option =
       cmd.add_option("--db", serve.db, "The store: sqlite:PATH or postgresql://... (default: sqlite:./bounceback.db)");
   cmd.add_flag("--no-store", serve.no_store, "Keep nothing: no events, no suppressions")->excludes(db_option);
-  cmd.add_option("--token", serve.token, "Bearer token that storing and lifting requests must present")
+  cmd.add_option("--token", serve.token,
+                 "Bearer token that requests over the store (storing, reading events and suppressions, "
+                 "lifting) must present")
       ->envname("BOUNCEBACK_TOKEN");
   cmd.add_option("--max-body", serve.max_body, "Refuse request bodies larger than this many bytes (default: 26214400)")
       ->check(CLI::PositiveNumber);
